@@ -1,0 +1,51 @@
+"""The word-level tokenizer built with `tokenizers`."""
+
+import pytest
+
+from vae_core import BundleError, TextTokenizer, TokenizerConfig
+from vae_core.tokenizer import SPECIAL_TOKENS, detokenize
+
+TEXTS = ["The cat sat.", "the cat ran!", "A dog sat.", "Rare word"]
+
+
+def test_special_tokens_come_first():
+    tk = TextTokenizer.train(TEXTS)
+    assert (tk.pad_id, tk.bos_id, tk.eos_id, tk.unk_id) == (0, 1, 2, 3)
+    assert [tk.tk.id_to_token(i) for i in range(4)] == SPECIAL_TOKENS
+
+
+def test_min_frequency_and_unknown_words():
+    tk = TextTokenizer.train(TEXTS, TokenizerConfig(min_frequency=2))
+    assert tk.tokens("the cat flew .") == ["the", "cat", "<unk>", "."]
+    assert "rare" not in tk.tk.get_vocab()  # seen once
+
+
+def test_max_vocab_bounds_the_vocabulary():
+    tk = TextTokenizer.train(TEXTS, TokenizerConfig(min_frequency=1, max_vocab=7))
+    assert tk.vocab_size == 7
+
+
+def test_normalisation_is_configurable():
+    cased = TextTokenizer.train(TEXTS, TokenizerConfig(min_frequency=1, lowercase=False))
+    assert "The" in cased.tk.get_vocab()
+    accents = TextTokenizer.train(["café café"], TokenizerConfig(min_frequency=1, strip_accents=True))
+    assert accents.tokens("café") == ["cafe"]
+
+
+def test_json_roundtrip_and_decode(tmp_path):
+    tk = TextTokenizer.train(TEXTS, TokenizerConfig(min_frequency=1))
+    tk.save(tmp_path / "tokenizer.json")
+    again = TextTokenizer.load(tmp_path / "tokenizer.json")
+    ids = again.encode(["the cat sat ."])[0]
+    assert ids == tk.encode(["the cat sat ."])[0]
+    assert again.decode([tk.bos_id, *ids, tk.eos_id, ids[0]]) == "the cat sat."  # stops at eos
+
+
+def test_broken_tokenizer_json_is_a_bundle_error():
+    with pytest.raises(BundleError):
+        TextTokenizer.from_json('{"not": "a tokenizer"}')
+
+
+def test_detokenize_closes_up_punctuation():
+    assert detokenize(["what", "is", "it", "?"]) == "what is it?"
+    assert detokenize(["(", "a", ")", ",", "b"]) == "(a), b"

@@ -1,0 +1,223 @@
+"""Save and load a trained model as a folder (Hugging Face style) or as one .zip of that folder.
+
+    my-model/
+      config.json         format version, creation time, vocabulary size, model/training/tokenizer settings
+      tokenizer.json      the `tokenizers` tokenizer
+      model.safetensors   the weights (safetensors: plain tensors, nothing executable)
+      metrics.json        the evaluation metrics
+      history.json        per-epoch and per-step training curves
+
+Nothing is ever unpickled. Saves are atomic: the folder is written beside its target and swapped in.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import tempfile
+import zipfile
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+
+from safetensors import SafetensorError
+from safetensors.torch import load as load_safetensors
+from safetensors.torch import save as save_safetensors
+
+from .atomic import atomic_write_bytes, recover_dir, replace_dir
+from .errors import BundleError
+from .model import ModelConfig, SentenceVAE
+from .tokenizer import TextTokenizer, TokenizerConfig
+from .training import TrainConfig, resolve_device
+
+FORMAT = "latent-lab-sentence-vae"
+FORMAT_VERSION = 1
+FILES = ("config.json", "tokenizer.json", "model.safetensors", "metrics.json", "history.json")
+MAX_FILE_BYTES = {"model.safetensors": 1 << 30, "tokenizer.json": 64 << 20}  # others: 16 MiB
+MAX_ZIP_RATIO = 200  # a larger uncompressed/compressed ratio is treated as a zip bomb
+
+
+@dataclass
+class TrainedModel:
+    """Everything a bundle holds: the network, its tokenizer, the settings it was trained with, metrics."""
+
+    model: SentenceVAE
+    tokenizer: TextTokenizer
+    train_config: TrainConfig | None = None
+    tokenizer_config: TokenizerConfig | None = None
+    metrics: dict = field(default_factory=dict)
+    history: dict = field(default_factory=dict)
+    info: dict = field(default_factory=dict)  # where it came from: corpus name, sizes, labels, …
+    created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+    @property
+    def latent_dim(self) -> int:
+        return self.model.config.latent_dim
+
+
+def _config_json(tm: TrainedModel) -> dict:
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "created_at": tm.created_at,
+        "vocab_size": tm.model.vocab_size,
+        "model": asdict(tm.model.config),
+        "train": tm.train_config.to_dict() if tm.train_config else None,
+        "tokenizer": asdict(tm.tokenizer_config) if tm.tokenizer_config else None,
+        "info": tm.info,
+    }
+
+
+def bundle_files(tm: TrainedModel) -> dict[str, bytes]:
+    """The bundle's files as bytes, by name."""
+    state = {k: v.detach().cpu().contiguous() for k, v in tm.model.state_dict().items()}
+    as_json = lambda obj: json.dumps(obj, indent=2, default=float).encode()  # noqa: E731
+    return {
+        "config.json": as_json(_config_json(tm)),
+        "tokenizer.json": tm.tokenizer.to_json().encode(),
+        "model.safetensors": save_safetensors(state, metadata={"format": FORMAT}),
+        "metrics.json": as_json(tm.metrics),
+        "history.json": as_json(tm.history),
+    }
+
+
+def save_bundle(tm: TrainedModel, path: str | Path) -> Path:
+    """Write the bundle folder at `path` atomically, replacing any bundle already there."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staged = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".staging", dir=path.parent))
+    try:
+        for name, data in bundle_files(tm).items():
+            atomic_write_bytes(staged / name, data)
+        replace_dir(staged, path)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    return path
+
+
+def load_bundle(path: str | Path, device: str = "auto") -> TrainedModel:
+    """Load a bundle folder, checking format version, settings and tensor shapes before use."""
+    path = Path(path)
+    recover_dir(path)
+    if not path.is_dir():
+        raise BundleError(f"{path}: no model folder here.")
+    files = {}
+    for name in FILES:
+        file = path / name
+        if not file.is_file():
+            raise BundleError(f"{path.name}: the bundle is missing {name}.")
+        if file.stat().st_size > MAX_FILE_BYTES.get(name, 16 << 20):
+            raise BundleError(f"{path.name}: {name} is implausibly large.")
+        files[name] = file.read_bytes()
+    return bundle_from_files(files, device=device, source=path.name)
+
+
+def bundle_from_files(files: dict[str, bytes], device: str = "auto", source: str = "bundle") -> TrainedModel:
+    """Build a TrainedModel from the bundle's file contents; every check failure is a BundleError."""
+    config = _read_json(files["config.json"], "config.json", source)
+    if config.get("format") != FORMAT:
+        raise BundleError(f"{source}: this is not a Latent Lab model bundle.")
+    version = config.get("format_version")
+    if version != FORMAT_VERSION:
+        raise BundleError(
+            f"{source}: bundle format version {version!r} is not supported (this Latent Lab reads version "
+            f"{FORMAT_VERSION}); re-save it with a matching version."
+        )
+    try:
+        model_config = ModelConfig(**config["model"])
+        vocab_size = int(config["vocab_size"])
+        train_config = TrainConfig.from_dict(config["train"]) if config.get("train") else None
+        tokenizer_config = TokenizerConfig(**config["tokenizer"]) if config.get("tokenizer") else None
+        model = SentenceVAE(model_config, vocab_size)
+    except (KeyError, TypeError, ValueError) as e:
+        raise BundleError(f"{source}: config.json is incomplete or has unknown settings ({e}).") from e
+    except Exception as e:  # ConfigError from validate(): out-of-range sizes
+        raise BundleError(f"{source}: config.json holds invalid settings: {e}") from e
+    tokenizer = TextTokenizer.from_json(files["tokenizer.json"].decode("utf-8", errors="replace"))
+    if tokenizer.vocab_size != vocab_size:
+        raise BundleError(f"{source}: tokenizer has {tokenizer.vocab_size} words but the config says {vocab_size}.")
+    try:
+        state = load_safetensors(files["model.safetensors"])
+    except (SafetensorError, ValueError, RuntimeError) as e:
+        raise BundleError(f"{source}: model.safetensors is damaged or truncated ({e}).") from e
+    expected = model.state_dict()
+    if set(state) != set(expected):
+        missing, extra = sorted(set(expected) - set(state)), sorted(set(state) - set(expected))
+        raise BundleError(f"{source}: weights do not match the config (missing {missing[:3]}, unexpected {extra[:3]}).")
+    for name, tensor in state.items():
+        if tensor.shape != expected[name].shape:
+            raise BundleError(
+                f"{source}: weight {name} has shape {tuple(tensor.shape)}, the config implies "
+                f"{tuple(expected[name].shape)}."
+            )
+    model.load_state_dict(state)
+    model.to(resolve_device(device)).eval()
+    history = _read_json(files["history.json"], "history.json", source)
+    return TrainedModel(
+        model=model,
+        tokenizer=tokenizer,
+        train_config=train_config,
+        tokenizer_config=tokenizer_config,
+        metrics=_read_json(files["metrics.json"], "metrics.json", source),
+        history=history if isinstance(history, dict) else {},
+        info=config.get("info") or {},
+        created_at=str(config.get("created_at", "")),
+    )
+
+
+def _read_json(data: bytes, name: str, source: str):
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise BundleError(f"{source}: {name} is not valid JSON ({e}).") from e
+
+
+def bundle_to_zip(path: str | Path) -> bytes:
+    """The bundle folder at `path` as the bytes of one .zip (files at the top level)."""
+    path = Path(path)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name in FILES:
+            zf.write(path / name, arcname=name)
+    return buffer.getvalue()
+
+
+def files_from_zip(data: bytes, source: str = "upload.zip") -> dict[str, bytes]:
+    """Read the bundle files out of a .zip safely: only the five known names (at the top or in one
+    folder), no path tricks, sizes bounded both by the header and by actually reading."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as e:
+        raise BundleError(f"{source}: not a valid .zip file.") from e
+    files: dict[str, bytes] = {}
+    with zf:
+        for info in zf.infolist():
+            if info.is_dir():
+                continue
+            parts = PurePosixPath(info.filename.replace("\\", "/")).parts
+            if info.filename.startswith(("/", "\\")) or ".." in parts or len(parts) > 2 or ":" in info.filename:
+                raise BundleError(f"{source}: refused an unsafe path in the archive: {info.filename!r}.")
+            name = parts[-1]
+            if name not in FILES:
+                continue  # e.g. a README or macOS metadata: ignored, never extracted
+            limit = MAX_FILE_BYTES.get(name, 16 << 20)
+            if info.file_size > limit or info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1) + 4096:
+                raise BundleError(f"{source}: {name} would unpack to an implausible size (a zip bomb?).")
+            with zf.open(info) as member:
+                content = member.read(limit + 1)
+            if len(content) > limit:
+                raise BundleError(f"{source}: {name} is larger than its header says.")
+            files[name] = content
+    missing = [n for n in FILES if n not in files]
+    if missing:
+        raise BundleError(f"{source}: the archive is not a complete model bundle (missing {', '.join(missing)}).")
+    return files
+
+
+def import_zip(data: bytes, path: str | Path, source: str = "upload.zip") -> TrainedModel:
+    """Check an uploaded .zip completely (it must load), then save it as a bundle folder at `path`."""
+    tm = bundle_from_files(files_from_zip(data, source), device="cpu", source=source)
+    save_bundle(tm, path)
+    return tm

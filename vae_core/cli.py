@@ -1,0 +1,269 @@
+"""Command line: python -m vae_core {train, encode, evaluate, sample, interpolate} ...
+
+Bad input prints one line on stderr and exits with status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from .atomic import atomic_write_bytes
+from .bundle import load_bundle, save_bundle
+from .corpus import CorpusOptions, load_corpus
+from .decoding import STRATEGIES, DecodeConfig
+from .errors import InputError, LatentLabError
+from .latent import encode, interpolate, sample_prior
+from .metrics import evaluate
+from .model import ModelConfig
+from .objective import SCHEDULES, BetaSchedule
+from .pipeline import fit
+from .tokenizer import TokenizerConfig
+from .training import Progress, TrainConfig
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not argparse's usage block
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    m, t, k, c, d = ModelConfig(), TrainConfig(), TokenizerConfig(), CorpusOptions(), DecodeConfig()
+    b = t.beta
+    parser = _Parser(prog="python -m vae_core", description="Sentence VAE: train, encode, evaluate, sample.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def data_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("data", help="corpus: .txt, .csv, .tsv, .jsonl or .parquet")
+        p.add_argument("--text-column", help="text column of a table (default: 'text' or the likeliest)")
+        p.add_argument("--label-column", help="optional label column of a table")
+        p.add_argument("--device", default="auto", help="auto (CUDA if present), cpu or cuda")
+
+    p = sub.add_parser("train", help="train a model on a corpus and save it as a bundle folder")
+    data_args(p)
+    p.add_argument("--out", required=True, help="bundle folder to write")
+    p.add_argument("--epochs", type=int, default=t.epochs)
+    p.add_argument("--batch-size", type=int, default=t.batch_size)
+    p.add_argument("--lr", type=float, default=t.lr)
+    p.add_argument("--latent-dim", type=int, default=m.latent_dim)
+    p.add_argument("--embed-dim", type=int, default=m.embed_dim)
+    p.add_argument("--hidden-dim", type=int, default=m.hidden_dim)
+    p.add_argument("--layers", type=int, default=m.num_layers)
+    p.add_argument("--dropout", type=float, default=m.dropout)
+    p.add_argument("--cell", choices=("gru", "lstm"), default=m.cell)
+    p.add_argument("--beta-schedule", choices=SCHEDULES, default=b.kind)
+    p.add_argument("--beta-max", type=float, default=b.beta_max)
+    p.add_argument("--beta-cycles", type=int, default=b.cycles)
+    p.add_argument("--free-bits", type=float, default=t.free_bits, help="nats per latent dimension")
+    p.add_argument("--word-dropout", type=float, default=t.word_dropout)
+    p.add_argument("--patience", type=int, default=t.patience, help="early stopping; 0 turns it off")
+    p.add_argument("--seed", type=int, default=t.seed)
+    p.add_argument("--min-frequency", type=int, default=k.min_frequency)
+    p.add_argument("--max-vocab", type=int, default=k.max_vocab)
+    p.add_argument("--max-tokens", type=int, default=c.max_tokens, help="longer sentences are truncated")
+    p.add_argument("--drop-long", action="store_true", help="drop long sentences instead of truncating")
+    p.add_argument("--lowercase", action="store_true", help="lower-case the corpus text")
+    p.add_argument("--dedupe", action="store_true", help="drop repeated sentences")
+    p.add_argument("--val-fraction", type=float, default=c.val_fraction)
+    p.add_argument("--iw-samples", type=int, default=100, help="importance samples for the final IW-NLL")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = sub.add_parser("encode", help="write each sentence's posterior mean to .parquet or .csv")
+    p.add_argument("model", help="bundle folder")
+    data_args(p)
+    p.add_argument("--out", required=True, help="output file: .parquet or .csv")
+
+    p = sub.add_parser("evaluate", help="print the standard metrics on a corpus as one JSON object")
+    p.add_argument("model", help="bundle folder")
+    data_args(p)
+    p.add_argument("--iw-samples", type=int, default=100)
+    p.add_argument("--seed", type=int, default=0)
+
+    def decode_args(p: argparse.ArgumentParser, strategy: str) -> None:
+        p.add_argument("--strategy", choices=STRATEGIES, default=strategy)
+        p.add_argument("--temperature", type=float, default=d.temperature)
+        p.add_argument("--top-k", type=int, default=d.top_k)
+        p.add_argument("--top-p", type=float, default=d.top_p)
+        p.add_argument("--beam", type=int, help="beam width (implies --strategy beam)")
+        p.add_argument("--max-len", type=int, default=d.max_len)
+        p.add_argument("--seed", type=int, default=d.seed)
+        p.add_argument("--device", default="auto")
+
+    p = sub.add_parser("sample", help="decode sentences drawn from the prior")
+    p.add_argument("model", help="bundle folder")
+    p.add_argument("-n", type=int, default=10, help="how many sentences")
+    decode_args(p, "sample")
+
+    p = sub.add_parser("interpolate", help="decode the path between two sentences")
+    p.add_argument("model", help="bundle folder")
+    p.add_argument("sentence_a")
+    p.add_argument("sentence_b")
+    p.add_argument("--steps", type=int, default=8)
+    p.add_argument("--method", choices=("slerp", "linear"), default="slerp")
+    decode_args(p, "greedy")
+    return parser
+
+
+def _corpus_options(args, **overrides) -> CorpusOptions:
+    return CorpusOptions(text_column=args.text_column, label_column=args.label_column, **overrides)
+
+
+def _decode_config(args) -> DecodeConfig:
+    return DecodeConfig(
+        strategy="beam" if args.beam else args.strategy,
+        temperature=args.temperature,
+        top_k=args.top_k,
+        top_p=args.top_p,
+        beam_size=args.beam or DecodeConfig.beam_size,
+        max_len=args.max_len,
+        seed=args.seed,
+    )
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr (a line every 5% when stderr is not a terminal)."""
+
+    def __init__(self, stream=sys.stderr):
+        self.stream, self.tty, self.last_pct = stream, stream.isatty(), -5
+
+    def __call__(self, p: Progress) -> None:
+        pct = 100 * p.step // max(p.total_steps, 1)
+        if not self.tty and pct < self.last_pct + 5 and p.val is None:
+            return
+        self.last_pct = pct if p.val is None else self.last_pct
+        bar = "#" * (pct // 5) + "." * (20 - pct // 5)
+        line = (
+            f"epoch {p.epoch}/{p.epochs} [{bar}] {pct:3d}% rec {p.rec:6.2f} kl {p.kl:5.2f} β {p.beta:.2f} "
+            f"AU {p.active_units} {p.tokens_per_s / 1000:.1f}k tok/s ETA {_duration(p.eta_s)}"
+        )
+        if p.val:
+            line = f"epoch {p.epoch} done: val rec {p.val['rec']:.2f} kl {p.val['kl']:.2f} AU {p.val['active_units']}"
+        self.stream.write(("\r" + line.ljust(110)) if self.tty and p.val is None else line + "\n")
+        self.stream.flush()
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    return f"{seconds // 60}m{seconds % 60:02d}s"
+
+
+def cmd_train(args) -> None:
+    model_config = ModelConfig(
+        embed_dim=args.embed_dim,
+        hidden_dim=args.hidden_dim,
+        latent_dim=args.latent_dim,
+        num_layers=args.layers,
+        dropout=args.dropout,
+        cell=args.cell,
+    )
+    beta = BetaSchedule(kind=args.beta_schedule, beta_max=args.beta_max, cycles=args.beta_cycles)
+    train_config = TrainConfig(
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        beta=beta,
+        free_bits=args.free_bits,
+        word_dropout=args.word_dropout,
+        patience=args.patience,
+        seed=args.seed,
+        device=args.device,
+    )
+    tokenizer_config = TokenizerConfig(min_frequency=args.min_frequency, max_vocab=args.max_vocab)
+    for config in (model_config, train_config, tokenizer_config):
+        config.validate()  # fail before reading the data
+    corpus = load_corpus(
+        args.data,
+        _corpus_options(
+            args,
+            lowercase=args.lowercase,
+            max_tokens=args.max_tokens,
+            dedupe=args.dedupe,
+            long_lines="drop" if args.drop_long else "truncate",
+            val_fraction=args.val_fraction,
+            seed=args.seed,
+        ),
+    )
+    print(corpus.report.summary(), file=sys.stderr)
+    for note in corpus.report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    tm = fit(
+        corpus,
+        model_config,
+        train_config,
+        tokenizer_config,
+        on_progress=None if args.quiet else ProgressBar(),
+        iw_samples=args.iw_samples,
+    )
+    save_bundle(tm, args.out)
+    print(json.dumps(tm.metrics, indent=2))
+    print(f"saved {args.out} ({tm.metrics['stop_reason']}, {tm.metrics['train_seconds']:.1f} s)", file=sys.stderr)
+
+
+def cmd_encode(args) -> None:
+    out = Path(args.out)
+    if out.suffix.lower() not in (".parquet", ".csv"):
+        raise InputError(f"{out}: the output must end in .parquet or .csv.")
+    tm = load_bundle(args.model, device=args.device)
+    corpus = load_corpus(args.data, _corpus_options(args, max_tokens=None, val_fraction=0.0))
+    start = time.perf_counter()
+    mu, _ = encode(tm.model, tm.tokenizer, corpus.texts)
+    frame = pd.DataFrame({"text": corpus.texts})
+    if corpus.labels is not None:
+        frame["label"] = corpus.labels
+    frame = pd.concat([frame, pd.DataFrame(mu, columns=[f"z_{i}" for i in range(mu.shape[1])])], axis=1)
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False) if out.suffix.lower() == ".parquet" else frame.to_csv(buffer, index=False)
+    atomic_write_bytes(out, buffer.getvalue())
+    print(f"encoded {len(frame)} sentences in {time.perf_counter() - start:.1f} s -> {out}", file=sys.stderr)
+
+
+def cmd_evaluate(args) -> None:
+    tm = load_bundle(args.model, device=args.device)
+    corpus = load_corpus(args.data, _corpus_options(args, max_tokens=None, val_fraction=0.0))
+    print(json.dumps(evaluate(tm.model, tm.tokenizer, corpus.texts, iw_samples=args.iw_samples, seed=args.seed)))
+
+
+def cmd_sample(args) -> None:
+    tm = load_bundle(args.model, device=args.device)
+    _, texts = sample_prior(tm.model, tm.tokenizer, args.n, _decode_config(args), seed=args.seed)
+    print("\n".join(texts))
+
+
+def cmd_interpolate(args) -> None:
+    tm = load_bundle(args.model, device=args.device)
+    path = interpolate(
+        tm.model, tm.tokenizer, args.sentence_a, args.sentence_b, args.steps, args.method, _decode_config(args)
+    )
+    for t, text in path:
+        print(f"{t:.2f}\t{text}")
+
+
+COMMANDS = {
+    "train": cmd_train,
+    "encode": cmd_encode,
+    "evaluate": cmd_evaluate,
+    "sample": cmd_sample,
+    "interpolate": cmd_interpolate,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        COMMANDS[args.command](args)
+    except LatentLabError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:  # unreadable input, unwritable output, full disk
+        print(f"error: {e.strerror or e}: {e.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return 0

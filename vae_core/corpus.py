@@ -1,0 +1,335 @@
+"""Read a text corpus (.txt, .csv, .tsv, .jsonl, .parquet) into clean sentences, labels and a report.
+
+The report says what was read, which encoding was used, and what was dropped or truncated and why,
+so that nothing disappears without the user being told.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from tokenizers.pre_tokenizers import Whitespace
+
+from .errors import ConfigError, CorpusError
+
+FORMATS = ("txt", "csv", "tsv", "jsonl", "parquet")
+TEXT_COLUMN_GUESSES = ("text", "sentence", "sentences", "content", "utterance")
+_WORDS = Whitespace()  # the same word split the tokenizer uses, so "tokens" mean the same thing here
+_BINARY_MAGIC = {
+    b"\x89PNG": "a PNG image",
+    b"PK\x03\x04": "a zip archive",
+    b"\x1f\x8b": "a gzip archive",
+    b"%PDF": "a PDF document",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"\x7fELF": "a program",
+}
+
+
+@dataclass
+class CorpusOptions:
+    """How to turn a file into training sentences."""
+
+    text_column: str | None = None  # tables only; None picks "text" (or the likeliest text column)
+    label_column: str | None = None  # tables only; optional
+    lowercase: bool = False
+    max_tokens: int | None = 64  # longer sentences are truncated or dropped, see `long_lines`
+    long_lines: Literal["truncate", "drop"] = "truncate"
+    dedupe: bool = False
+    val_fraction: float = 0.1
+    seed: int = 0
+
+    def validate(self) -> None:
+        if self.max_tokens is not None and self.max_tokens < 1:
+            raise ConfigError(f"max_tokens must be at least 1 (got {self.max_tokens}).")
+        if self.long_lines not in ("truncate", "drop"):
+            raise ConfigError(f"long_lines must be 'truncate' or 'drop' (got {self.long_lines!r}).")
+        if not 0.0 <= self.val_fraction < 1.0:
+            raise ConfigError(f"val_fraction must be in [0, 1) (got {self.val_fraction}).")
+
+
+@dataclass
+class CorpusReport:
+    """What happened while reading: kept, dropped (by reason), truncated, and notes for the user."""
+
+    source: str
+    file_format: str
+    encoding: str
+    rows_read: int = 0
+    kept: int = 0
+    truncated: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        dropped = ", ".join(f"{n} {why}" for why, n in self.dropped.items() if n) or "none"
+        return (
+            f"{self.source}: read {self.rows_read} rows ({self.file_format}, {self.encoding}), "
+            f"kept {self.kept}, truncated {self.truncated}, dropped: {dropped}"
+        )
+
+
+@dataclass
+class Corpus:
+    """Clean sentences, optional labels, a deterministic train/validation split and the report."""
+
+    texts: list[str]
+    labels: list[str] | None
+    report: CorpusReport
+    train_idx: list[int]
+    val_idx: list[int]
+
+    @property
+    def train_texts(self) -> list[str]:
+        return [self.texts[i] for i in self.train_idx]
+
+    @property
+    def val_texts(self) -> list[str]:
+        return [self.texts[i] for i in self.val_idx]
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
+def load_corpus(
+    source: str | Path | bytes,
+    options: CorpusOptions | None = None,
+    *,
+    name: str | None = None,
+) -> Corpus:
+    """Read a corpus from a path, or from raw bytes plus a file `name` (as the app receives uploads)."""
+    options = options or CorpusOptions()
+    options.validate()
+    if isinstance(source, (bytes, bytearray)):
+        data, name = bytes(source), name or "upload.txt"
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise CorpusError(f"{path}: no such file.")
+        data, name = path.read_bytes(), name or path.name
+    fmt = file_format(name)
+    if not data.strip():
+        raise CorpusError(f"{name}: the file is empty.")
+
+    if fmt == "parquet":
+        raw_texts, raw_labels, report = _read_parquet(data, name, options)
+    else:
+        text, encoding, note = decode_bytes(data, name)
+        report = CorpusReport(source=name, file_format=fmt, encoding=encoding)
+        if note:
+            report.notes.append(note)
+        if fmt == "txt":
+            raw_texts, raw_labels = text.splitlines(), None
+        elif fmt == "jsonl":
+            frame = _jsonl_frame(text, name, report)
+            raw_texts, raw_labels = _pick_columns(frame, name, options)
+        else:
+            frame = _delimited_frame(text, name, "\t" if fmt == "tsv" else ",")
+            raw_texts, raw_labels = _pick_columns(frame, name, options)
+    return _clean(raw_texts, raw_labels, report, options)
+
+
+def file_format(name: str) -> str:
+    """The corpus format implied by a file name's extension (none means plain text)."""
+    suffix = Path(name).suffix.lower().lstrip(".")
+    suffix = {"": "txt", "text": "txt", "ndjson": "jsonl", "pq": "parquet"}.get(suffix, suffix)
+    if suffix not in FORMATS:
+        raise CorpusError(
+            f"{name}: unsupported file type '.{suffix}'. Use one of: " + ", ".join("." + f for f in FORMATS) + "."
+        )
+    return suffix
+
+
+def decode_bytes(data: bytes, name: str) -> tuple[str, str, str | None]:
+    """Decode text: UTF-8 (with or without BOM), UTF-16 with BOM, else latin-1 as a last resort.
+
+    Returns (text, encoding, note); the note tells the user when latin-1 was guessed.
+    Raises CorpusError for binary content (known file signatures, NUL bytes, control characters).
+    """
+    for magic, what in _BINARY_MAGIC.items():
+        if data.startswith(magic):
+            raise CorpusError(f"{name}: this looks like {what}, not a text file.")
+    note = None
+    if data.startswith(codecs.BOM_UTF8):
+        text, encoding = data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text, encoding = data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as e:
+            raise CorpusError(f"{name}: starts with a UTF-16 mark but is not valid UTF-16 ({e.reason}).") from e
+    else:
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text, encoding = data.decode("latin-1"), "latin-1"
+            note = "The file is not valid UTF-8; it was read as latin-1. Check accented characters."
+    if "\x00" in text:
+        raise CorpusError(f"{name}: contains NUL bytes; this looks like a binary file, not text.")
+    control = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
+    if control > max(8, 0.01 * len(text)):
+        raise CorpusError(f"{name}: contains many control characters; this looks like a binary file, not text.")
+    return text, encoding, note
+
+
+def _delimited_frame(text: str, name: str, sep: str) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as e:
+        detail = str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__
+        raise CorpusError(f"{name}: could not read it as a table: {detail}") from e
+    if frame.empty:
+        raise CorpusError(f"{name}: the table has a header but no rows.")
+    return frame
+
+
+def _jsonl_frame(text: str, name: str, report: CorpusReport) -> pd.DataFrame:
+    rows, broken = [], 0
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError:
+            broken += 1
+            continue
+        if isinstance(value, str):
+            value = {"text": value}
+        if not isinstance(value, dict):
+            broken += 1
+            continue
+        rows.append(value)
+    report.dropped["invalid JSON lines"] = broken
+    if not rows:
+        raise CorpusError(f"{name}: no line is a JSON object or string ({broken} invalid lines).")
+    return pd.DataFrame(rows)
+
+
+def _read_parquet(data: bytes, name: str, options: CorpusOptions):
+    import pyarrow.parquet as pq
+
+    try:
+        frame = pq.read_table(io.BytesIO(data)).to_pandas()
+    except Exception as e:  # pyarrow raises several types for damaged files
+        raise CorpusError(f"{name}: could not read it as Parquet: {e}") from e
+    if frame.empty:
+        raise CorpusError(f"{name}: the Parquet table has no rows.")
+    report = CorpusReport(source=name, file_format="parquet", encoding="parquet")
+    texts, labels = _pick_columns(frame, name, options)
+    return texts, labels, report
+
+
+def _pick_columns(frame: pd.DataFrame, name: str, options: CorpusOptions) -> tuple[list, list | None]:
+    """Select the text column (given or guessed) and the optional label column."""
+    columns = [str(c) for c in frame.columns]
+    frame.columns = columns
+    text_col = options.text_column or guess_text_column(frame)
+    if text_col not in columns:
+        raise CorpusError(f"{name}: there is no column '{text_col}'. Columns: {', '.join(columns)}.")
+    values = frame[text_col]
+    non_null = values.dropna()
+    if len(non_null) and not all(isinstance(v, str) for v in non_null):
+        raise CorpusError(f"{name}: column '{text_col}' does not hold text (found {non_null.dtype} values).")
+    labels = None
+    if options.label_column:
+        if options.label_column not in columns:
+            raise CorpusError(
+                f"{name}: there is no label column '{options.label_column}'. Columns: {', '.join(columns)}."
+            )
+        raw = frame[options.label_column]
+        labels = ["" if _missing(v) else str(v).strip() for v in raw]
+        if not any(labels):
+            raise CorpusError(f"{name}: the label column '{options.label_column}' is empty.")
+    return ["" if _missing(v) else v for v in values], labels
+
+
+def guess_text_column(frame: pd.DataFrame) -> str:
+    """'text' (or a common synonym) if present, else the string column with the longest values."""
+    lowered = {str(c).lower(): str(c) for c in frame.columns}
+    for guess in TEXT_COLUMN_GUESSES:
+        if guess in lowered:
+            return lowered[guess]
+    best, best_len = None, -1.0
+    for col in frame.columns:
+        values = [v for v in frame[col].head(200) if isinstance(v, str)]
+        if values and (mean := sum(map(len, values)) / len(values)) > best_len:
+            best, best_len = str(col), mean
+    if best is None:
+        raise CorpusError("no column holds text; name the text column explicitly.")
+    return best
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))
+
+
+def count_tokens(text: str) -> int:
+    """Number of word tokens as the tokenizer will split them (words and punctuation runs)."""
+    return len(_WORDS.pre_tokenize_str(text))
+
+
+def truncate_tokens(text: str, max_tokens: int) -> str:
+    """The first `max_tokens` word tokens of `text`, cut at a token boundary."""
+    pieces = _WORDS.pre_tokenize_str(text)
+    return text if len(pieces) <= max_tokens else text[: pieces[max_tokens - 1][1][1]]
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _clean(raw_texts: list, raw_labels: list | None, report: CorpusReport, options: CorpusOptions) -> Corpus:
+    """Normalise whitespace, drop blanks, apply lower-casing, length limit and de-duplication, split."""
+    reasons: Counter[str] = Counter()
+    seen: set[str] = set()
+    texts: list[str] = []
+    labels: list[str] | None = [] if raw_labels is not None else None
+    report.rows_read = len(raw_texts)
+    for i, raw in enumerate(raw_texts):
+        text = _SPACES.sub(" ", str(raw)).strip()
+        if options.lowercase:
+            text = text.lower()
+        if not text or count_tokens(text) == 0:
+            reasons["blank"] += 1
+            continue
+        if options.max_tokens is not None and count_tokens(text) > options.max_tokens:
+            if options.long_lines == "drop":
+                reasons[f"longer than {options.max_tokens} tokens"] += 1
+                continue
+            text = truncate_tokens(text, options.max_tokens)
+            report.truncated += 1
+        if options.dedupe:
+            if text in seen:
+                reasons["duplicate"] += 1
+                continue
+            seen.add(text)
+        texts.append(text)
+        if labels is not None:
+            labels.append(raw_labels[i] or "(none)")
+    report.dropped.update(reasons)
+    report.kept = len(texts)
+    if not texts:
+        why = ", ".join(f"{n} {r}" for r, n in report.dropped.items() if n) or "no rows"
+        raise CorpusError(f"{report.source}: nothing usable is left after cleaning ({why}).")
+    train_idx, val_idx = split_indices(len(texts), options.val_fraction, options.seed)
+    return Corpus(texts=texts, labels=labels, report=report, train_idx=train_idx, val_idx=val_idx)
+
+
+def split_indices(n: int, val_fraction: float, seed: int) -> tuple[list[int], list[int]]:
+    """A shuffled train/validation split of range(n) that depends only on `seed`; train is never empty."""
+    order = np.random.default_rng(seed).permutation(n).tolist()
+    n_val = int(round(n * val_fraction))
+    if val_fraction > 0 and n >= 2:
+        n_val = min(max(n_val, 1), n - 1)
+    else:
+        n_val = 0
+    return sorted(order[n_val:]), sorted(order[:n_val])

@@ -1,0 +1,134 @@
+"""Working in the latent space: encode sentences, reconstruct, sample the prior, interpolate,
+explore a sentence's neighbourhood, and shift sentences along attribute vectors."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+from .batching import to_ids
+from .decoding import DecodeConfig, decode
+from .errors import InputError
+from .metrics import posterior
+from .model import SentenceVAE
+from .tokenizer import TextTokenizer
+
+
+def _check_texts(texts: list[str]) -> list[str]:
+    cleaned = [" ".join(str(t).split()) for t in texts]
+    for i, text in enumerate(cleaned):
+        if not text:
+            raise InputError(f"sentence {i + 1} is empty: type some words to encode.")
+    return cleaned
+
+
+def encode(
+    model: SentenceVAE, tokenizer: TextTokenizer, texts: list[str], batch_size: int = 256
+) -> tuple[np.ndarray, np.ndarray]:
+    """Posterior means and log-variances (N, D) of `texts`, as float32 numpy arrays, in input order."""
+    mu, logvar = posterior(model, tokenizer, to_ids(tokenizer, _check_texts(texts)), batch_size)
+    return mu.numpy(), logvar.numpy()
+
+
+def decode_latents(
+    model: SentenceVAE, tokenizer: TextTokenizer, z: np.ndarray | torch.Tensor, config: DecodeConfig | None = None
+) -> list[str]:
+    """Decode rows of z (numpy or torch) into sentences."""
+    return decode(model, tokenizer, torch.as_tensor(np.asarray(z, dtype=np.float32)), config)
+
+
+def reconstruct(
+    model: SentenceVAE, tokenizer: TextTokenizer, texts: list[str], config: DecodeConfig | None = None
+) -> list[str]:
+    """Encode each sentence to its posterior mean and decode it again."""
+    mu, _ = encode(model, tokenizer, texts)
+    return decode_latents(model, tokenizer, mu, config)
+
+
+def sample_prior(
+    model: SentenceVAE, tokenizer: TextTokenizer, n: int, config: DecodeConfig | None = None, seed: int = 0
+) -> tuple[np.ndarray, list[str]]:
+    """Draw n latent vectors from the prior N(0, I) and decode them."""
+    if not 1 <= n <= 10000:
+        raise InputError(f"the number of samples must be from 1 to 10000 (got {n}).")
+    z = torch.randn(n, model.config.latent_dim, generator=torch.Generator().manual_seed(seed))
+    return z.numpy(), decode_latents(model, tokenizer, z, config)
+
+
+def lerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
+    """Straight-line interpolation."""
+    return (1 - t) * a + t * b
+
+
+def slerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
+    """Spherical interpolation (White 2016): follows the great circle, keeping the norm typical of the
+    prior instead of cutting through the low-density centre. Falls back to lerp for parallel vectors."""
+    cos = float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b) + 1e-12))
+    omega = math.acos(min(1.0, max(-1.0, cos)))
+    if omega < 1e-4:
+        return lerp(a, b, t)
+    return (math.sin((1 - t) * omega) * a + math.sin(t * omega) * b) / math.sin(omega)
+
+
+def interpolate(
+    model: SentenceVAE,
+    tokenizer: TextTokenizer,
+    sentence_a: str,
+    sentence_b: str,
+    steps: int = 8,
+    method: str = "slerp",
+    config: DecodeConfig | None = None,
+) -> list[tuple[float, str]]:
+    """Decoded sentences at `steps` evenly spaced points from a's posterior mean to b's (both ends included)."""
+    if not 2 <= steps <= 200:
+        raise InputError(f"steps must be from 2 to 200 (got {steps}).")
+    if method not in ("slerp", "linear"):
+        raise InputError(f"method must be 'slerp' or 'linear' (got {method!r}).")
+    mu, _ = encode(model, tokenizer, [sentence_a, sentence_b])
+    mix = slerp if method == "slerp" else lerp
+    ts = np.linspace(0.0, 1.0, steps)
+    path = np.stack([mix(mu[0], mu[1], float(t)) for t in ts])
+    return list(zip(ts.tolist(), decode_latents(model, tokenizer, path, config)))
+
+
+def neighbourhood(
+    model: SentenceVAE,
+    tokenizer: TextTokenizer,
+    sentence: str,
+    n: int = 8,
+    radius: float = 0.5,
+    config: DecodeConfig | None = None,
+    seed: int = 0,
+) -> list[str]:
+    """Decode n points drawn around a sentence's posterior mean: z = mu + radius * eps, eps ~ N(0, I)."""
+    if not 1 <= n <= 1000 or radius < 0:
+        raise InputError("choose 1 to 1000 samples and a radius of 0 or more.")
+    mu, _ = encode(model, tokenizer, [sentence])
+    eps = torch.randn(n, mu.shape[1], generator=torch.Generator().manual_seed(seed)).numpy()
+    return decode_latents(model, tokenizer, mu + radius * eps, config)
+
+
+def attribute_vector(latents: np.ndarray, labels: list[str], group_a: str, group_b: str) -> np.ndarray:
+    """Mean latent of the sentences labelled `group_a` minus that of `group_b` (Bowman et al. 2016-style
+    arithmetic): adding it to a sentence's z moves it from b towards a."""
+    labels_arr = np.asarray(labels)
+    for group in (group_a, group_b):
+        if not (labels_arr == group).any():
+            raise InputError(f"no sentence has the label {group!r}.")
+    return latents[labels_arr == group_a].mean(0) - latents[labels_arr == group_b].mean(0)
+
+
+def apply_attribute(
+    model: SentenceVAE,
+    tokenizer: TextTokenizer,
+    sentence: str,
+    vector: np.ndarray,
+    strengths: list[float] = (0.0, 0.5, 1.0, 1.5, 2.0),
+    config: DecodeConfig | None = None,
+) -> list[tuple[float, str]]:
+    """Decode the sentence's posterior mean plus `strength * vector`, for each strength."""
+    mu, _ = encode(model, tokenizer, [sentence])
+    z = np.stack([mu[0] + s * vector for s in strengths])
+    return list(zip(list(strengths), decode_latents(model, tokenizer, z, config)))

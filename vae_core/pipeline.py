@@ -1,0 +1,61 @@
+"""Corpus -> tokenizer -> model -> training -> held-out metrics: the whole `train` recipe in one call."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import torch
+
+from .bundle import TrainedModel
+from .corpus import Corpus
+from .metrics import evaluate
+from .model import ModelConfig, SentenceVAE
+from .tokenizer import TextTokenizer, TokenizerConfig
+from .training import Progress, TrainConfig, train_vae
+
+
+def fit(
+    corpus: Corpus,
+    model_config: ModelConfig | None = None,
+    train_config: TrainConfig | None = None,
+    tokenizer_config: TokenizerConfig | None = None,
+    *,
+    on_progress: Callable[[Progress], None] | None = None,
+    stop: threading.Event | None = None,
+    iw_samples: int = 100,
+) -> TrainedModel:
+    """Train a sentence VAE on the corpus's training split and measure it on its validation split
+    (on the training split, said in `info`, when the corpus is too small to hold one out)."""
+    model_config = model_config or ModelConfig()
+    train_config = train_config or TrainConfig()
+    tokenizer_config = tokenizer_config or TokenizerConfig()
+    model_config.validate()
+    train_config.validate()
+    tokenizer = TextTokenizer.train(corpus.train_texts, tokenizer_config)
+    torch.manual_seed(train_config.seed)  # the initial weights depend on the seed alone
+    model = SentenceVAE(model_config, tokenizer.vocab_size, pad_id=tokenizer.pad_id)
+    result = train_vae(
+        model, tokenizer, corpus.train_texts, corpus.val_texts, train_config, on_progress=on_progress, stop=stop
+    )
+    eval_texts = corpus.val_texts or corpus.train_texts
+    metrics = evaluate(model, tokenizer, eval_texts, iw_samples=iw_samples, seed=train_config.seed)
+    metrics.update(
+        evaluated_on="validation split" if corpus.val_texts else "training sentences (no validation split)",
+        train_seconds=result.seconds,
+        train_tokens=result.tokens,
+        tokens_per_s=result.tokens / result.seconds if result.seconds else 0.0,
+        stop_reason=result.stop_reason,
+        best_epoch=result.best_epoch,
+        device=str(model.device),
+    )
+    info = {
+        "corpus": corpus.report.source,
+        "sentences": len(corpus),
+        "train_sentences": len(corpus.train_idx),
+        "val_sentences": len(corpus.val_idx),
+        "has_labels": corpus.labels is not None,
+        "vocab_size": tokenizer.vocab_size,
+    }
+    history = {"epochs": result.history, "steps": result.steps, "stop_reason": result.stop_reason}
+    return TrainedModel(model, tokenizer, train_config, tokenizer_config, metrics, history, info)

@@ -1,0 +1,126 @@
+"""A word-level tokenizer trained on the corpus with Hugging Face `tokenizers`, saved as tokenizer.json."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from tokenizers import Tokenizer, normalizers, pre_tokenizers
+from tokenizers.models import WordLevel
+from tokenizers.trainers import WordLevelTrainer
+
+from .atomic import atomic_write_text
+from .errors import BundleError, ConfigError
+
+PAD, BOS, EOS, UNK = "<pad>", "<bos>", "<eos>", "<unk>"
+SPECIAL_TOKENS = [PAD, BOS, EOS, UNK]  # ids 0..3, in this order
+
+
+@dataclass
+class TokenizerConfig:
+    """Vocabulary and normalisation settings."""
+
+    min_frequency: int = 2
+    max_vocab: int = 20000  # including the 4 special tokens
+    lowercase: bool = True
+    strip_accents: bool = False
+    unicode_form: str = "NFKC"  # "NFC", "NFKC", "NFD", "NFKD" or "" for none
+
+    def validate(self) -> None:
+        if self.min_frequency < 1:
+            raise ConfigError(f"min_frequency must be at least 1 (got {self.min_frequency}).")
+        if self.max_vocab < len(SPECIAL_TOKENS) + 1:
+            raise ConfigError(f"max_vocab must be at least {len(SPECIAL_TOKENS) + 1} (got {self.max_vocab}).")
+        if self.unicode_form not in ("", "NFC", "NFKC", "NFD", "NFKD"):
+            raise ConfigError(f"unknown unicode_form {self.unicode_form!r}.")
+
+
+def _normalizer(cfg: TokenizerConfig) -> normalizers.Normalizer:
+    steps = []
+    if cfg.unicode_form:
+        steps.append(getattr(normalizers, cfg.unicode_form)())
+    if cfg.strip_accents:
+        steps += [normalizers.NFD(), normalizers.StripAccents(), normalizers.NFC()]
+    if cfg.lowercase:
+        steps.append(normalizers.Lowercase())
+    return normalizers.Sequence(steps)
+
+
+class TextTokenizer:
+    """Thin wrapper over `tokenizers.Tokenizer` that knows the special ids and adds bos/eos."""
+
+    def __init__(self, tokenizer: Tokenizer):
+        self.tk = tokenizer
+        ids = [tokenizer.token_to_id(t) for t in SPECIAL_TOKENS]
+        if ids != list(range(len(SPECIAL_TOKENS))):
+            raise BundleError("the tokenizer's special tokens <pad> <bos> <eos> <unk> are missing or out of order.")
+        self.pad_id, self.bos_id, self.eos_id, self.unk_id = ids
+
+    @classmethod
+    def train(cls, texts: list[str], cfg: TokenizerConfig | None = None) -> TextTokenizer:
+        """Learn a word-level vocabulary from `texts`."""
+        cfg = cfg or TokenizerConfig()
+        cfg.validate()
+        tk = Tokenizer(WordLevel(unk_token=UNK))
+        tk.normalizer = _normalizer(cfg)
+        tk.pre_tokenizer = pre_tokenizers.Whitespace()
+        trainer = WordLevelTrainer(
+            vocab_size=cfg.max_vocab, min_frequency=cfg.min_frequency, special_tokens=SPECIAL_TOKENS
+        )
+        tk.train_from_iterator(texts, trainer=trainer)
+        return cls(tk)
+
+    @property
+    def vocab_size(self) -> int:
+        return self.tk.get_vocab_size()
+
+    def encode(self, texts: list[str]) -> list[list[int]]:
+        """Token ids of each text, without bos/eos."""
+        return [e.ids for e in self.tk.encode_batch(list(texts), add_special_tokens=False)]
+
+    def tokens(self, text: str) -> list[str]:
+        """The tokens of one text as the model sees them (unknown words become <unk>)."""
+        return [self.tk.id_to_token(i) for i in self.encode([text])[0]]
+
+    def decode(self, ids: list[int]) -> str:
+        """Text of a token id sequence: stops at eos, skips pad/bos, tidies spaces before punctuation."""
+        words = []
+        for i in ids:
+            if i == self.eos_id:
+                break
+            if i in (self.pad_id, self.bos_id):
+                continue
+            words.append(self.tk.id_to_token(int(i)) or UNK)
+        return detokenize(words)
+
+    def to_json(self) -> str:
+        return self.tk.to_str()
+
+    def save(self, path: str | Path) -> None:
+        atomic_write_text(path, self.to_json())
+
+    @classmethod
+    def from_json(cls, text: str) -> TextTokenizer:
+        """Parse tokenizer.json (plain JSON, never executed)."""
+        try:
+            json.loads(text)
+            tokenizer = Tokenizer.from_str(text)
+        except Exception as e:  # json and the Rust parser raise different types
+            raise BundleError(f"tokenizer.json is not a valid tokenizer: {e}") from e
+        return cls(tokenizer)
+
+    @classmethod
+    def load(cls, path: str | Path) -> TextTokenizer:
+        return cls.from_json(Path(path).read_text(encoding="utf-8"))
+
+
+_NO_SPACE_BEFORE = re.compile(r" ([.,!?;:%)\]}])(?=\s|$)")
+_NO_SPACE_AFTER = re.compile(r"([(\[{$]) ")
+
+
+def detokenize(words: list[str]) -> str:
+    """Join word tokens with spaces, then close up the spaces before . , ! ? etc."""
+    text = " ".join(words)
+    return _NO_SPACE_AFTER.sub(r"\1", _NO_SPACE_BEFORE.sub(r"\1", text))

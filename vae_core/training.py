@@ -1,0 +1,249 @@
+"""Training loop: bucketed batches, annealed ELBO with free bits and word dropout, Adam with clipping,
+early stopping on validation -ELBO, progress callbacks, and a stop Event another thread may set."""
+
+from __future__ import annotations
+
+import copy
+import math
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+import torch
+
+from .batching import iterate_batches, to_ids
+from .errors import ConfigError
+from .metrics import active_units, elbo_terms, posterior
+from .model import SentenceVAE
+from .objective import BetaSchedule, kl_objective, kl_per_dim, token_nll
+from .tokenizer import TextTokenizer
+
+
+@dataclass
+class TrainConfig:
+    """Optimisation and anti-collapse settings."""
+
+    epochs: int = 10
+    batch_size: int = 64
+    lr: float = 1e-3
+    grad_clip: float = 5.0
+    beta: BetaSchedule = field(default_factory=BetaSchedule)
+    free_bits: float = 0.1  # nats per latent dimension; 0 turns it off
+    word_dropout: float = 0.25  # share of decoder input words replaced by <unk>
+    patience: int = 3  # epochs without validation improvement before stopping; 0 turns it off
+    seed: int = 0
+    device: str = "auto"  # "auto" (CUDA if present, else CPU), "cpu", "cuda", "cuda:1", ...
+
+    def validate(self) -> None:
+        if not isinstance(self.epochs, int) or not 1 <= self.epochs <= 10000:
+            raise ConfigError(f"epochs must be a whole number from 1 to 10000 (got {self.epochs!r}).")
+        if not isinstance(self.batch_size, int) or not 1 <= self.batch_size <= 65536:
+            raise ConfigError(f"batch_size must be a whole number from 1 to 65536 (got {self.batch_size!r}).")
+        if not 0 < self.lr < 1:
+            raise ConfigError(f"lr must be in (0, 1) (got {self.lr}).")
+        if self.grad_clip <= 0:
+            raise ConfigError(f"grad_clip must be positive (got {self.grad_clip}).")
+        if not 0 <= self.free_bits <= 10:
+            raise ConfigError(f"free_bits must be in [0, 10] nats (got {self.free_bits}).")
+        if not 0 <= self.word_dropout < 1:
+            raise ConfigError(f"word_dropout must be in [0, 1) (got {self.word_dropout}).")
+        if self.patience < 0:
+            raise ConfigError(f"patience must be 0 or more (got {self.patience}).")
+        self.beta.validate()
+        resolve_device(self.device)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> TrainConfig:
+        data = dict(data)
+        data["beta"] = BetaSchedule(**data.get("beta", {}))
+        return cls(**data)
+
+
+def resolve_device(name: str = "auto") -> torch.device:
+    """The torch device for a setting: "auto" means CUDA when it is there, else the CPU."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        device = torch.device(name)
+    except RuntimeError as e:
+        raise ConfigError(f"unknown device {name!r}.") from e
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ConfigError("device 'cuda' was asked for but no CUDA GPU is available; use 'auto' or 'cpu'.")
+    return device
+
+
+@dataclass
+class Progress:
+    """A snapshot sent to the progress callback."""
+
+    step: int
+    total_steps: int
+    epoch: int  # 1-based
+    epochs: int
+    rec: float  # mean over recent steps, nats per sentence
+    kl: float
+    beta: float
+    active_units: int  # on recent training batches
+    tokens_per_s: float
+    elapsed_s: float
+    eta_s: float
+    val: dict | None = None  # set at the end of an epoch
+
+
+@dataclass
+class TrainResult:
+    history: list[dict]  # one row per epoch: train and validation terms
+    steps: list[dict]  # one row per reported step, for live charts
+    stop_reason: str  # "completed", "early stopping" or "stopped by user"
+    best_epoch: int | None
+    seconds: float
+    tokens: int
+
+
+def word_dropout(dec_in: torch.Tensor, rate: float, unk_id: int, pad_id: int) -> torch.Tensor:
+    """Replace a share `rate` of the decoder's input words (not <bos>, not padding) with <unk>
+    (Bowman et al. 2016), so the decoder must lean on z."""
+    if rate <= 0:
+        return dec_in
+    drop = torch.rand(dec_in.shape, device=dec_in.device) < rate
+    drop[:, 0] = False
+    drop &= dec_in != pad_id
+    return dec_in.masked_fill(drop, unk_id)
+
+
+def train_vae(
+    model: SentenceVAE,
+    tokenizer: TextTokenizer,
+    train_texts: list[str],
+    val_texts: list[str],
+    config: TrainConfig,
+    *,
+    on_progress: Callable[[Progress], None] | None = None,
+    stop: threading.Event | None = None,
+    report_every: int = 10,
+) -> TrainResult:
+    """Train `model` in place. Stopping (by `stop`, early stopping or the end) keeps the weights with the
+    best validation -ELBO seen at an epoch end, or the current ones if no epoch has finished."""
+    config.validate()
+    if not train_texts:
+        raise ConfigError("there are no training sentences.")
+    device = resolve_device(config.device)
+    torch.manual_seed(config.seed)
+    generator = torch.Generator().manual_seed(config.seed)
+    model.to(device)
+    train_seqs, val_seqs = to_ids(tokenizer, train_texts), to_ids(tokenizer, val_texts)
+    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    steps_per_epoch = math.ceil(len(train_seqs) / config.batch_size)
+    total_steps = config.epochs * steps_per_epoch
+
+    history: list[dict] = []
+    steps: list[dict] = []
+    recent = deque(maxlen=max(report_every, 1))  # (rec, kl) of the last steps
+    recent_mu = deque(maxlen=max(1, 1024 // config.batch_size))  # posterior means for the AU estimate
+    best_loss, best_epoch, best_state, bad_epochs = math.inf, None, None, 0
+    stop_reason, step, tokens, start = "completed", 0, 0, time.perf_counter()
+
+    def snapshot(epoch: int, val: dict | None = None) -> Progress:
+        elapsed = time.perf_counter() - start
+        rec = float(sum(r for r, _ in recent)) / max(len(recent), 1)
+        kl = float(sum(k for _, k in recent)) / max(len(recent), 1)
+        mus = torch.cat(list(recent_mu)).float().cpu() if recent_mu else torch.empty(0, model.config.latent_dim)
+        return Progress(
+            step=step,
+            total_steps=total_steps,
+            epoch=epoch,
+            epochs=config.epochs,
+            rec=rec,
+            kl=kl,
+            beta=config.beta(max(step - 1, 0), total_steps),
+            active_units=active_units(mus),
+            tokens_per_s=tokens / elapsed if elapsed > 0 else 0.0,
+            elapsed_s=elapsed,
+            eta_s=elapsed / max(step, 1) * (total_steps - step),
+            val=val,
+        )
+
+    for epoch in range(1, config.epochs + 1):
+        model.train()
+        for batch in iterate_batches(train_seqs, tokenizer, config.batch_size, shuffle=True, generator=generator):
+            if stop is not None and stop.is_set():
+                stop_reason = "stopped by user"
+                break
+            b = batch.to(device)
+            beta = config.beta(step, total_steps)
+            mu, logvar = model.encode(b.tokens, b.lengths)
+            z = model.reparameterize(mu, logvar)
+            dec_in = word_dropout(b.dec_in, config.word_dropout, tokenizer.unk_id, tokenizer.pad_id)
+            logits = model.target_logits(z, dec_in, b.mask)
+            rec = token_nll(logits, b.dec_out[b.mask]).sum() / len(b.lengths)
+            kl_dims = kl_per_dim(mu, logvar)
+            loss = rec + beta * kl_objective(kl_dims, config.free_bits)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
+            optimizer.step()
+
+            step += 1
+            tokens += batch.n_tokens
+            recent.append((rec.detach(), kl_dims.detach().sum(1).mean()))  # no GPU sync until reported
+            recent_mu.append(mu.detach())
+            if step % report_every == 0 or step == total_steps:
+                p = snapshot(epoch)
+                steps.append(
+                    {
+                        "step": p.step,
+                        "epoch": epoch,
+                        "rec": p.rec,
+                        "kl": p.kl,
+                        "beta": p.beta,
+                        "active_units": p.active_units,
+                        "tokens_per_s": p.tokens_per_s,
+                    }
+                )
+                if on_progress:
+                    on_progress(p)
+        if stop_reason == "stopped by user":
+            break
+
+        val = _validation(model, tokenizer, val_seqs, config.seed)
+        p = snapshot(epoch, val)
+        history.append(
+            {
+                "epoch": epoch,
+                "step": step,
+                "train_rec": p.rec,
+                "train_kl": p.kl,
+                "beta": p.beta,
+                "seconds": p.elapsed_s,
+                **{f"val_{k}": v for k, v in val.items()},
+            }
+        )
+        if on_progress:
+            on_progress(p)
+        if val and -val["elbo"] < best_loss:
+            best_loss, best_epoch, bad_epochs = -val["elbo"], epoch, 0
+            best_state = copy.deepcopy(model.state_dict())
+        elif val:
+            bad_epochs += 1
+            if config.patience and bad_epochs >= config.patience:
+                stop_reason = "early stopping"
+                break
+
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    model.eval()
+    return TrainResult(history, steps, stop_reason, best_epoch, time.perf_counter() - start, tokens)
+
+
+def _validation(model: SentenceVAE, tokenizer: TextTokenizer, seqs: list[list[int]], seed: int) -> dict:
+    """ELBO terms and active units on the validation sentences (empty dict when there are none)."""
+    if not seqs:
+        return {}
+    terms = elbo_terms(model, tokenizer, seqs, seed=seed)
+    mu, _ = posterior(model, tokenizer, seqs)
+    return {"rec": terms["rec"], "kl": terms["kl"], "elbo": terms["elbo"], "active_units": active_units(mu)}
