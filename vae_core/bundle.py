@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import tempfile
 import zipfile
@@ -221,3 +222,36 @@ def import_zip(data: bytes, path: str | Path, source: str = "upload.zip") -> Tra
     tm = bundle_from_files(files_from_zip(data, source), device="cpu", source=source)
     save_bundle(tm, path)
     return tm
+
+
+def safe_name(name: str) -> str:
+    """A model or file name reduced to letters, digits, '-', '_' and '.', never starting with a dot,
+    so that a typed name can never point outside its folder."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", name.strip()).strip(".-")[:64]
+    if not cleaned:
+        raise BundleError("choose a name made of letters, digits, '-' or '_'.")
+    return cleaned
+
+
+def list_bundles(folder: str | Path) -> list[dict]:
+    """A card for every bundle folder in `folder` (name, creation time, settings, metrics), newest first,
+    read from the JSON files only, without loading weights. Unreadable folders are listed with an error."""
+    folder = Path(folder)
+    cards = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if not path.is_dir() or path.name.startswith("."):
+            continue
+        card = {"name": path.name, "path": str(path)}
+        try:
+            config = _read_json((path / "config.json").read_bytes(), "config.json", path.name)
+            metrics = _read_json((path / "metrics.json").read_bytes(), "metrics.json", path.name)
+            card.update(
+                created_at=config.get("created_at", ""),
+                model=config.get("model", {}),
+                info=config.get("info", {}),
+                metrics=metrics,
+            )
+        except (OSError, BundleError) as e:
+            card["error"] = str(e)
+        cards.append(card)
+    return sorted(cards, key=lambda c: c.get("created_at", ""), reverse=True)

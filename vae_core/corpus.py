@@ -43,6 +43,7 @@ class CorpusOptions:
 
     text_column: str | None = None  # tables only; None picks "text" (or the likeliest text column)
     label_column: str | None = None  # tables only; optional
+    extra_label_columns: tuple[str, ...] = ()  # more factors to colour and probe by (tables only)
     lowercase: bool = False
     max_tokens: int | None = 64  # longer sentences are truncated or dropped, see `long_lines`
     long_lines: Literal["truncate", "drop"] = "truncate"
@@ -85,10 +86,15 @@ class Corpus:
     """Clean sentences, optional labels, a deterministic train/validation split and the report."""
 
     texts: list[str]
-    labels: list[str] | None
+    label_sets: dict[str, list[str]]  # label column name -> one label per sentence; the first is the main one
     report: CorpusReport
     train_idx: list[int]
     val_idx: list[int]
+
+    @property
+    def labels(self) -> list[str] | None:
+        """The main label of each sentence, or None when the corpus has no labels."""
+        return next(iter(self.label_sets.values()), None)
 
     @property
     def train_texts(self) -> list[str]:
@@ -130,7 +136,7 @@ def load_corpus(
         if note:
             report.notes.append(note)
         if fmt == "txt":
-            raw_texts, raw_labels = text.splitlines(), None
+            raw_texts, raw_labels = text.splitlines(), {}
         elif fmt == "jsonl":
             frame = _jsonl_frame(text, name, report)
             raw_texts, raw_labels = _pick_columns(frame, name, options)
@@ -138,6 +144,33 @@ def load_corpus(
             frame = _delimited_frame(text, name, "\t" if fmt == "tsv" else ",")
             raw_texts, raw_labels = _pick_columns(frame, name, options)
     return _clean(raw_texts, raw_labels, report, options)
+
+
+def table_columns(data: bytes, name: str) -> list[str]:
+    """Column names of a table file (.csv/.tsv/.jsonl/.parquet), so a UI can offer them; [] for .txt."""
+    fmt = file_format(name)
+    if fmt == "txt":
+        return []
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            return [str(c) for c in pq.read_schema(io.BytesIO(data)).names]
+        except Exception as e:
+            raise CorpusError(f"{name}: could not read it as Parquet: {e}") from e
+    text, _, _ = decode_bytes(data, name)
+    if fmt == "jsonl":
+        frame = _jsonl_frame(text, name, CorpusReport(name, fmt, ""))
+    else:
+        frame = _delimited_frame(text, name, "\t" if fmt == "tsv" else ",")
+    return [str(c) for c in frame.columns]
+
+
+def corpus_stats(corpus: Corpus) -> dict:
+    """Sentences, tokens, distinct words (lower-cased) and each sentence's length in tokens."""
+    lengths = [count_tokens(t) for t in corpus.texts]
+    words = {w.lower() for t in corpus.texts for w, _ in _WORDS.pre_tokenize_str(t)}
+    return {"sentences": len(corpus.texts), "tokens": sum(lengths), "vocabulary": len(words), "lengths": lengths}
 
 
 def file_format(name: str) -> str:
@@ -229,8 +262,8 @@ def _read_parquet(data: bytes, name: str, options: CorpusOptions):
     return texts, labels, report
 
 
-def _pick_columns(frame: pd.DataFrame, name: str, options: CorpusOptions) -> tuple[list, list | None]:
-    """Select the text column (given or guessed) and the optional label column."""
+def _pick_columns(frame: pd.DataFrame, name: str, options: CorpusOptions) -> tuple[list, dict[str, list[str]]]:
+    """Select the text column (given or guessed) and the optional label columns."""
     columns = [str(c) for c in frame.columns]
     frame.columns = columns
     text_col = options.text_column or guess_text_column(frame)
@@ -240,17 +273,15 @@ def _pick_columns(frame: pd.DataFrame, name: str, options: CorpusOptions) -> tup
     non_null = values.dropna()
     if len(non_null) and not all(isinstance(v, str) for v in non_null):
         raise CorpusError(f"{name}: column '{text_col}' does not hold text (found {non_null.dtype} values).")
-    labels = None
-    if options.label_column:
-        if options.label_column not in columns:
-            raise CorpusError(
-                f"{name}: there is no label column '{options.label_column}'. Columns: {', '.join(columns)}."
-            )
-        raw = frame[options.label_column]
-        labels = ["" if _missing(v) else str(v).strip() for v in raw]
+    label_sets = {}
+    for column in ([options.label_column] if options.label_column else []) + list(options.extra_label_columns):
+        if column not in columns:
+            raise CorpusError(f"{name}: there is no label column '{column}'. Columns: {', '.join(columns)}.")
+        labels = ["" if _missing(v) else str(v).strip() for v in frame[column]]
         if not any(labels):
-            raise CorpusError(f"{name}: the label column '{options.label_column}' is empty.")
-    return ["" if _missing(v) else v for v in values], labels
+            raise CorpusError(f"{name}: the label column '{column}' is empty.")
+        label_sets[column] = labels
+    return ["" if _missing(v) else v for v in values], label_sets
 
 
 def guess_text_column(frame: pd.DataFrame) -> str:
@@ -287,12 +318,12 @@ def truncate_tokens(text: str, max_tokens: int) -> str:
 _SPACES = re.compile(r"\s+")
 
 
-def _clean(raw_texts: list, raw_labels: list | None, report: CorpusReport, options: CorpusOptions) -> Corpus:
+def _clean(raw_texts: list, raw_labels: dict[str, list], report: CorpusReport, options: CorpusOptions) -> Corpus:
     """Normalise whitespace, drop blanks, apply lower-casing, length limit and de-duplication, split."""
     reasons: Counter[str] = Counter()
     seen: set[str] = set()
     texts: list[str] = []
-    labels: list[str] | None = [] if raw_labels is not None else None
+    label_sets: dict[str, list[str]] = {column: [] for column in raw_labels}
     report.rows_read = len(raw_texts)
     for i, raw in enumerate(raw_texts):
         text = _SPACES.sub(" ", str(raw)).strip()
@@ -313,15 +344,15 @@ def _clean(raw_texts: list, raw_labels: list | None, report: CorpusReport, optio
                 continue
             seen.add(text)
         texts.append(text)
-        if labels is not None:
-            labels.append(raw_labels[i] or "(none)")
+        for column, values in raw_labels.items():
+            label_sets[column].append(values[i] or "(none)")
     report.dropped.update(reasons)
     report.kept = len(texts)
     if not texts:
         why = ", ".join(f"{n} {r}" for r, n in report.dropped.items() if n) or "no rows"
         raise CorpusError(f"{report.source}: nothing usable is left after cleaning ({why}).")
     train_idx, val_idx = split_indices(len(texts), options.val_fraction, options.seed)
-    return Corpus(texts=texts, labels=labels, report=report, train_idx=train_idx, val_idx=val_idx)
+    return Corpus(texts=texts, label_sets=label_sets, report=report, train_idx=train_idx, val_idx=val_idx)
 
 
 def split_indices(n: int, val_fraction: float, seed: int) -> tuple[list[int], list[int]]:

@@ -72,6 +72,24 @@ def slerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
     return (math.sin((1 - t) * omega) * a + math.sin(t * omega) * b) / math.sin(omega)
 
 
+def interpolation_path(
+    model: SentenceVAE,
+    tokenizer: TextTokenizer,
+    sentence_a: str,
+    sentence_b: str,
+    steps: int = 8,
+    method: str = "slerp",
+) -> np.ndarray:
+    """`steps` evenly spaced latent points (steps, D) from a's posterior mean to b's, both ends included."""
+    if not 2 <= steps <= 200:
+        raise InputError(f"steps must be from 2 to 200 (got {steps}).")
+    if method not in ("slerp", "linear"):
+        raise InputError(f"method must be 'slerp' or 'linear' (got {method!r}).")
+    mu, _ = encode(model, tokenizer, [sentence_a, sentence_b])
+    mix = slerp if method == "slerp" else lerp
+    return np.stack([mix(mu[0], mu[1], float(t)) for t in np.linspace(0.0, 1.0, steps)])
+
+
 def interpolate(
     model: SentenceVAE,
     tokenizer: TextTokenizer,
@@ -81,16 +99,9 @@ def interpolate(
     method: str = "slerp",
     config: DecodeConfig | None = None,
 ) -> list[tuple[float, str]]:
-    """Decoded sentences at `steps` evenly spaced points from a's posterior mean to b's (both ends included)."""
-    if not 2 <= steps <= 200:
-        raise InputError(f"steps must be from 2 to 200 (got {steps}).")
-    if method not in ("slerp", "linear"):
-        raise InputError(f"method must be 'slerp' or 'linear' (got {method!r}).")
-    mu, _ = encode(model, tokenizer, [sentence_a, sentence_b])
-    mix = slerp if method == "slerp" else lerp
-    ts = np.linspace(0.0, 1.0, steps)
-    path = np.stack([mix(mu[0], mu[1], float(t)) for t in ts])
-    return list(zip(ts.tolist(), decode_latents(model, tokenizer, path, config)))
+    """Decoded sentences along `interpolation_path`, each with its position t in [0, 1]."""
+    path = interpolation_path(model, tokenizer, sentence_a, sentence_b, steps, method)
+    return list(zip(np.linspace(0.0, 1.0, steps).tolist(), decode_latents(model, tokenizer, path, config)))
 
 
 def neighbourhood(
@@ -132,3 +143,24 @@ def apply_attribute(
     mu, _ = encode(model, tokenizer, [sentence])
     z = np.stack([mu[0] + s * vector for s in strengths])
     return list(zip(list(strengths), decode_latents(model, tokenizer, z, config)))
+
+
+def sentence_kl(mu: np.ndarray, logvar: np.ndarray) -> np.ndarray:
+    """KL(q(z|x) || N(0, I)) of each sentence, in nats: how much information its code carries."""
+    return 0.5 * (mu**2 + np.exp(logvar) - 1.0 - logvar).sum(axis=1)
+
+
+@torch.no_grad()
+def token_probabilities(model: SentenceVAE, tokenizer: TextTokenizer, sentence: str) -> list[tuple[str, float]]:
+    """Each token of the sentence (and <eos>) with the probability the decoder gives it, teacher-forced,
+    from the sentence's own posterior mean: where the reconstruction is sure and where it is not."""
+    from .batching import make_batch
+
+    text = _check_texts([sentence])[0]
+    batch = make_batch(to_ids(tokenizer, [text]), [0], tokenizer).to(model.device)
+    model.eval()
+    mu, _ = model.encode(batch.tokens, batch.lengths)
+    logits = model.target_logits(mu, batch.dec_in, batch.mask)
+    targets = batch.dec_out[batch.mask]
+    probs = torch.softmax(logits.float(), -1).gather(1, targets[:, None]).squeeze(1)
+    return [(tokenizer.tk.id_to_token(int(t)), float(p)) for t, p in zip(targets.tolist(), probs.tolist())]

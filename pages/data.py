@@ -1,0 +1,96 @@
+"""Data: upload a corpus (or pick the demo), choose its columns, see what was kept and dropped."""
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+import ui
+from vae_core import CorpusOptions, LatentLabError, load_corpus
+from vae_core.corpus import corpus_stats, table_columns
+
+st.title("Data")
+
+source = st.radio("Source", ["Upload a file", "Demo corpus"], horizontal=True)
+if source == "Demo corpus":
+    corpus = ui.demo_corpus()
+    if corpus is None:
+        st.warning("This installation has no demo corpus.")
+    elif st.button("Use the demo corpus", type="primary"):
+        ui.set_corpus(corpus, "demo corpus")
+        st.rerun()
+else:
+    upload = st.file_uploader(
+        "A text file: .txt (one sentence a line), .csv/.tsv (with a header), .jsonl or .parquet",
+        type=["txt", "csv", "tsv", "jsonl", "parquet"],
+    )
+    if upload is not None:
+        data = upload.getvalue()
+        try:
+            columns = table_columns(data, upload.name)
+        except LatentLabError as e:
+            st.error(str(e))
+            columns = None
+        if columns is not None:
+            with st.form("options"):
+                text_column = label_column = None
+                if columns:
+                    guess = next((i for i, c in enumerate(columns) if c.lower() in ("text", "sentence")), 0)
+                    text_column = st.selectbox("Text column", columns, index=guess)
+                    label_column = st.selectbox("Label column (optional)", ["(none)", *columns])
+                    label_column = None if label_column == "(none)" else label_column
+                c1, c2, c3 = st.columns(3)
+                lowercase = c1.checkbox("Lower-case the text", help="Also merges 'The' and 'the'.")
+                dedupe = c2.checkbox("Drop repeated sentences")
+                drop_long = c3.checkbox("Drop long sentences", help="Otherwise they are cut at the limit.")
+                c1, c2, c3 = st.columns(3)
+                max_tokens = c1.number_input("Maximum length (tokens)", 4, 512, 64)
+                val_fraction = c2.slider("Held out for validation", 0.0, 0.5, 0.1, 0.05)
+                seed = c3.number_input("Split seed", 0, 10**6, 0)
+                submitted = st.form_submit_button("Load this file", type="primary")
+            if submitted:
+                options = CorpusOptions(
+                    text_column=text_column,
+                    label_column=label_column,
+                    lowercase=lowercase,
+                    max_tokens=int(max_tokens),
+                    long_lines="drop" if drop_long else "truncate",
+                    dedupe=dedupe,
+                    val_fraction=float(val_fraction),
+                    seed=int(seed),
+                )
+                try:
+                    ui.set_corpus(load_corpus(data, options, name=upload.name), upload.name)
+                    st.rerun()
+                except LatentLabError as e:
+                    st.error(str(e))
+
+named = ui.current_corpus()
+if named is None:
+    st.info("No dataset loaded yet.")
+    st.stop()
+corpus = named.value
+st.subheader("Current dataset")
+st.text(named.name)
+report = corpus.report
+for note in report.notes:
+    st.warning(note)
+stats = corpus_stats(corpus)
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Sentences", f"{stats['sentences']:,}")
+c2.metric("Tokens", f"{stats['tokens']:,}")
+c3.metric("Distinct words", f"{stats['vocabulary']:,}")
+c4.metric("Train / validation", f"{len(corpus.train_idx):,} / {len(corpus.val_idx):,}")
+dropped = {why: n for why, n in report.dropped.items() if n}
+st.text(
+    f"Read {report.rows_read:,} rows ({report.file_format}, {report.encoding}); kept {report.kept:,}; "
+    f"truncated {report.truncated:,}; dropped: " + (", ".join(f"{n:,} {why}" for why, n in dropped.items()) or "none")
+)
+preview = {"text": corpus.texts[:500]}
+if corpus.labels is not None:
+    preview["label"] = corpus.labels[:500]
+st.dataframe(preview, height=300)
+fig = px.histogram(x=stats["lengths"], nbins=40, labels={"x": "sentence length (tokens)"}, title="Lengths")
+fig.update_layout(height=300, margin={"t": 40, "b": 0}, yaxis_title="sentences")
+st.plotly_chart(fig)
+if corpus.labels is not None:
+    st.bar_chart(pd.Series(corpus.labels).value_counts(), height=240)

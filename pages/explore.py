@@ -1,0 +1,127 @@
+"""Explore: the map of every sentence's latent vector; colour, select, search, neighbours and clusters."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import ui
+from vae_core import LatentLabError, encode
+from vae_core.clusters import characteristic_words, kmeans
+from vae_core.projection import nearest
+
+st.title("Explore the latent space")
+if not ui.require(corpus=True, model=True):
+    st.stop()
+corpus, model = ui.current_corpus().value, ui.current_model().value
+
+c1, c2, c3, c4 = st.columns([2, 1, 2, 2])
+view = c1.radio(
+    "Map",
+    ["PCA (instant)", "UMAP 2-D", "UMAP 3-D"],
+    horizontal=True,
+    help="PCA is a linear view; UMAP keeps neighbourhoods and shows clusters better.",
+)
+seed = c2.number_input("Seed", 0, 10**6, 0, help="The same seed gives the same map.")
+color_options = (["label"] if corpus.labels is not None else []) + ["cluster", "search match", "length", "KL"]
+color_by = c3.selectbox("Colour by", color_options)
+query = c4.text_input("Search sentences", placeholder="a word or phrase")
+n_clusters = st.sidebar.slider("k-means clusters", 2, 30, 8)
+
+method, dims = {"PCA (instant)": ("pca", 2), "UMAP 2-D": ("umap", 2), "UMAP 3-D": ("umap", 3)}[view]
+try:
+    mu, logvar = ui.latents()
+    coords = ui.coordinates(method, dims, int(seed))
+except LatentLabError as e:
+    st.error(str(e))
+    st.stop()
+frame = ui.sentence_frame()
+cache = ui.session_cache()
+cluster_key = ("clusters", ui.current_corpus().key, ui.current_model().key, n_clusters)
+if cluster_key not in cache:
+    cache[cluster_key] = kmeans(mu, n_clusters) if len(mu) >= n_clusters else np.zeros(len(mu), int)
+frame["cluster"] = cache[cluster_key]
+matches = frame["text"].str.contains(query, case=False, regex=False) if query else pd.Series(False, index=frame.index)
+frame["search match"] = np.where(matches, "match", "other")
+frame["KL"] = frame["kl"]
+
+categorical = color_by in ("label", "cluster", "search match")
+fig = ui.map_figure(
+    coords, frame["text"].tolist(), frame[color_by].to_numpy(), color_by, categorical=categorical, seed=int(seed)
+)
+if len(frame) > ui.MAX_MAP_POINTS:
+    st.info(f"The map draws {ui.MAX_MAP_POINTS:,} of {len(frame):,} points; tables, search and neighbours use all.")
+if query:
+    st.text(f"{int(matches.sum()):,} sentences match {query!r}.")
+event = st.plotly_chart(fig, key="map", on_select="rerun", selection_mode=("points", "box", "lasso"))
+selected = ui.selected_rows(event)
+
+st.subheader("Selection")
+if dims == 3:
+    st.caption("Box and lasso selection work on the 2-D maps; click points to select them here.")
+if selected:
+    table = frame.loc[selected, [c for c in ("id", "text", "label", "cluster", "length", "kl") if c in frame]]
+    st.text(f"{len(selected)} sentences selected.")
+    st.dataframe(table, hide_index=True, height=260)
+    d1, d2 = st.columns(2)
+    d1.download_button("Selection as CSV", table.to_csv(index=False), "selection.csv", "text/csv")
+    d2.download_button("Selection as Parquet", ui.to_parquet_bytes(table), "selection.parquet")
+else:
+    st.caption("Drag a box or lasso on the 2-D map (or click a point) to list sentences here.")
+if query and matches.any():
+    with st.expander(f"Search results ({int(matches.sum()):,})"):
+        st.dataframe(frame.loc[matches, ["id", "text"]], hide_index=True, height=240)
+
+st.subheader("Nearest neighbours in the latent space")
+st.caption("Distances are measured between posterior means in the full latent space, not on the 2-D map.")
+n1, n2 = st.columns([3, 1])
+typed = n1.text_input("Type a sentence, or leave empty to use the clicked / first selected point")
+k = n2.number_input("Neighbours", 1, 100, 10)
+try:
+    if typed.strip():
+        anchor, target = typed, encode(model.model, model.tokenizer, [typed])[0]
+    elif selected:
+        anchor, target = frame.at[selected[0], "text"], mu[selected[:1]]
+    else:
+        anchor, target = None, None
+    if anchor is not None:
+        idx, dist = nearest(mu, target, int(k) + (0 if typed.strip() else 1))
+        rows = [(int(i), float(d)) for i, d in zip(idx[0], dist[0]) if typed.strip() or int(i) != selected[0]][: int(k)]
+        st.text(f"Neighbours of: {anchor}")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "id": [i for i, _ in rows],
+                    "distance": [d for _, d in rows],
+                    "text": [frame.at[i, "text"] for i, _ in rows],
+                }
+            ),
+            hide_index=True,
+        )
+except LatentLabError as e:
+    st.error(str(e))
+
+st.subheader("Clusters")
+words_key = ("words", *cluster_key)
+if words_key not in cache:
+    cache[words_key] = characteristic_words(frame["text"].tolist(), frame["cluster"].to_numpy())
+sizes = frame["cluster"].value_counts()
+st.dataframe(
+    pd.DataFrame(
+        {
+            "cluster": sorted(cache[words_key]),
+            "sentences": [int(sizes.get(c, 0)) for c in sorted(cache[words_key])],
+            "characteristic words": [", ".join(cache[words_key][c]) for c in sorted(cache[words_key])],
+        }
+    ),
+    hide_index=True,
+)
+
+st.subheader("Download")
+export = frame[[c for c in ("id", "text", "label", "cluster") if c in frame]].copy()
+for i in range(coords.shape[1]):
+    export[f"{method}_{i}"] = coords[:, i]
+for i in range(mu.shape[1]):
+    export[f"z_{i}"] = mu[:, i]
+d1, d2 = st.columns(2)
+d1.download_button("Coordinates and latents (CSV)", lambda: export.to_csv(index=False), "latents.csv", "text/csv")
+d2.download_button("Coordinates and latents (Parquet)", lambda: ui.to_parquet_bytes(export), "latents.parquet")

@@ -1,0 +1,125 @@
+"""Generate: sample from the prior, explore around a sentence, reconstruct one, move one towards a label."""
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from vae_core import DecodeConfig, LatentLabError, apply_attribute, attribute_vector, neighbourhood, reconstruct
+from vae_core.latent import sample_prior, token_probabilities
+
+st.title("Generate")
+if not ui.require(model=True):
+    st.stop()
+model = ui.current_model().value
+
+
+def decode_settings(key: str, default: str = "sample") -> DecodeConfig:
+    """The decoding controls, shared by the sections below."""
+    c1, c2, c3, c4 = st.columns(4)
+    strategy = c1.selectbox(
+        "Decoding",
+        ["sample", "greedy", "beam"],
+        index=["sample", "greedy", "beam"].index(default),
+        key=f"{key}-strategy",
+    )
+    temperature = c2.slider(
+        "Temperature",
+        0.1,
+        2.0,
+        1.0,
+        0.1,
+        key=f"{key}-t",
+        disabled=strategy != "sample",
+        help="Below 1: safer words; above 1: more surprising.",
+    )
+    top_p = c3.slider(
+        "Top-p",
+        0.1,
+        1.0,
+        0.9,
+        0.05,
+        key=f"{key}-p",
+        disabled=strategy != "sample",
+        help="Sample only from the likeliest words holding this much probability.",
+    )
+    seed = c4.number_input("Seed", 0, 10**6, 0, key=f"{key}-seed")
+    return DecodeConfig(strategy=strategy, temperature=temperature, top_p=top_p, seed=int(seed))
+
+
+tab_prior, tab_near, tab_rec, tab_attr = st.tabs(["From the prior", "Around a sentence", "Reconstruct", "Attributes"])
+
+with tab_prior:
+    st.caption("z drawn from N(0, I), the prior, and decoded.")
+    config = decode_settings("prior")
+    n = st.slider("How many", 1, 50, 10)
+    if st.button("Generate", type="primary"):
+        try:
+            _, texts = sample_prior(model.model, model.tokenizer, n, config, seed=config.seed)
+            st.dataframe(pd.DataFrame({"sample": texts}), hide_index=True)
+        except LatentLabError as e:
+            st.error(str(e))
+
+with tab_near:
+    st.caption("Points drawn around a sentence's code: z = μ + radius·ε. Small radii paraphrase; large ones wander.")
+    sentence = st.text_input("Sentence", key="near-sentence")
+    radius = st.slider("Radius", 0.0, 3.0, 0.5, 0.1)
+    config = decode_settings("near", "greedy")
+    if st.button("Explore around it"):
+        try:
+            texts = neighbourhood(model.model, model.tokenizer, sentence, 10, radius, config, seed=config.seed)
+            st.dataframe(pd.DataFrame({"neighbour": texts}), hide_index=True)
+        except LatentLabError as e:
+            st.error(str(e))
+
+with tab_rec:
+    st.caption(
+        "Encode a sentence to its mean μ and decode it again; the bars show how sure the decoder is of "
+        "each word of the original."
+    )
+    sentence = st.text_input("Sentence", key="rec-sentence")
+    if st.button("Reconstruct"):
+        try:
+            out = reconstruct(model.model, model.tokenizer, [sentence], DecodeConfig(strategy="beam"))[0]
+            c1, c2 = st.columns(2)
+            c1.text("Input")
+            c1.code(sentence, language=None)
+            c2.text("Reconstruction")
+            c2.code(out, language=None)
+            probs = token_probabilities(model.model, model.tokenizer, sentence)
+            st.dataframe(
+                pd.DataFrame(probs, columns=["token", "probability"]),
+                hide_index=True,
+                column_config={"probability": st.column_config.ProgressColumn(min_value=0, max_value=1)},
+            )
+            unknown = sum(t == "<unk>" for t, _ in probs)
+            if unknown:
+                st.info(f"{unknown} word(s) are not in the model's vocabulary and were read as <unk>.")
+        except LatentLabError as e:
+            st.error(str(e))
+
+with tab_attr:
+    named_corpus = ui.current_corpus()
+    if named_corpus is None or named_corpus.value.labels is None:
+        st.info("Attribute arithmetic needs a dataset with labels (choose a label column on the Data page).")
+    else:
+        labels = sorted(set(named_corpus.value.labels))
+        st.caption("The mean code of label B minus that of label A, added to a sentence's code with growing strength.")
+        c1, c2 = st.columns(2)
+        group_a = c1.selectbox("From label A", labels)
+        group_b = c2.selectbox("Towards label B", labels, index=min(1, len(labels) - 1))
+        sentence = st.text_input("Sentence", key="attr-sentence", value=named_corpus.value.texts[0])
+        if st.button("Move it"):
+            try:
+                mu, _ = ui.latents()
+                vector = attribute_vector(mu, named_corpus.value.labels, group_b, group_a)
+                steps = apply_attribute(
+                    model.model,
+                    model.tokenizer,
+                    sentence,
+                    vector,
+                    [0.0, 0.5, 1.0, 1.5, 2.0],
+                    DecodeConfig(strategy="greedy"),
+                )
+                st.dataframe(pd.DataFrame(steps, columns=["strength", "decoded sentence"]), hide_index=True)
+            except LatentLabError as e:
+                st.error(str(e))

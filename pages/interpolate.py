@@ -1,0 +1,57 @@
+"""Interpolate: walk through the latent space from one sentence to another and read the decoded path."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import ui
+from vae_core import DecodeConfig, LatentLabError, decode_latents
+from vae_core.latent import interpolation_path
+from vae_core.projection import place_points
+
+st.title("Interpolate")
+if not ui.require(model=True):
+    st.stop()
+model = ui.current_model().value
+named_corpus = ui.current_corpus()
+choices = named_corpus.value.texts[:2000] if named_corpus else []
+
+c1, c2 = st.columns(2)
+pick_a = c1.selectbox("Sentence A from the dataset", ["(type below)", *choices], index=1 if choices else 0)
+pick_b = c2.selectbox(
+    "Sentence B from the dataset", ["(type below)", *choices], index=len(choices) // 2 + 1 if choices else 0
+)
+sentence_a = c1.text_input("Sentence A", value="" if pick_a == "(type below)" else pick_a)
+sentence_b = c2.text_input("Sentence B", value="" if pick_b == "(type below)" else pick_b)
+c1, c2, c3 = st.columns(3)
+steps = c1.slider("Steps", 3, 20, 8)
+method = c2.radio(
+    "Path",
+    ["slerp", "linear"],
+    horizontal=True,
+    help="slerp follows the sphere where most of the prior's mass lies; linear cuts straight.",
+)
+strategy = c3.selectbox("Decoding", ["greedy", "beam", "sample"])
+
+if st.button("Interpolate", type="primary"):
+    try:
+        z_path = interpolation_path(model.model, model.tokenizer, sentence_a, sentence_b, steps, method)
+        decoded = decode_latents(model.model, model.tokenizer, z_path, DecodeConfig(strategy=strategy))
+        st.session_state.interpolation = (z_path, decoded)
+    except LatentLabError as e:
+        st.error(str(e))
+
+if "interpolation" in st.session_state:
+    z_path, decoded = st.session_state.interpolation
+    ts = np.linspace(0, 1, len(decoded))
+    st.dataframe(
+        pd.DataFrame({"step": range(len(decoded)), "t": ts.round(3), "decoded sentence": decoded}), hide_index=True
+    )
+    if named_corpus is not None and len(named_corpus.value) >= 5:
+        mu, _ = ui.latents()
+        coords = ui.coordinates("pca", 2, 0)
+        st.caption("The path on the dataset's PCA map: each step placed among its nearest latent neighbours.")
+        fig = ui.map_figure(
+            coords, named_corpus.value.texts, path=place_points(z_path, mu, coords), path_labels=decoded
+        )
+        st.plotly_chart(fig, key="path-map")

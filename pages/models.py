@@ -1,0 +1,87 @@
+"""Models: your saved models with their cards; load, download, delete, or upload a bundle (.zip)."""
+
+import shutil
+
+import streamlit as st
+
+import ui
+from vae_core import LatentLabError, bundle_to_zip, import_zip, load_bundle
+from vae_core.bundle import list_bundles, safe_name
+
+st.title("Models")
+st.caption("Models you save live in a folder of your own session; other users of this server do not see them.")
+
+with st.expander("Upload a model bundle (.zip)"):
+    upload = st.file_uploader("A .zip downloaded from Latent Lab", type=["zip"])
+    if upload is not None and st.button("Add this model"):
+        try:
+            name = safe_name(upload.name.removesuffix(".zip"))
+            tm = import_zip(upload.getvalue(), ui.workspace() / name, source=upload.name)
+            ui.set_model(tm, name)
+            st.success(f"Added {name}; it is now the current model.")
+        except (LatentLabError, OSError) as e:
+            st.error(str(e))
+
+
+def card(entry: dict, demo: bool = False) -> None:
+    """One model: its settings and metrics, with load / download / delete."""
+    with st.container(border=True):
+        st.subheader(entry["name"], anchor=False)
+        if "error" in entry:
+            st.error(f"This bundle cannot be read: {entry['error']}")
+        else:
+            m, metrics, info = entry.get("model", {}), entry.get("metrics", {}), entry.get("info", {})
+            st.text(
+                f"Created {entry.get('created_at', '?')} · trained on {info.get('corpus', '?')} "
+                f"({info.get('sentences', '?')} sentences) · z {m.get('latent_dim')}-D, {m.get('cell')} "
+                f"{m.get('hidden_dim')}"
+            )
+            cols = st.columns(6)
+            for col, (label, key, fmt) in zip(
+                cols,
+                [
+                    ("IW-NLL", "nll_iw", "{:.2f}"),
+                    ("PPL", "ppl", "{:.1f}"),
+                    ("KL", "kl", "{:.2f}"),
+                    ("MI", "mi", "{:.2f}"),
+                    ("Active units", "active_units", "{}"),
+                    ("Token acc.", "rec_accuracy", "{:.0%}"),
+                ],
+            ):
+                value = metrics.get(key)
+                col.metric(label, fmt.format(value) if value is not None else "–")
+        c1, c2, c3 = st.columns(3)
+        if c1.button("Load", key=f"load-{entry['path']}", disabled="error" in entry):
+            try:
+                ui.set_model(ui.demo_model() if demo else load_bundle(entry["path"]), entry["name"])
+                st.rerun()
+            except LatentLabError as e:
+                st.error(str(e))
+        if "error" not in entry:
+            c2.download_button(
+                "Download .zip",
+                data=lambda: bundle_to_zip(entry["path"]),
+                file_name=f"{entry['name']}.zip",
+                mime="application/zip",
+                key=f"dl-{entry['path']}",
+            )
+        if not demo and c3.button("Delete", key=f"del-{entry['path']}"):
+            st.session_state.confirm_delete = entry["path"]
+        if st.session_state.get("confirm_delete") == entry["path"]:
+            st.warning(f"Delete {entry['name']} for good?")
+            if st.button("Yes, delete it", key=f"yes-{entry['path']}"):
+                shutil.rmtree(entry["path"], ignore_errors=True)
+                st.session_state.confirm_delete = None
+                st.rerun()
+
+
+entries = list_bundles(ui.workspace())
+if not entries:
+    st.info("You have not saved a model yet: train one on the Train page.")
+for entry in entries:
+    card(entry)
+if ui.DEMO_MODEL.is_dir():
+    st.subheader("Bundled")
+    demo = next((e for e in list_bundles(ui.DEMO_MODEL.parent) if e["name"] == ui.DEMO_MODEL.name), None)
+    if demo:
+        card({**demo, "name": "demo model"}, demo=True)

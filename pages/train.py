@@ -1,0 +1,156 @@
+"""Train: choose settings, train in the background with live charts, stop, save the result."""
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from vae_core import BetaSchedule, LatentLabError, ModelConfig, TokenizerConfig, TrainConfig, save_bundle
+from vae_core.bundle import safe_name
+from vae_core.jobs import TrainingJob
+from vae_core.objective import SCHEDULES
+
+st.title("Train")
+if not ui.require(corpus=True):
+    st.stop()
+registry, owner = ui.job_registry(), ui.session_id()
+job = registry.get(owner)
+running = job is not None and not job.finished
+named = ui.current_corpus()
+m, t, k = ModelConfig(), TrainConfig(), TokenizerConfig()
+
+with st.form("settings"):
+    st.text(f"Dataset: {named.name} ({len(named.value.train_idx):,} training sentences)")
+    c1, c2, c3, c4 = st.columns(4)
+    latent_dim = c1.number_input("Latent dimensions", 2, 256, m.latent_dim, help="Size of z, the sentence code.")
+    hidden_dim = c2.number_input("Hidden size", 16, 1024, m.hidden_dim, help="Width of the encoder and decoder.")
+    embed_dim = c3.number_input("Word embedding size", 16, 1024, m.embed_dim, help="Width of each word vector.")
+    cell = c4.selectbox("Cell", ["gru", "lstm"], help="Recurrent unit of the encoder and decoder.")
+    c1, c2, c3, c4 = st.columns(4)
+    epochs = c1.number_input("Epochs", 1, 200, t.epochs, help="Passes over the training sentences.")
+    batch_size = c2.number_input("Batch size", 4, 1024, t.batch_size, help="Sentences per step.")
+    lr = c3.number_input("Learning rate", 1e-5, 0.1, t.lr, format="%.4f", help="Adam's step size.")
+    seed = c4.number_input("Seed", 0, 10**6, t.seed, help="The same seed gives the same run.")
+    c1, c2, c3, c4 = st.columns(4)
+    schedule = c1.selectbox(
+        "β schedule",
+        SCHEDULES,
+        index=SCHEDULES.index(t.beta.kind),
+        help="How the KL weight rises: cyclical repeats the warm-up (Fu et al. 2019).",
+    )
+    beta_max = c2.number_input("β max", 0.0, 5.0, t.beta.beta_max, help="Final KL weight (1 = the true ELBO).")
+    free_bits = c3.number_input(
+        "Free bits (nats / dim)",
+        0.0,
+        2.0,
+        t.free_bits,
+        step=0.05,
+        help="KL below this per dimension is free: keeps z in use.",
+    )
+    word_dropout = c4.slider(
+        "Word dropout",
+        0.0,
+        0.9,
+        t.word_dropout,
+        0.05,
+        help="Share of decoder input words hidden, so it must rely on z.",
+    )
+    min_frequency = st.number_input("Minimum word frequency", 1, 100, k.min_frequency, help="Rarer words become <unk>.")
+    start = st.form_submit_button("Start training", type="primary", disabled=running)
+
+if start:
+    try:
+        new_job = TrainingJob(
+            corpus=named.value,
+            model_config=ModelConfig(
+                embed_dim=int(embed_dim), hidden_dim=int(hidden_dim), latent_dim=int(latent_dim), cell=cell
+            ),
+            train_config=TrainConfig(
+                epochs=int(epochs),
+                batch_size=int(batch_size),
+                lr=float(lr),
+                seed=int(seed),
+                beta=BetaSchedule(kind=schedule, beta_max=float(beta_max)),
+                free_bits=float(free_bits),
+                word_dropout=float(word_dropout),
+            ),
+            tokenizer_config=TokenizerConfig(min_frequency=int(min_frequency)),
+        )
+        for config in (new_job.model_config, new_job.train_config, new_job.tokenizer_config):
+            config.validate()
+        registry.start(owner, new_job)
+        st.session_state.trained_from = named.name
+        st.rerun()
+    except LatentLabError as e:
+        st.error(str(e))
+
+
+def collapse_warning(steps: list[dict]) -> None:
+    """Posterior collapse shows as KL near 0 with no active units once β has risen."""
+    recent = steps[-5:]
+    if len(steps) >= 20 and all(s["kl"] < 0.5 and s["active_units"] == 0 for s in recent):
+        st.warning(
+            "Posterior collapse: the KL is near 0 and no latent unit is active, so the decoder ignores z. "
+            "Try more free bits (e.g. 0.2), more word dropout (0.4), a cyclical β schedule, or a lower β max."
+        )
+
+
+def live_progress() -> None:
+    """Redrawn every second while a run is going; the rest of the page (and app) stays usable."""
+    snap = job.snapshot()
+    p = snap.progress
+    if snap.status in ("running", "stopping"):
+        if p is None:
+            st.progress(0.0, text="Preparing (building the vocabulary)…")
+        else:
+            st.progress(
+                p.step / max(p.total_steps, 1),
+                text=f"Epoch {p.epoch}/{p.epochs} · step {p.step}/{p.total_steps} · "
+                f"{p.tokens_per_s:,.0f} tokens/s · ETA {p.eta_s:.0f} s",
+            )
+        if st.button("Stop", disabled=snap.status == "stopping"):
+            job.stop()
+        if snap.status == "stopping":
+            st.text("Stopping after the current step, then measuring the model…")
+    if snap.steps:
+        frame = pd.DataFrame(snap.steps).set_index("step")
+        c1, c2 = st.columns(2)
+        c1.caption("Reconstruction (nats / sentence)")
+        c1.line_chart(frame["rec"], height=200)
+        c2.caption("KL (nats / sentence)")
+        c2.line_chart(frame["kl"], height=200)
+        c1.caption("β (KL weight)")
+        c1.line_chart(frame["beta"], height=200)
+        c2.caption("Active units (recent batches)")
+        c2.line_chart(frame["active_units"], height=200)
+        collapse_warning(snap.steps)
+    if running and snap.status in ("done", "failed"):
+        st.rerun()  # the run ended: redraw the whole page once, to show the result section below
+
+
+if job is not None:
+    st.fragment(run_every=1.0 if running else None)(live_progress)()
+    snap = job.snapshot()
+    if snap.status == "failed":
+        st.error(snap.error)
+    elif snap.status == "done":
+        tm = snap.result
+        metrics = tm.metrics
+        st.success(f"Training finished ({metrics['stop_reason']}) in {metrics['train_seconds']:.0f} s.")
+        c1, c2, c3, c4, c5 = st.columns(5)
+        c1.metric("IW-NLL", f"{metrics['nll_iw']:.2f}" if metrics.get("nll_iw") is not None else "–")
+        c2.metric("Perplexity", f"{metrics['ppl']:.1f}")
+        c3.metric("KL", f"{metrics['kl']:.2f}")
+        c4.metric("Active units", f"{metrics['active_units']}/{metrics['latent_dim']}")
+        c5.metric("Mutual information", f"{metrics['mi']:.2f}")
+        if metrics["active_units"] == 0 or metrics["kl"] < 0.5:
+            st.warning("This model collapsed (no active units or KL near 0): its map will not mean much.")
+        with st.form("save"):
+            name = st.text_input("Model name", value=f"model-{safe_name(st.session_state.get('trained_from', 'x'))}")
+            if st.form_submit_button("Save and use this model", type="primary"):
+                try:
+                    clean = safe_name(name)
+                    save_bundle(tm, ui.workspace() / clean)
+                    ui.set_model(tm, clean)
+                    st.success(f"Saved as {clean}; it is now the current model.")
+                except (LatentLabError, OSError) as e:
+                    st.error(f"Could not save: {e}")

@@ -1,0 +1,121 @@
+"""The Streamlit app, driven by AppTest: every page renders, and the main flow works end to end."""
+
+import base64
+import json
+import os
+import time
+
+import numpy as np
+import pytest
+
+os.environ["LATENT_LAB_WARMUP"] = "0"  # no background umap compile competing for the CPU in tests
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+import ui  # noqa: E402
+
+PAGES = ["learn", "data", "train", "models", "explore", "interpolate", "generate"]
+TIMEOUT = 120
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setattr(ui, "MODELS_ROOT", tmp_path / "models")
+    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def by_label(widgets, label: str):
+    return next(w for w in widgets if w.label == label)
+
+
+def open_page(at: AppTest, page: str) -> AppTest:
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def array_length(values) -> int:
+    """Length of a plotly array, plain or binary-encoded ({"dtype": ..., "bdata": base64})."""
+    if isinstance(values, dict):
+        return len(base64.b64decode(values["bdata"])) // np.dtype(values["dtype"]).itemsize
+    return len(values)
+
+
+def map_points(at: AppTest) -> int:
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    return sum(array_length(trace["x"]) for trace in spec["data"] if trace.get("name") != "path")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_the_demo(app, page):
+    open_page(app, page)
+    assert not app.error, [e.value for e in app.error]
+
+
+def test_main_flow_upload_train_explore_interpolate_generate(app):
+    sentences = [f"the {a} {v} the {o} ." for a in ("cat", "dog", "bird", "fox") for v in ("sees", "likes", "finds")
+                 for o in ("ball", "tree", "house", "river")]  # fmt: skip
+    open_page(app, "data")
+    app.radio[0].set_value("Upload a file").run()
+    app.get("file_uploader")[0].set_value(("mine.txt", "\n".join(sentences).encode(), "text/plain")).run()
+    app.button[0].click().run()  # the form's "Load this file"
+    assert not app.error, [e.value for e in app.error]
+    current = app.session_state["corpus"]
+    assert current.name == "mine.txt" and len(current.value) == 48
+
+    open_page(app, "train")
+    by_label(app.number_input, "Epochs").set_value(2)
+    by_label(app.number_input, "Hidden size").set_value(32)
+    by_label(app.number_input, "Word embedding size").set_value(16)
+    by_label(app.number_input, "Latent dimensions").set_value(4)
+    by_label(app.button, "Start training").click().run()
+    job = ui.job_registry().get(app.session_state["session_id"])
+    job.wait(TIMEOUT)
+    app.run()
+    assert job.snapshot().status == "done", job.snapshot().error
+    assert any("Training finished" in s.value for s in app.success)
+    by_label(app.text_input, "Model name").set_value("my model")
+    by_label(app.button, "Save and use this model").click().run()
+    assert any("Saved as my-model" in s.value for s in app.success)
+
+    open_page(app, "explore")
+    assert map_points(app) == 48  # one point per sentence
+
+    open_page(app, "interpolate")
+    by_label(app.text_input, "Sentence A").set_value("the cat sees the ball .")
+    by_label(app.text_input, "Sentence B").set_value("the fox finds the river .")
+    by_label(app.button, "Interpolate").click().run()
+    assert not app.error and len(app.dataframe[0].value) == 8
+
+    open_page(app, "generate")
+    by_label(app.button, "Generate").click().run()
+    assert not app.error and len(app.dataframe[0].value) == 10
+
+    open_page(app, "models")
+    assert "my-model" in [h.value for h in app.subheader]
+
+
+def test_bad_upload_shows_an_error_and_the_app_keeps_working(app):
+    open_page(app, "data")
+    app.radio[0].set_value("Upload a file").run()
+    app.get("file_uploader")[0].set_value(("empty.txt", b"", "text/plain")).run()
+    if app.button:
+        app.button[0].click().run()
+    assert app.error and "empty" in app.error[0].value
+    open_page(app, "learn")
+    assert not app.exception
+
+
+def test_stop_before_the_first_step(app):
+    open_page(app, "train")
+    by_label(app.number_input, "Epochs").set_value(50)
+    by_label(app.button, "Start training").click().run()
+    job = ui.job_registry().get(app.session_state["session_id"])
+    job.stop()
+    deadline = time.time() + TIMEOUT
+    job.wait(TIMEOUT)
+    assert time.time() < deadline and job.snapshot().status == "done"
+    assert job.snapshot().result.metrics["stop_reason"] == "stopped by user"

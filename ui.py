@@ -1,0 +1,280 @@
+"""The app's one UI-helpers module: per-session state, shared resources, and the map figure.
+
+Pages call these and `vae_core`; nothing here trains or measures anything itself.
+State lives in `st.session_state` (one browser session each); shared objects (the job registry, the UMAP
+warm-up) live in `st.cache_resource`, and anything per-user in them is keyed by the session's own id.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import threading
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from vae_core import Corpus, CorpusOptions, LatentLabError, TrainedModel, encode, load_bundle, load_corpus
+from vae_core.jobs import JobRegistry
+from vae_core.latent import sentence_kl
+from vae_core.projection import project, warm_up
+
+ROOT = Path(__file__).resolve().parent
+DEMO_CORPUS = ROOT / "assets" / "demo_corpus.tsv"
+DEMO_MODEL = ROOT / "assets" / "demo_model"
+DEMO_MAP = ROOT / "assets" / "demo_map.npz"
+MODELS_ROOT = Path(os.environ.get("LATENT_LAB_MODELS", ROOT / "models"))
+MAX_MAP_POINTS = 50_000  # the map draws at most this many points; tables, search and neighbours use all
+
+
+@dataclass
+class Named:
+    """A dataset or model with the name shown to the user and a unique key for caches."""
+
+    name: str
+    value: object
+    key: str
+
+
+# ---------------------------------------------------------------- session and shared resources
+def session_id() -> str:
+    """A random id for this browser session: the key of everything that belongs to one user."""
+    if "session_id" not in st.session_state:
+        st.session_state.session_id = uuid.uuid4().hex
+    return st.session_state.session_id
+
+
+def workspace() -> Path:
+    """This session's own models folder (no other user lists or opens it)."""
+    folder = MODELS_ROOT / session_id()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@st.cache_resource
+def job_registry() -> JobRegistry:
+    """One registry for the server; jobs inside it are keyed by session id."""
+    return JobRegistry()
+
+
+@st.cache_resource
+def umap_warm_up() -> threading.Thread | None:
+    """Compile umap in the background once per server process, so the first UMAP map does not wait on it.
+    LATENT_LAB_WARMUP=0 turns it off (tests that never draw a UMAP map)."""
+    if os.environ.get("LATENT_LAB_WARMUP", "1") == "0":
+        return None
+    thread = threading.Thread(target=warm_up, name="umap-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+@st.cache_resource
+def demo_model() -> TrainedModel | None:
+    """The bundled demo model, loaded once per server and shared read-only (inference only)."""
+    return load_bundle(DEMO_MODEL) if DEMO_MODEL.is_dir() else None
+
+
+def demo_corpus() -> Corpus | None:
+    if not DEMO_CORPUS.is_file():
+        return None
+    return load_corpus(DEMO_CORPUS, CorpusOptions(label_column="topic", max_tokens=None))
+
+
+def init_session() -> None:
+    """First visit: start the umap warm-up and open the demo corpus and model, when bundled."""
+    session_id()
+    umap_warm_up()
+    if "corpus" not in st.session_state:
+        st.session_state.corpus = None
+        st.session_state.model = None
+        try:
+            if (corpus := demo_corpus()) is not None:
+                set_corpus(corpus, "demo corpus")
+            if (model := demo_model()) is not None:
+                set_model(model, "demo model")
+        except LatentLabError as e:
+            st.error(f"The demo could not be opened: {e}")
+
+
+# ---------------------------------------------------------------- current dataset and model
+def set_corpus(corpus: Corpus, name: str) -> None:
+    st.session_state.corpus = Named(name, corpus, uuid.uuid4().hex)
+
+
+def set_model(model: TrainedModel, name: str) -> None:
+    st.session_state.model = Named(name, model, uuid.uuid4().hex)
+
+
+def current_corpus() -> Named | None:
+    return st.session_state.get("corpus")
+
+
+def current_model() -> Named | None:
+    return st.session_state.get("model")
+
+
+def require(corpus: bool = False, model: bool = False) -> bool:
+    """Tell the user what is missing (and where to get it); False when the page cannot go on."""
+    if corpus and current_corpus() is None:
+        st.info("No dataset yet: open the **Data** page to upload one or pick the demo corpus.")
+        return False
+    if model and current_model() is None:
+        st.info("No model yet: train one on the **Train** page or load one on the **Models** page.")
+        return False
+    return True
+
+
+def sidebar() -> None:
+    """The current dataset and model, on every page (as plain text: names are user input)."""
+    with st.sidebar:
+        corpus, model = current_corpus(), current_model()
+        st.text(f"Dataset: {corpus.name} ({len(corpus.value)} sentences)" if corpus else "Dataset: none")
+        st.text(f"Model: {model.name} (z: {model.value.latent_dim}-D)" if model else "Model: none")
+        job = job_registry().get(session_id())
+        if job is not None and not job.finished:
+            st.text("Training is running…")
+
+
+# ---------------------------------------------------------------- latents and maps, cached per session
+def session_cache() -> dict:
+    """Per-session store of computed results (latents, maps, clusters), keyed by what they depend on."""
+    return st.session_state.setdefault("computed", {})
+
+
+def latents() -> tuple[np.ndarray, np.ndarray]:
+    """Posterior means and log-variances of the current corpus under the current model (cached)."""
+    corpus, model = current_corpus(), current_model()
+    key = ("latents", corpus.key, model.key)
+    if key not in session_cache():
+        with st.spinner(f"Encoding {len(corpus.value)} sentences…"):
+            session_cache()[key] = encode(model.value.model, model.value.tokenizer, corpus.value.texts)
+    return session_cache()[key]
+
+
+def coordinates(method: str, dims: int, seed: int) -> np.ndarray:
+    """Map coordinates of the current corpus (cached: coming back to the page is instant). The demo's
+    default map ships precomputed in assets/demo_map.npz."""
+    corpus, model = current_corpus(), current_model()
+    key = ("coords", corpus.key, model.key, method, dims, seed)
+    if key not in session_cache():
+        shipped = _shipped_demo_map(method, dims, seed, len(corpus.value))
+        if shipped is not None:
+            session_cache()[key] = shipped
+        else:
+            mu, _ = latents()
+            label = "UMAP (a first UMAP in a new server takes a little longer)" if method == "umap" else "PCA"
+            with st.spinner(f"Computing the {dims}-D {label} map of {len(mu)} points…"):
+                session_cache()[key] = project(mu, method, dims, seed)
+    return session_cache()[key]
+
+
+def _shipped_demo_map(method: str, dims: int, seed: int, n: int) -> np.ndarray | None:
+    corpus, model = current_corpus(), current_model()
+    if corpus.name != "demo corpus" or model.name != "demo model" or not DEMO_MAP.is_file():
+        return None
+    saved = np.load(DEMO_MAP)
+    name = f"{method}_{dims}d_seed{seed}"
+    return saved[name] if name in saved.files and len(saved[name]) == n else None
+
+
+def sentence_frame() -> pd.DataFrame:
+    """One row per sentence: id, text, label (if any), length, KL."""
+    corpus = current_corpus().value
+    mu, logvar = latents()
+    frame = pd.DataFrame({"id": np.arange(len(corpus.texts)), "text": corpus.texts})
+    if corpus.labels is not None:
+        frame["label"] = corpus.labels
+    frame["length"] = [len(t.split()) for t in corpus.texts]
+    frame["kl"] = sentence_kl(mu, logvar)
+    return frame
+
+
+def map_figure(
+    coords: np.ndarray,
+    texts: list[str],
+    color: np.ndarray | list | None = None,
+    color_name: str = "",
+    categorical: bool = True,
+    path: np.ndarray | None = None,
+    path_labels: list[str] | None = None,
+    max_points: int = MAX_MAP_POINTS,
+    seed: int = 0,
+) -> go.Figure:
+    """A WebGL scatter of the map. Each point carries its row id in `customdata` (selections read it);
+    hover shows the sentence, HTML-escaped. Categorical colours get one trace per value (a legend);
+    numeric colours one trace with a colour bar. An optional path (e.g. an interpolation) is drawn on top."""
+    n = len(coords)
+    rows = np.arange(n)
+    if n > max_points:  # thin the drawing only; callers keep every point for tables and search
+        rows = np.sort(np.random.default_rng(seed).choice(n, max_points, replace=False))
+    dims = coords.shape[1]
+    hover = np.array([html.escape(t[:200]) for t in texts], dtype=object)
+    color = np.asarray(color if color is not None else ["all"] * n, dtype=object)
+
+    def trace(index: np.ndarray, name: str, **marker) -> go.BaseTraceType:
+        common = dict(mode="markers", name=name, customdata=index, hovertext=hover[index], hoverinfo="text")
+        marker = {"size": 4 if dims == 2 else 2.5, "opacity": 0.8, **marker}
+        if dims == 3:
+            return go.Scatter3d(x=coords[index, 0], y=coords[index, 1], z=coords[index, 2], marker=marker, **common)
+        return go.Scattergl(x=coords[index, 0], y=coords[index, 1], marker=marker, **common)
+
+    fig = go.Figure()
+    if categorical:
+        for value in sorted({str(v) for v in color[rows]}):
+            fig.add_trace(trace(rows[color[rows].astype(str) == value], value))
+    else:
+        values = color[rows].astype(float)
+        fig.add_trace(
+            trace(
+                rows,
+                color_name,
+                color=values,
+                colorscale="Viridis",
+                showscale=True,
+                colorbar={"title": {"text": color_name}},
+            )
+        )
+    if path is not None:
+        labels = [html.escape(t) for t in (path_labels or [""] * len(path))]
+        line = dict(
+            mode="lines+markers+text",
+            name="path",
+            text=[str(i) for i in range(len(path))],
+            hovertext=labels,
+            hoverinfo="text",
+            marker={"size": 9, "color": "black"},
+            line={"color": "black", "width": 3},
+        )
+        if dims == 3:
+            fig.add_trace(go.Scatter3d(x=path[:, 0], y=path[:, 1], z=path[:, 2], **line))
+        else:
+            fig.add_trace(go.Scatter(x=path[:, 0], y=path[:, 1], **line))
+    fig.update_layout(
+        height=620,
+        margin={"l": 0, "r": 0, "t": 30, "b": 0},
+        legend_title_text=color_name,
+        dragmode="lasso" if dims == 2 else "orbit",
+    )
+    return fig
+
+
+def selected_rows(event) -> list[int]:
+    """Row ids of the points a user selected on a map made by `map_figure`."""
+    try:
+        points = event.selection.points
+    except AttributeError:
+        return []
+    return sorted({int(p["customdata"]) for p in points if "customdata" in p and not isinstance(p["customdata"], list)})
+
+
+def to_parquet_bytes(frame: pd.DataFrame) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()

@@ -1,0 +1,142 @@
+"""Background training jobs: `fit` runs in a worker thread while a UI (or anything else) polls a snapshot.
+
+The worker never touches the UI; it writes progress under a lock, and a `threading.Event` asks it to stop.
+A registry keeps one job per owner key (the app uses one key per browser session)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+from .bundle import TrainedModel
+from .corpus import Corpus
+from .errors import LatentLabError
+from .model import ModelConfig
+from .pipeline import fit
+from .tokenizer import TokenizerConfig
+from .training import Progress, TrainConfig
+
+
+@dataclass
+class JobSnapshot:
+    """A consistent copy of a job's state at one moment."""
+
+    status: str  # "running", "stopping", "done", "failed"
+    progress: Progress | None
+    steps: list[dict]
+    epochs: list[dict]
+    result: TrainedModel | None
+    error: str | None
+    started_at: float
+
+
+@dataclass
+class TrainingJob:
+    corpus: Corpus
+    model_config: ModelConfig
+    train_config: TrainConfig
+    tokenizer_config: TokenizerConfig = field(default_factory=TokenizerConfig)
+    iw_samples: int = 20
+
+    def __post_init__(self):
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._status, self._progress, self._result, self._error = "running", None, None, None
+        self._steps: list[dict] = []
+        self._epochs: list[dict] = []
+        self._started = time.time()
+        self._thread = threading.Thread(target=self._run, name="latent-lab-training", daemon=True)
+
+    def start(self) -> TrainingJob:
+        self._thread.start()
+        return self
+
+    def _on_progress(self, p: Progress) -> None:
+        row = {
+            "step": p.step,
+            "epoch": p.epoch,
+            "rec": p.rec,
+            "kl": p.kl,
+            "beta": p.beta,
+            "active_units": p.active_units,
+            "tokens_per_s": p.tokens_per_s,
+        }
+        with self._lock:
+            self._progress = p
+            if p.val:
+                self._epochs.append({"epoch": p.epoch, **{f"val_{k}": v for k, v in p.val.items()}})
+            else:
+                self._steps.append(row)
+
+    def _run(self) -> None:
+        try:
+            result = fit(
+                self.corpus,
+                self.model_config,
+                self.train_config,
+                self.tokenizer_config,
+                on_progress=self._on_progress,
+                stop=self._stop,
+                iw_samples=self.iw_samples,
+            )
+            with self._lock:
+                self._result, self._status = result, "done"
+        except LatentLabError as e:
+            with self._lock:
+                self._error, self._status = str(e), "failed"
+        except Exception as e:  # a bug or out of memory: report it, never kill the server
+            with self._lock:
+                self._error, self._status = f"training failed: {type(e).__name__}: {e}", "failed"
+
+    def stop(self) -> None:
+        """Ask the worker to stop after its current step; it still evaluates and returns a usable model."""
+        self._stop.set()
+        with self._lock:
+            if self._status == "running":
+                self._status = "stopping"
+
+    def snapshot(self) -> JobSnapshot:
+        with self._lock:
+            return JobSnapshot(
+                self._status,
+                self._progress,
+                list(self._steps),
+                list(self._epochs),
+                self._result,
+                self._error,
+                self._started,
+            )
+
+    @property
+    def finished(self) -> bool:
+        return not self._thread.is_alive()
+
+    def wait(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
+
+
+class JobRegistry:
+    """One training job per owner key; thread-safe."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._jobs: dict[str, TrainingJob] = {}
+
+    def start(self, owner: str, job: TrainingJob) -> TrainingJob:
+        with self._lock:
+            current = self._jobs.get(owner)
+            if current is not None and not current.finished:
+                raise LatentLabError("a training run is already going; stop it first.")
+            self._jobs[owner] = job.start()
+            return job
+
+    def get(self, owner: str) -> TrainingJob | None:
+        with self._lock:
+            return self._jobs.get(owner)
+
+    def forget(self, owner: str) -> None:
+        with self._lock:
+            job = self._jobs.pop(owner, None)
+        if job is not None:
+            job.stop()

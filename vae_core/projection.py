@@ -1,0 +1,76 @@
+"""Latent vectors -> a 2-D or 3-D map (PCA at once, UMAP for the real view), exact nearest neighbours in
+the latent space, and placing new points onto an existing map."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import torch
+
+from .errors import InputError
+
+METHODS = ("pca", "umap")
+
+
+def nearest(latents: np.ndarray, queries: np.ndarray, k: int, exclude_self: bool = False, chunk: int = 4096):
+    """Exact Euclidean k nearest neighbours of each query row among `latents` (torch cdist + topk, in chunks).
+    Returns (indices, distances), each (Q, k). With `exclude_self`, queries are the latents themselves."""
+    base = torch.as_tensor(np.asarray(latents, dtype=np.float32))
+    k_eff = min(k + int(exclude_self), len(base))
+    idx_out, dist_out = [], []
+    for start in range(0, len(queries), chunk):
+        q = torch.as_tensor(np.asarray(queries[start : start + chunk], dtype=np.float32))
+        dist = torch.cdist(q, base)
+        if exclude_self:
+            rows = torch.arange(len(q))
+            dist[rows, rows + start] = torch.inf
+        d, i = torch.topk(dist, k_eff, largest=False)
+        idx_out.append(i[:, :k])
+        dist_out.append(d[:, :k])
+    return torch.cat(idx_out).numpy(), torch.cat(dist_out).numpy()
+
+
+def project(
+    latents: np.ndarray, method: str = "pca", dims: int = 2, seed: int = 0, n_neighbors: int = 15
+) -> np.ndarray:
+    """Coordinates (N, dims) of the latents. UMAP is given an exact kNN graph computed with torch, which
+    is faster than its own approximate search and deterministic for a given seed."""
+    latents = np.asarray(latents, dtype=np.float32)
+    if method not in METHODS:
+        raise InputError(f"unknown projection {method!r}: use one of {', '.join(METHODS)}.")
+    if dims not in (2, 3):
+        raise InputError(f"a map has 2 or 3 dimensions (got {dims}).")
+    n = len(latents)
+    if n < dims + 2:
+        raise InputError(f"at least {dims + 2} sentences are needed for a {dims}-D map (got {n}).")
+    if method == "pca" or n <= n_neighbors + 1:
+        from sklearn.decomposition import PCA
+
+        return PCA(n_components=dims, random_state=seed).fit_transform(latents).astype(np.float32)
+    import umap
+
+    idx, dist = nearest(latents, latents, n_neighbors - 1, exclude_self=True)
+    idx = np.concatenate([np.arange(n)[:, None], idx], axis=1)  # umap expects each point as its own 1st neighbour
+    dist = np.concatenate([np.zeros((n, 1), np.float32), dist], axis=1)
+    reducer = umap.UMAP(
+        n_components=dims, n_neighbors=n_neighbors, random_state=seed, precomputed_knn=(idx, dist, None), n_jobs=1
+    )
+    with warnings.catch_warnings():  # "transform will be unavailable": we place new points ourselves
+        warnings.simplefilter("ignore", UserWarning)
+        return reducer.fit_transform(latents).astype(np.float32)
+
+
+def warm_up() -> None:
+    """Import umap and JIT-compile its layout on a tiny problem, so the first real map is fast.
+    umap-learn compiles with numba in every new process (tens of seconds on 2 cores)."""
+    project(np.random.default_rng(0).normal(size=(300, 8)).astype(np.float32), "umap")
+
+
+def place_points(new_latents: np.ndarray, latents: np.ndarray, coords: np.ndarray, k: int = 10) -> np.ndarray:
+    """Map positions for new latent vectors: the inverse-distance-weighted mean of the map positions of their
+    k nearest neighbours in the latent space (the map itself is not recomputed)."""
+    idx, dist = nearest(latents, np.asarray(new_latents, dtype=np.float32), k)
+    weights = 1.0 / (dist + 1e-6)
+    weights /= weights.sum(1, keepdims=True)
+    return (coords[idx] * weights[..., None]).sum(1)
