@@ -82,7 +82,8 @@ def demo_model() -> TrainedModel | None:
 def demo_corpus() -> Corpus | None:
     if not DEMO_CORPUS.is_file():
         return None
-    return load_corpus(DEMO_CORPUS, CorpusOptions(label_column="topic", max_tokens=None))
+    options = CorpusOptions(label_column="topic", extra_label_columns=("sentiment", "tense"), max_tokens=None)
+    return load_corpus(DEMO_CORPUS, options)
 
 
 def init_session() -> None:
@@ -183,15 +184,20 @@ def _shipped_demo_map(method: str, dims: int, seed: int, n: int) -> np.ndarray |
 
 
 def sentence_frame() -> pd.DataFrame:
-    """One row per sentence: id, text, label (if any), length, KL."""
+    """One row per sentence: id, text, one column per label set, length, KL."""
     corpus = current_corpus().value
     mu, logvar = latents()
     frame = pd.DataFrame({"id": np.arange(len(corpus.texts)), "text": corpus.texts})
-    if corpus.labels is not None:
-        frame["label"] = corpus.labels
+    for name, values in corpus.label_sets.items():
+        frame[label_column(name)] = values
     frame["length"] = [len(t.split()) for t in corpus.texts]
     frame["kl"] = sentence_kl(mu, logvar)
     return frame
+
+
+def label_column(name: str) -> str:
+    """The table column for a label set, renamed if it would clash with a built-in column."""
+    return f"label: {name}" if name in ("id", "text", "length", "kl", "KL", "cluster", "search match") else name
 
 
 def map_figure(

@@ -56,6 +56,8 @@ LIKE = {
 
 TOPICS = {
     "food": {
+        "people": ["the chef", "the baker", "the waiter", "the cook"],
+        "places": ["at the restaurant", "in the kitchen", "at the bakery", "at the food market"],
         "things": [
             "the soup",
             "the pasta",
@@ -78,6 +80,8 @@ TOPICS = {
         "negative": ["bland", "cold", "burnt", "awful", "stale", "far too salty"],
     },
     "sport": {
+        "people": ["the coach", "the players", "the goalkeeper", "the runners"],
+        "places": ["at the stadium", "on the pitch", "at the gym", "at the sports club"],
         "things": [
             "the match",
             "the game",
@@ -100,6 +104,8 @@ TOPICS = {
         "negative": ["boring", "exhausting", "disappointing", "dull", "a total disaster", "painfully slow"],
     },
     "weather": {
+        "people": ["the farmers", "the gardener", "the walkers", "the weather presenter"],
+        "places": ["in the countryside", "over the hills", "by the sea", "in the garden"],
         "things": [
             "the weather",
             "the sky",
@@ -122,6 +128,8 @@ TOPICS = {
         "negative": ["freezing", "grey", "stormy", "miserable", "wet and windy", "gloomy"],
     },
     "travel": {
+        "people": ["the tourists", "the pilot", "the travel guide", "the passengers"],
+        "places": ["at the airport", "abroad", "at the station", "in the old town"],
         "things": [
             "the flight",
             "the trip",
@@ -144,6 +152,8 @@ TOPICS = {
         "negative": ["delayed", "crowded", "uncomfortable", "stressful", "badly organised", "a nightmare"],
     },
     "music": {
+        "people": ["the singer", "the drummer", "the band", "the pianist"],
+        "places": ["at the concert hall", "on stage", "at the music school", "at the festival"],
         "things": [
             "the concert",
             "the song",
@@ -166,6 +176,8 @@ TOPICS = {
         "negative": ["noisy", "out of tune", "dreadful", "forgettable", "far too loud", "painful to hear"],
     },
     "work": {
+        "people": ["the manager", "my boss", "the new colleague", "the team leader"],
+        "places": ["at the office", "at work", "in the meeting room", "at the company"],
         "things": [
             "the meeting",
             "the project",
@@ -195,6 +207,10 @@ TIMES = {
     "future": ["tomorrow", "next week", "next summer", "in two days", "tonight", "on monday"],
 }
 INTENSIFIERS = ["", "really ", "very ", "quite ", "truly "]
+FEELING = {
+    "positive": ["delighted", "happy", "thrilled", "pleased"],
+    "negative": ["upset", "annoyed", "unhappy", "fed up"],
+}
 OPINION = {"positive": ["i think", "everyone says", "we all agree"], "negative": ["i fear", "everyone says", "sadly"]}
 
 
@@ -207,26 +223,37 @@ def verb(forms: tuple[str, str, str], tense: str, third: bool) -> str:
     return third_person if third else base
 
 
-def be(tense: str) -> str:
+def be(tense: str, plural: bool = False) -> str:
+    if plural:
+        return {"past": "were", "present": "are", "future": "will be"}[tense]
     return {"past": "was", "present": "is", "future": "will be"}[tense]
 
 
 def sentences(topic: str, sentiment: str, tense: str) -> list[str]:
-    """Every sentence of one cell, in several shapes."""
+    """Every sentence of one cell, in several shapes; the topic shows in the people, things and places."""
     t = TOPICS[topic]
+    subjects = SUBJECTS + [(person, not person.endswith("s")) for person in t["people"]]
     out = []
-    for (subject, third), like, thing, time in itertools.product(SUBJECTS, LIKE[sentiment], t["things"], TIMES[tense]):
-        out.append(f"{subject} {verb(like, tense, third)} {thing} {time} .")
-    for thing, adjective, intensifier, time in itertools.product(t["things"], t[sentiment], INTENSIFIERS, TIMES[tense]):
-        if " " in adjective or adjective.startswith("a "):
-            intensifier = ""
-        out.append(f"{thing} {be(tense)} {intensifier}{adjective} {time} .")
-    for (subject, third), action, adjective, time in itertools.product(
-        SUBJECTS, t["actions"], t[sentiment], TIMES[tense]
+    for (subject, third), like, thing, place, time in itertools.product(
+        subjects, LIKE[sentiment], t["things"], t["places"], TIMES[tense]
     ):
-        out.append(f"{subject} {verb(action, tense, third)} {time} and it {be(tense)} {adjective} .")
-    for opinion, thing, adjective in itertools.product(OPINION[sentiment], t["things"], t[sentiment]):
-        out.append(f"{opinion} {thing} {be(tense)} {adjective} .")
+        feeling = FEELING[sentiment][len(out) % len(FEELING[sentiment])]
+        out.append(f"{subject} {verb(like, tense, third)} {thing} {place} {time} and we {be(tense, True)} {feeling} .")
+    for thing, place, adjective, intensifier, time in itertools.product(
+        t["things"], t["places"], t[sentiment], INTENSIFIERS, TIMES[tense]
+    ):
+        if " " in adjective:
+            intensifier = ""
+        feeling = FEELING[sentiment][len(out) % len(FEELING[sentiment])]
+        out.append(f"{thing} {place} {be(tense)} {intensifier}{adjective} {time} , so we {be(tense, True)} {feeling} .")
+    for (subject, third), action, place, adjective, time in itertools.product(
+        subjects, t["actions"], t["places"], t[sentiment], TIMES[tense]
+    ):
+        out.append(f"{subject} {verb(action, tense, third)} {place} {time} and it {be(tense)} {adjective} .")
+    for opinion, thing, place, adjective in itertools.product(
+        OPINION[sentiment], t["things"], t["places"], t[sentiment]
+    ):
+        out.append(f"{opinion} {thing} {place} {be(tense)} {adjective} .")
     return out
 
 

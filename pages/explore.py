@@ -22,7 +22,7 @@ view = c1.radio(
     help="PCA is a linear view; UMAP keeps neighbourhoods and shows clusters better.",
 )
 seed = c2.number_input("Seed", 0, 10**6, 0, help="The same seed gives the same map.")
-color_options = (["label"] if corpus.labels is not None else []) + ["cluster", "search match", "length", "KL"]
+color_options = [ui.label_column(name) for name in corpus.label_sets] + ["cluster", "search match", "length", "KL"]
 color_by = c3.selectbox("Colour by", color_options)
 query = c4.text_input("Search sentences", placeholder="a word or phrase")
 n_clusters = st.sidebar.slider("k-means clusters", 2, 30, 8)
@@ -44,7 +44,7 @@ matches = frame["text"].str.contains(query, case=False, regex=False) if query el
 frame["search match"] = np.where(matches, "match", "other")
 frame["KL"] = frame["kl"]
 
-categorical = color_by in ("label", "cluster", "search match")
+categorical = color_by not in ("length", "KL")
 fig = ui.map_figure(
     coords, frame["text"].tolist(), frame[color_by].to_numpy(), color_by, categorical=categorical, seed=int(seed)
 )
@@ -59,7 +59,7 @@ st.subheader("Selection")
 if dims == 3:
     st.caption("Box and lasso selection work on the 2-D maps; click points to select them here.")
 if selected:
-    table = frame.loc[selected, [c for c in ("id", "text", "label", "cluster", "length", "kl") if c in frame]]
+    table = frame.loc[selected, [c for c in frame.columns if c not in ("search match", "KL")]]
     st.text(f"{len(selected)} sentences selected.")
     st.dataframe(table, hide_index=True, height=260)
     d1, d2 = st.columns(2)
@@ -117,7 +117,7 @@ st.dataframe(
 )
 
 st.subheader("Download")
-export = frame[[c for c in ("id", "text", "label", "cluster") if c in frame]].copy()
+export = frame[[c for c in frame.columns if c not in ("search match", "KL", "length", "kl")]].copy()
 for i in range(coords.shape[1]):
     export[f"{method}_{i}"] = coords[:, i]
 for i in range(mu.shape[1]):

@@ -102,8 +102,10 @@ with tab_attr:
     if named_corpus is None or named_corpus.value.labels is None:
         st.info("Attribute arithmetic needs a dataset with labels (choose a label column on the Data page).")
     else:
-        labels = sorted(set(named_corpus.value.labels))
         st.caption("The mean code of label B minus that of label A, added to a sentence's code with growing strength.")
+        label_sets = named_corpus.value.label_sets
+        factor = st.selectbox("Label column", list(label_sets)) if len(label_sets) > 1 else next(iter(label_sets))
+        labels = sorted(set(label_sets[factor]))
         c1, c2 = st.columns(2)
         group_a = c1.selectbox("From label A", labels)
         group_b = c2.selectbox("Towards label B", labels, index=min(1, len(labels) - 1))
@@ -111,7 +113,7 @@ with tab_attr:
         if st.button("Move it"):
             try:
                 mu, _ = ui.latents()
-                vector = attribute_vector(mu, named_corpus.value.labels, group_b, group_a)
+                vector = attribute_vector(mu, label_sets[factor], group_b, group_a)
                 steps = apply_attribute(
                     model.model,
                     model.tokenizer,

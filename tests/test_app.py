@@ -119,3 +119,10 @@ def test_stop_before_the_first_step(app):
     job.wait(TIMEOUT)
     assert time.time() < deadline and job.snapshot().status == "done"
     assert job.snapshot().result.metrics["stop_reason"] == "stopped by user"
+
+
+def test_the_app_opens_on_the_demo_with_its_map(app):
+    assert app.session_state["model"].name == "demo model"
+    assert app.session_state["corpus"].name == "demo corpus"
+    open_page(app, "explore")
+    assert map_points(app) == 3600

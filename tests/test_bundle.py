@@ -117,3 +117,23 @@ def test_a_folder_missing_a_file(trained, tmp_path):
         load_bundle(tmp_path / "m")
     with pytest.raises(BundleError, match="no model folder"):
         load_bundle(tmp_path / "elsewhere")
+
+
+def test_typed_names_are_sanitised():
+    from vae_core.bundle import safe_name
+
+    assert safe_name("my model") == "my-model"
+    assert safe_name("../../etc/passwd") == "etc-passwd"
+    assert safe_name(".hidden") == "hidden"
+    with pytest.raises(BundleError):
+        safe_name("../..")
+
+
+def test_list_bundles_reads_cards_without_loading(trained, tmp_path):
+    from vae_core.bundle import list_bundles
+
+    save_bundle(trained, tmp_path / "good")
+    (tmp_path / "broken").mkdir()
+    cards = {c["name"]: c for c in list_bundles(tmp_path)}
+    assert cards["good"]["metrics"]["latent_dim"] == 8 and "error" not in cards["good"]
+    assert "error" in cards["broken"]

@@ -152,3 +152,21 @@ def test_missing_path_and_bad_options(tmp_path):
         load(b"hello\n", "a.txt", max_tokens=0)
     with pytest.raises(ConfigError):
         load(b"hello\n", "a.txt", val_fraction=1.0)
+
+
+def test_extra_label_columns_stay_aligned_with_kept_rows():
+    data = b"text\ttopic\tmood\nfirst one\ta\thappy\n\t\tsad\nsecond one\tb\tsad\n"
+    corpus = load(data, "a.tsv", label_column="topic", extra_label_columns=("mood",))
+    assert corpus.texts == ["first one", "second one"]
+    assert corpus.labels == ["a", "b"] and corpus.label_sets["mood"] == ["happy", "sad"]
+    with pytest.raises(CorpusError, match="no label column 'colour'"):
+        load(data, "a.tsv", extra_label_columns=("colour",))
+
+
+def test_table_columns_and_stats():
+    from vae_core.corpus import corpus_stats, table_columns
+
+    assert table_columns(b"label,text\nx,hello\n", "a.csv") == ["label", "text"]
+    assert table_columns(b"hello\n", "a.txt") == []
+    stats = corpus_stats(load(b"Hello world .\nhello again\n", "a.txt"))
+    assert stats == {"sentences": 2, "tokens": 5, "vocabulary": 4, "lengths": [3, 2]}

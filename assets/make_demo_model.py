@@ -1,0 +1,75 @@
+"""Train the bundled demo model on assets/demo_corpus.tsv and precompute its maps.
+
+    python assets/make_demo_corpus.py     # the corpus (deterministic)
+    python assets/make_demo_model.py      # the model (assets/demo_model/) and maps (assets/demo_map.npz)
+
+The training is the command line's own `train` with the settings below (printed when it runs), so the
+same model can be rebuilt by hand. The maps the Explore page opens with are computed here once and shipped,
+so a first launch shows the map at once.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from vae_core import load_bundle, load_corpus  # noqa: E402
+from vae_core.atomic import atomic_write_bytes  # noqa: E402
+from vae_core.cli import main as cli  # noqa: E402
+from vae_core.corpus import CorpusOptions  # noqa: E402
+from vae_core.latent import encode  # noqa: E402
+from vae_core.projection import project  # noqa: E402
+
+ASSETS = ROOT / "assets"
+TRAIN_ARGS = [
+    "train",
+    str(ASSETS / "demo_corpus.tsv"),
+    "--label-column",
+    "topic",
+    "--out",
+    str(ASSETS / "demo_model"),
+    "--epochs",
+    "30",
+    "--patience",
+    "5",
+    "--free-bits",
+    "0.5",
+    "--latent-dim",
+    "16",
+    "--seed",
+    "0",
+    "--max-tokens",
+    "64",
+    "--device",
+    "cpu",
+    "--quiet",
+]
+MAPS = [("pca", 2), ("umap", 2), ("umap", 3)]
+
+
+def main() -> None:
+    print(
+        "python -m vae_core "
+        + " ".join(Path(a).relative_to(ROOT).as_posix() if a.startswith("/") else a for a in TRAIN_ARGS)
+    )
+    if cli(TRAIN_ARGS) != 0:
+        sys.exit("training failed")
+    tm = load_bundle(ASSETS / "demo_model", device="cpu")
+    corpus = load_corpus(ASSETS / "demo_corpus.tsv", CorpusOptions(label_column="topic", max_tokens=None))
+    mu, _ = encode(tm.model, tm.tokenizer, corpus.texts)
+    maps = {f"{method}_{dims}d_seed0": project(mu, method, dims, seed=0) for method, dims in MAPS}
+    import io
+
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **maps)
+    atomic_write_bytes(ASSETS / "demo_map.npz", buffer.getvalue())
+    print(f"wrote {', '.join(maps)} to assets/demo_map.npz")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""Maps, neighbours, clusters and probes of latent vectors."""
+
+import numpy as np
+import pytest
+
+from vae_core import InputError
+from vae_core.clusters import characteristic_words, kmeans
+from vae_core.probe import chance_accuracy, knn_accuracy, logistic_accuracy
+from vae_core.projection import nearest, place_points, project
+
+
+@pytest.fixture(scope="module")
+def blobs():
+    """Three well-separated clusters in 16-D, 60 points each."""
+    rng = np.random.default_rng(0)
+    centres = rng.normal(scale=10, size=(3, 16))
+    x = np.concatenate([c + rng.normal(size=(60, 16)) for c in centres]).astype(np.float32)
+    return x, np.repeat(["a", "b", "c"], 60)
+
+
+def test_nearest_matches_brute_force(blobs):
+    x, _ = blobs
+    idx, dist = nearest(x, x[:5], 4, chunk=2)
+    brute = np.linalg.norm(x[:5, None] - x[None], axis=-1)
+    assert (idx == np.argsort(brute, axis=1)[:, :4]).all()
+    assert np.allclose(dist, np.sort(brute, axis=1)[:, :4], atol=0.02)  # cdist via matmul: ~1e-2 near 0
+    own, _ = nearest(x, x, 3, exclude_self=True)
+    assert not (own == np.arange(len(x))[:, None]).any()
+
+
+def test_pca_map_is_deterministic_and_keeps_clusters_apart(blobs):
+    x, labels = blobs
+    a, b = project(x, "pca", 2), project(x, "pca", 2)
+    assert a.shape == (180, 2) and np.array_equal(a, b)
+    assert knn_accuracy(a, labels, a, labels, k=5) == 1.0
+
+
+def test_umap_map_same_seed_same_map(blobs):
+    x, labels = blobs
+    a = project(x, "umap", 2, seed=3)
+    b = project(x, "umap", 2, seed=3)
+    assert a.shape == (180, 2) and np.allclose(a, b)
+    assert knn_accuracy(a, labels, a, labels, k=5) > 0.95
+    assert project(x, "umap", 3, seed=3).shape == (180, 3)
+
+
+def test_bad_projection_requests(blobs):
+    x, _ = blobs
+    with pytest.raises(InputError):
+        project(x, "tsne")
+    with pytest.raises(InputError):
+        project(x, "pca", dims=4)
+    with pytest.raises(InputError, match="at least"):
+        project(x[:3], "pca")
+
+
+def test_placed_points_land_among_their_neighbours(blobs):
+    x, _ = blobs
+    coords = project(x, "pca", 2)
+    placed = place_points(x[:3] + 0.01, x, coords, k=5)
+    assert np.allclose(placed, coords[:3], atol=1.0)
+
+
+def test_kmeans_and_characteristic_words(blobs):
+    x, labels = blobs
+    clusters = kmeans(x, 3)
+    assert len(set(zip(clusters, labels))) == 3  # each cluster is one blob
+    texts = ["red apple pie"] * 20 + ["blue ocean wave"] * 20
+    words = characteristic_words(texts, np.array([0] * 20 + [1] * 20), top=3)
+    assert set(words[0]) == {"red", "apple", "pie"} and set(words[1]) == {"blue", "ocean", "wave"}
+    with pytest.raises(InputError):
+        kmeans(x, 1)
+
+
+def test_probes_beat_chance_on_separable_data(blobs):
+    x, labels = blobs
+    order = np.random.default_rng(1).permutation(len(x))
+    tr, te = order[:120], order[120:]
+    assert knn_accuracy(x[tr], labels[tr], x[te], labels[te]) == 1.0
+    assert logistic_accuracy(x[tr], labels[tr], x[te], labels[te]) == 1.0
+    assert chance_accuracy(labels[tr], labels[te]) < 0.5
