@@ -19,7 +19,16 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from vae_core import Corpus, CorpusOptions, LatentLabError, TrainedModel, encode, load_bundle, load_corpus
+from vae_core import (
+    Corpus,
+    CorpusOptions,
+    LatentLabError,
+    TrainedModel,
+    bundle_to_zip,
+    encode,
+    load_bundle,
+    load_corpus,
+)
 from vae_core.jobs import JobRegistry
 from vae_core.latent import sentence_kl
 from vae_core.projection import project, warm_up
@@ -174,6 +183,15 @@ def coordinates(method: str, dims: int, seed: int) -> np.ndarray:
     return session_cache()[key]
 
 
+def path_map() -> tuple[np.ndarray, str]:
+    """Coordinates to draw a path on: the UMAP 2-D map when it is already at hand, else PCA (instant)."""
+    corpus, model = current_corpus(), current_model()
+    umap_key = ("coords", corpus.key, model.key, "umap", 2, 0)
+    if umap_key in session_cache() or _shipped_demo_map("umap", 2, 0, len(corpus.value)) is not None:
+        return coordinates("umap", 2, 0), "UMAP"
+    return coordinates("pca", 2, 0), "PCA"
+
+
 def _shipped_demo_map(method: str, dims: int, seed: int, n: int) -> np.ndarray | None:
     corpus, model = current_corpus(), current_model()
     if corpus.name != "demo corpus" or model.name != "demo model" or not DEMO_MAP.is_file():
@@ -276,6 +294,16 @@ def selected_rows(event) -> list[int]:
     except AttributeError:
         return []
     return sorted({int(p["customdata"]) for p in points if "customdata" in p and not isinstance(p["customdata"], list)})
+
+
+def bundle_zip(path: str) -> bytes:
+    """The bundle at `path` as .zip bytes, cached while the folder is unchanged."""
+    return _zip_cached(path, Path(path, "model.safetensors").stat().st_mtime)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _zip_cached(path: str, mtime: float) -> bytes:
+    return bundle_to_zip(path)
 
 
 def to_parquet_bytes(frame: pd.DataFrame) -> bytes:

@@ -17,7 +17,7 @@ corpus, model = ui.current_corpus().value, ui.current_model().value
 c1, c2, c3, c4 = st.columns([2, 1, 2, 2])
 view = c1.radio(
     "Map",
-    ["PCA (instant)", "UMAP 2-D", "UMAP 3-D"],
+    ["UMAP 2-D", "UMAP 3-D", "PCA (instant)"],
     horizontal=True,
     help="PCA is a linear view; UMAP keeps neighbourhoods and shows clusters better.",
 )
@@ -117,11 +117,12 @@ st.dataframe(
 )
 
 st.subheader("Download")
-export = frame[[c for c in frame.columns if c not in ("search match", "KL", "length", "kl")]].copy()
-for i in range(coords.shape[1]):
-    export[f"{method}_{i}"] = coords[:, i]
-for i in range(mu.shape[1]):
-    export[f"z_{i}"] = mu[:, i]
-d1, d2 = st.columns(2)
-d1.download_button("Coordinates and latents (CSV)", lambda: export.to_csv(index=False), "latents.csv", "text/csv")
-d2.download_button("Coordinates and latents (Parquet)", lambda: ui.to_parquet_bytes(export), "latents.parquet")
+if st.toggle("Prepare downloads of every sentence's coordinates and latents"):
+    export = frame[[c for c in frame.columns if c not in ("search match", "KL", "length", "kl")]].copy()
+    for i in range(coords.shape[1]):
+        export[f"{method}_{i}"] = coords[:, i]
+    for i in range(mu.shape[1]):
+        export[f"z_{i}"] = mu[:, i]
+    d1, d2 = st.columns(2)
+    d1.download_button("Coordinates and latents (CSV)", export.to_csv(index=False), "latents.csv", "text/csv")
+    d2.download_button("Coordinates and latents (Parquet)", ui.to_parquet_bytes(export), "latents.parquet")

@@ -49,8 +49,8 @@ if "interpolation" in st.session_state:
     )
     if named_corpus is not None and len(named_corpus.value) >= 5:
         mu, _ = ui.latents()
-        coords = ui.coordinates("pca", 2, 0)
-        st.caption("The path on the dataset's PCA map: each step placed among its nearest latent neighbours.")
+        coords, kind = ui.path_map()
+        st.caption(f"The path on the dataset's {kind} map: each step placed among its nearest latent neighbours.")
         fig = ui.map_figure(
             coords, named_corpus.value.texts, path=place_points(z_path, mu, coords), path_labels=decoded
         )

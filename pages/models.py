@@ -5,7 +5,7 @@ import shutil
 import streamlit as st
 
 import ui
-from vae_core import LatentLabError, bundle_to_zip, import_zip, load_bundle
+from vae_core import LatentLabError, import_zip, load_bundle
 from vae_core.bundle import list_bundles, safe_name
 
 st.title("Models")
@@ -60,7 +60,7 @@ def card(entry: dict, demo: bool = False) -> None:
         if "error" not in entry:
             c2.download_button(
                 "Download .zip",
-                data=lambda: bundle_to_zip(entry["path"]),
+                data=ui.bundle_zip(entry["path"]),
                 file_name=f"{entry['name']}.zip",
                 mime="application/zip",
                 key=f"dl-{entry['path']}",

@@ -54,7 +54,15 @@ with st.form("settings"):
         0.05,
         help="Share of decoder input words hidden, so it must rely on z.",
     )
-    min_frequency = st.number_input("Minimum word frequency", 1, 100, k.min_frequency, help="Rarer words become <unk>.")
+    c1, c2 = st.columns(2)
+    min_frequency = c1.number_input("Minimum word frequency", 1, 100, k.min_frequency, help="Rarer words become <unk>.")
+    patience = c2.number_input(
+        "Early-stopping patience",
+        0,
+        100,
+        t.patience,
+        help="Stop after this many epochs without improvement (0: never).",
+    )
     start = st.form_submit_button("Start training", type="primary", disabled=running)
 
 if start:
@@ -72,6 +80,7 @@ if start:
                 beta=BetaSchedule(kind=schedule, beta_max=float(beta_max)),
                 free_bits=float(free_bits),
                 word_dropout=float(word_dropout),
+                patience=int(patience),
             ),
             tokenizer_config=TokenizerConfig(min_frequency=int(min_frequency)),
         )

@@ -170,3 +170,12 @@ def test_table_columns_and_stats():
     assert table_columns(b"hello\n", "a.txt") == []
     stats = corpus_stats(load(b"Hello world .\nhello again\n", "a.txt"))
     assert stats == {"sentences": 2, "tokens": 5, "vocabulary": 4, "lengths": [3, 2]}
+
+
+def test_table_columns_refuses_bad_files_before_options_are_chosen():
+    from vae_core.corpus import table_columns
+
+    with pytest.raises(CorpusError, match="empty"):
+        table_columns(b"", "a.txt")
+    with pytest.raises(CorpusError, match="PNG"):
+        table_columns(b"\x89PNG\r\n\x1a\n", "a.txt")

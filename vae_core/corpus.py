@@ -147,10 +147,11 @@ def load_corpus(
 
 
 def table_columns(data: bytes, name: str) -> list[str]:
-    """Column names of a table file (.csv/.tsv/.jsonl/.parquet), so a UI can offer them; [] for .txt."""
+    """Column names of a table file (.csv/.tsv/.jsonl/.parquet), so a UI can offer them; [] for .txt.
+    Empty, binary and unreadable files raise CorpusError here already, before any option is chosen."""
     fmt = file_format(name)
-    if fmt == "txt":
-        return []
+    if not data.strip():
+        raise CorpusError(f"{name}: the file is empty.")
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
@@ -159,6 +160,8 @@ def table_columns(data: bytes, name: str) -> list[str]:
         except Exception as e:
             raise CorpusError(f"{name}: could not read it as Parquet: {e}") from e
     text, _, _ = decode_bytes(data, name)
+    if fmt == "txt":
+        return []
     if fmt == "jsonl":
         frame = _jsonl_frame(text, name, CorpusReport(name, fmt, ""))
     else:

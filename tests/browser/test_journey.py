@@ -1,0 +1,156 @@
+"""A person's journey through the app in a real browser, two users at once, and bad uploads."""
+
+import io
+import zipfile
+
+from .conftest import go, map_point_count, screenshot, wait_idle
+
+SENTENCES = "\n".join(
+    f"the {a} {v} the {o} ."
+    for a in ("cat", "dog", "bird", "fox")
+    for v in ("sees", "likes")
+    for o in ("ball", "tree", "house", "river", "car")
+)
+
+
+def upload(page, name: str, data: bytes) -> None:
+    page.get_by_text("Upload a file").click()
+    page.locator("input[type='file']").set_input_files({"name": name, "mimeType": "text/plain", "buffer": data})
+
+
+def test_journey(new_page):
+    page = new_page()
+    page.wait_for_selector("text=Model: demo model")
+    screenshot(page, "learn")
+
+    # The map of the demo, drawn point by point
+    go(page, "Explore")
+    page.wait_for_function(
+        "n => { const p = document.querySelector('.js-plotly-plot'); return p && p._fullData && "
+        "p._fullData.reduce((s, t) => s + (t.x ? t.x.length : 0), 0) === n }",
+        arg=3600,
+    )
+    assert map_point_count(page) == 3600
+    screenshot(page, "explore")
+
+    # Box-select some points and see them in the table
+    page.locator(".js-plotly-plot .modebar-btn[data-title='Box Select']").click()
+    box = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.05, box["y"] + box["height"] * 0.05)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.6, steps=8)
+    page.mouse.up()
+    page.wait_for_selector("text=/\\d+ sentences selected/")
+    wait_idle(page)
+
+    # A typed sentence and its neighbours in the latent space
+    field = page.get_by_label("Type a sentence, or leave empty to use the clicked / first selected point")
+    field.fill("the chef loved the soup at the restaurant yesterday .")
+    field.press("Enter")
+    page.wait_for_selector("text=Neighbours of: the chef loved the soup")
+    wait_idle(page)
+
+    # A CSV of coordinates and latents
+    page.get_by_text("Prepare downloads of every sentence's coordinates and latents").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Coordinates and latents (CSV)").click()
+    header = open(download.value.path(), encoding="utf-8").readline()
+    assert header.startswith("id,text,topic") and "z_15" in header
+
+    # Interpolate between two sentences
+    go(page, "Interpolate")
+    page.get_by_role("button", name="Interpolate").click()
+    page.wait_for_selector("[data-testid='stDataFrame']")
+    page.wait_for_selector(".js-plotly-plot")
+    screenshot(page, "interpolate")
+
+    # Generate samples
+    go(page, "Generate")
+    page.get_by_role("button", name="Generate").click()
+    page.wait_for_selector("[data-testid='stDataFrame']")
+    screenshot(page, "generate")
+
+    # Upload a small .txt
+    go(page, "Data")
+    upload(page, "mine.txt", SENTENCES.encode())
+    page.get_by_role("button", name="Load this file").click()
+    page.wait_for_selector("text=Read 40 rows")
+    page.wait_for_selector("text=Dataset: mine.txt (40 sentences)")
+    screenshot(page, "data")
+
+    # Train, watch the chart advance, then stop
+    go(page, "Train")
+    for label, value in [
+        ("Epochs", "200"),
+        ("Hidden size", "32"),
+        ("Word embedding size", "16"),
+        ("Latent dimensions", "4"),
+        ("Batch size", "4"),
+    ]:
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_role("button", name="Start training").click()
+    page.wait_for_selector("text=/tokens\\/s/")
+    page.wait_for_selector("text=Active units (recent batches)")
+    first = page.locator("[data-testid='stProgress'] p").first.inner_text()
+    page.wait_for_function(
+        "t => { const p = document.querySelector(\"[data-testid='stProgress'] p\"); return p && p.innerText !== t }",
+        arg=first,
+    )
+    screenshot(page, "train")
+    page.get_by_role("button", name="Stop", exact=True).click()
+    page.wait_for_selector("text=Training finished (stopped by user)")
+
+    # Save it, then load it again from Models and download its bundle
+    page.get_by_label("Model name").fill("browser model")
+    page.get_by_role("button", name="Save and use this model").click()
+    page.wait_for_selector("text=Saved as browser-model")
+    go(page, "Models")
+    page.wait_for_selector("h3:has-text('browser-model')")
+    screenshot(page, "models")
+    page.get_by_role("button", name="Load").first.click()
+    page.wait_for_selector("text=Model: browser-model")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download .zip").first.click()
+    names = zipfile.ZipFile(io.BytesIO(open(download.value.path(), "rb").read())).namelist()
+    assert sorted(names) == sorted(
+        ["config.json", "tokenizer.json", "model.safetensors", "metrics.json", "history.json"]
+    )
+
+
+def test_two_users_at_once(new_page):
+    alice, bob = new_page(), new_page()
+    go(alice, "Data")
+    upload(alice, "alice.txt", SENTENCES.encode())
+    alice.get_by_role("button", name="Load this file").click()
+    alice.wait_for_selector("text=Dataset: alice.txt (40 sentences)")
+    go(alice, "Train")
+    alice.get_by_label("Epochs", exact=True).fill("200")
+    alice.get_by_label("Batch size", exact=True).fill("4")  # ~1,800 steps: still running while Bob works
+    alice.get_by_label("Early-stopping patience", exact=True).fill("0")
+    alice.get_by_role("button", name="Start training").click()
+    alice.wait_for_selector("text=/tokens\\/s/")
+
+    # Bob still has the demo, and his map draws while Alice trains
+    go(bob, "Explore")
+    bob.wait_for_selector("text=Dataset: demo corpus (3600 sentences)")
+    bob.wait_for_function("() => { const p = document.querySelector('.js-plotly-plot'); return p && p._fullData }")
+    assert map_point_count(bob) == 3600
+    assert bob.locator("text=alice.txt").count() == 0
+    go(bob, "Models")
+    assert bob.locator("text=You have not saved a model yet").count() == 1
+    alice.get_by_role("button", name="Stop", exact=True).click()
+    alice.wait_for_selector("text=Training finished")
+
+
+def test_bad_uploads_show_errors_and_the_app_keeps_working(new_page):
+    page = new_page()
+    go(page, "Data")
+    upload(page, "empty.txt", b"")
+    page.wait_for_selector("[data-testid='stAlertContentError']:has-text('empty')")
+    screenshot(page, "data-error")
+    upload(page, "picture.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    page.wait_for_selector("[data-testid='stAlertContentError']:has-text('PNG')")
+    go(page, "Explore")
+    page.wait_for_function("() => { const p = document.querySelector('.js-plotly-plot'); return p && p._fullData }")
+    wait_idle(page)
+    assert map_point_count(page) == 3600
