@@ -55,7 +55,11 @@ st.markdown(
     "- **KL annealing** (β schedule): the KL weight β starts at 0 and rises, so the encoder learns to carry "
     "information before it is charged for it; *cyclical* annealing repeats this several times.\n"
     "- **Free bits**: each latent dimension may carry a little information (λ nats) for free.\n"
-    "- **Word dropout**: some of the decoder's input words are hidden, so it must lean on z.\n\n"
+    "- **Word dropout**: some of the decoder's input words are hidden, so it must lean on z.\n"
+    "- **BN-VAE** (the default): the posterior means are batch-normalised to a fixed spread, so the KL cannot "
+    "fall to zero.\n"
+    "- **Autoencoder pre-training** (the default): the encoder first learns as a plain autoencoder, then the "
+    "decoder starts afresh, meeting an encoder that already carries information.\n\n"
     "The Train page shows the KL and the **active units** (dimensions whose mean varies across sentences) "
     "live, and warns when they fall to zero."
 )

@@ -54,9 +54,24 @@ with st.form("settings"):
         0.05,
         help="Share of decoder input words hidden, so it must rely on z.",
     )
-    c1, c2 = st.columns(2)
-    min_frequency = c1.number_input("Minimum word frequency", 1, 100, k.min_frequency, help="Rarer words become <unk>.")
-    patience = c2.number_input(
+    c1, c2, c3, c4 = st.columns(4)
+    bn_gamma = c1.number_input(
+        "BN-VAE γ",
+        0.0,
+        2.0,
+        m.bn_gamma,
+        step=0.1,
+        help="Batch-normalise the posterior means to this spread, which keeps the KL from collapsing (0: off).",
+    )
+    pretrain_epochs = c2.number_input(
+        "Autoencoder pre-training epochs",
+        0,
+        50,
+        t.pretrain_epochs,
+        help="Train the encoder as a plain autoencoder first, then restart the decoder (Li et al. 2019).",
+    )
+    min_frequency = c3.number_input("Minimum word frequency", 1, 100, k.min_frequency, help="Rarer words become <unk>.")
+    patience = c4.number_input(
         "Early-stopping patience",
         0,
         100,
@@ -70,7 +85,11 @@ if start:
         new_job = TrainingJob(
             corpus=named.value,
             model_config=ModelConfig(
-                embed_dim=int(embed_dim), hidden_dim=int(hidden_dim), latent_dim=int(latent_dim), cell=cell
+                embed_dim=int(embed_dim),
+                hidden_dim=int(hidden_dim),
+                latent_dim=int(latent_dim),
+                cell=cell,
+                bn_gamma=float(bn_gamma),
             ),
             train_config=TrainConfig(
                 epochs=int(epochs),
@@ -81,6 +100,7 @@ if start:
                 free_bits=float(free_bits),
                 word_dropout=float(word_dropout),
                 patience=int(patience),
+                pretrain_epochs=int(pretrain_epochs),
             ),
             tokenizer_config=TokenizerConfig(min_frequency=int(min_frequency)),
         )
@@ -111,10 +131,10 @@ def live_progress() -> None:
         if p is None:
             st.progress(0.0, text="Preparing (building the vocabulary)…")
         else:
+            stage = "Autoencoder pre-training" if p.phase == "pretrain" else f"Epoch {p.epoch}/{p.epochs}"
             st.progress(
                 p.step / max(p.total_steps, 1),
-                text=f"Epoch {p.epoch}/{p.epochs} · step {p.step}/{p.total_steps} · "
-                f"{p.tokens_per_s:,.0f} tokens/s · ETA {p.eta_s:.0f} s",
+                text=f"{stage} · step {p.step}/{p.total_steps} · {p.tokens_per_s:,.0f} tokens/s · ETA {p.eta_s:.0f} s",
             )
         if st.button("Stop", disabled=snap.status == "stopping"):
             job.stop()

@@ -93,3 +93,40 @@ def test_word_dropout_spares_bos_and_padding():
 def test_absurd_settings_are_refused(field, value):
     with pytest.raises(ConfigError):
         TrainConfig(**{field: value}).validate()
+
+
+def test_autoencoder_pretraining_then_vae(data):
+    seen = []
+    model, result = run(data, epochs=2, pretrain_epochs=2, on_progress=seen.append)
+    phases = [p.phase for p in seen]
+    assert phases[0] == "pretrain" and phases[-1] == "vae"
+    assert all(p.beta == 0 for p in seen if p.phase == "pretrain")
+    assert [h["epoch"] for h in result.history] == [1, 2]  # validation and early stopping count VAE epochs only
+    assert seen[-1].step == seen[-1].total_steps == 4 * 11
+
+
+def test_bn_vae_pins_the_spread_of_the_posterior_means(data):
+    from vae_core import ModelConfig
+    from vae_core.batching import make_batch, to_ids
+
+    tk, train, _ = data
+    model = SentenceVAE(ModelConfig(embed_dim=16, hidden_dim=16, latent_dim=6, bn_gamma=0.7), tk.vocab_size).train()
+    batch = make_batch(to_ids(tk, train), list(range(64)), tk)
+    mu, _ = model.encode(batch.tokens, batch.lengths)
+    # per dimension, batch std of μ is γ: the expected KL can never fall below d·γ²/2 (Zhu et al. 2020)
+    assert torch.allclose(mu.std(0, unbiased=False), torch.full((6,), 0.7), atol=0.01)
+
+
+def test_default_settings_do_not_collapse(data):
+    """Guards the defaults (BN-VAE, autoencoder pre-training, cyclical β, word dropout) against collapse."""
+    tk, train, val = data
+    torch.manual_seed(0)
+    model = SentenceVAE(TINY, tk.vocab_size)  # default bn_gamma
+    result = train_vae(model, tk, train, val, TrainConfig(device="cpu"))
+    last = result.history[-1]
+    assert last["val_kl"] > 1.0 and last["val_active_units"] >= 4, last
+    from vae_core.latent import encode
+    from vae_core.metrics import mutual_information
+
+    mu, logvar = encode(model, tk, val)
+    assert mutual_information(torch.as_tensor(mu), torch.as_tensor(logvar)) > 0.5

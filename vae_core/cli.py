@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--layers", type=int, default=m.num_layers)
     p.add_argument("--dropout", type=float, default=m.dropout)
     p.add_argument("--cell", choices=("gru", "lstm"), default=m.cell)
+    p.add_argument("--bn-gamma", type=float, default=m.bn_gamma, help="BN-VAE scale of μ; 0 turns it off")
+    p.add_argument("--pretrain-epochs", type=int, default=t.pretrain_epochs, help="autoencoder pre-training")
     p.add_argument("--beta-schedule", choices=SCHEDULES, default=b.kind)
     p.add_argument("--beta-max", type=float, default=b.beta_max)
     p.add_argument("--beta-cycles", type=int, default=b.cycles)
@@ -138,8 +140,9 @@ class ProgressBar:
             return
         self.last_pct = pct if p.val is None else self.last_pct
         bar = "#" * (pct // 5) + "." * (20 - pct // 5)
+        stage = "pre-training" if p.phase == "pretrain" else f"epoch {p.epoch}/{p.epochs}"
         line = (
-            f"epoch {p.epoch}/{p.epochs} [{bar}] {pct:3d}% rec {p.rec:6.2f} kl {p.kl:5.2f} β {p.beta:.2f} "
+            f"{stage} [{bar}] {pct:3d}% rec {p.rec:6.2f} kl {p.kl:5.2f} β {p.beta:.2f} "
             f"AU {p.active_units} {p.tokens_per_s / 1000:.1f}k tok/s ETA {_duration(p.eta_s)}"
         )
         if p.val:
@@ -161,6 +164,7 @@ def cmd_train(args) -> None:
         num_layers=args.layers,
         dropout=args.dropout,
         cell=args.cell,
+        bn_gamma=args.bn_gamma,
     )
     beta = BetaSchedule(kind=args.beta_schedule, beta_max=args.beta_max, cycles=args.beta_cycles)
     train_config = TrainConfig(
@@ -171,6 +175,7 @@ def cmd_train(args) -> None:
         free_bits=args.free_bits,
         word_dropout=args.word_dropout,
         patience=args.patience,
+        pretrain_epochs=args.pretrain_epochs,
         seed=args.seed,
         device=args.device,
     )

@@ -26,6 +26,7 @@ class ModelConfig:
     num_layers: int = 1
     dropout: float = 0.1  # on embeddings and decoder outputs
     cell: str = "gru"  # "gru" or "lstm"
+    bn_gamma: float = 0.7  # BN-VAE (Zhu et al. 2020): batch-normalise μ with this fixed scale; 0 turns it off
 
     def validate(self) -> None:
         for name in ("embed_dim", "hidden_dim", "latent_dim", "num_layers"):
@@ -36,6 +37,8 @@ class ModelConfig:
             raise ConfigError("the model is far too large: keep latent_dim ≤ 1024, sizes ≤ 8192, layers ≤ 8.")
         if not 0.0 <= self.dropout < 1.0:
             raise ConfigError(f"dropout must be in [0, 1) (got {self.dropout}).")
+        if not 0.0 <= self.bn_gamma <= 10.0:
+            raise ConfigError(f"bn_gamma must be in [0, 10] (got {self.bn_gamma}).")
         if self.cell not in ("gru", "lstm"):
             raise ConfigError(f"cell must be 'gru' or 'lstm' (got {self.cell!r}).")
 
@@ -57,6 +60,9 @@ class SentenceVAE(nn.Module):
         )
         self.to_mu = nn.Linear(2 * c.hidden_dim, c.latent_dim)
         self.to_logvar = nn.Linear(2 * c.hidden_dim, c.latent_dim)
+        if c.bn_gamma > 0:  # μ's batch statistics are pinned, so E[KL] per dimension stays ≥ γ²/2
+            self.mu_bn = nn.BatchNorm1d(c.latent_dim, affine=False)
+            self.mu_shift = nn.Parameter(torch.zeros(c.latent_dim))
         self.z_to_hidden = nn.Linear(c.latent_dim, c.num_layers * c.hidden_dim)
         self.decoder = rnn(c.embed_dim + c.latent_dim, c.hidden_dim, c.num_layers, batch_first=True, dropout=between)
         self.out = nn.Linear(c.hidden_dim, vocab_size)
@@ -73,11 +79,18 @@ class SentenceVAE(nn.Module):
         if isinstance(h, tuple):  # LSTM returns (h, c)
             h = h[0]
         summary = torch.cat([h[-2], h[-1]], dim=-1)  # last layer, forward and backward
-        return self.to_mu(summary), self.to_logvar(summary)
+        mu = self.to_mu(summary)
+        if self.config.bn_gamma > 0:
+            mu = self.config.bn_gamma * self.mu_bn(mu) + self.mu_shift
+        return mu, self.to_logvar(summary)
 
     @staticmethod
     def reparameterize(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
         return mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
+
+    def decoder_modules(self) -> list[nn.Module]:
+        """The decoder's own layers (the embedding is shared with the encoder)."""
+        return [self.z_to_hidden, self.decoder, self.out]
 
     def init_state(self, z: torch.Tensor):
         """Decoder's initial recurrent state from z (for an LSTM the cell starts at zero)."""
