@@ -67,8 +67,9 @@ def workspace() -> Path:
 
 @st.cache_resource
 def job_registry() -> JobRegistry:
-    """One registry for the server; jobs inside it are keyed by session id."""
-    return JobRegistry()
+    """One registry for the server; jobs inside it are keyed by session id. LATENT_LAB_MAX_TRAINING bounds how
+    many trainings run at once (2 by default: each one wants the CPU cores)."""
+    return JobRegistry(max_running=int(os.environ.get("LATENT_LAB_MAX_TRAINING", "2")))
 
 
 @st.cache_resource

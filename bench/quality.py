@@ -54,9 +54,11 @@ CORPORA = {  # name: (train file, test file, label column)
     "sst": ("sst/train.tsv", "sst/test.tsv", "label"),
     "ptb": ("ptb/valid.txt", "ptb/test.txt", None),
 }
-# Settings tried, by name: changes from the defaults of ModelConfig and TrainConfig.
-VARIANTS = {
-    "default": ({}, {}),
+# Settings tried, by name. "default" is the library's defaults; every other variant starts from the first
+# defaults (no BN-VAE, no pre-training, free bits 0.1, word dropout 0.25, 10 epochs) and changes what it names.
+FIRST = ({"bn_gamma": 0.0}, {"epochs": 10, "pretrain_epochs": 0, "free_bits": 0.1, "word_dropout": 0.25})
+CHANGES = {
+    "first-defaults": ({}, {}),
     "fb0.3": ({}, {"free_bits": 0.3}),
     "fb0.5": ({}, {"free_bits": 0.5}),
     "fb0.3-wd0.4": ({}, {"free_bits": 0.3, "word_dropout": 0.4}),
@@ -70,15 +72,19 @@ VARIANTS = {
     "bn0.7-wd0": ({"bn_gamma": 0.7}, {"free_bits": 0.0, "word_dropout": 0.0}),
     "ae3-bn0.6-wd0": ({"bn_gamma": 0.6}, {"pretrain_epochs": 3, "free_bits": 0.0, "word_dropout": 0.0}),
     "ae3-bn0.6-wd0.1": ({"bn_gamma": 0.6}, {"pretrain_epochs": 3, "free_bits": 0.0, "word_dropout": 0.1}),
+    "ae3-bn0.7-wd0.1": ({"bn_gamma": 0.7}, {"pretrain_epochs": 3, "free_bits": 0.0, "word_dropout": 0.1}),
     "ae3-bn0.8-wd0.1": ({"bn_gamma": 0.8}, {"pretrain_epochs": 3, "free_bits": 0.0, "word_dropout": 0.1}),
     "ae3-fb0.3-wd0": ({}, {"pretrain_epochs": 3, "free_bits": 0.3, "word_dropout": 0.0}),
     "ae3-fb0.2-wd0.1": ({}, {"pretrain_epochs": 3, "free_bits": 0.2, "word_dropout": 0.1}),
-    "ae3-bn0.7-wd0.1": ({"bn_gamma": 0.7}, {"pretrain_epochs": 3, "free_bits": 0.0, "word_dropout": 0.1}),
     "ae5-bn0.7-wd0.1-e15": (
         {"bn_gamma": 0.7},
         {"pretrain_epochs": 5, "free_bits": 0.0, "word_dropout": 0.1, "epochs": 15},
     ),
 }
+VARIANTS = {"default": ({}, {})} | {
+    name: ({**FIRST[0], **model}, {**FIRST[1], **train}) for name, (model, train) in CHANGES.items()
+}
+SWEEP = ROOT / "bench" / "results" / "sweep-h100.json"
 
 
 def tfidf_svd(train_texts: list[str], test_texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -180,6 +186,50 @@ def fmt(value, spec: str = ".2f") -> str:
     return "–" if value is None else format(value, spec)
 
 
+TABLE_HEADER = [
+    "| corpus | settings | IW-NLL | LM NLL | gap | PPL | KL | MI | AU | rec. acc. | 10-NN | TF-IDF 10-NN | logreg "
+    "| TF-IDF logreg | epochs | train s | tokens/s |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+]
+
+
+def table_row(r: dict) -> str:
+    cells = [
+        r["corpus"],
+        r["variant"],
+        fmt(r["nll_iw"]),
+        fmt(r.get("lm_nll")),
+        fmt(r.get("nll_gap"), "+.1%"),
+        fmt(r["ppl"], ".1f"),
+        fmt(r["kl"]),
+        fmt(r["mi"]),
+        f"{r['active_units']}/{r['latent_dim']}",
+        fmt(r["rec_accuracy"], ".3f"),
+        fmt(r.get("knn"), ".3f"),
+        fmt(r.get("tfidf_knn"), ".3f"),
+        fmt(r.get("logreg"), ".3f"),
+        fmt(r.get("tfidf_logreg"), ".3f"),
+        str(r["epochs"]),
+        str(r["train_seconds"]),
+        str(r["tokens_per_s"]),
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def targets(r: dict) -> list[tuple[str, bool]]:
+    """The quality issue's targets for one corpus's row: (what, met)."""
+    au, kl = (16, 5.0) if r["corpus"] == "trec" else (8, 3.0)
+    checks = [
+        (f"active units ≥ {au} (got {r['active_units']})", r["active_units"] >= au),
+        (f"KL ≥ {kl:g} nats (got {r['kl']:.2f})", r["kl"] >= kl),
+    ]
+    if r.get("nll_gap") is not None:
+        checks.append((f"IW-NLL ≤ LM NLL + 2% (got {r['nll_gap']:+.1%})", r["nll_gap"] <= 0.02))
+    if r["corpus"] == "trec" and r.get("knn") is not None:
+        checks.append((f"10-NN ≥ TF-IDF+SVD (got {r['knn']:.3f} vs {r['tfidf_knn']:.3f})", r["knn"] >= r["tfidf_knn"]))
+    return checks
+
+
 def write_report(rows: list[dict], path: Path, command: str) -> None:
     device = rows[0]["settings"]["train"]["device"] if rows else "?"
     lines = [
@@ -191,20 +241,35 @@ def write_report(rows: list[dict], path: Path, command: str) -> None:
         "(words + `<eos>`); KL and MI in nats; AU = active units (Var of E[z|x] ≥ 0.01). Probes on posterior "
         "means: 10-NN and logistic regression, fit on the training file, scored on the test file, beside "
         "TF-IDF + TruncatedSVD(32) on the same split. LM = a plain GRU language model of the decoder's size "
-        "(no z, no word dropout) trained the same way; gap = VAE IW-NLL / LM NLL − 1.",
+        "(no z, no word dropout) trained the same way; gap = VAE IW-NLL / LM NLL − 1. TREC: train.tsv → "
+        "test.tsv; SST: train.tsv → test.tsv (5 classes); PTB: valid.txt → test.txt (no labels).",
         "",
-        "| corpus | settings | IW-NLL | LM NLL | gap | PPL | KL | MI | AU | rec. acc. | 10-NN | TF-IDF 10-NN "
-        "| logreg | TF-IDF logreg | epochs | train s | tokens/s |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        *TABLE_HEADER,
+        *(table_row(r) for r in rows),
+        "",
+        "## Targets",
+        "",
     ]
     for r in rows:
-        lines.append(
-            f"| {r['corpus']} | {r['variant']} | {fmt(r['nll_iw'])} | {fmt(r.get('lm_nll'))} | "
-            f"{fmt(r.get('nll_gap'), '+.1%')} | {fmt(r['ppl'], '.1f')} | {fmt(r['kl'])} | {fmt(r['mi'])} | "
-            f"{r['active_units']}/{r['latent_dim']} | {fmt(r['rec_accuracy'], '.3f')} | {fmt(r.get('knn'), '.3f')} | "
-            f"{fmt(r.get('tfidf_knn'), '.3f')} | {fmt(r.get('logreg'), '.3f')} | {fmt(r.get('tfidf_logreg'), '.3f')} | "
-            f"{r['epochs']} | {r['train_seconds']} | {r['tokens_per_s']} |"
-        )
+        for what, met in targets(r):
+            lines.append(f"- {r['corpus']} ({r['variant']}): {'met' if met else '**not met**'}: {what}")
+    if SWEEP.is_file():
+        sweep = json.loads(SWEEP.read_text(encoding="utf-8"))
+        lines += [
+            "",
+            "## What was tried",
+            "",
+            "Each row is one run of `python bench/quality.py --corpora C --variant V` (the LM only where a gap is "
+            "given) on a lent NVIDIA H100 (torch 2.11, CUDA), several runs at once, so train seconds are not "
+            "comparable with the table above. Variants other than `default` start from the first defaults "
+            "(cyclical β, free bits 0.1, word dropout 0.25, no BN-VAE, no pre-training, 10 epochs) and change "
+            "what their name says: `fbX` free bits, `wdX` word dropout, `bnX` BN-VAE γ, `aeN` N epochs of "
+            "autoencoder pre-training with the decoder reset after, `linear`/`logistic` the β schedule, `eN` "
+            "epochs. Results are in `bench/results/sweep-h100.json`.",
+            "",
+            *TABLE_HEADER,
+            *(table_row(r) for r in sweep),
+        ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -216,7 +281,13 @@ def main() -> int:
     parser.add_argument("--no-lm", action="store_true", help="skip the language-model reference")
     parser.add_argument("--out", default=str(ROOT / "bench" / "QUALITY.md"))
     parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "quality.json"))
+    parser.add_argument("--report-only", action="store_true", help="rewrite the report from --json, no training")
     args = parser.parse_args()
+    if args.report_only:
+        rows = json.loads(Path(args.json).read_text(encoding="utf-8"))
+        write_report(rows, Path(args.out), rows[0].get("command", "python bench/quality.py"))
+        print(f"wrote {args.out}")
+        return 0
     if not DATA.is_dir():
         print(f"skipped: {DATA} is not here (the corpora live in ../shared/data)")
         return 0
@@ -225,6 +296,7 @@ def main() -> int:
     for variant in args.variant or ["default"]:
         for name in args.corpora:
             row = run_corpus(name, variant, args.device, with_lm=not args.no_lm)
+            row["command"] = command.strip()
             rows.append(row)
             print(json.dumps({k: v for k, v in row.items() if k != "settings"}), flush=True)
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)

@@ -41,3 +41,19 @@ def test_stop_leaves_a_result(topic_file):
     j.wait(120)
     snap = j.snapshot()
     assert snap.status == "done" and snap.result.metrics["stop_reason"] == "stopped by user"
+
+
+def test_concurrent_trainings_are_bounded(topic_file):
+    registry = JobRegistry(max_running=1)
+    first = registry.start("alice", job(topic_file, epochs=100))
+    with pytest.raises(LatentLabError, match="limit is 1"):
+        registry.start("bob", job(topic_file))
+    first.stop()
+    first.wait(120)
+    registry.start("bob", job(topic_file)).wait(120)  # a free slot again
+
+
+def test_finished_jobs_are_forgotten_after_a_while(topic_file):
+    registry = JobRegistry(keep_finished_s=0.0)
+    registry.start("alice", job(topic_file)).wait(120)
+    assert registry.get("alice") is None  # its model no longer held in memory

@@ -24,6 +24,7 @@ from tokenizers.pre_tokenizers import Whitespace
 from .errors import ConfigError, CorpusError
 
 FORMATS = ("txt", "csv", "tsv", "jsonl", "parquet")
+MAX_FILE_MB = 50  # the same limit as the app's server.maxUploadSize in .streamlit/config.toml
 TEXT_COLUMN_GUESSES = ("text", "sentence", "sentences", "content", "utterance")
 _WORDS = Whitespace()  # the same word split the tokenizer uses, so "tokens" mean the same thing here
 _BINARY_MAGIC = {
@@ -123,7 +124,9 @@ def load_corpus(
         path = Path(source)
         if not path.is_file():
             raise CorpusError(f"{path}: no such file.")
+        check_size(path.stat().st_size, path.name)
         data, name = path.read_bytes(), name or path.name
+    check_size(len(data), name)
     fmt = file_format(name)
     if not data.strip():
         raise CorpusError(f"{name}: the file is empty.")
@@ -146,10 +149,19 @@ def load_corpus(
     return _clean(raw_texts, raw_labels, report, options)
 
 
+def check_size(n_bytes: int, name: str) -> None:
+    """Refuse files over MAX_FILE_MB, before reading them into memory where possible."""
+    if n_bytes > MAX_FILE_MB * 2**20:
+        raise CorpusError(
+            f"{name}: the file is {n_bytes / 2**20:.0f} MB; the limit is {MAX_FILE_MB} MB. Split it or sample it."
+        )
+
+
 def table_columns(data: bytes, name: str) -> list[str]:
     """Column names of a table file (.csv/.tsv/.jsonl/.parquet), so a UI can offer them; [] for .txt.
     Empty, binary and unreadable files raise CorpusError here already, before any option is chosen."""
     fmt = file_format(name)
+    check_size(len(data), name)
     if not data.strip():
         raise CorpusError(f"{name}: the file is empty.")
     if fmt == "parquet":

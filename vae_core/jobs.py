@@ -46,6 +46,7 @@ class TrainingJob:
         self._steps: list[dict] = []
         self._epochs: list[dict] = []
         self._started = time.time()
+        self.finished_at: float | None = None
         self._thread = threading.Thread(target=self._run, name="latent-lab-training", daemon=True)
 
     def start(self) -> TrainingJob:
@@ -88,6 +89,8 @@ class TrainingJob:
         except Exception as e:  # a bug or out of memory: report it, never kill the server
             with self._lock:
                 self._error, self._status = f"training failed: {type(e).__name__}: {e}", "failed"
+        finally:
+            self.finished_at = time.time()
 
     def stop(self) -> None:
         """Ask the worker to stop after its current step; it still evaluates and returns a usable model."""
@@ -117,22 +120,38 @@ class TrainingJob:
 
 
 class JobRegistry:
-    """One training job per owner key; thread-safe."""
+    """One training job per owner key, and at most `max_running` running at once on the server; thread-safe."""
 
-    def __init__(self):
+    def __init__(self, max_running: int = 2, keep_finished_s: float = 86400.0):
         self._lock = threading.Lock()
         self._jobs: dict[str, TrainingJob] = {}
+        self.max_running = max_running
+        self.keep_finished_s = keep_finished_s
+
+    def _prune(self) -> None:
+        """Forget jobs finished a day ago or more: the unsaved models of sessions that have ended do not pile up."""
+        cutoff = time.time() - self.keep_finished_s
+        for owner in [o for o, j in self._jobs.items() if j.finished_at is not None and j.finished_at < cutoff]:
+            del self._jobs[owner]
 
     def start(self, owner: str, job: TrainingJob) -> TrainingJob:
         with self._lock:
+            self._prune()
             current = self._jobs.get(owner)
             if current is not None and not current.finished:
                 raise LatentLabError("a training run is already going; stop it first.")
+            running = sum(not j.finished for j in self._jobs.values())
+            if running >= self.max_running:
+                raise LatentLabError(
+                    f"{running} training runs are already going on this server (the limit is {self.max_running}); "
+                    "try again when one finishes."
+                )
             self._jobs[owner] = job.start()
             return job
 
     def get(self, owner: str) -> TrainingJob | None:
         with self._lock:
+            self._prune()
             return self._jobs.get(owner)
 
     def forget(self, owner: str) -> None:

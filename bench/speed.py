@@ -1,0 +1,225 @@
+"""Speed benchmarks: training throughput and model FLOP utilisation, encoding and decoding latency, maps and
+nearest neighbours at 5k-100k points. Prints a table and writes bench/results/speed-<device>.json.
+
+    python bench/speed.py                 # everything (~10 min on 2 cores; the 100k map is most of it)
+    python bench/speed.py --quick         # skip the 100k map
+    python bench/speed.py --device cuda   # on a GPU
+
+Training runs on ../shared/data (TREC, SST) at the app's default settings for 2 epochs, skipped without it.
+The map timings use synthetic latents with cluster structure (the map's cost depends on N and D, not on
+where the vectors came from); a cold map runs in a new process, so it pays umap's JIT compilation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from vae_core import (  # noqa: E402
+    CorpusOptions,
+    DecodeConfig,
+    ModelConfig,
+    TrainConfig,
+    encode,
+    fit,
+    interpolate,
+    load_bundle,
+    load_corpus,
+    sample_prior,
+)
+from vae_core.projection import nearest, project  # noqa: E402
+
+DATA = Path(os.environ.get("LATENT_LAB_DATA", ROOT.parent / "shared" / "data"))
+DEMO = ROOT / "assets" / "demo_model"
+
+
+def matmul_rate(device: torch.device, n: int = 2048, repeats: int = 10) -> float:
+    """Measured fp32 matrix-multiply rate in FLOP/s (the denominator of model FLOP utilisation)."""
+    a, b = torch.randn(n, n, device=device), torch.randn(n, n, device=device)
+    for _ in range(3):
+        a @ b
+    sync(device)
+    start = time.perf_counter()
+    for _ in range(repeats):
+        a @ b
+    sync(device)
+    return 2 * n**3 * repeats / (time.perf_counter() - start)
+
+
+def sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
+def flops_per_token(config: ModelConfig, vocab: int) -> float:
+    """Training FLOPs per target token (forward x3 for forward + backward): the bidirectional encoder GRU,
+    the decoder GRU (input = embedding + z) and the output layer; 3 gates, 2 multiply-adds each."""
+    e, h, z = config.embed_dim, config.hidden_dim, config.latent_dim
+    gates = 3 if config.cell == "gru" else 4
+    encoder = 2 * 2 * gates * (e * h + h * h)
+    decoder = 2 * gates * ((e + z) * h + h * h)
+    output = 2 * h * vocab
+    return 3 * (encoder + decoder + output)
+
+
+def bench_training(name: str, path: str, device: str, peak: float) -> dict:
+    corpus = load_corpus(DATA / path, CorpusOptions(label_column="label", seed=0))
+    config = TrainConfig(epochs=2, pretrain_epochs=0, patience=0, device=device)
+    tm = fit(corpus, train_config=config, iw_samples=0)
+    rate = tm.metrics["tokens_per_s"]
+    model_flops = flops_per_token(tm.model.config, tm.tokenizer.vocab_size) * rate
+    return {
+        "what": f"training, {name}",
+        "tokens_per_s": round(rate),
+        "model_gflops": round(model_flops / 1e9, 1),
+        "mfu": round(model_flops / peak, 3),
+        "vocab": tm.tokenizer.vocab_size,
+    }
+
+
+def bench_inference(device: str) -> list[dict]:
+    tm = load_bundle(DEMO, device=device)
+    texts = load_corpus(ROOT / "assets" / "demo_corpus.tsv", CorpusOptions(max_tokens=None)).texts
+    rows = []
+    encode(tm.model, tm.tokenizer, texts[:256])  # warm-up
+    start = time.perf_counter()
+    encode(tm.model, tm.tokenizer, texts)
+    seconds = time.perf_counter() - start
+    rows.append(
+        {
+            "what": f"encode {len(texts)} sentences",
+            "seconds": round(seconds, 3),
+            "sentences_per_s": round(len(texts) / seconds),
+        }
+    )
+    for strategy in ("greedy", "beam"):
+        interpolate(tm.model, tm.tokenizer, texts[0], texts[1], steps=10, config=DecodeConfig(strategy=strategy))
+        start = time.perf_counter()
+        interpolate(tm.model, tm.tokenizer, texts[2], texts[3], steps=10, config=DecodeConfig(strategy=strategy))
+        rows.append({"what": f"interpolate, 10 steps, {strategy}", "seconds": round(time.perf_counter() - start, 3)})
+    start = time.perf_counter()
+    sample_prior(tm.model, tm.tokenizer, 20, DecodeConfig(strategy="sample", top_p=0.9))
+    rows.append({"what": "20 samples, top-p 0.9", "seconds": round(time.perf_counter() - start, 3)})
+    return rows
+
+
+def synthetic_latents(n: int, d: int = 32, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(scale=3, size=(20, d))
+    return (centres[rng.integers(0, 20, n)] + rng.normal(size=(n, d))).astype(np.float32)
+
+
+COLD = """
+import json, resource, sys, time
+start = time.perf_counter()
+sys.path.insert(0, sys.argv[1])
+import numpy as np
+from vae_core.projection import project
+sys.path.insert(0, sys.argv[1] + "/bench")
+from speed import synthetic_latents
+x = synthetic_latents(int(sys.argv[2]))
+ready = time.perf_counter()
+project(x, "umap", 2)
+print(json.dumps({"seconds": time.perf_counter() - ready, "with_imports": time.perf_counter() - start,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def bench_maps(sizes: list[int]) -> list[dict]:
+    rows = []
+    for n in sizes:
+        out = subprocess.run(
+            [sys.executable, "-c", COLD, str(ROOT), str(n)], capture_output=True, text=True, check=True
+        )
+        cold = json.loads(out.stdout.strip().splitlines()[-1])
+        rows.append(
+            {
+                "what": f"UMAP map of {n:,} points, new process",
+                "seconds": round(cold["seconds"], 1),
+                "with_imports": round(cold["with_imports"], 1),
+                "peak_mb": round(cold["peak_mb"]),
+            }
+        )
+    project(synthetic_latents(300), "umap", 2)  # warm this process
+    for n in sizes:
+        x = synthetic_latents(n)
+        start = time.perf_counter()
+        project(x, "pca", 2)
+        pca = time.perf_counter() - start
+        start = time.perf_counter()
+        project(x, "umap", 2)
+        rows.append(
+            {
+                "what": f"UMAP map of {n:,} points, warm process",
+                "seconds": round(time.perf_counter() - start, 1),
+                "pca_seconds": round(pca, 2),
+            }
+        )
+        start = time.perf_counter()
+        nearest(x, x[:1], 10)
+        rows.append({"what": f"10 nearest neighbours among {n:,}", "seconds": round(time.perf_counter() - start, 4)})
+    rows.append(
+        {
+            "what": "peak memory of this process",
+            "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        }
+    )
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--device", default="auto")
+    parser.add_argument("--quick", action="store_true", help="maps up to 20k points only")
+    parser.add_argument("--no-maps", action="store_true", help="skip the map benchmarks (they run on the CPU)")
+    args = parser.parse_args()
+    device = torch.device(
+        "cuda"
+        if args.device == "auto" and torch.cuda.is_available()
+        else ("cpu" if args.device == "auto" else args.device)
+    )
+    peak = matmul_rate(device)
+    rows = [{"what": "fp32 matmul 2048x2048", "gflops": round(peak / 1e9, 1)}]
+    if DATA.is_dir():
+        rows += [
+            bench_training(n, p, str(device), peak) for n, p in (("TREC", "trec/train.tsv"), ("SST", "sst/train.tsv"))
+        ]
+    else:
+        print(f"training benchmarks skipped: {DATA} is not here")
+    rows += bench_inference(str(device))
+    if not args.no_maps:
+        rows += bench_maps([5000, 20000] if args.quick else [5000, 20000, 100000])
+    header = {
+        "date": date.today().isoformat(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "device": str(device),
+        "gpu": torch.cuda.get_device_name(0) if device.type == "cuda" else None,
+        "command": "python bench/speed.py " + " ".join(sys.argv[1:]),
+    }
+    print(json.dumps(header))
+    for row in rows:
+        print(json.dumps(row))
+    out = ROOT / "bench" / "results" / f"speed-{device.type}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"header": header, "rows": rows}, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
