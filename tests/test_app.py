@@ -126,3 +126,20 @@ def test_the_app_opens_on_the_demo_with_its_map(app):
     assert app.session_state["corpus"].name == "demo corpus"
     open_page(app, "explore")
     assert map_points(app) == 3600
+
+
+def test_a_hostile_bundle_upload_is_refused_and_nothing_is_written(app, tmp_path):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("../../escaped.txt", "x")
+        zf.writestr("model.safetensors", "x")
+    open_page(app, "models")
+    app.get("file_uploader")[0].set_value(("evil.zip", buffer.getvalue(), "application/zip")).run()
+    by_label(app.button, "Add this model").click().run()
+    assert app.error and "unsafe path" in app.error[0].value
+    assert not list((tmp_path / "models").glob("*/evil"))  # no bundle saved
+    assert not (tmp_path / "escaped.txt").exists() and not (tmp_path.parent / "escaped.txt").exists()
+    open_page(app, "learn")  # still usable
