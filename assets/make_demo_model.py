@@ -59,12 +59,22 @@ MAPS = [("pca", 2), ("umap", 2), ("umap", 3)]
 
 
 def main() -> None:
+    if "--maps-only" not in sys.argv:
+        train()
+    write_maps()
+
+
+def train() -> None:
     print(
         "python -m vae_core "
         + " ".join(Path(a).relative_to(ROOT).as_posix() if a.startswith("/") else a for a in TRAIN_ARGS)
     )
     if cli(TRAIN_ARGS) != 0:
         sys.exit("training failed")
+
+
+def write_maps() -> None:
+    """Precompute the maps the Explore page opens with (python assets/make_demo_model.py --maps-only)."""
     tm = load_bundle(ASSETS / "demo_model", device="cpu")
     corpus = load_corpus(ASSETS / "demo_corpus.tsv", CorpusOptions(label_column="topic", max_tokens=None))
     mu, _ = encode(tm.model, tm.tokenizer, corpus.texts)

@@ -54,7 +54,12 @@ def project(
     idx = np.concatenate([np.arange(n)[:, None], idx], axis=1)  # umap expects each point as its own 1st neighbour
     dist = np.concatenate([np.zeros((n, 1), np.float32), dist], axis=1)
     reducer = umap.UMAP(
-        n_components=dims, n_neighbors=n_neighbors, random_state=seed, precomputed_knn=(idx, dist, None), n_jobs=1
+        n_components=dims,
+        n_neighbors=n_neighbors,
+        n_epochs=200,  # umap's own choice above 10k points; below, its 500 cost 2.4x the time for little gain
+        random_state=seed,
+        precomputed_knn=(idx, dist, None),
+        n_jobs=1,
     )
     with warnings.catch_warnings():  # "transform will be unavailable": we place new points ourselves
         warnings.simplefilter("ignore", UserWarning)

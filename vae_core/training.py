@@ -37,6 +37,7 @@ class TrainConfig:
     pretrain_epochs: int = 5  # Li et al. 2019: first train as an autoencoder (β = 0), then reset the decoder
     seed: int = 0
     device: str = "auto"  # "auto" (CUDA if present, else CPU), "cpu", "cuda", "cuda:1", ...
+    mixed_precision: bool = False  # bfloat16 autocast on CUDA; measured slower for these small GRUs (bench/speed.py)
 
     def validate(self) -> None:
         if not isinstance(self.epochs, int) or not 1 <= self.epochs <= 10000:
@@ -138,6 +139,7 @@ def train_vae(
     if not train_texts:
         raise ConfigError("there are no training sentences.")
     device = resolve_device(config.device)
+    amp = config.mixed_precision and device.type == "cuda"
     torch.manual_seed(config.seed)
     generator = torch.Generator().manual_seed(config.seed)
     model.to(device)
@@ -194,11 +196,13 @@ def train_vae(
                 break
             b = batch.to(device)
             beta = beta_at(step)
-            mu, logvar = model.encode(b.tokens, b.lengths)
-            z = model.reparameterize(mu, logvar)
-            dec_in = word_dropout(b.dec_in, config.word_dropout, tokenizer.unk_id, tokenizer.pad_id)
-            logits = model.target_logits(z, dec_in, b.mask)
-            rec = token_nll(logits, b.dec_out[b.mask]).sum() / len(b.lengths)
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
+                mu, logvar = model.encode(b.tokens, b.lengths)
+                mu, logvar = mu.float(), logvar.float()
+                z = model.reparameterize(mu, logvar)
+                dec_in = word_dropout(b.dec_in, config.word_dropout, tokenizer.unk_id, tokenizer.pad_id)
+                logits = model.target_logits(z, dec_in, b.mask)
+            rec = token_nll(logits, b.dec_out[b.mask]).sum() / len(b.lengths)  # float32 loss
             kl_dims = kl_per_dim(mu, logvar)
             loss = rec + beta * kl_objective(kl_dims, 0.0 if pretraining else config.free_bits)
             optimizer.zero_grad(set_to_none=True)

@@ -3,7 +3,8 @@
 import io
 import zipfile
 
-from .conftest import go, map_point_count, screenshot, wait_idle
+from .conftest import screenshot
+from .harness import go, map_point_count, wait_idle
 
 SENTENCES = "\n".join(
     f"the {a} {v} the {o} ."

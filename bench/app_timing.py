@@ -1,0 +1,79 @@
+"""App timings in a real browser (Playwright + Debian's Chromium) on the bundled demo: how long a person waits.
+Prints one JSON line a measurement and writes bench/results/app-timing.json.
+
+    python bench/app_timing.py
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, go, serve_app, wait_idle  # noqa: E402
+
+MAP_DRAWN = """n => { const p = document.querySelector('.js-plotly-plot');
+  return p && p._fullData && p._fullData.reduce((s, t) => s + (t.x ? t.x.length : 0), 0) === n }"""
+
+
+def timed(rows: list[dict], what: str, action) -> None:
+    start = time.perf_counter()
+    action()
+    rows.append({"what": what, "seconds": round(time.perf_counter() - start, 2)})
+    print(json.dumps(rows[-1]), flush=True)
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        start = time.perf_counter()
+        with serve_app(Path(tmp) / "models", Path(tmp) / "streamlit.log") as url:
+            rows.append({"what": "server start to healthy", "seconds": round(time.perf_counter() - start, 2)})
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(120_000)
+
+            def first_page():
+                page.goto(url)
+                wait_idle(page)
+                page.wait_for_selector("text=Model: demo model")
+
+            def open_explore():
+                go(page, "Explore")
+                page.wait_for_function(MAP_DRAWN, arg=3600)
+
+            def neighbours():
+                field = page.get_by_label("Type a sentence, or leave empty to use the clicked / first selected point")
+                field.fill("the chef loved the soup at the restaurant yesterday .")
+                field.press("Enter")
+                page.wait_for_selector("text=Neighbours of: the chef loved the soup")
+
+            def pca_view():
+                page.get_by_text("PCA (instant)").click()
+                page.wait_for_function(MAP_DRAWN, arg=3600)
+                wait_idle(page)
+
+            timed(rows, "open the app (demo loaded)", first_page)
+            timed(rows, "open Explore until the 3,600-point map is drawn", open_explore)
+            timed(rows, "type a sentence until its neighbours are shown", neighbours)
+            timed(rows, "switch to the PCA map until drawn", pca_view)
+            go(page, "Learn")
+            timed(rows, "come back to Explore (cached map)", open_explore)
+            browser.close()
+    header = {"date": date.today().isoformat(), "machine": platform.machine(), "command": "python bench/app_timing.py"}
+    out = ROOT / "bench" / "results" / "app-timing.json"
+    out.write_text(json.dumps({"header": header, "rows": rows}, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
