@@ -29,6 +29,7 @@ from vae_core import (
     load_bundle,
     load_corpus,
 )
+from vae_core.clusters import characteristic_words, kmeans
 from vae_core.jobs import JobRegistry
 from vae_core.latent import sentence_kl
 from vae_core.projection import project, warm_up
@@ -181,6 +182,17 @@ def coordinates(method: str, dims: int, seed: int) -> np.ndarray:
             label = "UMAP (a first UMAP in a new server takes a little longer)" if method == "umap" else "PCA"
             with st.spinner(f"Computing the {dims}-D {label} map of {len(mu)} points…"):
                 session_cache()[key] = project(mu, method, dims, seed)
+    return session_cache()[key]
+
+
+def clusters(k: int) -> tuple[np.ndarray, dict[int, list[str]]]:
+    """k-means cluster of each sentence of the current corpus and each cluster's characteristic words (cached)."""
+    corpus, model = current_corpus(), current_model()
+    key = ("clusters", corpus.key, model.key, k)
+    if key not in session_cache():
+        mu, _ = latents()
+        labels = kmeans(mu, k) if len(mu) >= k else np.zeros(len(mu), dtype=int)
+        session_cache()[key] = (labels, characteristic_words(corpus.value.texts, labels))
     return session_cache()[key]
 
 

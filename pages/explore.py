@@ -6,7 +6,6 @@ import streamlit as st
 
 import ui
 from vae_core import LatentLabError, encode
-from vae_core.clusters import characteristic_words, kmeans
 from vae_core.projection import nearest
 
 st.title("Explore the latent space")
@@ -35,11 +34,8 @@ except LatentLabError as e:
     st.error(str(e))
     st.stop()
 frame = ui.sentence_frame()
-cache = ui.session_cache()
-cluster_key = ("clusters", ui.current_corpus().key, ui.current_model().key, n_clusters)
-if cluster_key not in cache:
-    cache[cluster_key] = kmeans(mu, n_clusters) if len(mu) >= n_clusters else np.zeros(len(mu), int)
-frame["cluster"] = cache[cluster_key]
+clusters, cluster_words = ui.clusters(n_clusters)
+frame["cluster"] = clusters
 matches = frame["text"].str.contains(query, case=False, regex=False) if query else pd.Series(False, index=frame.index)
 frame["search match"] = np.where(matches, "match", "other")
 frame["KL"] = frame["kl"]
@@ -101,16 +97,13 @@ except LatentLabError as e:
     st.error(str(e))
 
 st.subheader("Clusters")
-words_key = ("words", *cluster_key)
-if words_key not in cache:
-    cache[words_key] = characteristic_words(frame["text"].tolist(), frame["cluster"].to_numpy())
 sizes = frame["cluster"].value_counts()
 st.dataframe(
     pd.DataFrame(
         {
-            "cluster": sorted(cache[words_key]),
-            "sentences": [int(sizes.get(c, 0)) for c in sorted(cache[words_key])],
-            "characteristic words": [", ".join(cache[words_key][c]) for c in sorted(cache[words_key])],
+            "cluster": sorted(cluster_words),
+            "sentences": [int(sizes.get(c, 0)) for c in sorted(cluster_words)],
+            "characteristic words": [", ".join(cluster_words[c]) for c in sorted(cluster_words)],
         }
     ),
     hide_index=True,

@@ -27,7 +27,7 @@ from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 
 from .atomic import atomic_write_bytes, recover_dir, replace_dir
-from .errors import BundleError
+from .errors import BundleError, ConfigError
 from .model import ModelConfig, SentenceVAE
 from .tokenizer import TextTokenizer, TokenizerConfig
 from .training import TrainConfig, resolve_device
@@ -134,7 +134,7 @@ def bundle_from_files(files: dict[str, bytes], device: str = "auto", source: str
         model = SentenceVAE(model_config, vocab_size)
     except (KeyError, TypeError, ValueError) as e:
         raise BundleError(f"{source}: config.json is incomplete or has unknown settings ({e}).") from e
-    except Exception as e:  # ConfigError from validate(): out-of-range sizes
+    except ConfigError as e:  # from validate(): out-of-range sizes
         raise BundleError(f"{source}: config.json holds invalid settings: {e}") from e
     tokenizer = TextTokenizer.from_json(files["tokenizer.json"].decode("utf-8", errors="replace"))
     if tokenizer.vocab_size != vocab_size:
