@@ -1,5 +1,7 @@
 """Train: choose settings, train in the background with live charts, stop, save the result."""
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -174,7 +176,9 @@ if job is not None:
         if metrics["active_units"] == 0 or metrics["kl"] < 0.5:
             st.warning("This model collapsed (no active units or KL near 0): its map will not mean much.")
         with st.form("save"):
-            name = st.text_input("Model name", value=f"model-{safe_name(st.session_state.get('trained_from', 'x'))}")
+            source = Path(st.session_state.get("trained_from", "model")).stem
+            suggestion = "model-" + "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in source)
+            name = st.text_input("Model name", value=suggestion)
             if st.form_submit_button("Save and use this model", type="primary"):
                 try:
                     clean = safe_name(name)

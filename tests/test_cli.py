@@ -120,3 +120,19 @@ def test_bad_input_gives_one_line_and_exit_2(args, message, bundle_dir, topic_fi
     assert proc.returncode == 2, proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
     assert message in proc.stderr
+
+
+def test_project_maps_an_encoded_file(bundle_dir, topic_file, tmp_path):
+    latents = tmp_path / "z.parquet"
+    assert main(["encode", bundle_dir, str(topic_file), "--label-column", "label", "--out", str(latents)]) == 0
+    out = tmp_path / "map.csv"
+    assert main(["project", str(latents), "--out", str(out), "--method", "pca", "--dims", "3"]) == 0
+    frame = pd.read_csv(out)
+    assert list(frame.columns) == ["text", "label", "x", "y", "z"] and len(frame) == 192
+
+
+def test_project_refuses_a_file_without_latents(tmp_path, capsys):
+    plain = tmp_path / "plain.csv"
+    plain.write_text("text\nhello\n")
+    assert main(["project", str(plain), "--out", str(tmp_path / "m.csv")]) == 2
+    assert "no z_ columns" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""Command line: python -m vae_core {train, encode, evaluate, sample, interpolate} ...
+"""Command line: python -m vae_core {train, encode, evaluate, sample, interpolate, project} ...
 
 Bad input prints one line on stderr and exits with status 2, never a traceback.
 """
@@ -24,6 +24,7 @@ from .metrics import evaluate
 from .model import ModelConfig
 from .objective import SCHEDULES, BetaSchedule
 from .pipeline import fit
+from .projection import project
 from .tokenizer import TokenizerConfig
 from .training import Progress, TrainConfig
 
@@ -101,6 +102,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("model", help="bundle folder")
     p.add_argument("-n", type=int, default=10, help="how many sentences")
     decode_args(p, "sample")
+
+    p = sub.add_parser("project", help="compute a 2-D/3-D map of an encoded file's z_ columns")
+    p.add_argument("latents", help="a .parquet or .csv written by `encode`")
+    p.add_argument("--out", required=True, help="output: .parquet or .csv with x, y (, z) beside text and label")
+    p.add_argument("--method", choices=("umap", "pca"), default="umap")
+    p.add_argument("--dims", type=int, choices=(2, 3), default=2)
+    p.add_argument("--seed", type=int, default=0)
 
     p = sub.add_parser("interpolate", help="decode the path between two sentences")
     p.add_argument("model", help="bundle folder")
@@ -211,9 +219,7 @@ def cmd_train(args) -> None:
 
 
 def cmd_encode(args) -> None:
-    out = Path(args.out)
-    if out.suffix.lower() not in (".parquet", ".csv"):
-        raise InputError(f"{out}: the output must end in .parquet or .csv.")
+    out = _output_path(args.out)
     tm = load_bundle(args.model, device=args.device)
     corpus = load_corpus(args.data, _corpus_options(args, max_tokens=None, val_fraction=0.0))
     start = time.perf_counter()
@@ -222,10 +228,46 @@ def cmd_encode(args) -> None:
     if corpus.labels is not None:
         frame["label"] = corpus.labels
     frame = pd.concat([frame, pd.DataFrame(mu, columns=[f"z_{i}" for i in range(mu.shape[1])])], axis=1)
+    _write_table(frame, out)
+    print(f"encoded {len(frame)} sentences in {time.perf_counter() - start:.1f} s -> {out}", file=sys.stderr)
+
+
+def _output_path(path: str) -> Path:
+    out = Path(path)
+    if out.suffix.lower() not in (".parquet", ".csv"):
+        raise InputError(f"{out}: the output must end in .parquet or .csv.")
+    return out
+
+
+def _write_table(frame: pd.DataFrame, out: Path) -> None:
+    """Write .parquet or .csv atomically."""
     buffer = io.BytesIO()
     frame.to_parquet(buffer, index=False) if out.suffix.lower() == ".parquet" else frame.to_csv(buffer, index=False)
     atomic_write_bytes(out, buffer.getvalue())
-    print(f"encoded {len(frame)} sentences in {time.perf_counter() - start:.1f} s -> {out}", file=sys.stderr)
+
+
+def cmd_project(args) -> None:
+    out = _output_path(args.out)
+    source = Path(args.latents)
+    if not source.is_file() or source.suffix.lower() not in (".parquet", ".csv"):
+        raise InputError(f"{source}: give a .parquet or .csv file written by `encode`.")
+    try:
+        frame = pd.read_parquet(source) if source.suffix.lower() == ".parquet" else pd.read_csv(source)
+    except Exception as e:  # pyarrow and pandas raise several types for damaged files
+        raise InputError(f"{source}: could not read it: {e}") from e
+    z_columns = [c for c in frame.columns if str(c).startswith("z_")]
+    if not z_columns:
+        raise InputError(f"{source}: there are no z_ columns; make the file with `python -m vae_core encode`.")
+    start = time.perf_counter()
+    coords = project(frame[z_columns].to_numpy(dtype="float32"), args.method, args.dims, args.seed)
+    result = frame[[c for c in ("text", "label") if c in frame.columns]].copy()
+    for name, column in zip("xyz", coords.T):
+        result[name] = column
+    _write_table(result, out)
+    print(
+        f"mapped {len(result)} points ({args.method}, {args.dims}-D) in {time.perf_counter() - start:.1f} s -> {out}",
+        file=sys.stderr,
+    )
 
 
 def cmd_evaluate(args) -> None:
@@ -255,6 +297,7 @@ COMMANDS = {
     "evaluate": cmd_evaluate,
     "sample": cmd_sample,
     "interpolate": cmd_interpolate,
+    "project": cmd_project,
 }
 
 
