@@ -30,6 +30,7 @@ from vae_core import (
     load_corpus,
 )
 from vae_core.clusters import characteristic_words, kmeans
+from vae_core.corpus import count_tokens
 from vae_core.jobs import JobRegistry
 from vae_core.latent import sentence_kl
 from vae_core.projection import project, warm_up
@@ -221,7 +222,7 @@ def sentence_frame() -> pd.DataFrame:
     frame = pd.DataFrame({"id": np.arange(len(corpus.texts)), "text": corpus.texts})
     for name, values in corpus.label_sets.items():
         frame[label_column(name)] = values
-    frame["length"] = [len(t.split()) for t in corpus.texts]
+    frame["length"] = [count_tokens(t) for t in corpus.texts]  # as the Data page's histogram counts them
     frame["kl"] = sentence_kl(mu, logvar)
     return frame
 

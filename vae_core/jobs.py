@@ -54,21 +54,12 @@ class TrainingJob:
         return self
 
     def _on_progress(self, p: Progress) -> None:
-        row = {
-            "step": p.step,
-            "epoch": p.epoch,
-            "rec": p.rec,
-            "kl": p.kl,
-            "beta": p.beta,
-            "active_units": p.active_units,
-            "tokens_per_s": p.tokens_per_s,
-        }
         with self._lock:
             self._progress = p
             if p.val:
                 self._epochs.append({"epoch": p.epoch, **{f"val_{k}": v for k, v in p.val.items()}})
             else:
-                self._steps.append(row)
+                self._steps.append(p.chart_row())
 
     def _run(self) -> None:
         try:

@@ -100,6 +100,18 @@ class Progress:
     val: dict | None = None  # set at the end of an epoch
     phase: str = "vae"  # "pretrain" while the encoder is pre-trained as an autoencoder
 
+    def chart_row(self) -> dict:
+        """The fields a live chart plots, one row per reported step."""
+        return {
+            "step": self.step,
+            "epoch": self.epoch,
+            "rec": self.rec,
+            "kl": self.kl,
+            "beta": self.beta,
+            "active_units": self.active_units,
+            "tokens_per_s": self.tokens_per_s,
+        }
+
 
 @dataclass
 class TrainResult:
@@ -216,17 +228,7 @@ def train_vae(
             recent_mu.append(mu.detach())
             if step % report_every == 0 or step == total_steps:
                 p = snapshot(epoch)
-                steps.append(
-                    {
-                        "step": p.step,
-                        "epoch": epoch,
-                        "rec": p.rec,
-                        "kl": p.kl,
-                        "beta": p.beta,
-                        "active_units": p.active_units,
-                        "tokens_per_s": p.tokens_per_s,
-                    }
-                )
+                steps.append(p.chart_row())
                 if on_progress:
                     on_progress(p)
         if stop_reason == "stopped by user":
