@@ -15,6 +15,7 @@ pages = [
     st.Page("pages/explore.py", title="Explore", icon=":material/scatter_plot:"),
     st.Page("pages/interpolate.py", title="Interpolate", icon=":material/timeline:"),
     st.Page("pages/generate.py", title="Generate", icon=":material/auto_awesome:"),
+    st.Page("pages/compare.py", title="Compare", icon=":material/compare:"),
 ]
 navigation = st.navigation(pages)
 navigation.run()

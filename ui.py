@@ -30,9 +30,11 @@ from vae_core import (
     load_corpus,
 )
 from vae_core.clusters import characteristic_words, kmeans
+from vae_core.compare import neighbour_agreement
 from vae_core.corpus import count_tokens
 from vae_core.jobs import JobRegistry
 from vae_core.latent import sentence_kl
+from vae_core.pretrained import DEFAULT_ENCODER, embed_texts
 from vae_core.projection import project, warm_up
 
 ROOT = Path(__file__).resolve().parent
@@ -186,6 +188,60 @@ def coordinates(method: str, dims: int, seed: int) -> np.ndarray:
     return session_cache()[key]
 
 
+def pretrained_embeddings() -> np.ndarray:
+    """The pretrained encoder's embeddings of the current corpus (cached per session; the encoder also keeps a
+    per-text cache for the whole server), with a progress bar: ~500 sentences/s on a laptop CPU."""
+    corpus = current_corpus()
+    key = ("pretrained", corpus.key)
+    if key not in session_cache():
+        texts = corpus.value.texts
+        bar = st.progress(0.0, text=f"Loading {DEFAULT_ENCODER}…")
+
+        def report(done: int, total: int) -> None:
+            bar.progress(done / total, text=f"Embedding sentences with {DEFAULT_ENCODER}: {done:,}/{total:,}")
+
+        session_cache()[key] = embed_texts(texts, on_progress=report)
+        bar.empty()
+    return session_cache()[key]
+
+
+def pretrained_coordinates(method: str, dims: int, seed: int) -> np.ndarray:
+    """Map of the pretrained embeddings of the current corpus (cached; shipped for the demo corpus)."""
+    corpus = current_corpus()
+    key = ("pretrained coords", corpus.key, method, dims, seed)
+    if key not in session_cache():
+        shipped = _shipped_demo_map(f"pretrained_{method}", dims, seed, len(corpus.value), model_free=True)
+        if shipped is not None:
+            session_cache()[key] = shipped
+        else:
+            with st.spinner(f"Computing the {dims}-D map of the {DEFAULT_ENCODER} embeddings…"):
+                session_cache()[key] = project(pretrained_embeddings(), method, dims, seed)
+    return session_cache()[key]
+
+
+def agreement(k: int = 10) -> np.ndarray:
+    """Per sentence: the share of its k nearest neighbours that the VAE's latent space and the pretrained
+    embedding space have in common (cached)."""
+    corpus, model = current_corpus(), current_model()
+    key = ("agreement", corpus.key, model.key, k)
+    if key not in session_cache():
+        mu, _ = latents()
+        session_cache()[key] = neighbour_agreement(mu, pretrained_embeddings(), k)
+    return session_cache()[key]
+
+
+def linked_selection(keys: tuple[str, ...]) -> list[int]:
+    """Rows selected on whichever of several linked maps (plotly charts with these widget keys) the user
+    changed last, so a selection in one map can be shown in the others."""
+    memory = st.session_state.setdefault("linked_selection", {"rows": [], "seen": {}})
+    for key in keys:
+        rows = selected_rows(st.session_state.get(key))
+        if rows != memory["seen"].get(key, []):
+            memory["seen"][key] = rows
+            memory["rows"] = rows
+    return memory["rows"]
+
+
 def clusters(k: int) -> tuple[np.ndarray, dict[int, list[str]]]:
     """k-means cluster of each sentence of the current corpus and each cluster's characteristic words (cached)."""
     corpus, model = current_corpus(), current_model()
@@ -206,9 +262,11 @@ def path_map() -> tuple[np.ndarray, str]:
     return coordinates("pca", 2, 0), "PCA"
 
 
-def _shipped_demo_map(method: str, dims: int, seed: int, n: int) -> np.ndarray | None:
+def _shipped_demo_map(method: str, dims: int, seed: int, n: int, model_free: bool = False) -> np.ndarray | None:
     corpus, model = current_corpus(), current_model()
-    if corpus.name != "demo corpus" or model.name != "demo model" or not DEMO_MAP.is_file():
+    if corpus.name != "demo corpus" or not DEMO_MAP.is_file():
+        return None
+    if not model_free and (model is None or model.name != "demo model"):
         return None
     saved = np.load(DEMO_MAP)
     name = f"{method}_{dims}d_seed{seed}"
@@ -242,10 +300,13 @@ def map_figure(
     path_labels: list[str] | None = None,
     max_points: int = MAX_MAP_POINTS,
     seed: int = 0,
+    highlight: list[int] | None = None,
+    height: int = 620,
 ) -> go.Figure:
     """A WebGL scatter of the map. Each point carries its row id in `customdata` (selections read it);
     hover shows the sentence, HTML-escaped. Categorical colours get one trace per value (a legend);
-    numeric colours one trace with a colour bar. An optional path (e.g. an interpolation) is drawn on top."""
+    numeric colours one trace with a colour bar. An optional path (e.g. an interpolation) is drawn on top,
+    and `highlight` rows (e.g. a selection made on another map) are ringed."""
     n = len(coords)
     rows = np.arange(n)
     if n > max_points:  # thin the drawing only; callers keep every point for tables and search
@@ -277,6 +338,9 @@ def map_figure(
                 colorbar={"title": {"text": color_name}},
             )
         )
+    if highlight:
+        ring = {"size": 9 if dims == 2 else 5, "color": "rgba(0,0,0,0)", "line": {"color": "black", "width": 2}}
+        fig.add_trace(trace(np.asarray(highlight, dtype=int), "selected", **ring))
     if path is not None:
         labels = [html.escape(t) for t in (path_labels or [""] * len(path))]
         line = dict(
@@ -293,7 +357,7 @@ def map_figure(
         else:
             fig.add_trace(go.Scatter(x=path[:, 0], y=path[:, 1], **line))
     fig.update_layout(
-        height=620,
+        height=height,
         margin={"l": 0, "r": 0, "t": 30, "b": 0},
         legend_title_text=color_name,
         dragmode="lasso" if dims == 2 else "orbit",

@@ -23,6 +23,7 @@ from vae_core.atomic import atomic_write_bytes  # noqa: E402
 from vae_core.cli import main as cli  # noqa: E402
 from vae_core.corpus import CorpusOptions  # noqa: E402
 from vae_core.latent import encode  # noqa: E402
+from vae_core.pretrained import embed_texts  # noqa: E402
 from vae_core.projection import project  # noqa: E402
 
 ASSETS = ROOT / "assets"
@@ -56,6 +57,7 @@ TRAIN_ARGS = [
     "--quiet",
 ]
 MAPS = [("pca", 2), ("umap", 2), ("umap", 3)]
+PRETRAINED_MAPS = [("umap", 2)]  # the Compare page's right-hand map, of the pretrained encoder's embeddings
 
 
 def main() -> None:
@@ -74,11 +76,19 @@ def train() -> None:
 
 
 def write_maps() -> None:
-    """Precompute the maps the Explore page opens with (python assets/make_demo_model.py --maps-only)."""
+    """Precompute the maps the Explore and Compare pages open with (python assets/make_demo_model.py
+    --maps-only). With --maps-only, maps already in the file are kept and only missing ones computed."""
     tm = load_bundle(ASSETS / "demo_model", device="cpu")
     corpus = load_corpus(ASSETS / "demo_corpus.tsv", CorpusOptions(label_column="topic", max_tokens=None))
-    mu, _ = encode(tm.model, tm.tokenizer, corpus.texts)
-    maps = {f"{method}_{dims}d_seed0": project(mu, method, dims, seed=0) for method, dims in MAPS}
+    path = ASSETS / "demo_map.npz"
+    maps = dict(np.load(path)) if "--maps-only" in sys.argv and path.is_file() else {}
+    spaces = {"": lambda: encode(tm.model, tm.tokenizer, corpus.texts)[0],
+              "pretrained_": lambda: embed_texts(corpus.texts, device="cpu")}  # fmt: skip
+    for prefix, wanted in (("", MAPS), ("pretrained_", PRETRAINED_MAPS)):
+        missing = [(m, d) for m, d in wanted if f"{prefix}{m}_{d}d_seed0" not in maps]
+        points = spaces[prefix]() if missing else None
+        for method, dims in missing:
+            maps[f"{prefix}{method}_{dims}d_seed0"] = project(points, method, dims, seed=0)
     import io
 
     buffer = io.BytesIO()

@@ -9,6 +9,7 @@ import ui
 from vae_core import BetaSchedule, LatentLabError, ModelConfig, TokenizerConfig, TrainConfig, save_bundle
 from vae_core.bundle import safe_name
 from vae_core.jobs import TrainingJob
+from vae_core.model import PRETRAINED_BN_GAMMA
 from vae_core.objective import SCHEDULES
 
 st.title("Train")
@@ -19,6 +20,21 @@ job = registry.get(owner)
 running = job is not None and not job.finished
 named = ui.current_corpus()
 m, t, k = ModelConfig(), TrainConfig(), TokenizerConfig()
+
+ENCODERS = {
+    "RNN, learned from this dataset": ("rnn", False),
+    f"Pretrained {m.pretrained_name}, frozen": ("pretrained", False),
+    f"Pretrained {m.pretrained_name}, fine-tuned (slow on a CPU)": ("pretrained", True),
+}
+encoder_choice = st.radio(
+    "Encoder",
+    list(ENCODERS),
+    horizontal=True,
+    help="A pretrained sentence encoder gives the latent space what it knows of meaning; the decoder is still "
+    "trained here to write the sentence back. It first embeds every sentence (about 500 a second on a laptop "
+    "CPU, once per dataset).",
+)
+encoder, finetune = ENCODERS[encoder_choice]
 
 with st.form("settings"):
     st.text(f"Dataset: {named.name} ({len(named.value.train_idx):,} training sentences)")
@@ -61,7 +77,7 @@ with st.form("settings"):
         "BN-VAE γ",
         0.0,
         2.0,
-        m.bn_gamma,
+        PRETRAINED_BN_GAMMA if encoder == "pretrained" else m.bn_gamma,
         step=0.1,
         help="Batch-normalise the posterior means to this spread, which keeps the KL from collapsing (0: off).",
     )
@@ -92,6 +108,8 @@ if start:
                 latent_dim=int(latent_dim),
                 cell=cell,
                 bn_gamma=float(bn_gamma),
+                encoder=encoder,
+                finetune_encoder=finetune,
             ),
             train_config=TrainConfig(
                 epochs=int(epochs),
@@ -133,10 +151,14 @@ def live_progress() -> None:
         if p is None:
             st.progress(0.0, text="Preparing (building the vocabulary)…")
         else:
-            stage = "Autoencoder pre-training" if p.phase == "pretrain" else f"Epoch {p.epoch}/{p.epochs}"
+            stage = {"embed": "Embedding the sentences", "pretrain": "Autoencoder pre-training"}.get(
+                p.phase, f"Epoch {p.epoch}/{p.epochs}"
+            )
             st.progress(
                 p.step / max(p.total_steps, 1),
-                text=f"{stage} · step {p.step}/{p.total_steps} · {p.tokens_per_s:,.0f} tokens/s · ETA {p.eta_s:.0f} s",
+                text=f"{stage} · {p.step:,}/{p.total_steps:,} sentences · ETA {p.eta_s:.0f} s"
+                if p.phase == "embed"
+                else f"{stage} · step {p.step}/{p.total_steps} · {p.tokens_per_s:,.0f} tokens/s · ETA {p.eta_s:.0f} s",
             )
         if st.button("Stop", disabled=snap.status == "stopping"):
             job.stop()

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 import ui  # noqa: E402
 
-PAGES = ["learn", "data", "train", "models", "explore", "interpolate", "generate"]
+PAGES = ["learn", "data", "train", "models", "explore", "interpolate", "generate", "compare"]
 TIMEOUT = 120
 
 
@@ -143,3 +143,36 @@ def test_a_hostile_bundle_upload_is_refused_and_nothing_is_written(app, tmp_path
     assert not list((tmp_path / "models").glob("*/evil"))  # no bundle saved
     assert not (tmp_path / "escaped.txt").exists() and not (tmp_path.parent / "escaped.txt").exists()
     open_page(app, "learn")  # still usable
+
+
+def test_compare_page_sets_the_two_spaces_side_by_side_on_the_demo(app):
+    open_page(app, "compare")
+    assert not app.error, [e.value for e in app.error]
+    labels = [m.label for m in app.metric]
+    assert labels == ["10-NN agreement", "10-NN accuracy: topic", "10-NN accuracy: sentiment", "10-NN accuracy: tense"]
+    agreement = float(app.metric[0].value)
+    assert 10 / 3599 < agreement < 1  # better than chance, and the two spaces are not the same
+    charts = app.get("plotly_chart")
+    assert len(charts) == 2
+    for chart in charts:
+        spec = json.loads(chart.proto.spec)
+        assert sum(array_length(t["x"]) for t in spec["data"]) == 3600
+
+
+class _Event:
+    def __init__(self, rows):
+        self.selection = type("Selection", (), {"points": [{"customdata": r} for r in rows]})()
+
+
+def test_a_selection_on_either_linked_map_is_shown_on_both(monkeypatch):
+    state = {}
+    monkeypatch.setattr(ui.st, "session_state", state)
+    keys = ("left", "right")
+    assert ui.linked_selection(keys) == []
+    state["left"] = _Event([3, 1])
+    assert ui.linked_selection(keys) == [1, 3]
+    state["right"] = _Event([7])
+    assert ui.linked_selection(keys) == [7]  # the map changed last wins
+    assert ui.linked_selection(keys) == [7]  # and stays while nothing changes
+    state["left"] = _Event([])
+    assert ui.linked_selection(keys) == []  # clearing a selection clears the highlight

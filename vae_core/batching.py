@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 
@@ -20,9 +20,11 @@ class Batch:
     dec_out: torch.Tensor  # (B, T+1): x_1 .. x_n <eos> <pad>..
     mask: torch.Tensor  # (B, T+1) True on real target positions
     index: torch.Tensor  # (B,) positions in the original list
+    texts: list[str] | None = None  # the sentences themselves, for a pretrained encoder that reads text
 
     def to(self, device: torch.device) -> Batch:
-        return Batch(*(t.to(device, non_blocking=True) for t in self.__dict__.values()))
+        moved = {k: v.to(device, non_blocking=True) for k, v in vars(self).items() if isinstance(v, torch.Tensor)}
+        return replace(self, **moved)
 
     @property
     def n_tokens(self) -> int:
@@ -35,8 +37,10 @@ def to_ids(tokenizer: TextTokenizer, texts: list[str], max_len: int = 256) -> li
     return [ids[:max_len] or [tokenizer.unk_id] for ids in tokenizer.encode(texts)]
 
 
-def make_batch(seqs: list[list[int]], index: list[int], tokenizer: TextTokenizer) -> Batch:
-    """Pad the sequences `seqs[i] for i in index` into one Batch."""
+def make_batch(
+    seqs: list[list[int]], index: list[int], tokenizer: TextTokenizer, texts: list[str] | None = None
+) -> Batch:
+    """Pad the sequences `seqs[i] for i in index` into one Batch (with `texts[i]` alongside, if given)."""
     rows = [seqs[i] for i in index]
     lengths = torch.tensor([len(r) for r in rows])
     width = int(lengths.max())
@@ -52,7 +56,8 @@ def make_batch(seqs: list[list[int]], index: list[int], tokenizer: TextTokenizer
         dec_out[b, : len(r)] = row
         dec_out[b, len(r)] = eos
     mask = torch.arange(width + 1).unsqueeze(0) <= lengths.unsqueeze(1)
-    return Batch(tokens, lengths, dec_in, dec_out, mask, torch.tensor(index, dtype=torch.long))
+    picked = [texts[i] for i in index] if texts is not None else None
+    return Batch(tokens, lengths, dec_in, dec_out, mask, torch.tensor(index, dtype=torch.long), picked)
 
 
 def bucket_batches(
@@ -74,7 +79,8 @@ def iterate_batches(
     *,
     shuffle: bool = False,
     generator: torch.Generator | None = None,
+    texts: list[str] | None = None,
 ) -> Iterator[Batch]:
-    """Yield length-bucketed Batches over all of `seqs`."""
+    """Yield length-bucketed Batches over all of `seqs` (`texts`, aligned with `seqs`, ride along)."""
     for index in bucket_batches([len(s) for s in seqs], batch_size, shuffle=shuffle, generator=generator):
-        yield make_batch(seqs, index, tokenizer)
+        yield make_batch(seqs, index, tokenizer, texts)

@@ -14,19 +14,23 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import distributed
 from .atomic import atomic_write_bytes
 from .bundle import load_bundle, save_bundle
-from .corpus import CorpusOptions, load_corpus
+from .corpus import MAX_FILE_MB, CorpusOptions, load_corpus
 from .decoding import STRATEGIES, DecodeConfig
 from .errors import InputError, LatentLabError
 from .latent import encode, interpolate, sample_prior
 from .metrics import evaluate
-from .model import ModelConfig
+from .model import PRETRAINED_BN_GAMMA, ModelConfig
 from .objective import SCHEDULES, BetaSchedule
 from .pipeline import fit
 from .projection import project
+from .streaming import encode_file, latent_frame
 from .tokenizer import TokenizerConfig
 from .training import Progress, TrainConfig
+
+CHUNK_ROWS = 50_000  # rows per chunk when a corpus is streamed
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,8 +62,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--layers", type=int, default=m.num_layers)
     p.add_argument("--dropout", type=float, default=m.dropout)
     p.add_argument("--cell", choices=("gru", "lstm"), default=m.cell)
-    p.add_argument("--bn-gamma", type=float, default=m.bn_gamma, help="BN-VAE scale of μ; 0 turns it off")
+    p.add_argument(
+        "--bn-gamma",
+        type=float,
+        help=f"BN-VAE scale of μ (default {m.bn_gamma}, {PRETRAINED_BN_GAMMA} with --encoder pretrained); 0: off",
+    )
     p.add_argument("--pretrain-epochs", type=int, default=t.pretrain_epochs, help="autoencoder pre-training")
+    p.add_argument(
+        "--encoder",
+        choices=("rnn", "pretrained"),
+        default=m.encoder,
+        help=f"rnn: learned from the corpus; pretrained: the {m.pretrained_name} sentence encoder",
+    )
+    p.add_argument("--finetune-encoder", action="store_true", help="train the pretrained encoder too (slow on CPU)")
     p.add_argument("--beta-schedule", choices=SCHEDULES, default=b.kind)
     p.add_argument("--beta-max", type=float, default=b.beta_max)
     p.add_argument("--beta-cycles", type=int, default=b.cycles)
@@ -81,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("model", help="bundle folder")
     data_args(p)
     p.add_argument("--out", required=True, help="output file: .parquet or .csv")
+    p.add_argument(
+        "--chunk-rows",
+        type=int,
+        help=f"read and write in chunks of this many rows (automatic, {CHUNK_ROWS:,}, above {MAX_FILE_MB} MB)",
+    )
 
     p = sub.add_parser("evaluate", help="print the standard metrics on a corpus as one JSON object")
     p.add_argument("model", help="bundle folder")
@@ -140,10 +160,12 @@ class ProgressBar:
     """A one-line progress bar on stderr (a line every 5% when stderr is not a terminal)."""
 
     def __init__(self, stream=sys.stderr):
-        self.stream, self.tty, self.last_pct = stream, stream.isatty(), -5
+        self.stream, self.tty, self.last_pct, self.phase = stream, stream.isatty(), -5, "embed"
 
     def __call__(self, p: Progress) -> None:
         pct = 100 * p.step // max(p.total_steps, 1)
+        if p.phase != self.phase:  # each phase has its own 0-100%
+            self.phase, self.last_pct = p.phase, -5
         if not self.tty and pct < self.last_pct + 5 and p.val is None:
             return
         self.last_pct = pct if p.val is None else self.last_pct
@@ -153,6 +175,8 @@ class ProgressBar:
             f"{stage} [{bar}] {pct:3d}% rec {p.rec:6.2f} kl {p.kl:5.2f} β {p.beta:.2f} "
             f"AU {p.active_units} {p.tokens_per_s / 1000:.1f}k tok/s ETA {_duration(p.eta_s)}"
         )
+        if p.phase == "embed":
+            line = f"embedding sentences [{bar}] {pct:3d}% {p.step}/{p.total_steps} ETA {_duration(p.eta_s)}"
         if p.val:
             line = f"epoch {p.epoch} done: val rec {p.val['rec']:.2f} kl {p.val['kl']:.2f} AU {p.val['active_units']}"
         self.stream.write(("\r" + line.ljust(110)) if self.tty and p.val is None else line + "\n")
@@ -165,6 +189,7 @@ def _duration(seconds: float) -> str:
 
 
 def cmd_train(args) -> None:
+    suggested_bn_gamma = PRETRAINED_BN_GAMMA if args.encoder == "pretrained" else ModelConfig.bn_gamma
     model_config = ModelConfig(
         embed_dim=args.embed_dim,
         hidden_dim=args.hidden_dim,
@@ -172,7 +197,9 @@ def cmd_train(args) -> None:
         num_layers=args.layers,
         dropout=args.dropout,
         cell=args.cell,
-        bn_gamma=args.bn_gamma,
+        bn_gamma=args.bn_gamma if args.bn_gamma is not None else suggested_bn_gamma,
+        encoder=args.encoder,
+        finetune_encoder=args.finetune_encoder,
     )
     beta = BetaSchedule(kind=args.beta_schedule, beta_max=args.beta_max, cycles=args.beta_cycles)
     train_config = TrainConfig(
@@ -190,6 +217,9 @@ def cmd_train(args) -> None:
     tokenizer_config = TokenizerConfig(min_frequency=args.min_frequency, max_vocab=args.max_vocab)
     for config in (model_config, train_config, tokenizer_config):
         config.validate()  # fail before reading the data
+    if distributed.launched_by_torchrun():
+        distributed.start(args.device)
+    main_rank = distributed.is_main()
     corpus = load_corpus(
         args.data,
         _corpus_options(
@@ -202,34 +232,48 @@ def cmd_train(args) -> None:
             seed=args.seed,
         ),
     )
-    print(corpus.report.summary(), file=sys.stderr)
-    for note in corpus.report.notes:
-        print(f"note: {note}", file=sys.stderr)
+    if main_rank:
+        print(corpus.report.summary(), file=sys.stderr)
+        for note in corpus.report.notes:
+            print(f"note: {note}", file=sys.stderr)
     tm = fit(
         corpus,
         model_config,
         train_config,
         tokenizer_config,
-        on_progress=None if args.quiet else ProgressBar(),
+        on_progress=None if args.quiet or not main_rank else ProgressBar(),
         iw_samples=args.iw_samples,
     )
-    save_bundle(tm, args.out)
-    print(json.dumps(tm.metrics, indent=2))
-    print(f"saved {args.out} ({tm.metrics['stop_reason']}, {tm.metrics['train_seconds']:.1f} s)", file=sys.stderr)
+    if main_rank:  # one writer; the save is atomic
+        save_bundle(tm, args.out)
+        print(json.dumps(tm.metrics, indent=2))
+        print(f"saved {args.out} ({tm.metrics['stop_reason']}, {tm.metrics['train_seconds']:.1f} s)", file=sys.stderr)
+    distributed.finish()
 
 
 def cmd_encode(args) -> None:
     out = _output_path(args.out)
     tm = load_bundle(args.model, device=args.device)
-    corpus = load_corpus(args.data, _corpus_options(args, max_tokens=None, val_fraction=0.0))
+    options = _corpus_options(args, max_tokens=None, val_fraction=0.0)
+    batch_size = 1024 if tm.model.device.type == "cuda" else 256  # a GPU wants large batches
+
+    def encode_texts(texts: list[str]):
+        return encode(tm.model, tm.tokenizer, texts, batch_size=batch_size)[0]
+
     start = time.perf_counter()
-    mu, _ = encode(tm.model, tm.tokenizer, corpus.texts)
-    frame = pd.DataFrame({"text": corpus.texts})
-    if corpus.labels is not None:
-        frame["label"] = corpus.labels
-    frame = pd.concat([frame, pd.DataFrame(mu, columns=[f"z_{i}" for i in range(mu.shape[1])])], axis=1)
-    _write_table(frame, out)
-    print(f"encoded {len(frame)} sentences in {time.perf_counter() - start:.1f} s -> {out}", file=sys.stderr)
+    source = Path(args.data)
+    if args.chunk_rows or (source.is_file() and source.stat().st_size > MAX_FILE_MB * 2**20):
+
+        def report(done: int, seconds: float) -> None:
+            print(f"encoded {done:,} sentences ({done / max(seconds, 1e-9):,.0f}/s)", file=sys.stderr, flush=True)
+
+        n = encode_file(encode_texts, source, out, options, args.chunk_rows or CHUNK_ROWS, on_progress=report)
+    else:  # fits in memory: read it whole, with every check load_corpus makes
+        corpus = load_corpus(args.data, options)
+        frame = latent_frame(corpus, encode_texts(corpus.texts))
+        _write_table(frame, out)
+        n = len(frame)
+    print(f"encoded {n} sentences in {time.perf_counter() - start:.1f} s -> {out}", file=sys.stderr)
 
 
 def _output_path(path: str) -> Path:

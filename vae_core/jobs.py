@@ -58,7 +58,7 @@ class TrainingJob:
             self._progress = p
             if p.val:
                 self._epochs.append({"epoch": p.epoch, **{f"val_{k}": v for k, v in p.val.items()}})
-            else:
+            elif p.phase != "embed":
                 self._steps.append(p.chart_row())
 
     def _run(self) -> None:

@@ -28,7 +28,8 @@ def encode(
     model: SentenceVAE, tokenizer: TextTokenizer, texts: list[str], batch_size: int = 256
 ) -> tuple[np.ndarray, np.ndarray]:
     """Posterior means and log-variances (N, D) of `texts`, as float32 numpy arrays, in input order."""
-    mu, logvar = posterior(model, tokenizer, to_ids(tokenizer, _check_texts(texts)), batch_size)
+    cleaned = _check_texts(texts)
+    mu, logvar = posterior(model, tokenizer, to_ids(tokenizer, cleaned), batch_size, texts=cleaned)
     return mu.numpy(), logvar.numpy()
 
 
@@ -157,9 +158,9 @@ def token_probabilities(model: SentenceVAE, tokenizer: TextTokenizer, sentence: 
     from .batching import make_batch
 
     text = _check_texts([sentence])[0]
-    batch = make_batch(to_ids(tokenizer, [text]), [0], tokenizer).to(model.device)
+    batch = make_batch(to_ids(tokenizer, [text]), [0], tokenizer, [text]).to(model.device)
     model.eval()
-    mu, _ = model.encode(batch.tokens, batch.lengths)
+    mu, _ = model.encode(batch.tokens, batch.lengths, batch.texts)
     logits = model.target_logits(mu, batch.dec_in, batch.mask)
     targets = batch.dec_out[batch.mask]
     probs = torch.softmax(logits.float(), -1).gather(1, targets[:, None]).squeeze(1)

@@ -17,15 +17,20 @@ AU_THRESHOLD = 0.01  # a unit is active if Var_x(E_q[z_d|x]) ≥ 0.01 (Burda et 
 
 @torch.no_grad()
 def posterior(
-    model: SentenceVAE, tokenizer: TextTokenizer, seqs: list[list[int]], batch_size: int = 256
+    model: SentenceVAE,
+    tokenizer: TextTokenizer,
+    seqs: list[list[int]],
+    batch_size: int = 256,
+    texts: list[str] | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Posterior mean and log-variance of every sequence, in input order, on the CPU: (N, D) each."""
+    """Posterior mean and log-variance of every sequence, in input order, on the CPU: (N, D) each.
+    `texts` (aligned with `seqs`) are needed by a model with a pretrained encoder, here and below."""
     model.eval()
     mu = torch.empty(len(seqs), model.config.latent_dim)
     logvar = torch.empty_like(mu)
-    for batch in iterate_batches(seqs, tokenizer, batch_size):
+    for batch in iterate_batches(seqs, tokenizer, batch_size, texts=texts):
         b = batch.to(model.device)
-        m, lv = model.encode(b.tokens, b.lengths)
+        m, lv = model.encode(b.tokens, b.lengths, b.texts)
         mu[batch.index], logvar[batch.index] = m.float().cpu(), lv.float().cpu()
     return mu, logvar
 
@@ -64,7 +69,12 @@ def mutual_information(mu: torch.Tensor, logvar: torch.Tensor, max_n: int = 1000
 
 @torch.no_grad()
 def elbo_terms(
-    model: SentenceVAE, tokenizer: TextTokenizer, seqs: list[list[int]], batch_size: int = 256, seed: int = 0
+    model: SentenceVAE,
+    tokenizer: TextTokenizer,
+    seqs: list[list[int]],
+    batch_size: int = 256,
+    seed: int = 0,
+    texts: list[str] | None = None,
 ) -> dict:
     """Single-sample ELBO terms (β = 1, no free bits), teacher-forced token accuracy with z = mean,
     and the posterior statistics. The sampling noise is seeded, so the numbers are repeatable."""
@@ -73,9 +83,9 @@ def elbo_terms(
     correct = tokens = 0
     with torch.random.fork_rng(devices=[model.device] if model.device.type == "cuda" else []):
         torch.manual_seed(seed)
-        for batch in iterate_batches(seqs, tokenizer, batch_size):
+        for batch in iterate_batches(seqs, tokenizer, batch_size, texts=texts):
             b = batch.to(model.device)
-            mu, logvar = model.encode(b.tokens, b.lengths)
+            mu, logvar = model.encode(b.tokens, b.lengths, b.texts)
             z = model.reparameterize(mu, logvar)
             targets = b.dec_out[b.mask]
             rec += float(sentence_nll(model.target_logits(z, b.dec_in, b.mask), b.dec_out, b.mask).sum())
@@ -101,6 +111,7 @@ def iw_nll(
     batch_size: int = 64,
     max_rows: int = 4096,
     seed: int = 0,
+    texts: list[str] | None = None,
 ) -> torch.Tensor:
     """Importance-weighted estimate of -log p(x) per sentence (Burda et al. 2016):
     -log (1/K) Σ_k p(x|z_k) p(z_k) / q(z_k|x), z_k ~ q(z|x). Tighter than the ELBO as K grows."""
@@ -109,9 +120,9 @@ def iw_nll(
     normal = torch.distributions.Normal(0.0, 1.0)
     with torch.random.fork_rng(devices=[model.device] if model.device.type == "cuda" else []):
         torch.manual_seed(seed)
-        for batch in iterate_batches(seqs, tokenizer, batch_size):
+        for batch in iterate_batches(seqs, tokenizer, batch_size, texts=texts):
             b = batch.to(model.device)
-            mu, logvar = model.encode(b.tokens, b.lengths)
+            mu, logvar = model.encode(b.tokens, b.lengths, b.texts)
             std = torch.exp(0.5 * logvar)
             chunk = max(1, max_rows // len(b.lengths))
             log_w = []
@@ -141,9 +152,9 @@ def evaluate(
 ) -> dict:
     """Every standard metric on `texts`, as one JSON-ready dict (nats per sentence unless named)."""
     seqs = to_ids(tokenizer, texts)
-    terms = elbo_terms(model, tokenizer, seqs, batch_size, seed)
-    mu, logvar = posterior(model, tokenizer, seqs, batch_size)
-    nll = iw_nll(model, tokenizer, seqs, k=iw_samples, seed=seed) if iw_samples > 0 else None
+    terms = elbo_terms(model, tokenizer, seqs, batch_size, seed, texts=texts)
+    mu, logvar = posterior(model, tokenizer, seqs, batch_size, texts=texts)
+    nll = iw_nll(model, tokenizer, seqs, k=iw_samples, seed=seed, texts=texts) if iw_samples > 0 else None
     n_tokens = terms["n_tokens"]
     total_nll = float(nll.sum()) if nll is not None else terms["rec"] * len(seqs) + terms["kl"] * len(seqs)
     return {

@@ -1,6 +1,8 @@
 """The sentence VAE of Bowman et al. (2016), in one readable module.
 
 tokens -> embedding -> bidirectional RNN -> (mu, logvar) of q(z|x)
+   (or, with encoder="pretrained": text -> a pretrained sentence encoder -> small head -> (mu, logvar),
+    the Optimus recipe of Li et al. 2020 at laptop size)
 z = mu + sigma * eps                                   (reparameterisation)
 z -> initial decoder state; [embedding(x_t); z] at every step -> RNN -> softmax over the vocabulary
 """
@@ -13,7 +15,11 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
+from . import pretrained
 from .errors import ConfigError
+
+PRETRAINED_BN_GAMMA = 1.0  # BN-VAE γ suggested with a pretrained encoder: its frozen embedding carries less surface
+# detail than an RNN learns to keep, so a wider spread of μ (KL ≈ 16 nats, not 8) buys reconstruction (bench/compare.py)
 
 
 @dataclass
@@ -27,6 +33,9 @@ class ModelConfig:
     dropout: float = 0.1  # on embeddings and decoder outputs
     cell: str = "gru"  # "gru" or "lstm"
     bn_gamma: float = 0.7  # BN-VAE (Zhu et al. 2020): batch-normalise μ with this fixed scale; 0 turns it off
+    encoder: str = "rnn"  # "rnn": learned from the corpus; "pretrained": a sentence-transformer (see pretrained.py)
+    pretrained_name: str = pretrained.DEFAULT_ENCODER
+    finetune_encoder: bool = False  # pretrained only: train its weights too (slow on a CPU) instead of freezing them
 
     def validate(self) -> None:
         for name in ("embed_dim", "hidden_dim", "latent_dim", "num_layers"):
@@ -41,6 +50,10 @@ class ModelConfig:
             raise ConfigError(f"bn_gamma must be in [0, 10] (got {self.bn_gamma}).")
         if self.cell not in ("gru", "lstm"):
             raise ConfigError(f"cell must be 'gru' or 'lstm' (got {self.cell!r}).")
+        if self.encoder not in ("rnn", "pretrained"):
+            raise ConfigError(f"encoder must be 'rnn' or 'pretrained' (got {self.encoder!r}).")
+        if self.encoder == "pretrained":
+            pretrained.spec(self.pretrained_name)  # known and installed, or a clear message
 
 
 class SentenceVAE(nn.Module):
@@ -55,9 +68,15 @@ class SentenceVAE(nn.Module):
         between = c.dropout if c.num_layers > 1 else 0.0
         self.embed = nn.Embedding(vocab_size, c.embed_dim, padding_idx=pad_id)
         self.drop = nn.Dropout(c.dropout)
-        self.encoder = rnn(
-            c.embed_dim, c.hidden_dim, c.num_layers, batch_first=True, bidirectional=True, dropout=between
-        )
+        if c.encoder == "rnn":
+            self.encoder = rnn(
+                c.embed_dim, c.hidden_dim, c.num_layers, batch_first=True, bidirectional=True, dropout=between
+            )
+        else:  # sentence embedding -> the same (2 * hidden) summary an RNN encoder would give
+            if c.finetune_encoder:  # its weights become part of this model (and of its bundle)
+                self.sentence_encoder = pretrained.trainable_encoder(c.pretrained_name)
+            dim = pretrained.spec(c.pretrained_name).dim
+            self.head = nn.Sequential(nn.Linear(dim, 2 * c.hidden_dim), nn.GELU(), nn.Dropout(c.dropout))
         self.to_mu = nn.Linear(2 * c.hidden_dim, c.latent_dim)
         self.to_logvar = nn.Linear(2 * c.hidden_dim, c.latent_dim)
         if c.bn_gamma > 0:  # μ's batch statistics are pinned, so E[KL] per dimension stays ≥ γ²/2
@@ -71,25 +90,70 @@ class SentenceVAE(nn.Module):
     def device(self) -> torch.device:
         return self.out.weight.device
 
-    def encode(self, tokens: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """(B, T) padded token ids and their lengths -> mu, logvar, each (B, latent_dim)."""
+    def encode(
+        self, tokens: torch.Tensor, lengths: torch.Tensor, texts: list[str] | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """(B, T) padded token ids and their lengths (and, for a pretrained encoder, the B texts themselves)
+        -> mu, logvar, each (B, latent_dim)."""
+        summary = self._rnn_summary(tokens, lengths) if self.config.encoder == "rnn" else self._text_summary(texts)
+        mu = self.to_mu(summary)
+        if self.config.bn_gamma > 0:
+            mu = self.config.bn_gamma * self.mu_bn(mu) + self.mu_shift
+        return mu, self.to_logvar(summary)
+
+    def forward(
+        self,
+        tokens: torch.Tensor,
+        lengths: torch.Tensor,
+        dec_in: torch.Tensor,
+        mask: torch.Tensor,
+        texts: list[str] | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """One teacher-forced training pass: posterior (float32 mu, logvar), a sample z from it, and the
+        target logits given z. Training calls this (so DistributedDataParallel can wrap it)."""
+        mu, logvar = self.encode(tokens, lengths, texts)
+        mu, logvar = mu.float(), logvar.float()
+        return mu, logvar, self.target_logits(self.reparameterize(mu, logvar), dec_in, mask)
+
+    def _rnn_summary(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         emb = self.drop(self.embed(tokens))
         packed = pack_padded_sequence(emb, lengths.cpu(), batch_first=True, enforce_sorted=False)
         _, h = self.encoder(packed)
         if isinstance(h, tuple):  # LSTM returns (h, c)
             h = h[0]
-        summary = torch.cat([h[-2], h[-1]], dim=-1)  # last layer, forward and backward
-        mu = self.to_mu(summary)
-        if self.config.bn_gamma > 0:
-            mu = self.config.bn_gamma * self.mu_bn(mu) + self.mu_shift
-        return mu, self.to_logvar(summary)
+        return torch.cat([h[-2], h[-1]], dim=-1)  # last layer, forward and backward
+
+    def _text_summary(self, texts: list[str] | None) -> torch.Tensor:
+        if texts is None:
+            raise ConfigError("a model with a pretrained encoder needs the sentences' text to encode them.")
+        c = self.config
+        if c.finetune_encoder:
+            embedding = pretrained.forward_trainable(self.sentence_encoder, texts, self.device)
+        else:  # frozen: the shared, cached embedder; no gradient flows into it
+            embedding = pretrained.get_embedder(c.pretrained_name, self.device).embed(texts).to(self.device)
+        return self.head(embedding)
+
+    def prepare(self, texts: list[str], on_progress=None) -> None:
+        """Embed `texts` ahead of use with a frozen pretrained encoder, so training epochs only read its cache;
+        `on_progress(done, total)` follows it. Nothing to do for the other encoders."""
+        c = self.config
+        if c.encoder == "pretrained" and not c.finetune_encoder:
+            pretrained.get_embedder(c.pretrained_name, self.device).embed(texts, on_progress)
+
+    def param_groups(self, lr: float, encoder_lr: float) -> list[dict]:
+        """Optimiser groups: a fine-tuned pretrained encoder learns at its own small rate."""
+        if not hasattr(self, "sentence_encoder"):
+            return [{"params": list(self.parameters()), "lr": lr}]
+        inner = {id(p) for p in self.sentence_encoder.parameters()}
+        rest = [p for p in self.parameters() if id(p) not in inner]
+        return [{"params": rest, "lr": lr}, {"params": list(self.sentence_encoder.parameters()), "lr": encoder_lr}]
 
     @staticmethod
     def reparameterize(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
         return mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
 
     def decoder_modules(self) -> list[nn.Module]:
-        """The decoder's own layers (the embedding is shared with the encoder)."""
+        """The decoder's own layers (the embedding is shared with an RNN encoder)."""
         return [self.z_to_hidden, self.decoder, self.out]
 
     def init_state(self, z: torch.Tensor):

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import torch
 
+from . import distributed
 from .bundle import TrainedModel
 from .corpus import Corpus
 from .metrics import evaluate
@@ -26,20 +27,26 @@ def fit(
     iw_samples: int = 100,
 ) -> TrainedModel:
     """Train a sentence VAE on the corpus's training split and measure it on its validation split
-    (on the training split, said in `info`, when the corpus is too small to hold one out)."""
+    (on the training split, said in `info`, when the corpus is too small to hold one out).
+    Under torchrun every rank calls this: they share rank 0's vocabulary, and only rank 0 measures the result
+    (the others return it with empty metrics)."""
     model_config = model_config or ModelConfig()
     train_config = train_config or TrainConfig()
     tokenizer_config = tokenizer_config or TokenizerConfig()
     model_config.validate()
     train_config.validate()
-    tokenizer = TextTokenizer.train(corpus.train_texts, tokenizer_config)
+    tokenizer = TextTokenizer.train(corpus.train_texts, tokenizer_config) if distributed.is_main() else None
+    if distributed.active():
+        tokenizer = TextTokenizer.from_json(distributed.broadcast_object(tokenizer.to_json() if tokenizer else None))
     torch.manual_seed(train_config.seed)  # the initial weights depend on the seed alone
     model = SentenceVAE(model_config, tokenizer.vocab_size, pad_id=tokenizer.pad_id)
     result = train_vae(
         model, tokenizer, corpus.train_texts, corpus.val_texts, train_config, on_progress=on_progress, stop=stop
     )
     eval_texts = corpus.val_texts or corpus.train_texts
-    metrics = evaluate(model, tokenizer, eval_texts, iw_samples=iw_samples, seed=train_config.seed)
+    metrics = {}
+    if distributed.is_main():
+        metrics = evaluate(model, tokenizer, eval_texts, iw_samples=iw_samples, seed=train_config.seed)
     metrics.update(
         evaluated_on="validation split" if corpus.val_texts else "training sentences (no validation split)",
         train_seconds=result.seconds,
@@ -48,6 +55,7 @@ def fit(
         stop_reason=result.stop_reason,
         best_epoch=result.best_epoch,
         device=str(model.device),
+        processes=distributed.world_size(),
     )
     info = {
         "corpus": corpus.report.source,

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 import torch
 
+from . import distributed
 from .batching import iterate_batches, to_ids
 from .errors import ConfigError
 from .metrics import active_units, elbo_terms, posterior
@@ -38,14 +39,15 @@ class TrainConfig:
     seed: int = 0
     device: str = "auto"  # "auto" (CUDA if present, else CPU), "cpu", "cuda", "cuda:1", ...
     mixed_precision: bool = False  # bfloat16 autocast on CUDA; measured slower for these small GRUs (bench/speed.py)
+    encoder_lr: float = 2e-5  # learning rate of a fine-tuned pretrained encoder (ModelConfig.finetune_encoder)
 
     def validate(self) -> None:
         if not isinstance(self.epochs, int) or not 1 <= self.epochs <= 10000:
             raise ConfigError(f"epochs must be a whole number from 1 to 10000 (got {self.epochs!r}).")
         if not isinstance(self.batch_size, int) or not 1 <= self.batch_size <= 65536:
             raise ConfigError(f"batch_size must be a whole number from 1 to 65536 (got {self.batch_size!r}).")
-        if not 0 < self.lr < 1:
-            raise ConfigError(f"lr must be in (0, 1) (got {self.lr}).")
+        if not 0 < self.lr < 1 or not 0 < self.encoder_lr < 1:
+            raise ConfigError(f"learning rates must be in (0, 1) (got {self.lr}, {self.encoder_lr}).")
         if self.grad_clip <= 0:
             raise ConfigError(f"grad_clip must be positive (got {self.grad_clip}).")
         if not 0 <= self.free_bits <= 10:
@@ -70,9 +72,10 @@ class TrainConfig:
 
 
 def resolve_device(name: str = "auto") -> torch.device:
-    """The torch device for a setting: "auto" means CUDA when it is there, else the CPU."""
+    """The torch device for a setting: "auto" means CUDA when it is there (this rank's own GPU under torchrun),
+    else the CPU."""
     if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        return torch.device(f"cuda:{distributed.local_rank()}" if torch.cuda.is_available() else "cpu")
     try:
         device = torch.device(name)
     except RuntimeError as e:
@@ -98,7 +101,7 @@ class Progress:
     elapsed_s: float
     eta_s: float
     val: dict | None = None  # set at the end of an epoch
-    phase: str = "vae"  # "pretrain" while the encoder is pre-trained as an autoencoder
+    phase: str = "vae"  # "embed" while a pretrained encoder embeds the corpus, "pretrain" during AE pre-training
 
     def chart_row(self) -> dict:
         """The fields a live chart plots, one row per reported step."""
@@ -146,17 +149,24 @@ def train_vae(
     report_every: int = 10,
 ) -> TrainResult:
     """Train `model` in place. Stopping (by `stop`, early stopping or the end) keeps the weights with the
-    best validation -ELBO seen at an epoch end, or the current ones if no epoch has finished."""
+    best validation -ELBO seen at an epoch end, or the current ones if no epoch has finished.
+    Under torchrun (see `distributed`), each rank trains on its shard of the sentences, gradients are averaged by
+    DistributedDataParallel, validation is summed over all ranks, and only rank 0 reports progress."""
     config.validate()
     if not train_texts:
         raise ConfigError("there are no training sentences.")
     device = resolve_device(config.device)
     amp = config.mixed_precision and device.type == "cuda"
     torch.manual_seed(config.seed)
-    generator = torch.Generator().manual_seed(config.seed)
+    generator = torch.Generator().manual_seed(config.seed)  # the same batch order on every rank: fine, shards differ
     model.to(device)
+    if distributed.active():
+        train_texts, val_texts = distributed.shard(train_texts), distributed.shard(val_texts)
+        on_progress = on_progress if distributed.is_main() else None
     train_seqs, val_seqs = to_ids(tokenizer, train_texts), to_ids(tokenizer, val_texts)
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    _prepare(model, train_texts + val_texts, on_progress)
+    net = _data_parallel(model, device)
+    optimizer = torch.optim.Adam(model.param_groups(config.lr, config.encoder_lr))
     steps_per_epoch = math.ceil(len(train_seqs) / config.batch_size)
     pretrain_steps = config.pretrain_epochs * steps_per_epoch
     vae_steps = config.epochs * steps_per_epoch
@@ -174,6 +184,7 @@ def train_vae(
 
     def snapshot(epoch: int, val: dict | None = None) -> Progress:
         elapsed = time.perf_counter() - start
+        tokens_seen = tokens * distributed.world_size()  # shards are equal: ≈ the tokens of all ranks
         rec = float(sum(r for r, _ in recent)) / max(len(recent), 1)
         kl = float(sum(k for _, k in recent)) / max(len(recent), 1)
         mus = torch.cat(list(recent_mu)).float().cpu() if recent_mu else torch.empty(0, model.config.latent_dim)
@@ -186,7 +197,7 @@ def train_vae(
             kl=kl,
             beta=beta_at(max(step - 1, 0)),
             active_units=active_units(mus),
-            tokens_per_s=tokens / elapsed if elapsed > 0 else 0.0,
+            tokens_per_s=tokens_seen / elapsed if elapsed > 0 else 0.0,
             elapsed_s=elapsed,
             eta_s=elapsed / max(step, 1) * (total_steps - step),
             val=val,
@@ -200,20 +211,21 @@ def train_vae(
                 for layer in module.modules():
                     if hasattr(layer, "reset_parameters"):
                         layer.reset_parameters()
-            optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+            distributed.broadcast_parameters(model)  # every rank drew its own random numbers: keep rank 0's
+            optimizer = torch.optim.Adam(model.param_groups(config.lr, config.encoder_lr))
         model.train()
-        for batch in iterate_batches(train_seqs, tokenizer, config.batch_size, shuffle=True, generator=generator):
+        batches = iterate_batches(
+            train_seqs, tokenizer, config.batch_size, shuffle=True, generator=generator, texts=train_texts
+        )
+        for batch in batches:
             if stop is not None and stop.is_set():
                 stop_reason = "stopped by user"
                 break
             b = batch.to(device)
             beta = beta_at(step)
+            dec_in = word_dropout(b.dec_in, config.word_dropout, tokenizer.unk_id, tokenizer.pad_id)
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
-                mu, logvar = model.encode(b.tokens, b.lengths)
-                mu, logvar = mu.float(), logvar.float()
-                z = model.reparameterize(mu, logvar)
-                dec_in = word_dropout(b.dec_in, config.word_dropout, tokenizer.unk_id, tokenizer.pad_id)
-                logits = model.target_logits(z, dec_in, b.mask)
+                mu, logvar, logits = net(b.tokens, b.lengths, dec_in, b.mask, b.texts)
             rec = token_nll(logits, b.dec_out[b.mask]).sum() / len(b.lengths)  # float32 loss
             kl_dims = kl_per_dim(mu, logvar)
             loss = rec + beta * kl_objective(kl_dims, 0.0 if pretraining else config.free_bits)
@@ -236,7 +248,7 @@ def train_vae(
         if pretraining:
             continue
 
-        val = _validation(model, tokenizer, val_seqs, config.seed)
+        val = _validation(model, tokenizer, val_seqs, val_texts, config.seed)
         p = snapshot(epoch, val)
         history.append(
             {
@@ -263,13 +275,42 @@ def train_vae(
     if best_state is not None:
         model.load_state_dict(best_state)
     model.eval()
+    tokens *= distributed.world_size()
     return TrainResult(history, steps, stop_reason, best_epoch, time.perf_counter() - start, tokens)
 
 
-def _validation(model: SentenceVAE, tokenizer: TextTokenizer, seqs: list[list[int]], seed: int) -> dict:
-    """ELBO terms and active units on the validation sentences (empty dict when there are none)."""
-    if not seqs:
+def _data_parallel(model: SentenceVAE, device: torch.device) -> torch.nn.Module:
+    """The model itself, or under torchrun the model wrapped in DistributedDataParallel (which also copies
+    rank 0's initial weights to every rank)."""
+    if not distributed.active():
+        return model
+    from torch.nn.parallel import DistributedDataParallel
+
+    return DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
+
+
+def _prepare(model: SentenceVAE, texts: list[str], on_progress: Callable[[Progress], None] | None) -> None:
+    """Let a frozen pretrained encoder embed every sentence once, up front, reporting as phase "embed"."""
+    start = time.perf_counter()
+
+    def report(done: int, total: int) -> None:
+        if on_progress:
+            elapsed = time.perf_counter() - start
+            eta = elapsed / max(done, 1) * (total - done)
+            on_progress(Progress(done, total, 0, 0, 0.0, 0.0, 0.0, 0, 0.0, elapsed, eta, phase="embed"))
+
+    model.prepare(texts, report)
+
+
+def _validation(
+    model: SentenceVAE, tokenizer: TextTokenizer, seqs: list[list[int]], texts: list[str], seed: int
+) -> dict:
+    """ELBO terms and active units on the validation sentences (empty dict when there are none); under torchrun
+    each rank measures its shard and the sums are combined, so every rank sees the same numbers."""
+    n = distributed.all_sum([len(seqs)], model.device)[0]
+    if not n:
         return {}
-    terms = elbo_terms(model, tokenizer, seqs, seed=seed)
-    mu, _ = posterior(model, tokenizer, seqs)
-    return {"rec": terms["rec"], "kl": terms["kl"], "elbo": terms["elbo"], "active_units": active_units(mu)}
+    terms = elbo_terms(model, tokenizer, seqs, seed=seed, texts=texts) if seqs else {"rec": 0.0, "kl": 0.0}
+    rec, kl = (s / n for s in distributed.all_sum([terms["rec"] * len(seqs), terms["kl"] * len(seqs)], model.device))
+    mu, _ = posterior(model, tokenizer, seqs, texts=texts)
+    return {"rec": rec, "kl": kl, "elbo": -(rec + kl), "active_units": active_units(distributed.all_gather_rows(mu))}

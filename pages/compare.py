@@ -1,0 +1,83 @@
+"""Compare: the VAE's latent map beside a pretrained sentence encoder's map of the same sentences, with linked
+selection, per-sentence neighbour agreement and, when the corpus has labels, k-NN label accuracy of both."""
+
+import numpy as np
+import streamlit as st
+
+import ui
+from vae_core import LatentLabError
+from vae_core.compare import loo_knn_accuracy
+from vae_core.pretrained import DEFAULT_ENCODER
+
+K = 10  # neighbours compared per sentence
+
+st.title("Compare with a pretrained encoder")
+if not ui.require(corpus=True, model=True):
+    st.stop()
+corpus, model = ui.current_corpus().value, ui.current_model().value
+st.caption(
+    f"Left: this model's latent space (posterior means). Right: {DEFAULT_ENCODER} sentence embeddings of the "
+    f"same sentences. Select points on either map (box or lasso) to ring the same sentences on both."
+)
+
+c1, c2, c3 = st.columns([2, 1, 2])
+view = c1.radio("Maps", ["UMAP 2-D", "PCA (instant)"], horizontal=True, key="compare_view")
+seed = c2.number_input("Seed", 0, 10**6, 0, key="compare_seed")
+label_names = [ui.label_column(name) for name in corpus.label_sets]
+color_by = c3.selectbox("Colour by", label_names + [f"{K}-NN agreement"], key="compare_colour")
+method = "umap" if view.startswith("UMAP") else "pca"
+
+try:
+    mu, _ = ui.latents()
+    pretrained = ui.pretrained_embeddings()
+    vae_coords = ui.coordinates(method, 2, int(seed))
+    pretrained_coords = ui.pretrained_coordinates(method, 2, int(seed))
+    agreement = ui.agreement(K)
+except LatentLabError as e:
+    st.error(str(e))
+    st.stop()
+
+frame = ui.sentence_frame()
+frame[f"{K}-NN agreement"] = agreement
+summary = st.columns(1 + len(label_names))
+summary[0].metric(
+    f"{K}-NN agreement",
+    f"{agreement.mean():.2f}",
+    help=f"Mean share of each sentence's {K} nearest neighbours that both spaces share (random: "
+    f"{K / max(len(frame) - 1, 1):.3f}).",
+)
+for column, name, labels in zip(summary[1:], label_names, corpus.label_sets.values()):
+    vae_acc, pre_acc = loo_knn_accuracy(mu, labels, K), loo_knn_accuracy(pretrained, labels, K)
+    column.metric(
+        f"{K}-NN accuracy: {name}",
+        f"VAE {vae_acc:.3f}",
+        f"{vae_acc - pre_acc:+.3f} vs pretrained {pre_acc:.3f}",
+        help="Leave-one-out: each sentence labelled by the majority of its nearest other sentences.",
+    )
+
+highlight = ui.linked_selection(("compare_vae", "compare_pretrained"))
+categorical = color_by != f"{K}-NN agreement"
+texts, colour = frame["text"].tolist(), frame[color_by].to_numpy()
+left, right = st.columns(2)
+for column, coords, title, key in (
+    (left, vae_coords, f"VAE latent space ({model.latent_dim}-D)", "compare_vae"),
+    (right, pretrained_coords, f"{DEFAULT_ENCODER} ({pretrained.shape[1]}-D)", "compare_pretrained"),
+):
+    fig = ui.map_figure(
+        coords, texts, colour, color_by, categorical=categorical, seed=int(seed), highlight=highlight, height=480
+    )
+    fig.update_layout(title={"text": title})
+    column.plotly_chart(fig, key=key, on_select="rerun", selection_mode=("points", "box", "lasso"))
+
+st.subheader("Selected sentences")
+if highlight:
+    table = frame.loc[highlight, ["id", "text", *label_names, f"{K}-NN agreement"]]
+    st.text(f"{len(highlight)} selected; their mean agreement: {np.mean(agreement[highlight]):.2f}.")
+    st.dataframe(table, hide_index=True, height=260)
+else:
+    st.text("Select points on either map to list them here.")
+st.subheader("Where the spaces disagree most")
+st.dataframe(
+    frame.sort_values(f"{K}-NN agreement")[["id", "text", *label_names, f"{K}-NN agreement"]].head(20),
+    hide_index=True,
+)

