@@ -32,6 +32,7 @@ from vae_core import (
 from vae_core.clusters import characteristic_words, kmeans
 from vae_core.compare import neighbour_agreement
 from vae_core.corpus import count_tokens
+from vae_core.external import ExternalMap
 from vae_core.jobs import JobRegistry
 from vae_core.latent import sentence_kl
 from vae_core.pretrained import DEFAULT_ENCODER, embed_texts
@@ -42,6 +43,7 @@ DEMO_CORPUS = ROOT / "assets" / "demo_corpus.tsv"
 DEMO_MODEL = ROOT / "assets" / "demo_model"
 DEMO_MAP = ROOT / "assets" / "demo_map.npz"
 MODELS_ROOT = Path(os.environ.get("LATENT_LAB_MODELS", ROOT / "models"))
+IMPORTS_ROOT = Path(os.environ.get("LATENT_LAB_IMPORTS", ROOT / "imports"))  # maps made elsewhere, read-only
 MAX_MAP_POINTS = 50_000  # the map draws at most this many points; tables, search and neighbours use all
 
 
@@ -123,6 +125,17 @@ def set_corpus(corpus: Corpus, name: str) -> None:
 
 def set_model(model: TrainedModel, name: str) -> None:
     st.session_state.model = Named(name, model, uuid.uuid4().hex)
+
+
+def open_external(ext: ExternalMap, name: str) -> None:
+    """Make a map computed elsewhere the current dataset and model, with its latents and coordinates already in
+    the session's cache, so Explore draws it without encoding or projecting anything."""
+    set_corpus(ext.corpus, name)
+    set_model(ext.model, name)
+    corpus, model = current_corpus(), current_model()
+    unknown_logvar = np.full_like(ext.latents, np.nan)  # `encode` writes means only: KL per sentence is unknown
+    session_cache()[("latents", corpus.key, model.key)] = (ext.latents, unknown_logvar)
+    session_cache()[("coords", corpus.key, model.key, ext.method, ext.coords.shape[1], ext.seed)] = ext.coords
 
 
 def current_corpus() -> Named | None:

@@ -7,6 +7,7 @@ import streamlit as st
 import ui
 from vae_core import LatentLabError, import_zip, load_bundle
 from vae_core.bundle import list_bundles, safe_name
+from vae_core.external import list_external, load_external
 
 st.title("Models")
 st.caption("Models you save live in a folder of your own session; other users of this server do not see them.")
@@ -22,6 +23,28 @@ with st.expander("Upload a model bundle (.zip)"):
         except (LatentLabError, OSError) as e:
             st.error(str(e))
 
+with st.expander("Open a map made elsewhere (a GPU server or cluster)"):
+    st.caption(
+        f"Folders in {ui.IMPORTS_ROOT} holding model/, latents.parquet and map.parquet (see the README's section on "
+        "big corpora). They open without encoding or mapping anything again."
+    )
+    found = list_external(ui.IMPORTS_ROOT)
+    choice = st.selectbox("Folder", [p.name for p in found], index=None, placeholder="none found" if not found else "")
+    if choice and st.button("Open this map"):
+        try:
+            ext = load_external(ui.IMPORTS_ROOT / choice)
+            ui.open_external(ext, choice)
+            view = f"{'UMAP' if ext.method == 'umap' else 'PCA'} {ext.coords.shape[1]}-D, seed {ext.seed}"
+            st.success(f"Opened {choice}: {len(ext.corpus):,} sentences. Explore shows its map ({view}).")
+        except LatentLabError as e:
+            st.error(str(e))
+
+
+def encoder_text(m: dict) -> str:
+    if m.get("encoder") != "pretrained":
+        return f"{m.get('cell')} {m.get('hidden_dim')}"
+    return f"{m.get('pretrained_name')} ({'fine-tuned' if m.get('finetune_encoder') else 'frozen'}) → {m.get('cell')}"
+
 
 def card(entry: dict, demo: bool = False) -> None:
     """One model: its settings and metrics, with load / download / delete."""
@@ -33,8 +56,7 @@ def card(entry: dict, demo: bool = False) -> None:
             m, metrics, info = entry.get("model", {}), entry.get("metrics", {}), entry.get("info", {})
             st.text(
                 f"Created {entry.get('created_at', '?')} · trained on {info.get('corpus', '?')} "
-                f"({info.get('sentences', '?')} sentences) · z {m.get('latent_dim')}-D, {m.get('cell')} "
-                f"{m.get('hidden_dim')}"
+                f"({info.get('sentences', '?')} sentences) · z {m.get('latent_dim')}-D, {encoder_text(m)}"
             )
             cols = st.columns(6)
             for col, (label, key, fmt) in zip(

@@ -16,10 +16,10 @@ SETTINGS += ["--hidden-dim", "64", "--embed-dim", "32", "--min-frequency", "1", 
 SETTINGS += ["--device", "cpu", "--seed", "3", "--quiet", "--patience", "0"]
 
 
-def torchrun_train(data, out, batch_size: int) -> subprocess.CompletedProcess:
+def torchrun_train(data, out, batch_size: int, *extra: str) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2"]
     command += ["-m", "vae_core", "train", str(data), "--out", str(out), "--batch-size", str(batch_size)]
-    result = subprocess.run(command + SETTINGS, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(command + SETTINGS + list(extra), capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     return result
 
@@ -58,3 +58,10 @@ def test_two_processes_reach_the_quality_of_one(two_process_run, topic_file, tmp
     double = json.loads((two_process_run / "model" / "metrics.json").read_text())
     assert single["n_sentences"] == double["n_sentences"]  # measured on the same validation sentences
     assert double["nll_iw"] == pytest.approx(single["nll_iw"], rel=0.10)
+
+
+def test_two_processes_stream_a_corpus_in_chunks(topic_file, tmp_path):
+    torchrun_train(topic_file, tmp_path / "streamed", 16, "--chunk-rows", "50")
+    tm = load_bundle(tmp_path / "streamed", device="cpu")
+    assert tm.info["streamed"] and tm.metrics["processes"] == 2
+    assert tm.history["epochs"][-1]["val_rec"] < tm.history["epochs"][0]["val_rec"]

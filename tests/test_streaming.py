@@ -59,3 +59,35 @@ def test_cli_encode_streams_in_chunks_to_the_same_file(trained, tmp_path, capsys
     a, b = pd.read_parquet(tmp_path / "a.parquet"), pd.read_parquet(tmp_path / "b.parquet")
     pd.testing.assert_frame_equal(a, b, check_exact=False, atol=1e-5)  # batches differ: float rounding only
     assert sorted(p.name for p in tmp_path.iterdir() if "partial" in p.name) == []  # no temporary file left
+
+
+def test_training_streams_a_corpus_chunk_by_chunk(topic_file, tmp_path):
+    """A corpus read in chunks every epoch trains (the loss falls) and learns the vocabulary of all its
+    training sentences, not of the first chunk only."""
+    from tests.conftest import TINY
+    from vae_core import TokenizerConfig, TrainConfig, fit
+    from vae_core.streaming import StreamedCorpus
+    from vae_core.tokenizer import TextTokenizer
+
+    options = CorpusOptions(label_column="label", max_tokens=64)
+    streamed = StreamedCorpus.scan(topic_file, options, chunk_rows=50)
+    assert streamed.chunk_sizes == [45, 45, 45, 37] and len(streamed.val_texts) == 20  # every 10th held out
+    whole = load_corpus(topic_file, options).texts
+    assert sorted(list(streamed) + streamed.val_texts) == sorted(whole)
+    config = TrainConfig(epochs=4, batch_size=16, pretrain_epochs=0, device="cpu", patience=0)
+    tm = fit(streamed, TINY, config, TokenizerConfig(min_frequency=1), iw_samples=0)
+    expected = TextTokenizer.train(list(streamed), TokenizerConfig(min_frequency=1))
+    assert tm.tokenizer.tk.get_vocab() == expected.tk.get_vocab()
+    epochs = tm.history["epochs"]
+    assert len(epochs) == 4 and epochs[-1]["val_rec"] < epochs[0]["val_rec"]
+    assert tm.info["streamed"] and tm.info["train_sentences"] == 172
+
+
+def test_cli_trains_on_a_stream(topic_file, tmp_path, capsys):
+    from vae_core import load_bundle
+
+    out = tmp_path / "m"
+    args = ["train", str(topic_file), "--out", str(out), "--label-column", "label", "--chunk-rows", "64"]
+    args += ["--epochs", "2", "--pretrain-epochs", "0", "--latent-dim", "4", "--hidden-dim", "16", "--embed-dim", "8"]
+    assert main(args + ["--iw-samples", "0", "--quiet", "--device", "cpu"]) == 0
+    assert load_bundle(out, device="cpu").info["streamed"] is True

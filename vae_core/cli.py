@@ -26,7 +26,7 @@ from .model import PRETRAINED_BN_GAMMA, ModelConfig
 from .objective import SCHEDULES, BetaSchedule
 from .pipeline import fit
 from .projection import project
-from .streaming import encode_file, latent_frame
+from .streaming import StreamedCorpus, encode_file, latent_frame
 from .tokenizer import TokenizerConfig
 from .training import Progress, TrainConfig
 
@@ -50,9 +50,18 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--label-column", help="optional label column of a table")
         p.add_argument("--device", default="auto", help="auto (CUDA if present), cpu or cuda")
 
+    def chunk_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--chunk-rows",
+            type=int,
+            help=f"stream the corpus in chunks of this many rows (automatic, {CHUNK_ROWS:,}, above {MAX_FILE_MB} MB; "
+            "de-duplication then works within a chunk)",
+        )
+
     p = sub.add_parser("train", help="train a model on a corpus and save it as a bundle folder")
     data_args(p)
     p.add_argument("--out", required=True, help="bundle folder to write")
+    chunk_arg(p)
     p.add_argument("--epochs", type=int, default=t.epochs)
     p.add_argument("--batch-size", type=int, default=t.batch_size)
     p.add_argument("--lr", type=float, default=t.lr)
@@ -96,11 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("model", help="bundle folder")
     data_args(p)
     p.add_argument("--out", required=True, help="output file: .parquet or .csv")
-    p.add_argument(
-        "--chunk-rows",
-        type=int,
-        help=f"read and write in chunks of this many rows (automatic, {CHUNK_ROWS:,}, above {MAX_FILE_MB} MB)",
-    )
+    chunk_arg(p)
 
     p = sub.add_parser("evaluate", help="print the standard metrics on a corpus as one JSON object")
     p.add_argument("model", help="bundle folder")
@@ -129,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", choices=("umap", "pca"), default="umap")
     p.add_argument("--dims", type=int, choices=(2, 3), default=2)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default="auto", help="where the exact nearest neighbours are found: auto, cpu, cuda")
 
     p = sub.add_parser("interpolate", help="decode the path between two sentences")
     p.add_argument("model", help="bundle folder")
@@ -220,18 +226,19 @@ def cmd_train(args) -> None:
     if distributed.launched_by_torchrun():
         distributed.start(args.device)
     main_rank = distributed.is_main()
-    corpus = load_corpus(
-        args.data,
-        _corpus_options(
-            args,
-            lowercase=args.lowercase,
-            max_tokens=args.max_tokens,
-            dedupe=args.dedupe,
-            long_lines="drop" if args.drop_long else "truncate",
-            val_fraction=args.val_fraction,
-            seed=args.seed,
-        ),
+    options = _corpus_options(
+        args,
+        lowercase=args.lowercase,
+        max_tokens=args.max_tokens,
+        dedupe=args.dedupe,
+        long_lines="drop" if args.drop_long else "truncate",
+        val_fraction=args.val_fraction,
+        seed=args.seed,
     )
+    if _streams(args):
+        corpus = StreamedCorpus.scan(args.data, options, args.chunk_rows or CHUNK_ROWS)
+    else:
+        corpus = load_corpus(args.data, options)
     if main_rank:
         print(corpus.report.summary(), file=sys.stderr)
         for note in corpus.report.notes:
@@ -261,19 +268,24 @@ def cmd_encode(args) -> None:
         return encode(tm.model, tm.tokenizer, texts, batch_size=batch_size)[0]
 
     start = time.perf_counter()
-    source = Path(args.data)
-    if args.chunk_rows or (source.is_file() and source.stat().st_size > MAX_FILE_MB * 2**20):
+    if _streams(args):
 
         def report(done: int, seconds: float) -> None:
             print(f"encoded {done:,} sentences ({done / max(seconds, 1e-9):,.0f}/s)", file=sys.stderr, flush=True)
 
-        n = encode_file(encode_texts, source, out, options, args.chunk_rows or CHUNK_ROWS, on_progress=report)
+        n = encode_file(encode_texts, args.data, out, options, args.chunk_rows or CHUNK_ROWS, on_progress=report)
     else:  # fits in memory: read it whole, with every check load_corpus makes
         corpus = load_corpus(args.data, options)
         frame = latent_frame(corpus, encode_texts(corpus.texts))
         _write_table(frame, out)
         n = len(frame)
     print(f"encoded {n} sentences in {time.perf_counter() - start:.1f} s -> {out}", file=sys.stderr)
+
+
+def _streams(args) -> bool:
+    """Read the corpus in chunks: when asked to (--chunk-rows), or when the file is too big to read whole."""
+    source = Path(args.data)
+    return bool(args.chunk_rows) or (source.is_file() and source.stat().st_size > MAX_FILE_MB * 2**20)
 
 
 def _output_path(path: str) -> Path:
@@ -303,10 +315,11 @@ def cmd_project(args) -> None:
     if not z_columns:
         raise InputError(f"{source}: there are no z_ columns; make the file with `python -m vae_core encode`.")
     start = time.perf_counter()
-    coords = project(frame[z_columns].to_numpy(dtype="float32"), args.method, args.dims, args.seed)
+    coords = project(frame[z_columns].to_numpy(dtype="float32"), args.method, args.dims, args.seed, device=args.device)
     result = frame[[c for c in ("text", "label") if c in frame.columns]].copy()
     for name, column in zip("xyz", coords.T):
         result[name] = column
+    result.attrs = {"method": args.method, "dims": args.dims, "seed": args.seed}  # kept in the Parquet metadata
     _write_table(result, out)
     print(
         f"mapped {len(result)} points ({args.method}, {args.dims}-D) in {time.perf_counter() - start:.1f} s -> {out}",

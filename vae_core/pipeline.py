@@ -12,12 +12,13 @@ from .bundle import TrainedModel
 from .corpus import Corpus
 from .metrics import evaluate
 from .model import ModelConfig, SentenceVAE
+from .streaming import VAL_MAX, StreamedCorpus
 from .tokenizer import TextTokenizer, TokenizerConfig
 from .training import Progress, TrainConfig, train_vae
 
 
 def fit(
-    corpus: Corpus,
+    corpus: Corpus | StreamedCorpus,
     model_config: ModelConfig | None = None,
     train_config: TrainConfig | None = None,
     tokenizer_config: TokenizerConfig | None = None,
@@ -27,7 +28,8 @@ def fit(
     iw_samples: int = 100,
 ) -> TrainedModel:
     """Train a sentence VAE on the corpus's training split and measure it on its validation split
-    (on the training split, said in `info`, when the corpus is too small to hold one out).
+    (on the training split, said in `info`, when the corpus is too small to hold one out). A StreamedCorpus is
+    read from disk chunk by chunk: once for the vocabulary, then once per epoch.
     Under torchrun every rank calls this: they share rank 0's vocabulary, and only rank 0 measures the result
     (the others return it with empty metrics)."""
     model_config = model_config or ModelConfig()
@@ -35,15 +37,17 @@ def fit(
     tokenizer_config = tokenizer_config or TokenizerConfig()
     model_config.validate()
     train_config.validate()
-    tokenizer = TextTokenizer.train(corpus.train_texts, tokenizer_config) if distributed.is_main() else None
+    streamed = isinstance(corpus, StreamedCorpus)
+    train_texts = corpus if streamed else corpus.train_texts  # a StreamedCorpus iterates its training sentences
+    tokenizer = TextTokenizer.train(train_texts, tokenizer_config) if distributed.is_main() else None
     if distributed.active():
         tokenizer = TextTokenizer.from_json(distributed.broadcast_object(tokenizer.to_json() if tokenizer else None))
     torch.manual_seed(train_config.seed)  # the initial weights depend on the seed alone
     model = SentenceVAE(model_config, tokenizer.vocab_size, pad_id=tokenizer.pad_id)
     result = train_vae(
-        model, tokenizer, corpus.train_texts, corpus.val_texts, train_config, on_progress=on_progress, stop=stop
+        model, tokenizer, train_texts, corpus.val_texts, train_config, on_progress=on_progress, stop=stop
     )
-    eval_texts = corpus.val_texts or corpus.train_texts
+    eval_texts = corpus.val_texts or (next(corpus.chunks())[:VAL_MAX] if streamed else train_texts)
     metrics = {}
     if distributed.is_main():
         metrics = evaluate(model, tokenizer, eval_texts, iw_samples=iw_samples, seed=train_config.seed)
@@ -59,11 +63,12 @@ def fit(
     )
     info = {
         "corpus": corpus.report.source,
-        "sentences": len(corpus),
-        "train_sentences": len(corpus.train_idx),
-        "val_sentences": len(corpus.val_idx),
-        "has_labels": corpus.labels is not None,
+        "sentences": len(train_texts) + len(corpus.val_texts),
+        "train_sentences": len(train_texts),
+        "val_sentences": len(corpus.val_texts),
+        "has_labels": not streamed and corpus.labels is not None,
         "vocab_size": tokenizer.vocab_size,
+        "streamed": streamed,
     }
     history = {"epochs": result.history, "steps": result.steps, "stop_reason": result.stop_reason}
     return TrainedModel(model, tokenizer, train_config, tokenizer_config, metrics, history, info)

@@ -13,29 +13,55 @@ from .errors import InputError
 METHODS = ("pca", "umap")
 
 
-def nearest(latents: np.ndarray, queries: np.ndarray, k: int, exclude_self: bool = False, chunk: int = 4096):
-    """Exact Euclidean k nearest neighbours of each query row among `latents` (torch cdist + topk, in chunks).
-    Returns (indices, distances), each (Q, k). With `exclude_self`, queries are the latents themselves."""
-    base = torch.as_tensor(np.asarray(latents, dtype=np.float32))
+EXACT_KNN_MAX_CPU = 200_000  # above this many points on a CPU, UMAP uses its own approximate neighbour search
+
+
+def _device(device: str) -> torch.device:
+    """ "auto": the GPU when there is one, else the CPU."""
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(device)
+
+
+def nearest(
+    latents: np.ndarray,
+    queries: np.ndarray,
+    k: int,
+    exclude_self: bool = False,
+    chunk: int = 4096,
+    device: str = "cpu",
+):
+    """Exact Euclidean k nearest neighbours of each query row among `latents` (torch cdist + topk, in chunks
+    small enough that a chunk's distance matrix stays under ~512 MB). Returns (indices, distances), each (Q, k).
+    With `exclude_self`, queries are the latents themselves. `device` "auto" uses the GPU when there is one."""
+    dev = _device(device)
+    base = torch.as_tensor(np.asarray(latents, dtype=np.float32)).to(dev)
     k_eff = min(k + int(exclude_self), len(base))
+    chunk = max(1, min(chunk, 2**27 // max(len(base), 1)))
     idx_out, dist_out = [], []
     for start in range(0, len(queries), chunk):
-        q = torch.as_tensor(np.asarray(queries[start : start + chunk], dtype=np.float32))
+        q = torch.as_tensor(np.asarray(queries[start : start + chunk], dtype=np.float32)).to(dev)
         dist = torch.cdist(q, base)
         if exclude_self:
-            rows = torch.arange(len(q))
+            rows = torch.arange(len(q), device=dev)
             dist[rows, rows + start] = torch.inf
         d, i = torch.topk(dist, k_eff, largest=False)
-        idx_out.append(i[:, :k])
-        dist_out.append(d[:, :k])
+        idx_out.append(i[:, :k].cpu())
+        dist_out.append(d[:, :k].cpu())
     return torch.cat(idx_out).numpy(), torch.cat(dist_out).numpy()
 
 
 def project(
-    latents: np.ndarray, method: str = "pca", dims: int = 2, seed: int = 0, n_neighbors: int = 15
+    latents: np.ndarray,
+    method: str = "pca",
+    dims: int = 2,
+    seed: int = 0,
+    n_neighbors: int = 15,
+    device: str = "auto",
 ) -> np.ndarray:
-    """Coordinates (N, dims) of the latents. UMAP is given an exact kNN graph computed with torch, which
-    is faster than its own approximate search and deterministic for a given seed."""
+    """Coordinates (N, dims) of the latents. UMAP is given an exact kNN graph computed with torch (on the GPU when
+    there is one), which is faster than its own approximate search and deterministic for a given seed; on a CPU
+    above EXACT_KNN_MAX_CPU points, exact search costs O(N²), so UMAP's own approximate search is used instead."""
     latents = np.asarray(latents, dtype=np.float32)
     if method not in METHODS:
         raise InputError(f"unknown projection {method!r}: use one of {', '.join(METHODS)}.")
@@ -50,15 +76,19 @@ def project(
         return PCA(n_components=dims, random_state=seed).fit_transform(latents).astype(np.float32)
     import umap
 
-    idx, dist = nearest(latents, latents, n_neighbors - 1, exclude_self=True)
-    idx = np.concatenate([np.arange(n)[:, None], idx], axis=1)  # umap expects each point as its own 1st neighbour
-    dist = np.concatenate([np.zeros((n, 1), np.float32), dist], axis=1)
+    knn = None
+    dev = _device(device)
+    if dev.type == "cuda" or n <= EXACT_KNN_MAX_CPU:
+        idx, dist = nearest(latents, latents, n_neighbors - 1, exclude_self=True, device=str(dev))
+        idx = np.concatenate([np.arange(n)[:, None], idx], axis=1)  # umap expects each point as its 1st neighbour
+        dist = np.concatenate([np.zeros((n, 1), np.float32), dist], axis=1)
+        knn = (idx, dist, None)
     reducer = umap.UMAP(
         n_components=dims,
         n_neighbors=n_neighbors,
         n_epochs=200,  # umap's own choice above 10k points; below, its 500 cost 2.4x the time for little gain
         random_state=seed,
-        precomputed_knn=(idx, dist, None),
+        precomputed_knn=knn or (None, None, None),
         n_jobs=1,
     )
     with warnings.catch_warnings():  # "transform will be unavailable": we place new points ourselves

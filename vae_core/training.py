@@ -19,6 +19,7 @@ from .errors import ConfigError
 from .metrics import active_units, elbo_terms, posterior
 from .model import SentenceVAE
 from .objective import BetaSchedule, kl_objective, kl_per_dim, token_nll
+from .streaming import StreamedCorpus
 from .tokenizer import TextTokenizer
 
 
@@ -140,7 +141,7 @@ def word_dropout(dec_in: torch.Tensor, rate: float, unk_id: int, pad_id: int) ->
 def train_vae(
     model: SentenceVAE,
     tokenizer: TextTokenizer,
-    train_texts: list[str],
+    train_texts: list[str] | StreamedCorpus,
     val_texts: list[str],
     config: TrainConfig,
     *,
@@ -148,8 +149,9 @@ def train_vae(
     stop: threading.Event | None = None,
     report_every: int = 10,
 ) -> TrainResult:
-    """Train `model` in place. Stopping (by `stop`, early stopping or the end) keeps the weights with the
-    best validation -ELBO seen at an epoch end, or the current ones if no epoch has finished.
+    """Train `model` in place on `train_texts` (a list, or a StreamedCorpus read from disk chunk by chunk each
+    epoch). Stopping (by `stop`, early stopping or the end) keeps the weights with the best validation -ELBO seen
+    at an epoch end, or the current ones if no epoch has finished.
     Under torchrun (see `distributed`), each rank trains on its shard of the sentences, gradients are averaged by
     DistributedDataParallel, validation is summed over all ranks, and only rank 0 reports progress."""
     config.validate()
@@ -161,13 +163,27 @@ def train_vae(
     generator = torch.Generator().manual_seed(config.seed)  # the same batch order on every rank: fine, shards differ
     model.to(device)
     if distributed.active():
-        train_texts, val_texts = distributed.shard(train_texts), distributed.shard(val_texts)
         on_progress = on_progress if distributed.is_main() else None
-    train_seqs, val_seqs = to_ids(tokenizer, train_texts), to_ids(tokenizer, val_texts)
-    _prepare(model, train_texts + val_texts, on_progress)
+    val_texts = distributed.shard(val_texts)  # every rank measures its share; the sums are combined
+    val_seqs = to_ids(tokenizer, val_texts)
+    if isinstance(train_texts, list):  # in memory: this rank's shard, tokenised once
+        train_texts = distributed.shard(train_texts)
+        _prepare(model, train_texts + val_texts, on_progress)
+        in_memory = [(train_texts, to_ids(tokenizer, train_texts))]
+        chunk_sizes = [len(train_texts)]
+    else:  # a StreamedCorpus: read, sharded and tokenised chunk by chunk, every epoch
+        chunk_sizes = [size // distributed.world_size() for size in train_texts.chunk_sizes]
+
+    def epoch_batches():
+        chunks = in_memory if isinstance(train_texts, list) else _tokenised_chunks(train_texts, tokenizer)
+        for texts, seqs in chunks:
+            yield from iterate_batches(
+                seqs, tokenizer, config.batch_size, shuffle=True, generator=generator, texts=texts
+            )
+
     net = _data_parallel(model, device)
     optimizer = torch.optim.Adam(model.param_groups(config.lr, config.encoder_lr))
-    steps_per_epoch = math.ceil(len(train_seqs) / config.batch_size)
+    steps_per_epoch = sum(math.ceil(n / config.batch_size) for n in chunk_sizes)
     pretrain_steps = config.pretrain_epochs * steps_per_epoch
     vae_steps = config.epochs * steps_per_epoch
     total_steps = pretrain_steps + vae_steps
@@ -214,10 +230,7 @@ def train_vae(
             distributed.broadcast_parameters(model)  # every rank drew its own random numbers: keep rank 0's
             optimizer = torch.optim.Adam(model.param_groups(config.lr, config.encoder_lr))
         model.train()
-        batches = iterate_batches(
-            train_seqs, tokenizer, config.batch_size, shuffle=True, generator=generator, texts=train_texts
-        )
-        for batch in batches:
+        for batch in epoch_batches():
             if stop is not None and stop.is_set():
                 stop_reason = "stopped by user"
                 break
@@ -277,6 +290,13 @@ def train_vae(
     model.eval()
     tokens *= distributed.world_size()
     return TrainResult(history, steps, stop_reason, best_epoch, time.perf_counter() - start, tokens)
+
+
+def _tokenised_chunks(stream, tokenizer: TextTokenizer):
+    """(texts, token ids) of this rank's share of each chunk of a streamed corpus."""
+    for chunk in stream.chunks():
+        texts = distributed.shard(chunk)
+        yield texts, to_ids(tokenizer, texts)
 
 
 def _data_parallel(model: SentenceVAE, device: torch.device) -> torch.nn.Module:
