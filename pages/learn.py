@@ -37,7 +37,9 @@ col1, col2 = st.columns(2)
 with col1:
     st.markdown(
         "**The encoder** reads the sentence and outputs a Gaussian q(z|x): a mean μ (the sentence's point on "
-        "the map) and a spread σ.\n\n"
+        "the map) and a spread σ. It is a recurrent network learnt from your sentences, or a pretrained "
+        "sentence encoder (all-MiniLM-L6-v2) with a small network on top, so z starts from what that encoder "
+        "knows of meaning (the **Compare** page sets the two spaces side by side).\n\n"
         "**Reparameterisation**: z = μ + σ·ε with random ε, so training can pass gradients through the "
         "sampling.\n\n"
         "**The decoder** writes the sentence back, one word at a time, looking at z at every step."

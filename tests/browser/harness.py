@@ -82,7 +82,11 @@ def wait_idle(page) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
 
 
-HEADINGS = {"Learn": "Latent Lab", "Explore": "Explore the latent space"}  # where a page's h1 is not its name
+HEADINGS = {
+    "Learn": "Latent Lab",
+    "Explore": "Explore the latent space",
+    "Compare": "Compare with a pretrained",
+}  # where a page's h1 is not its name
 
 
 def go(page, title: str) -> None:
@@ -100,3 +104,13 @@ def map_point_count(page) -> int:
                    const traces = p._fullData.filter(t => t.name !== 'path');
                    return traces.reduce((n, t) => n + (t.x ? t.x.length : 0), 0); }"""
     )
+
+
+def box_select(page, plot, start: float, end: float) -> None:
+    """Drag a box on a plotly chart from `start` to `end`, as fractions of its plotting area."""
+    plot.locator(".modebar-btn[data-title='Box Select']").click()
+    box = plot.locator(".nsewdrag").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * start, box["y"] + box["height"] * start)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * end, box["y"] + box["height"] * end, steps=8)
+    page.mouse.up()

@@ -4,7 +4,7 @@ import io
 import zipfile
 
 from .conftest import screenshot
-from .harness import go, map_point_count, wait_idle
+from .harness import box_select, go, map_point_count, wait_idle
 
 SENTENCES = "\n".join(
     f"the {a} {v} the {o} ."
@@ -35,12 +35,7 @@ def test_journey(new_page):
     screenshot(page, "explore")
 
     # Box-select some points and see them in the table
-    page.locator(".js-plotly-plot .modebar-btn[data-title='Box Select']").click()
-    box = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
-    page.mouse.move(box["x"] + box["width"] * 0.05, box["y"] + box["height"] * 0.05)
-    page.mouse.down()
-    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.6, steps=8)
-    page.mouse.up()
+    box_select(page, page.locator(".js-plotly-plot").first, 0.05, 0.6)
     page.wait_for_selector("text=/\\d+ sentences selected/")
     wait_idle(page)
 
@@ -150,3 +145,21 @@ def test_bad_uploads_show_errors_and_the_app_keeps_working(new_page):
     page.wait_for_function("() => { const p = document.querySelector('.js-plotly-plot'); return p && p._fullData }")
     wait_idle(page)
     assert map_point_count(page) == 3600
+
+
+def test_a_selection_on_one_compare_map_rings_the_same_sentences_on_the_other(new_page):
+    page = new_page()
+    page.wait_for_selector("text=Model: demo model")
+    go(page, "Compare")
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length === 2")
+    page.wait_for_selector("text=10-NN agreement")
+    box_select(page, page.locator(".js-plotly-plot").first, 0.1, 0.5)
+    selected = page.wait_for_selector("text=/\\d+ selected; their mean agreement/")
+    wait_idle(page)
+    n = int(selected.inner_text().split()[0])
+    rings = page.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot')].map(p =>
+               (p._fullData.find(t => t.name === 'selected') || {x: []}).x.length)"""
+    )
+    assert n > 0 and rings == [n, n]  # the same sentences ringed on both maps
+    screenshot(page, "compare")
