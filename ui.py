@@ -45,6 +45,7 @@ DEMO_MAP = ROOT / "assets" / "demo_map.npz"
 MODELS_ROOT = Path(os.environ.get("LATENT_LAB_MODELS", ROOT / "models"))
 IMPORTS_ROOT = Path(os.environ.get("LATENT_LAB_IMPORTS", ROOT / "imports"))  # maps made elsewhere, read-only
 MAX_MAP_POINTS = 50_000  # the map draws at most this many points; tables, search and neighbours use all
+UMAP_IN_APP_MAX = 100_000  # above this, a UMAP computed in the app takes minutes on 2 cores: PCA opens instead
 
 
 @dataclass
@@ -136,6 +137,24 @@ def open_external(ext: ExternalMap, name: str) -> None:
     unknown_logvar = np.full_like(ext.latents, np.nan)  # `encode` writes means only: KL per sentence is unknown
     session_cache()[("latents", corpus.key, model.key)] = (ext.latents, unknown_logvar)
     session_cache()[("coords", corpus.key, model.key, ext.method, ext.coords.shape[1], ext.seed)] = ext.coords
+    session_cache()[("view", corpus.key, model.key)] = (ext.method, ext.coords.shape[1], ext.seed)
+
+
+def default_view() -> tuple[str, int, int]:
+    """The map Explore opens with, as (method, dims, seed): the map that came with the data if any, else UMAP 2-D,
+    or PCA for corpora too large to map with UMAP here in reasonable time."""
+    corpus, model = current_corpus(), current_model()
+    came_with = session_cache().get(("view", corpus.key, model.key))
+    if came_with:
+        return came_with
+    return ("pca", 2, 0) if len(corpus.value) > UMAP_IN_APP_MAX else ("umap", 2, 0)
+
+
+def has_coordinates(method: str, dims: int, seed: int) -> bool:
+    """Whether this map is at hand without computing it (cached, or shipped with the demo)."""
+    corpus, model = current_corpus(), current_model()
+    key = ("coords", corpus.key, model.key, method, dims, seed)
+    return key in session_cache() or _shipped_demo_map(method, dims, seed, len(corpus.value)) is not None
 
 
 def current_corpus() -> Named | None:
@@ -287,15 +306,20 @@ def _shipped_demo_map(method: str, dims: int, seed: int, n: int, model_free: boo
 
 
 def sentence_frame() -> pd.DataFrame:
-    """One row per sentence: id, text, one column per label set, length, KL."""
-    corpus = current_corpus().value
-    mu, logvar = latents()
-    frame = pd.DataFrame({"id": np.arange(len(corpus.texts)), "text": corpus.texts})
-    for name, values in corpus.label_sets.items():
-        frame[label_column(name)] = values
-    frame["length"] = [count_tokens(t) for t in corpus.texts]  # as the Data page's histogram counts them
-    frame["kl"] = sentence_kl(mu, logvar)
-    return frame
+    """One row per sentence: id, text, one column per label set, length, KL. Cached (counting the tokens of a
+    million sentences takes seconds); each call returns a copy that a page may add columns to."""
+    corpus, model = current_corpus(), current_model()
+    key = ("frame", corpus.key, model.key)
+    if key not in session_cache():
+        mu, logvar = latents()
+        texts = corpus.value.texts
+        frame = pd.DataFrame({"id": np.arange(len(texts)), "text": texts})
+        for name, values in corpus.value.label_sets.items():
+            frame[label_column(name)] = values
+        frame["length"] = [count_tokens(t) for t in texts]  # as the Data page's histogram counts them
+        frame["kl"] = sentence_kl(mu, logvar)
+        session_cache()[key] = frame
+    return session_cache()[key].copy(deep=False)
 
 
 def label_column(name: str) -> str:
@@ -325,7 +349,8 @@ def map_figure(
     if n > max_points:  # thin the drawing only; callers keep every point for tables and search
         rows = np.sort(np.random.default_rng(seed).choice(n, max_points, replace=False))
     dims = coords.shape[1]
-    hover = np.array([html.escape(t[:200]) for t in texts], dtype=object)
+    hover = np.empty(n, dtype=object)
+    hover[rows] = [html.escape(texts[i][:200]) for i in rows]  # only the points drawn
     color = np.asarray(color if color is not None else ["all"] * n, dtype=object)
 
     def trace(index: np.ndarray, name: str, **marker) -> go.BaseTraceType:

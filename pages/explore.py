@@ -13,20 +13,30 @@ if not ui.require(corpus=True, model=True):
     st.stop()
 corpus, model = ui.current_corpus().value, ui.current_model().value
 
+VIEWS = {"UMAP 2-D": ("umap", 2), "UMAP 3-D": ("umap", 3), "PCA (instant)": ("pca", 2)}
+first_method, first_dims, first_seed = ui.default_view()
 c1, c2, c3, c4 = st.columns([2, 1, 2, 2])
 view = c1.radio(
     "Map",
-    ["UMAP 2-D", "UMAP 3-D", "PCA (instant)"],
+    list(VIEWS),
+    index=list(VIEWS.values()).index((first_method, first_dims)),
     horizontal=True,
     help="PCA is a linear view; UMAP keeps neighbourhoods and shows clusters better.",
 )
-seed = c2.number_input("Seed", 0, 10**6, 0, help="The same seed gives the same map.")
+seed = c2.number_input("Seed", 0, 10**6, first_seed, help="The same seed gives the same map.")
 color_options = [ui.label_column(name) for name in corpus.label_sets] + ["cluster", "search match", "length", "KL"]
 color_by = c3.selectbox("Colour by", color_options)
 query = c4.text_input("Search sentences", placeholder="a word or phrase")
 n_clusters = st.sidebar.slider("k-means clusters", 2, 30, 8)
 
-method, dims = {"PCA (instant)": ("pca", 2), "UMAP 2-D": ("umap", 2), "UMAP 3-D": ("umap", 3)}[view]
+method, dims = VIEWS[view]
+if method == "umap" and len(corpus) > ui.UMAP_IN_APP_MAX and not ui.has_coordinates(method, dims, int(seed)):
+    st.warning(
+        f"A UMAP map of {len(corpus):,} sentences takes many minutes on this machine. Make it on a GPU server with "
+        "`python -m vae_core project` and open it from the Models page (see the README's section on big corpora)."
+    )
+    if not st.button("Compute it here anyway"):
+        st.stop()
 try:
     mu, logvar = ui.latents()
     coords = ui.coordinates(method, dims, int(seed))

@@ -29,15 +29,17 @@ with st.expander("Open a map made elsewhere (a GPU server or cluster)"):
         "big corpora). They open without encoding or mapping anything again."
     )
     found = list_external(ui.IMPORTS_ROOT)
-    choice = st.selectbox("Folder", [p.name for p in found], index=None, placeholder="none found" if not found else "")
-    if choice and st.button("Open this map"):
-        try:
-            ext = load_external(ui.IMPORTS_ROOT / choice)
-            ui.open_external(ext, choice)
-            view = f"{'UMAP' if ext.method == 'umap' else 'PCA'} {ext.coords.shape[1]}-D, seed {ext.seed}"
-            st.success(f"Opened {choice}: {len(ext.corpus):,} sentences. Explore shows its map ({view}).")
-        except LatentLabError as e:
-            st.error(str(e))
+    if not found:
+        st.text("No such folder there yet.")
+    for folder in found:
+        if st.button(f"Open {folder.name}", key=f"external-{folder.name}"):
+            try:
+                ext = load_external(folder)
+                ui.open_external(ext, folder.name)
+                view = f"{'UMAP' if ext.method == 'umap' else 'PCA'} {ext.coords.shape[1]}-D, seed {ext.seed}"
+                st.success(f"Opened {folder.name}: {len(ext.corpus):,} sentences. Explore shows its map ({view}).")
+            except LatentLabError as e:
+                st.error(str(e))
 
 
 def encoder_text(m: dict) -> str:

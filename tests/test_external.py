@@ -60,9 +60,7 @@ def test_the_app_opens_it_and_explore_draws_the_shipped_coordinates(run_folder, 
     monkeypatch.setattr(ui, "MODELS_ROOT", tmp_path / "models")
     at = AppTest.from_file("../app.py", default_timeout=60).run()
     at.switch_page("pages/models.py").run()
-    box = next(s for s in at.selectbox if s.label == "Folder")
-    box.set_value("server-run").run()
-    next(b for b in at.button if b.label == "Open this map").click().run()
+    next(b for b in at.button if b.label == "Open server-run").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert at.session_state["model"].name == "server-run"
     at.switch_page("pages/explore.py").run()

@@ -1,0 +1,113 @@
+"""A map made elsewhere, at scale: stream-encode N sentences with the command line, map them, then open the result
+in the app in a real browser (Playwright + Debian's Chromium) and time what a person waits for.
+
+    python bench/big_map.py                 # 1,000,000 sentences (~5 min on 2 cores)
+    python bench/big_map.py --n 200000
+
+The corpus is the demo corpus's 3,600 sentences repeated to N lines; the model is the demo model. The map is PCA
+(a UMAP of 1M points belongs on a GPU server: `project --device cuda`). Writes bench/results/big-map-<N>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, go, serve_app, wait_idle  # noqa: E402
+
+MAX_DRAWN = 50_000  # ui.MAX_MAP_POINTS
+MAP_DRAWN = """n => { const p = document.querySelector('.js-plotly-plot');
+  return p && p._fullData && p._fullData.reduce((s, t) => s + (t.x ? t.x.length : 0), 0) === n }"""
+
+
+def cli(rows: list[dict], what: str, *args: str) -> None:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "vae_core", *args], check=True, cwd=ROOT, capture_output=True)
+    rows.append({"what": what, "seconds": round(time.perf_counter() - start, 1)})
+    print(json.dumps(rows[-1]), flush=True)
+
+
+def timed(rows: list[dict], what: str, action) -> None:
+    start = time.perf_counter()
+    action()
+    rows.append({"what": what, "seconds": round(time.perf_counter() - start, 2)})
+    print(json.dumps(rows[-1]), flush=True)
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1_000_000)
+    args = parser.parse_args()
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        run = tmp / "imports" / "big"
+        shutil.copytree(ROOT / "assets" / "demo_model", run / "model")
+        demo = [line.split("\t")[0] for line in (ROOT / "assets" / "demo_corpus.tsv").read_text().splitlines()[1:]]
+        corpus = tmp / "big.txt"
+        corpus.write_text("\n".join(demo[i % len(demo)] for i in range(args.n)) + "\n", encoding="utf-8")
+        size_mb = corpus.stat().st_size / 2**20
+        cli(rows, f"encode {args.n:,} sentences ({size_mb:.0f} MB), streamed in chunks of 100,000",
+            "encode", str(run / "model"), str(corpus), "--out", str(run / "latents.parquet"),
+            "--chunk-rows", "100000", "--device", "cpu")  # fmt: skip
+        cli(rows, f"project {args.n:,} points (PCA, 2-D)", "project", str(run / "latents.parquet"),
+            "--out", str(run / "map.parquet"), "--method", "pca")  # fmt: skip
+        os.environ["LATENT_LAB_IMPORTS"] = str(run.parent)
+        with sync_playwright() as p, serve_app(tmp / "models", tmp / "streamlit.log") as url:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(int(os.environ.get("BIG_MAP_TIMEOUT_MS", "600000")))
+            page.goto(url)
+            wait_idle(page)
+            go(page, "Models")
+
+            def open_map():
+                page.get_by_text("Open a map made elsewhere").click()
+                page.get_by_role("button", name="Open big").click()
+                page.wait_for_selector("text=/Opened big/")
+
+            def explore():
+                go(page, "Explore")  # it opens on the map that came with the data: nothing is recomputed
+                page.wait_for_function(MAP_DRAWN, arg=min(MAX_DRAWN, args.n))
+                wait_idle(page)
+
+            def search():
+                field = page.get_by_label("Search sentences")
+                field.fill("the chef")
+                field.press("Enter")
+                page.wait_for_selector("text=/sentences match 'the chef'/")
+                wait_idle(page)
+
+            def neighbours():
+                field = page.get_by_label("Type a sentence, or leave empty to use the clicked / first selected point")
+                field.fill("the chef loved the soup at the restaurant yesterday .")
+                field.press("Enter")
+                page.wait_for_selector("text=Neighbours of: the chef loved the soup")
+                wait_idle(page)
+
+            timed(rows, "Models: open the map made elsewhere (load bundle, latents, map)", open_map)
+            drawn = f"{min(MAX_DRAWN, args.n):,} of {args.n:,} points drawn"
+            timed(rows, f"Explore until the map that came with it ({drawn}) is shown", explore)
+            timed(rows, f"search all {args.n:,} sentences until the count is shown", search)
+            timed(rows, f"typed sentence until its neighbours among {args.n:,} are shown", neighbours)
+            browser.close()
+    out = ROOT / "bench" / "results" / f"big-map-{args.n}.json"
+    out.write_text(json.dumps({"command": " ".join(["python bench/big_map.py", *sys.argv[1:]]), "rows": rows},
+                              indent=1) + "\n")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
