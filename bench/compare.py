@@ -2,7 +2,7 @@
 sentence encoder compare with that encoder's own embeddings? Writes bench/COMPARE.md and
 bench/results/compare.json.
 
-    python bench/compare.py                    # TREC and SST (~15 min on 2 cores)
+    python bench/compare.py                    # TREC and SST (~16 min on 2 cores)
     python bench/compare.py --corpora trec
 
 For each labelled corpus (train file → test file), 10-NN label accuracy (fit on train, scored on test) of:

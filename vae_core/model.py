@@ -20,7 +20,7 @@ from .errors import ConfigError
 
 PRETRAINED_BN_GAMMA = 1.5  # BN-VAE γ suggested with a pretrained encoder. Its frozen embedding keeps less of a
 # sentence's wording than an RNN learns to keep, and 32 dimensions at γ 0.7 lose its meaning too: a wider spread
-# of μ (KL ≈ 35 nats, not 8) keeps both (TREC/SST kNN and reconstruction swept in bench/COMPARE.md)
+# of μ (KL ≈ 35 nats, not 8) keeps both (γ 0.7, 1.0, 1.5 tried on TREC and SST; the table in bench/COMPARE.md)
 
 
 @dataclass
@@ -109,12 +109,15 @@ class SentenceVAE(nn.Module):
         dec_in: torch.Tensor,
         mask: torch.Tensor,
         texts: list[str] | None = None,
+        corrupt=None,
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """One teacher-forced training pass: posterior (float32 mu, logvar), a sample z from it, and the
-        target logits given z. Training calls this (so DistributedDataParallel can wrap it)."""
+        target logits given z. `corrupt` (word dropout) is applied to the decoder's input after z is drawn, so the
+        random numbers come in the same order as ever. Training calls this (so DistributedDataParallel can wrap it)."""
         mu, logvar = self.encode(tokens, lengths, texts)
         mu, logvar = mu.float(), logvar.float()
-        return mu, logvar, self.target_logits(self.reparameterize(mu, logvar), dec_in, mask)
+        z = self.reparameterize(mu, logvar)
+        return mu, logvar, self.target_logits(z, corrupt(dec_in) if corrupt else dec_in, mask)
 
     def _rnn_summary(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         emb = self.drop(self.embed(tokens))

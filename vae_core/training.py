@@ -182,6 +182,10 @@ def train_vae(
             )
 
     net = _data_parallel(model, device)
+
+    def corrupt(dec_in: torch.Tensor) -> torch.Tensor:
+        return word_dropout(dec_in, config.word_dropout, tokenizer.unk_id, tokenizer.pad_id)
+
     optimizer = torch.optim.Adam(model.param_groups(config.lr, config.encoder_lr))
     steps_per_epoch = sum(math.ceil(n / config.batch_size) for n in chunk_sizes)
     pretrain_steps = config.pretrain_epochs * steps_per_epoch
@@ -236,9 +240,8 @@ def train_vae(
                 break
             b = batch.to(device)
             beta = beta_at(step)
-            dec_in = word_dropout(b.dec_in, config.word_dropout, tokenizer.unk_id, tokenizer.pad_id)
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
-                mu, logvar, logits = net(b.tokens, b.lengths, dec_in, b.mask, b.texts)
+                mu, logvar, logits = net(b.tokens, b.lengths, b.dec_in, b.mask, b.texts, corrupt)
             rec = token_nll(logits, b.dec_out[b.mask]).sum() / len(b.lengths)  # float32 loss
             kl_dims = kl_per_dim(mu, logvar)
             loss = rec + beta * kl_objective(kl_dims, 0.0 if pretraining else config.free_bits)
