@@ -19,7 +19,7 @@ def demo():
 def test_the_demo_is_small_and_complete():
     sizes = {name: (ui.DEMO_MODEL / name).stat().st_size for name in MODEL_FILES}
     assert sum(sizes.values()) < 20 * 2**20
-    assert np.load(ui.DEMO_MAP).files == ["pca_2d_seed0", "umap_2d_seed0", "umap_3d_seed0"]
+    assert np.load(ui.DEMO_MAP).files == ["pca_2d_seed0", "umap_2d_seed0", "umap_3d_seed0", "pretrained_umap_2d_seed0"]
 
 
 def test_the_corpus_has_its_factors(demo):
