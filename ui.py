@@ -30,7 +30,7 @@ from vae_core import (
     load_corpus,
 )
 from vae_core.clusters import characteristic_words, kmeans
-from vae_core.compare import neighbour_agreement
+from vae_core.compare import neighbour_sets
 from vae_core.corpus import count_tokens
 from vae_core.external import ExternalMap
 from vae_core.jobs import JobRegistry
@@ -251,14 +251,14 @@ def pretrained_coordinates(method: str, dims: int, seed: int) -> np.ndarray:
     return session_cache()[key]
 
 
-def agreement(k: int = 10) -> np.ndarray:
-    """Per sentence: the share of its k nearest neighbours that the VAE's latent space and the pretrained
-    embedding space have in common (cached)."""
+def neighbours(space: str, k: int = 10) -> np.ndarray:
+    """Each sentence's k nearest other sentences in the "vae" latent space or the "pretrained" embedding space
+    (cached: the agreement and both accuracies are read off these)."""
     corpus, model = current_corpus(), current_model()
-    key = ("agreement", corpus.key, model.key, k)
+    key = ("neighbours", space, corpus.key, model.key if space == "vae" else None, k)
     if key not in session_cache():
-        mu, _ = latents()
-        session_cache()[key] = neighbour_agreement(mu, pretrained_embeddings(), k)
+        points = latents()[0] if space == "vae" else pretrained_embeddings()
+        session_cache()[key] = neighbour_sets(points, k)
     return session_cache()[key]
 
 

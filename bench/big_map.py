@@ -22,6 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from app_timing import timed  # noqa: E402
 
 from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, go, serve_app, wait_idle  # noqa: E402
 
@@ -34,13 +37,6 @@ def cli(rows: list[dict], what: str, *args: str) -> None:
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "vae_core", *args], check=True, cwd=ROOT, capture_output=True)
     rows.append({"what": what, "seconds": round(time.perf_counter() - start, 1)})
-    print(json.dumps(rows[-1]), flush=True)
-
-
-def timed(rows: list[dict], what: str, action) -> None:
-    start = time.perf_counter()
-    action()
-    rows.append({"what": what, "seconds": round(time.perf_counter() - start, 2)})
     print(json.dumps(rows[-1]), flush=True)
 
 

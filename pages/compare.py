@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from vae_core import LatentLabError
-from vae_core.compare import loo_knn_accuracy
+from vae_core.compare import loo_knn_accuracy, neighbour_agreement
 from vae_core.pretrained import DEFAULT_ENCODER
 
 K = 10  # neighbours compared per sentence
@@ -28,15 +28,15 @@ color_by = c3.selectbox("Colour by", label_names + [f"{K}-NN agreement"], key="c
 method = "umap" if view.startswith("UMAP") else "pca"
 
 try:
-    mu, _ = ui.latents()
     pretrained = ui.pretrained_embeddings()
     vae_coords = ui.coordinates(method, 2, int(seed))
     pretrained_coords = ui.pretrained_coordinates(method, 2, int(seed))
-    agreement = ui.agreement(K)
+    vae_neighbours, pretrained_neighbours = ui.neighbours("vae", K), ui.neighbours("pretrained", K)
 except LatentLabError as e:
     st.error(str(e))
     st.stop()
 
+agreement = neighbour_agreement(vae_neighbours, pretrained_neighbours)
 frame = ui.sentence_frame()
 frame[f"{K}-NN agreement"] = agreement
 summary = st.columns(1 + len(label_names))
@@ -47,7 +47,7 @@ summary[0].metric(
     f"{K / max(len(frame) - 1, 1):.3f}).",
 )
 for column, name, labels in zip(summary[1:], label_names, corpus.label_sets.values()):
-    vae_acc, pre_acc = loo_knn_accuracy(mu, labels, K), loo_knn_accuracy(pretrained, labels, K)
+    vae_acc, pre_acc = loo_knn_accuracy(vae_neighbours, labels), loo_knn_accuracy(pretrained_neighbours, labels)
     column.metric(
         f"{K}-NN accuracy: {name}",
         f"VAE {vae_acc:.3f}",

@@ -22,7 +22,7 @@ from vae_core import (
     save_bundle,
 )
 from vae_core.cli import main
-from vae_core.compare import loo_knn_accuracy, neighbour_agreement
+from vae_core.compare import loo_knn_accuracy, neighbour_agreement, neighbour_sets
 from vae_core.pretrained import embed_texts, trainable_encoder
 
 PRETRAINED = dataclasses.replace(TINY, encoder="pretrained")
@@ -97,8 +97,9 @@ def test_neighbour_agreement_is_one_for_the_same_geometry_and_low_for_unrelated_
     rng = np.random.default_rng(0)
     a = rng.normal(size=(300, 16)).astype(np.float32)
     rotation, _ = np.linalg.qr(rng.normal(size=(16, 16)))
-    assert neighbour_agreement(a, (a @ rotation) * 3.0 + 1.0, k=10).min() == 1.0  # distances kept up to scale
-    unrelated = neighbour_agreement(a, rng.normal(size=(300, 16)).astype(np.float32), k=10)
+    same_geometry = neighbour_sets((a @ rotation) * 3.0 + 1.0, 10)  # distances kept up to scale
+    assert neighbour_agreement(neighbour_sets(a, 10), same_geometry).min() == 1.0
+    unrelated = neighbour_agreement(neighbour_sets(a, 10), neighbour_sets(rng.normal(size=(300, 16)), 10))
     assert unrelated.mean() < 0.1
 
 
@@ -110,6 +111,6 @@ def test_leave_one_out_knn_accuracy_matches_scikit_learn():
     x = rng.normal(size=(120, 5)).astype(np.float32)
     y = np.where(x[:, 0] + 0.5 * rng.normal(size=120) > 0, "pos", "neg")
     expected = cross_val_score(KNeighborsClassifier(n_neighbors=5), x, y, cv=LeaveOneOut()).mean()
-    assert loo_knn_accuracy(x, list(y), k=5) == pytest.approx(expected)
+    assert loo_knn_accuracy(neighbour_sets(x, 5), list(y)) == pytest.approx(expected)
     separated = np.concatenate([rng.normal(size=(50, 2)), rng.normal(size=(50, 2)) + 20])
-    assert loo_knn_accuracy(separated, ["a"] * 50 + ["b"] * 50, k=10) == 1.0
+    assert loo_knn_accuracy(neighbour_sets(separated, 10), ["a"] * 50 + ["b"] * 50) == 1.0

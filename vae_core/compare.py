@@ -17,20 +17,22 @@ def neighbour_sets(x: np.ndarray, k: int = 10) -> np.ndarray:
     return idx
 
 
-def neighbour_agreement(a: np.ndarray, b: np.ndarray, k: int = 10) -> np.ndarray:
-    """Per sentence, the share of its k nearest neighbours that two spaces have in common (0 to 1).
-    Two random spaces agree on about k / N; identical ones on 1."""
-    if len(a) != len(b):
-        raise InputError(f"the two spaces hold different numbers of sentences ({len(a)} and {len(b)}).")
-    na, nb = neighbour_sets(a, k), neighbour_sets(b, k)
+def neighbour_agreement(na: np.ndarray, nb: np.ndarray) -> np.ndarray:
+    """Per sentence, the share of its k nearest neighbours that two spaces have in common (0 to 1), from each
+    space's `neighbour_sets`. Two random spaces agree on about k / N; identical ones on 1."""
+    if na.shape != nb.shape:
+        raise InputError(f"the two spaces hold different numbers of sentences ({len(na)} and {len(nb)}).")
+    k = na.shape[1]
     return np.array([len(set(r) & set(s)) / k for r, s in zip(na.tolist(), nb.tolist())], dtype=np.float32)
 
 
-def loo_knn_accuracy(x: np.ndarray, labels: list, k: int = 10) -> float:
-    """Leave-one-out k-NN label accuracy within one corpus: each sentence is labelled by the majority of its k
-    nearest other sentences (ties go to the label first in sorted order, as scikit-learn's k-NN does)."""
+def loo_knn_accuracy(neighbours: np.ndarray, labels: list) -> float:
+    """Leave-one-out k-NN label accuracy within one corpus, from its `neighbour_sets`: each sentence is labelled
+    by the majority of its k nearest other sentences (ties go to the label first in sorted order, as
+    scikit-learn's k-NN does)."""
     y = np.asarray([str(v) for v in labels])
     classes, codes = np.unique(y, return_inverse=True)
-    votes = np.zeros((len(y), len(classes)), dtype=np.int64)
-    np.add.at(votes, (np.repeat(np.arange(len(y)), k), codes[neighbour_sets(x, k)].ravel()), 1)
+    n, k = neighbours.shape
+    votes = np.zeros((n, len(classes)), dtype=np.int64)
+    np.add.at(votes, (np.repeat(np.arange(n), k), codes[neighbours].ravel()), 1)
     return float(np.mean(votes.argmax(1) == codes))

@@ -85,17 +85,7 @@ class SentenceEmbedder:
             todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
         for start in range(0, len(todo), self.batch_size):
             chunk = todo[start : start + self.batch_size]
-            vectors = (
-                self.model.encode(
-                    chunk,
-                    batch_size=self.batch_size,
-                    convert_to_tensor=True,
-                    normalize_embeddings=True,
-                    show_progress_bar=False,
-                )
-                .float()
-                .cpu()
-            )
+            vectors = self._run(chunk)
             with self._lock:
                 self._cache.update(zip(chunk, vectors))
                 while len(self._cache) > CACHE_SIZE:
@@ -105,20 +95,20 @@ class SentenceEmbedder:
         with self._lock:
             found = [self._cache.get(t) for t in texts]
         if any(v is None for v in found):  # evicted meanwhile (a corpus larger than the cache): run them again
-            missing = [t for t, v in zip(texts, found) if v is None]
-            again = iter(
-                self.model.encode(
-                    missing,
-                    batch_size=self.batch_size,
-                    convert_to_tensor=True,
-                    normalize_embeddings=True,
-                    show_progress_bar=False,
-                )
-                .float()
-                .cpu()
-            )
+            again = iter(self._run([t for t, v in zip(texts, found) if v is None]))
             found = [v if v is not None else next(again) for v in found]
         return torch.stack(found) if found else torch.empty(0, self.model.get_embedding_dimension())
+
+    def _run(self, texts: list[str]) -> torch.Tensor:
+        """The network's unit-length embeddings of `texts`, (N, dim) float32 on the CPU."""
+        vectors = self.model.encode(
+            texts,
+            batch_size=self.batch_size,
+            convert_to_tensor=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return vectors.float().cpu()
 
 
 _embedders_lock = threading.Lock()
