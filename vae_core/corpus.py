@@ -241,9 +241,10 @@ def _delimited_frame(text: str, name: str, sep: str) -> pd.DataFrame:
     return frame
 
 
-def _jsonl_frame(text: str, name: str, report: CorpusReport) -> pd.DataFrame:
+def jsonl_rows(lines, report: CorpusReport) -> list[dict]:
+    """The JSON objects of JSON Lines (a bare string becomes {"text": ...}); other lines are counted as invalid."""
     rows, broken = [], 0
-    for line in text.splitlines():
+    for line in lines:
         if not line.strip():
             continue
         try:
@@ -257,7 +258,13 @@ def _jsonl_frame(text: str, name: str, report: CorpusReport) -> pd.DataFrame:
             broken += 1
             continue
         rows.append(value)
-    report.dropped["invalid JSON lines"] = broken
+    report.dropped["invalid JSON lines"] = report.dropped.get("invalid JSON lines", 0) + broken
+    return rows
+
+
+def _jsonl_frame(text: str, name: str, report: CorpusReport) -> pd.DataFrame:
+    rows = jsonl_rows(text.splitlines(), report)
+    broken = report.dropped["invalid JSON lines"]
     if not rows:
         raise CorpusError(f"{name}: no line is a JSON object or string ({broken} invalid lines).")
     return pd.DataFrame(rows)

@@ -4,7 +4,6 @@ Parquet (or CSV) file, so memory stays bounded by the chunk size."""
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 import time
@@ -15,7 +14,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .corpus import Corpus, CorpusOptions, CorpusReport, _clean, _pick_columns, decode_bytes, file_format
+from .corpus import (
+    Corpus,
+    CorpusOptions,
+    CorpusReport,
+    _clean,
+    _pick_columns,
+    decode_bytes,
+    file_format,
+    jsonl_rows,
+)
 from .errors import CorpusError, InputError
 
 SAMPLE_BYTES = 1 << 20  # how much of a text file is read to check it is text and find its encoding
@@ -132,16 +140,7 @@ def _text_chunk(lines: list[str], path: Path, fmt: str, options: CorpusOptions, 
     report = _report(path, fmt, encoding)
     if fmt == "txt":
         return lines, {}, report
-    rows = []
-    for line in lines:
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        rows.append({"text": value} if isinstance(value, str) else value)
-    rows = [r for r in rows if isinstance(r, dict)]
+    rows = jsonl_rows(lines, report)
     if not rows:
         return [], {}, report
     return (*_pick_columns(pd.DataFrame(rows), path.name, options), report)
