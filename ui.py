@@ -157,6 +157,20 @@ def has_coordinates(method: str, dims: int, seed: int) -> bool:
     return key in session_cache() or _shipped_demo_map(method, dims, seed, len(corpus.value)) is not None
 
 
+def ask_before_a_big_umap() -> None:
+    """Above UMAP_IN_APP_MAX sentences, a UMAP map computed here takes many minutes: say so, and stop the page
+    unless the user asks for it anyway."""
+    n = len(current_corpus().value)
+    if n <= UMAP_IN_APP_MAX:
+        return
+    st.warning(
+        f"A UMAP map of {n:,} sentences takes many minutes on this machine. Make it on a GPU server with "
+        "`python -m vae_core project` and open it from the Models page (see the README's section on big corpora)."
+    )
+    if not st.button("Compute it here anyway"):
+        st.stop()
+
+
 def current_corpus() -> Named | None:
     return st.session_state.get("corpus")
 

@@ -21,11 +21,15 @@ st.caption(
 )
 
 c1, c2, c3 = st.columns([2, 1, 2])
-view = c1.radio("Maps", ["UMAP 2-D", "PCA (instant)"], horizontal=True, key="compare_view")
+VIEWS = ["UMAP 2-D", "PCA (instant)"]
+opens_on = 1 if ui.default_view()[0] == "pca" else 0  # as Explore: PCA for corpora too large for UMAP here
+view = c1.radio("Maps", VIEWS, index=opens_on, horizontal=True, key=f"compare_view_{opens_on}")
 seed = c2.number_input("Seed", 0, 10**6, 0, key="compare_seed")
 label_names = [ui.label_column(name) for name in corpus.label_sets]
 color_by = c3.selectbox("Colour by", label_names + [f"{K}-NN agreement"], key="compare_colour")
 method = "umap" if view.startswith("UMAP") else "pca"
+if method == "umap":  # the pretrained map is never at hand for a big corpus: ask whatever the VAE map
+    ui.ask_before_a_big_umap()
 
 try:
     pretrained = ui.pretrained_embeddings()

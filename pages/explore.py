@@ -30,13 +30,8 @@ query = c4.text_input("Search sentences", placeholder="a word or phrase")
 n_clusters = st.sidebar.slider("k-means clusters", 2, 30, 8)
 
 method, dims = VIEWS[view]
-if method == "umap" and len(corpus) > ui.UMAP_IN_APP_MAX and not ui.has_coordinates(method, dims, int(seed)):
-    st.warning(
-        f"A UMAP map of {len(corpus):,} sentences takes many minutes on this machine. Make it on a GPU server with "
-        "`python -m vae_core project` and open it from the Models page (see the README's section on big corpora)."
-    )
-    if not st.button("Compute it here anyway"):
-        st.stop()
+if method == "umap" and not ui.has_coordinates(method, dims, int(seed)):
+    ui.ask_before_a_big_umap()
 try:
     mu, logvar = ui.latents()
     coords = ui.coordinates(method, dims, int(seed))
