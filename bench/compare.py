@@ -7,9 +7,9 @@ bench/results/compare.json.
 
 For each labelled corpus (train file → test file), 10-NN label accuracy (fit on train, scored on test) of:
 TF-IDF + TruncatedSVD(32); all-MiniLM-L6-v2 embeddings (384-D); the from-scratch VAE's posterior means; the
-pretrained-encoder VAE's posterior means (frozen encoder, the CLI's suggested BN-VAE γ). For the pretrained-encoder
-VAE also: reconstruction token accuracy (teacher-forced from the posterior mean) on its training sentences and on
-the test file, KL, MI, active units, and a decoded interpolation between two real test sentences.
+pretrained-encoder VAE's posterior means (frozen encoder, the suggested latent size and BN-VAE γ). For the
+pretrained-encoder VAE also: reconstruction token accuracy (teacher-forced from the posterior mean) on its training
+sentences and on the test file, KL, MI, active units, and a decoded interpolation between two real test sentences.
 Needs ../shared/data, or the folder named by LATENT_LAB_DATA (skips cleanly without it).
 """
 
@@ -43,7 +43,7 @@ from vae_core import (  # noqa: E402
     load_corpus,
 )
 from vae_core.latent import interpolate  # noqa: E402
-from vae_core.model import PRETRAINED_BN_GAMMA  # noqa: E402
+from vae_core.model import PRETRAINED_SUGGESTED, suggested_config  # noqa: E402
 from vae_core.pretrained import DEFAULT_ENCODER, embed_texts  # noqa: E402
 from vae_core.probe import knn_accuracy  # noqa: E402
 
@@ -69,7 +69,7 @@ def run_corpus(name: str, device: str) -> dict:
 
     models = {
         "scratch_vae": ModelConfig(),
-        "pretrained_vae": ModelConfig(encoder="pretrained", bn_gamma=PRETRAINED_BN_GAMMA),
+        "pretrained_vae": suggested_config("pretrained"),
     }
     for kind, model_config in models.items():
         start = time.perf_counter()
@@ -98,7 +98,8 @@ def report(rows: list[dict], command: str, seconds: float) -> str:
         f"Made by `{command}` on {date.today().isoformat()}, {platform.machine()} with {torch.get_num_threads()} "
         f"threads, torch {torch.__version__}; {seconds / 60:.1f} minutes in all.",
         f"10-NN label accuracy on the test file (fit on the training file). VAEs: library defaults; the pretrained-"
-        f"encoder VAE uses {DEFAULT_ENCODER}, frozen, with BN-VAE γ = {PRETRAINED_BN_GAMMA}. Reconstruction "
+        f"encoder VAE uses {DEFAULT_ENCODER}, frozen, with the suggested settings "
+        f"{PRETRAINED_SUGGESTED} (the rest as the scratch VAE). Reconstruction "
         "accuracy: teacher-forced token accuracy from the posterior mean (train = the VAE's own training sentences).",
         "",
         "| corpus | TF-IDF+SVD(32) | MiniLM (384-D) | scratch VAE | pretrained-encoder VAE | share of MiniLM "

@@ -9,7 +9,7 @@ import ui
 from vae_core import BetaSchedule, LatentLabError, ModelConfig, TokenizerConfig, TrainConfig, save_bundle
 from vae_core.bundle import safe_name
 from vae_core.jobs import TrainingJob
-from vae_core.model import PRETRAINED_BN_GAMMA
+from vae_core.model import suggested_config
 from vae_core.objective import SCHEDULES
 
 st.title("Train")
@@ -35,6 +35,7 @@ encoder_choice = st.radio(
     "CPU, once per dataset).",
 )
 encoder, finetune = ENCODERS[encoder_choice]
+m = suggested_config(encoder)  # a pretrained encoder suggests a wider latent space
 
 with st.form("settings"):
     st.text(f"Dataset: {named.name} ({len(named.value.train_idx):,} training sentences)")
@@ -77,7 +78,7 @@ with st.form("settings"):
         "BN-VAE γ",
         0.0,
         2.0,
-        PRETRAINED_BN_GAMMA if encoder == "pretrained" else m.bn_gamma,
+        m.bn_gamma,
         step=0.1,
         help="Batch-normalise the posterior means to this spread, which keeps the KL from collapsing (0: off).",
     )

@@ -137,3 +137,14 @@ def test_list_bundles_reads_cards_without_loading(trained, tmp_path):
     cards = {c["name"]: c for c in list_bundles(tmp_path)}
     assert cards["good"]["metrics"]["latent_dim"] == 8 and "error" not in cards["good"]
     assert "error" in cards["broken"]
+
+
+def test_a_bundle_saved_before_bn_eps_was_recorded_keeps_the_epsilon_it_was_trained_with(trained, tmp_path):
+    save_bundle(trained, tmp_path / "m")
+    config_file = tmp_path / "m" / "config.json"
+    config = json.loads(config_file.read_text())
+    assert config["model"]["bn_eps"] == 1e-8  # new bundles record it
+    del config["model"]["bn_eps"]
+    config_file.write_text(json.dumps(config))
+    old = load_bundle(tmp_path / "m", device="cpu")
+    assert old.model.config.bn_eps == 1e-5 and old.model.mu_bn.eps == 1e-5

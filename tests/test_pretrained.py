@@ -88,9 +88,17 @@ def test_a_bundle_needing_a_missing_encoder_says_what_to_install(pretrained_mode
 def test_cli_trains_with_the_pretrained_encoder(topic_file, tmp_path, capsys):
     out = tmp_path / "cli-pre"
     args = ["train", str(topic_file), "--label-column", "label", "--out", str(out), "--encoder", "pretrained"]
-    args += ["--epochs", "1", "--pretrain-epochs", "0", "--latent-dim", "8", "--hidden-dim", "32", "--quiet"]
+    args += ["--epochs", "1", "--pretrain-epochs", "0", "--hidden-dim", "32", "--quiet"]
     assert main(args + ["--iw-samples", "0", "--min-frequency", "1"]) == 0
-    assert load_bundle(out, device="cpu").model.config.encoder == "pretrained"
+    config = load_bundle(out, device="cpu").model.config
+    assert config.encoder == "pretrained"
+    assert (config.latent_dim, config.bn_gamma) == (64, 1.5)  # the settings suggested for a pretrained encoder
+    assert (
+        main(args + ["--out", str(tmp_path / "own"), "--latent-dim", "8", "--bn-gamma", "0.7", "--iw-samples", "0"])
+        == 0
+    )
+    own = load_bundle(tmp_path / "own", device="cpu").model.config
+    assert (own.latent_dim, own.bn_gamma) == (8, 0.7)  # what the user typed wins
 
 
 def test_neighbour_agreement_is_one_for_the_same_geometry_and_low_for_unrelated_spaces():

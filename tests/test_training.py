@@ -115,6 +115,11 @@ def test_bn_vae_pins_the_spread_of_the_posterior_means(data):
     mu, _ = model.encode(batch.tokens, batch.lengths)
     # per dimension, batch std of μ is γ: the expected KL can never fall below d·γ²/2 (Zhu et al. 2020)
     assert torch.allclose(mu.std(0, unbiased=False), torch.full((6,), 0.7), atol=0.01)
+    with torch.no_grad():  # however small the raw means' spread becomes (training once drove it to 2e-6)
+        model.to_mu.weight.mul_(1e-2)
+        model.to_mu.bias.mul_(1e-2)
+    mu, _ = model.encode(batch.tokens, batch.lengths)
+    assert torch.allclose(mu.std(0, unbiased=False), torch.full((6,), 0.7), atol=0.01)
 
 
 def test_default_settings_do_not_collapse(data):

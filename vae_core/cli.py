@@ -22,7 +22,7 @@ from .decoding import STRATEGIES, DecodeConfig
 from .errors import InputError, LatentLabError
 from .latent import encode, interpolate, sample_prior
 from .metrics import evaluate
-from .model import PRETRAINED_BN_GAMMA, ModelConfig
+from .model import PRETRAINED_SUGGESTED, ModelConfig, suggested_config
 from .objective import SCHEDULES, BetaSchedule
 from .pipeline import fit
 from .projection import project
@@ -65,7 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=int, default=t.epochs)
     p.add_argument("--batch-size", type=int, default=t.batch_size)
     p.add_argument("--lr", type=float, default=t.lr)
-    p.add_argument("--latent-dim", type=int, default=m.latent_dim)
+    p.add_argument(
+        "--latent-dim",
+        type=int,
+        help=f"size of z (default {m.latent_dim}, {PRETRAINED_SUGGESTED['latent_dim']} with --encoder pretrained)",
+    )
     p.add_argument("--embed-dim", type=int, default=m.embed_dim)
     p.add_argument("--hidden-dim", type=int, default=m.hidden_dim)
     p.add_argument("--layers", type=int, default=m.num_layers)
@@ -74,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--bn-gamma",
         type=float,
-        help=f"BN-VAE scale of μ (default {m.bn_gamma}, {PRETRAINED_BN_GAMMA} with --encoder pretrained); 0: off",
+        help=f"BN-VAE scale of μ (default {m.bn_gamma}, {PRETRAINED_SUGGESTED['bn_gamma']} with --encoder pretrained); "
+        "0: off",
     )
     p.add_argument("--pretrain-epochs", type=int, default=t.pretrain_epochs, help="autoencoder pre-training")
     p.add_argument(
@@ -195,17 +200,16 @@ def _duration(seconds: float) -> str:
 
 
 def cmd_train(args) -> None:
-    suggested_bn_gamma = PRETRAINED_BN_GAMMA if args.encoder == "pretrained" else ModelConfig.bn_gamma
-    model_config = ModelConfig(
+    chosen = {"latent_dim": args.latent_dim, "bn_gamma": args.bn_gamma}  # None: the encoder's suggestion
+    model_config = suggested_config(
+        args.encoder,
         embed_dim=args.embed_dim,
         hidden_dim=args.hidden_dim,
-        latent_dim=args.latent_dim,
         num_layers=args.layers,
         dropout=args.dropout,
         cell=args.cell,
-        bn_gamma=args.bn_gamma if args.bn_gamma is not None else suggested_bn_gamma,
-        encoder=args.encoder,
         finetune_encoder=args.finetune_encoder,
+        **{k: v for k, v in chosen.items() if v is not None},
     )
     beta = BetaSchedule(kind=args.beta_schedule, beta_max=args.beta_max, cycles=args.beta_cycles)
     train_config = TrainConfig(

@@ -18,9 +18,11 @@ from torch.nn.utils.rnn import pack_padded_sequence
 from . import pretrained
 from .errors import ConfigError
 
-PRETRAINED_BN_GAMMA = 1.5  # BN-VAE γ suggested with a pretrained encoder. Its frozen embedding keeps less of a
-# sentence's wording than an RNN learns to keep, and 32 dimensions at γ 0.7 lose its meaning too: a wider spread
-# of μ (KL ≈ 35 nats, not 8) keeps both (γ 0.7, 1.0, 1.5 tried on TREC and SST; the table in bench/COMPARE.md)
+# Suggested settings with a pretrained encoder: its frozen embedding keeps less of a sentence's wording than an RNN
+# learns to keep, and 32 dimensions at γ 0.7 lose its meaning too. A wider latent with a wider spread of μ
+# (KL ≈ 70 nats, not 8) keeps the embedding's neighbourhoods: SST 10-NN 0.346 vs MiniLM's own 0.348, against
+# 0.33 for 32-D or γ 1.0 (bench/pretrained_sweep.py; its runs in bench/results/pretrained-sweep.jsonl).
+PRETRAINED_SUGGESTED = {"latent_dim": 64, "bn_gamma": 1.5}
 
 
 @dataclass
@@ -34,6 +36,8 @@ class ModelConfig:
     dropout: float = 0.1  # on embeddings and decoder outputs
     cell: str = "gru"  # "gru" or "lstm"
     bn_gamma: float = 0.7  # BN-VAE (Zhu et al. 2020): batch-normalise μ with this fixed scale; 0 turns it off
+    bn_eps: float = 1e-8  # BatchNorm's ε. Its default 1e-5 let a pretrained encoder's head shrink μ's raw variance
+    # under ε (seen: 2e-6), so μ's spread fell below γ and the KL floor BN-VAE promises was lost
     encoder: str = "rnn"  # "rnn": learned from the corpus; "pretrained": a sentence-transformer (see pretrained.py)
     pretrained_name: str = pretrained.DEFAULT_ENCODER
     finetune_encoder: bool = False  # pretrained only: train its weights too (slow on a CPU) instead of freezing them
@@ -49,12 +53,19 @@ class ModelConfig:
             raise ConfigError(f"dropout must be in [0, 1) (got {self.dropout}).")
         if not 0.0 <= self.bn_gamma <= 10.0:
             raise ConfigError(f"bn_gamma must be in [0, 10] (got {self.bn_gamma}).")
+        if not 0.0 < self.bn_eps <= 1e-3:
+            raise ConfigError(f"bn_eps must be in (0, 0.001] (got {self.bn_eps}).")
         if self.cell not in ("gru", "lstm"):
             raise ConfigError(f"cell must be 'gru' or 'lstm' (got {self.cell!r}).")
         if self.encoder not in ("rnn", "pretrained"):
             raise ConfigError(f"encoder must be 'rnn' or 'pretrained' (got {self.encoder!r}).")
         if self.encoder == "pretrained":
             pretrained.spec(self.pretrained_name)  # known and installed, or a clear message
+
+
+def suggested_config(encoder: str = "rnn", **changes) -> ModelConfig:
+    """The library's suggested settings for an encoder ("rnn" or "pretrained"), with `changes` on top."""
+    return ModelConfig(**{"encoder": encoder, **(PRETRAINED_SUGGESTED if encoder == "pretrained" else {}), **changes})
 
 
 class SentenceVAE(nn.Module):
@@ -73,15 +84,16 @@ class SentenceVAE(nn.Module):
             self.encoder = rnn(
                 c.embed_dim, c.hidden_dim, c.num_layers, batch_first=True, bidirectional=True, dropout=between
             )
-        else:  # sentence embedding -> the same (2 * hidden) summary an RNN encoder would give
+        else:  # sentence embedding -> the same (2 * hidden) summary an RNN encoder would give (no dropout here: its
+            # noise would swell μ's batch statistics in training only, and BN-VAE's spread with them)
             if c.finetune_encoder:  # its weights become part of this model (and of its bundle)
                 self.sentence_encoder = pretrained.trainable_encoder(c.pretrained_name)
             dim = pretrained.spec(c.pretrained_name).dim
-            self.head = nn.Sequential(nn.Linear(dim, 2 * c.hidden_dim), nn.GELU(), nn.Dropout(c.dropout))
+            self.head = nn.Sequential(nn.Linear(dim, 2 * c.hidden_dim), nn.GELU())
         self.to_mu = nn.Linear(2 * c.hidden_dim, c.latent_dim)
         self.to_logvar = nn.Linear(2 * c.hidden_dim, c.latent_dim)
         if c.bn_gamma > 0:  # μ's batch statistics are pinned, so E[KL] per dimension stays ≥ γ²/2
-            self.mu_bn = nn.BatchNorm1d(c.latent_dim, affine=False)
+            self.mu_bn = nn.BatchNorm1d(c.latent_dim, eps=c.bn_eps, affine=False)
             self.mu_shift = nn.Parameter(torch.zeros(c.latent_dim))
         self.z_to_hidden = nn.Linear(c.latent_dim, c.num_layers * c.hidden_dim)
         self.decoder = rnn(c.embed_dim + c.latent_dim, c.hidden_dim, c.num_layers, batch_first=True, dropout=between)

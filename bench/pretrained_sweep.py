@@ -1,0 +1,116 @@
+"""Settings sweep for the pretrained-encoder VAE: one line of figures per setting, to choose its suggested settings.
+
+    python bench/pretrained_sweep.py sst latent_dim=64,bn_gamma=1.5 latent_dim=32,bn_gamma=1.0
+    python bench/pretrained_sweep.py --ceiling sst latent_dim=128,bn_gamma=0,beta=0,patience=0,epochs=10
+
+A setting is comma-separated key=value pairs of ModelConfig or TrainConfig fields over the suggested pretrained
+settings (model.suggested_config("pretrained")); `beta=B` makes β a constant B. `--ceiling` keeps the epoch with the
+best validation reconstruction rather than the best ELBO: with β = 0 and no BN-VAE it measures how much of a
+sentence the decoder can read back from the frozen embedding at all (an autoencoder, no KL price).
+Each row: 10-NN label accuracy on the test file (fit on train), reconstruction token accuracy on the training
+sentences and on the test file, KL, active units; printed and appended to bench/results/pretrained-sweep.jsonl.
+Needs ../shared/data (or LATENT_LAB_DATA).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from dataclasses import fields, replace
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from quality import CORPORA, DATA  # noqa: E402
+
+import vae_core.training  # noqa: E402
+from vae_core import CorpusOptions, ModelConfig, TrainConfig, encode, evaluate, fit, load_corpus  # noqa: E402
+from vae_core.model import suggested_config  # noqa: E402
+from vae_core.objective import BetaSchedule  # noqa: E402
+from vae_core.probe import knn_accuracy  # noqa: E402
+
+OUT = ROOT / "bench" / "results" / "pretrained-sweep.jsonl"
+
+
+def parse_setting(text: str) -> tuple[ModelConfig, TrainConfig]:
+    """'latent_dim=64,bn_gamma=1.5,epochs=10' -> (model config, train config) over the suggested settings."""
+    model_keys = {f.name: f.type for f in fields(ModelConfig)}
+    train_keys = {f.name: f.type for f in fields(TrainConfig)}
+    model_changes, train_changes = {}, {}
+    for pair in filter(None, text.split(",")):
+        key, value = pair.split("=", 1)
+        if key == "beta":
+            train_changes["beta"] = BetaSchedule(kind="constant", beta_max=float(value))
+            continue
+        target = model_changes if key in model_keys else train_changes if key in train_keys else None
+        if target is None:
+            raise SystemExit(f"unknown setting {key!r}")
+        kind = (model_keys | train_keys)[key]
+        target[key] = value == "1" if kind == "bool" else int(value) if kind == "int" else float(value)
+    return suggested_config("pretrained", **model_changes), replace(TrainConfig(), **train_changes)
+
+
+def keep_best_reconstruction() -> None:
+    """--ceiling: judge epochs by validation reconstruction alone (the ELBO's KL grows without bound at β = 0)."""
+    validation = vae_core.training._validation
+
+    def by_reconstruction(*args, **kwargs):
+        val = validation(*args, **kwargs)
+        return {**val, "elbo": -val["rec"]} if val else val
+
+    vae_core.training._validation = by_reconstruction
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", choices=[c for c, f in CORPORA.items() if f[2]])
+    parser.add_argument("settings", nargs="+")
+    parser.add_argument("--ceiling", action="store_true")
+    args = parser.parse_args()
+    if not DATA.is_dir():
+        print(f"skipped: no corpora at {DATA} (set LATENT_LAB_DATA)")
+        return 0
+    if args.ceiling:
+        keep_best_reconstruction()
+    train_file, test_file, label = CORPORA[args.corpus]
+    options = CorpusOptions(label_column=label, max_tokens=64, seed=0)
+    train = load_corpus(DATA / train_file, options)
+    test = load_corpus(DATA / test_file, replace(options, val_fraction=0.0, max_tokens=None))
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout
+    for setting in args.settings:
+        model_config, train_config = parse_setting(setting)
+        start = time.perf_counter()
+        tm = fit(train, model_config, train_config, iw_samples=0)
+        seconds = time.perf_counter() - start
+        train_z, _ = encode(tm.model, tm.tokenizer, train.texts)
+        test_z, _ = encode(tm.model, tm.tokenizer, test.texts)
+        on_train = evaluate(tm.model, tm.tokenizer, [train.texts[i] for i in train.train_idx], iw_samples=0)
+        on_test = evaluate(tm.model, tm.tokenizer, test.texts, iw_samples=0)
+        row = {
+            "corpus": args.corpus,
+            "setting": setting + (" --ceiling" if args.ceiling else ""),
+            "knn": round(knn_accuracy(train_z, train.labels, test_z, test.labels), 4),
+            "rec_accuracy_train": round(on_train["rec_accuracy"], 4),
+            "rec_accuracy_test": round(on_test["rec_accuracy"], 4),
+            "kl": round(on_test["kl"], 2),
+            "active_units": on_test["active_units"],
+            "best_epoch": tm.metrics.get("best_epoch"),
+            "train_seconds": round(seconds),
+            "date": date.today().isoformat(),
+            "commit": commit.strip(),
+        }
+        print(json.dumps(row), flush=True)
+        OUT.parent.mkdir(exist_ok=True)
+        with OUT.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(row) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
