@@ -33,10 +33,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 from quality import CORPORA, DATA, tfidf_svd  # noqa: E402
 
 from vae_core import (  # noqa: E402
+    Corpus,
     CorpusOptions,
     ModelConfig,
     TokenizerConfig,
     TrainConfig,
+    TrainedModel,
     encode,
     evaluate,
     fit,
@@ -51,11 +53,31 @@ TARGET_SHARE = 0.95  # the pretrained-encoder VAE's kNN accuracy, as a share of 
 TARGET_REC = 0.60  # reconstruction token accuracy on its training sentences
 
 
-def run_corpus(name: str, device: str) -> dict:
+def load_split(name: str) -> tuple[Corpus, Corpus]:
+    """A labelled corpus's training file (sentences over 64 tokens left out) and its whole test file."""
     train_file, test_file, label = CORPORA[name]
     options = CorpusOptions(label_column=label, max_tokens=64, seed=0)
     train = load_corpus(DATA / train_file, options)
-    test = load_corpus(DATA / test_file, replace(options, val_fraction=0.0, max_tokens=None))
+    return train, load_corpus(DATA / test_file, replace(options, val_fraction=0.0, max_tokens=None))
+
+
+def measure(tm: TrainedModel, train: Corpus, test: Corpus) -> dict:
+    """A trained VAE's 10-NN accuracy on test (fit on train), reconstruction accuracy on its own training sentences
+    and on test, and the test file's KL, MI and active units."""
+    train_z, _ = encode(tm.model, tm.tokenizer, train.texts)
+    test_z, _ = encode(tm.model, tm.tokenizer, test.texts)
+    on_train = evaluate(tm.model, tm.tokenizer, [train.texts[i] for i in train.train_idx], iw_samples=0)
+    on_test = evaluate(tm.model, tm.tokenizer, test.texts, iw_samples=0)
+    return {
+        "knn": knn_accuracy(train_z, train.labels, test_z, test.labels),
+        "rec_accuracy_train": on_train["rec_accuracy"],
+        "rec_accuracy_test": on_test["rec_accuracy"],
+        **{k: on_test[k] for k in ("kl", "mi", "active_units", "latent_dim")},
+    }
+
+
+def run_corpus(name: str, device: str) -> dict:
+    train, test = load_split(name)
     row: dict = {"corpus": name, "train_sentences": len(train), "test_sentences": len(test)}
 
     def knn(train_x, test_x) -> float:
@@ -75,14 +97,7 @@ def run_corpus(name: str, device: str) -> dict:
         start = time.perf_counter()
         tm = fit(train, model_config, TrainConfig(device=device), TokenizerConfig(), iw_samples=0)
         row[f"{kind}_train_seconds"] = round(time.perf_counter() - start, 1)
-        train_z, _ = encode(tm.model, tm.tokenizer, train.texts)
-        test_z, _ = encode(tm.model, tm.tokenizer, test.texts)
-        row[f"{kind}_knn"] = knn(train_z, test_z)
-        on_train = evaluate(tm.model, tm.tokenizer, [train.texts[i] for i in train.train_idx], iw_samples=0)
-        on_test = evaluate(tm.model, tm.tokenizer, test.texts, iw_samples=0)
-        row[f"{kind}_rec_accuracy_train"] = on_train["rec_accuracy"]
-        row[f"{kind}_rec_accuracy_test"] = on_test["rec_accuracy"]
-        row.update({f"{kind}_{k}": on_test[k] for k in ("kl", "mi", "active_units", "latent_dim")})
+        row.update({f"{kind}_{k}": v for k, v in measure(tm, train, test).items()})
     a, b = test.texts[0], test.texts[1]  # tm is the pretrained-encoder VAE, trained last
     row["interpolation"] = [text for _, text in interpolate(tm.model, tm.tokenizer, a, b, steps=6)]
     row["interpolation_ends"] = [a, b]

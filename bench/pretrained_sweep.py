@@ -27,13 +27,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from compare import load_split, measure  # noqa: E402
 from quality import CORPORA, DATA  # noqa: E402
 
 import vae_core.training  # noqa: E402
-from vae_core import CorpusOptions, ModelConfig, TrainConfig, encode, evaluate, fit, load_corpus  # noqa: E402
+from vae_core import ModelConfig, TrainConfig, fit  # noqa: E402
 from vae_core.model import suggested_config  # noqa: E402
 from vae_core.objective import BetaSchedule  # noqa: E402
-from vae_core.probe import knn_accuracy  # noqa: E402
 
 OUT = ROOT / "bench" / "results" / "pretrained-sweep.jsonl"
 
@@ -78,28 +78,20 @@ def main() -> int:
         return 0
     if args.ceiling:
         keep_best_reconstruction()
-    train_file, test_file, label = CORPORA[args.corpus]
-    options = CorpusOptions(label_column=label, max_tokens=64, seed=0)
-    train = load_corpus(DATA / train_file, options)
-    test = load_corpus(DATA / test_file, replace(options, val_fraction=0.0, max_tokens=None))
+    train, test = load_split(args.corpus)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout
     for setting in args.settings:
         model_config, train_config = parse_setting(setting)
         start = time.perf_counter()
         tm = fit(train, model_config, train_config, iw_samples=0)
         seconds = time.perf_counter() - start
-        train_z, _ = encode(tm.model, tm.tokenizer, train.texts)
-        test_z, _ = encode(tm.model, tm.tokenizer, test.texts)
-        on_train = evaluate(tm.model, tm.tokenizer, [train.texts[i] for i in train.train_idx], iw_samples=0)
-        on_test = evaluate(tm.model, tm.tokenizer, test.texts, iw_samples=0)
+        figures = measure(tm, train, test)
         row = {
             "corpus": args.corpus,
             "setting": setting + (" --ceiling" if args.ceiling else ""),
-            "knn": round(knn_accuracy(train_z, train.labels, test_z, test.labels), 4),
-            "rec_accuracy_train": round(on_train["rec_accuracy"], 4),
-            "rec_accuracy_test": round(on_test["rec_accuracy"], 4),
-            "kl": round(on_test["kl"], 2),
-            "active_units": on_test["active_units"],
+            **{k: round(figures[k], 4) for k in ("knn", "rec_accuracy_train", "rec_accuracy_test")},
+            "kl": round(figures["kl"], 2),
+            "active_units": figures["active_units"],
             "best_epoch": tm.metrics.get("best_epoch"),
             "train_seconds": round(seconds),
             "date": date.today().isoformat(),
