@@ -21,7 +21,7 @@ from .errors import ConfigError
 # Suggested settings with a pretrained encoder: its frozen embedding keeps less of a sentence's wording than an RNN
 # learns to keep, and 32 dimensions at γ 0.7 lose its meaning too. A wider latent with a wider spread of μ
 # (KL ≈ 70 nats, not 8) keeps the embedding's neighbourhoods: SST 10-NN 0.346 vs MiniLM's own 0.348, against
-# 0.33 for 32-D or γ 1.0 (bench/pretrained_sweep.py; its runs in bench/results/pretrained-sweep.jsonl).
+# 0.320 for 32-D and 0.329 for 64-D at γ 1.0 (bench/pretrained_sweep.py; runs in bench/results/pretrained-sweep.jsonl).
 PRETRAINED_SUGGESTED = {"latent_dim": 64, "bn_gamma": 1.5}
 
 
