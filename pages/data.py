@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from vae_core import CorpusOptions, LatentLabError, load_corpus
-from vae_core.corpus import corpus_stats, table_columns
+from vae_core.corpus import corpus_stats, suggested_text_column, table_columns
 
 st.title("Data")
 
@@ -34,8 +34,8 @@ else:
             with st.form("options"):
                 text_column = label_column = None
                 if columns:
-                    guess = next((i for i, c in enumerate(columns) if c.lower() in ("text", "sentence")), 0)
-                    text_column = st.selectbox("Text column", columns, index=guess)
+                    guess = suggested_text_column(data, upload.name)
+                    text_column = st.selectbox("Text column", columns, index=columns.index(guess) if guess else 0)
                     label_column = st.selectbox("Label column (optional)", ["(none)", *columns])
                     label_column = None if label_column == "(none)" else label_column
                 c1, c2, c3 = st.columns(3)

@@ -6,6 +6,7 @@ import streamlit as st
 import ui
 from vae_core import DecodeConfig, LatentLabError, apply_attribute, attribute_vector, neighbourhood, reconstruct
 from vae_core.latent import sample_prior, token_probabilities
+from vae_core.roundtrip import as_written, marked_changes, meaning_similarity
 
 st.title("Generate")
 if not ui.require(model=True):
@@ -85,6 +86,15 @@ with tab_rec:
             c1.code(sentence, language=None)
             c2.text("Reconstruction")
             c2.code(out, language=None)
+            found = meaning_similarity([sentence], [out])
+            if found is not None:
+                st.metric(
+                    "Meaning kept",
+                    f"{found[0][0]:.2f}",
+                    help="Cosine similarity of the pretrained sentence encoder's embeddings of the input and its "
+                    "reconstruction (1 = the same meaning; unrelated sentences score about 0.1-0.2).",
+                )
+            st.text("Changed words in [brackets]: " + marked_changes(as_written(model.tokenizer, [sentence])[0], out))
             probs = token_probabilities(model.model, model.tokenizer, sentence)
             st.dataframe(
                 pd.DataFrame(probs, columns=["token", "probability"]),

@@ -43,9 +43,11 @@ with st.expander("Open a map made elsewhere (a GPU server or cluster)"):
 
 
 def encoder_text(m: dict) -> str:
-    if m.get("encoder") != "pretrained":
+    if m.get("encoder") not in ("pretrained", "hybrid"):
         return f"{m.get('cell')} {m.get('hidden_dim')}"
-    return f"{m.get('pretrained_name')} ({'fine-tuned' if m.get('finetune_encoder') else 'frozen'}) → {m.get('cell')}"
+    rnn = f" + {m.get('cell')} {m.get('hidden_dim')}" if m.get("encoder") == "hybrid" else ""
+    frozen = "fine-tuned" if m.get("finetune_encoder") else "frozen"
+    return f"{m.get('pretrained_name')} ({frozen}){rnn} → {m.get('cell')}"
 
 
 def card(entry: dict, demo: bool = False) -> None:
@@ -74,6 +76,8 @@ def card(entry: dict, demo: bool = False) -> None:
             ):
                 value = metrics.get(key)
                 col.metric(label, fmt.format(value) if value is not None else "–")
+            with st.expander("The round trip: what comes back from z"):
+                ui.round_trip_section(metrics)
         c1, c2, c3 = st.columns(3)
         if c1.button("Load", key=f"load-{entry['path']}", disabled="error" in entry):
             try:

@@ -125,8 +125,7 @@ if start:
             ),
             tokenizer_config=TokenizerConfig(min_frequency=int(min_frequency)),
         )
-        for config in (new_job.model_config, new_job.train_config, new_job.tokenizer_config):
-            config.validate()
+        new_job.validate()
         registry.start(owner, new_job)
         st.session_state.trained_from = named.name
         st.rerun()
@@ -198,6 +197,8 @@ if job is not None:
         c5.metric("Mutual information", f"{metrics['mi']:.2f}")
         if metrics["active_units"] == 0 or metrics["kl"] < 0.5:
             st.warning("This model collapsed (no active units or KL near 0): its map will not mean much.")
+        st.subheader("The round trip: sentence → z → sentence", anchor=False)
+        ui.round_trip_section(metrics)
         with st.form("save"):
             source = Path(st.session_state.get("trained_from", "model")).stem
             suggestion = "model-" + "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in source)

@@ -51,6 +51,10 @@ CASES = [
     ("parquet with a numeric text column", "a.parquet", parquet(pd.DataFrame({"text": [1.5, 2.5]})), {},
      "does not hold text", None),
     ("damaged parquet", "a.parquet", b"PAR1" + RANDOM[:64], {}, "Parquet", None),
+    ("numbers-only columns", "a.csv", b"id,score,stars\n1,2,3\n2,3,4\n3,4,5\n4,5,1\n", {},
+     "holds no words|no column holds words", None),
+    ("a named text column of numbers", "a.csv", b"id,review\n1,good\n2,bad\n", {"text_column": "id"},
+     "column 'id' holds no words.*Columns: id, review", None),
     ("blank lines only after cleaning", "a.csv", b"text\n\"  \"\n\"\t\"\n", {}, "nothing usable", None),
     # unusual but valid: these load, and their text is kept as it is
     ("invalid UTF-8 (latin-1)", "a.txt", "café au lait\n".encode("latin-1"), {}, None, ["café au lait"]),
@@ -68,6 +72,7 @@ CASES = [
     ("combining characters", "a.txt", "cafe\u0301 nai\u0308ve\n".encode(), {}, None, ["cafe\u0301 nai\u0308ve"]),
     ("HTML and JavaScript", "a.txt", b"<script>alert('x')</script> <b>bold</b>\n", {}, None,
      ["<script>alert('x')</script> <b>bold</b>"]),
+    ("long ids beside short text", "a.csv", b"id,review\n1000001,ok\n1000002,so bad\n", {}, None, ["ok", "so bad"]),
     ("old Mac line endings", "a.txt", b"first line\rsecond line\r", {}, None, ["first line", "second line"]),
 ]  # fmt: skip
 IDS = [case[0] for case in CASES]

@@ -102,6 +102,7 @@ def test_interpolate(bundle_dir, capsys):
         (["train", "/no/such/file.txt", "--out", "x"], "no such file"),
         (["interpolate", "{bundle}", "", "the cat ."], "empty"),
         (["train", "{empty}", "--out", "x"], "empty"),
+        (["train", "{one}", "--out", "x"], "at least 2 sentences"),
         (["train", "{data}", "--out", "x", "--latent-dim", "0"], "latent_dim"),
         (["train", "{data}", "--out", "x", "--epochs", "0"], "epochs"),
         (["encode", "{bundle}", "{data}", "--out", "z.xlsx"], ".parquet or .csv"),
@@ -112,7 +113,9 @@ def test_interpolate(bundle_dir, capsys):
 def test_bad_input_gives_one_line_and_exit_2(args, message, bundle_dir, topic_file, tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_text("")
-    args = [a.format(bundle=bundle_dir, data=topic_file, empty=empty) for a in args]
+    one = tmp_path / "one.txt"
+    one.write_text("just one sentence\n")
+    args = [a.format(bundle=bundle_dir, data=topic_file, empty=empty, one=one) for a in args]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(
         [sys.executable, "-m", "vae_core", *args], capture_output=True, text=True, cwd=tmp_path, env=env
@@ -136,3 +139,12 @@ def test_project_refuses_a_file_without_latents(tmp_path, capsys):
     plain.write_text("text\nhello\n")
     assert main(["project", str(plain), "--out", str(tmp_path / "m.csv")]) == 2
     assert "no z_ columns" in capsys.readouterr().err
+
+
+def test_train_a_corpus_that_ends_on_a_batch_of_one(tmp_path, capsys):
+    """143 lines: 129 training sentences at batch size 64 (the corpus that crashed BN-VAE's BatchNorm)."""
+    data = tmp_path / "lines.txt"
+    data.write_text("".join(f"line number {i} says hello .\n" for i in range(143)))
+    args = ["train", str(data), "--out", str(tmp_path / "m"), "--epochs", "1", "--pretrain-epochs", "0"]
+    code = main([*args, "--embed-dim", "8", "--hidden-dim", "8", "--latent-dim", "2", "--quiet", "--device", "cpu"])
+    assert code == 0, capsys.readouterr().err

@@ -1,6 +1,9 @@
 """Background training jobs: progress is visible while running, stop works, errors are reported."""
 
+import time
+
 import pytest
+import torch
 
 from vae_core import CorpusOptions, LatentLabError, ModelConfig, TrainConfig, load_corpus
 from vae_core.jobs import JobRegistry, TrainingJob
@@ -57,3 +60,37 @@ def test_finished_jobs_are_forgotten_after_a_while(topic_file):
     registry = JobRegistry(keep_finished_s=0.0)
     registry.start("alice", job(topic_file)).wait(120)
     assert registry.get("alice") is None  # its model no longer held in memory
+
+
+class ThreadProbe(TrainingJob):
+    """A job that records how many intra-op threads its worker runs torch with."""
+
+    seen_threads = 0
+
+    def _on_progress(self, p):
+        super()._on_progress(p)
+        self.seen_threads = torch.get_num_threads()
+
+
+def wait_for(condition, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return condition()
+
+
+def test_running_jobs_share_the_cores(topic_file):
+    """Two trainings at once take half the cores each (both taking all of them ran ~9x slower each); the main
+    thread's own setting is untouched."""
+    before = torch.get_num_threads()
+    registry = JobRegistry(cores=4)
+    corpus = load_corpus(topic_file, CorpusOptions(label_column="label"))
+    config = TrainConfig(epochs=100, batch_size=32, device="cpu")
+    alice = registry.start("alice", ThreadProbe(corpus, TINY, config, iw_samples=2))
+    assert wait_for(lambda: alice.seen_threads == 4)
+    bob = registry.start("bob", ThreadProbe(corpus, TINY, config, iw_samples=2))
+    assert wait_for(lambda: alice.seen_threads == 2 and bob.seen_threads == 2)
+    for j in (alice, bob):
+        j.stop()
+        j.wait(120)
+    assert torch.get_num_threads() == before

@@ -122,3 +122,20 @@ def test_leave_one_out_knn_accuracy_matches_scikit_learn():
     assert loo_knn_accuracy(neighbour_sets(x, 5), list(y)) == pytest.approx(expected)
     separated = np.concatenate([rng.normal(size=(50, 2)), rng.normal(size=(50, 2)) + 20])
     assert loo_knn_accuracy(neighbour_sets(separated, 10), ["a"] * 50 + ["b"] * 50) == 1.0
+
+
+def test_hybrid_encoder_reads_both_the_words_and_the_embedding(topic_file, tmp_path):
+    """encoder="hybrid": an RNN over the words and the pretrained embedding, side by side into q(z|x); changing the
+    embedding alone changes μ, so both paths feed it; the bundle round-trips without the frozen encoder's weights."""
+    corpus = load_corpus(topic_file, CorpusOptions(label_column="label", seed=0))
+    tm = fit(corpus, dataclasses.replace(TINY, encoder="hybrid"), QUICK, TokenizerConfig(min_frequency=1), iw_samples=2)
+    assert hasattr(tm.model, "encoder") and hasattr(tm.model, "head")
+    assert all(not k.startswith("sentence_encoder") for k in tm.model.state_dict())
+    texts, _ = make_sentences(20, seed=3)
+    before, _ = encode(tm.model, tm.tokenizer, texts)
+    loaded = load_bundle(save_bundle(tm, tmp_path / "hybrid"), device="cpu")
+    assert loaded.model.config.encoder == "hybrid"
+    np.testing.assert_allclose(encode(loaded.model, loaded.tokenizer, texts)[0], before, atol=1e-5)
+    with torch.no_grad():  # the embedding path matters: zero the head's weights and μ moves
+        loaded.model.head[0].weight.zero_()
+    assert not np.allclose(encode(loaded.model, loaded.tokenizer, texts)[0], before, atol=1e-3)

@@ -5,7 +5,7 @@ import threading
 import pytest
 import torch
 
-from vae_core import ConfigError, SentenceVAE, TextTokenizer, TokenizerConfig, TrainConfig, train_vae
+from vae_core import ConfigError, ModelConfig, SentenceVAE, TextTokenizer, TokenizerConfig, TrainConfig, train_vae
 from vae_core.training import word_dropout
 
 from .conftest import TINY, make_sentences
@@ -135,3 +135,33 @@ def test_default_settings_do_not_collapse(data):
 
     mu, logvar = encode(model, tk, val)
     assert mutual_information(torch.as_tensor(mu), torch.as_tensor(logvar)) > 0.5
+
+
+def test_every_corpus_size_from_two_trains():
+    """A corpus of any size ≥ 2 trains, whatever its last batch holds (64k+1 sentences once ended on a batch of one
+    that BN-VAE's BatchNorm refused), through the same `fit` the app and the CLI call, at the default batch size."""
+    from vae_core import Corpus, CorpusReport, fit
+    from vae_core.corpus import split_indices
+
+    texts = (make_sentences()[0] * 2)[:200]
+    tiny = ModelConfig(embed_dim=8, hidden_dim=8, latent_dim=2, dropout=0.0)
+    for n in range(2, 201):
+        train_idx, val_idx = split_indices(n, 0.1, 0)
+        corpus = Corpus(texts[:n], {}, CorpusReport("sizes", "txt", "utf-8"), train_idx, val_idx)
+        config = TrainConfig(epochs=1, pretrain_epochs=0, device="cpu")
+        tm = fit(corpus, tiny, config, TokenizerConfig(min_frequency=1), iw_samples=1)
+        assert tm.history["epochs"], n
+
+
+def test_fewer_than_two_sentences_are_refused():
+    from vae_core import Corpus, CorpusReport, fit
+
+    corpus = Corpus(["only one"], {}, CorpusReport("one", "txt", "utf-8"), [0], [])
+    with pytest.raises(ConfigError, match="at least 2 sentences"):
+        fit(corpus, TINY, TrainConfig(epochs=1, device="cpu"))
+
+
+def test_a_batch_of_one_trains_with_bn_vae(data):
+    """batch_size 1 (and a one-sentence DDP shard or streamed chunk) normalises μ with the running statistics."""
+    _, result = run(data, epochs=1, batch_size=1, pretrain_epochs=0)
+    assert result.history and result.stop_reason == "completed"

@@ -60,6 +60,12 @@ def make_batch(
     return Batch(tokens, lengths, dec_in, dec_out, mask, torch.tensor(index, dtype=torch.long), picked)
 
 
+def n_batches(n: int, batch_size: int) -> int:
+    """How many batches `bucket_batches` makes of n sentences (a lone last sentence joins the batch before it)."""
+    full, rest = divmod(n, batch_size)
+    return full + (rest > 1 or (rest == 1 and full == 0))
+
+
 def bucket_batches(
     lengths: list[int], batch_size: int, *, shuffle: bool, generator: torch.Generator | None = None
 ) -> list[list[int]]:
@@ -67,6 +73,9 @@ def bucket_batches(
     order = torch.randperm(len(lengths), generator=generator).tolist() if shuffle else list(range(len(lengths)))
     order.sort(key=lambda i: lengths[i])  # stable: equal lengths keep their random order
     batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+    if len(batches) > 1 and len(batches[-1]) == 1:  # a lone last sentence joins the batch before it: a batch of
+        lone = batches.pop()  # one gives BatchNorm (BN-VAE) no statistics and the gradient a single sample
+        batches[-1] += lone
     if shuffle:
         batches = [batches[i] for i in torch.randperm(len(batches), generator=generator).tolist()]
     return batches

@@ -1,4 +1,4 @@
-"""Command line: python -m vae_core {train, encode, evaluate, sample, interpolate, project} ...
+"""Command line: python -m vae_core {train, encode, evaluate, reconstruct, sample, interpolate, project} ...
 
 Bad input prints one line on stderr and exits with status 2, never a traceback.
 """
@@ -13,8 +13,9 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import torch
 
-from . import distributed
+from . import distributed, roundtrip
 from .atomic import atomic_write_bytes
 from .bundle import load_bundle, save_bundle
 from .corpus import MAX_FILE_MB, CorpusOptions, load_corpus
@@ -22,9 +23,9 @@ from .decoding import STRATEGIES, DecodeConfig
 from .errors import InputError, LatentLabError
 from .latent import encode, interpolate, sample_prior
 from .metrics import evaluate
-from .model import PRETRAINED_SUGGESTED, ModelConfig, suggested_config
+from .model import ENCODERS, PRETRAINED_SUGGESTED, ModelConfig, suggested_config
 from .objective import SCHEDULES, BetaSchedule
-from .pipeline import fit
+from .pipeline import check_trainable, fit
 from .projection import project
 from .streaming import StreamedCorpus, encode_file, latent_frame
 from .tokenizer import TokenizerConfig
@@ -84,11 +85,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pretrain-epochs", type=int, default=t.pretrain_epochs, help="autoencoder pre-training")
     p.add_argument(
         "--encoder",
-        choices=("rnn", "pretrained"),
+        choices=ENCODERS,
         default=m.encoder,
-        help=f"rnn: learned from the corpus; pretrained: the {m.pretrained_name} sentence encoder",
+        help=f"rnn: learned from the corpus; pretrained: the {m.pretrained_name} sentence encoder; hybrid: both",
     )
     p.add_argument("--finetune-encoder", action="store_true", help="train the pretrained encoder too (slow on CPU)")
+    p.add_argument(
+        "--threads",
+        type=int,
+        help="CPU threads for torch (default: every core); give each of several trainings on one machine its share",
+    )
     p.add_argument("--beta-schedule", choices=SCHEDULES, default=b.kind)
     p.add_argument("--beta-max", type=float, default=b.beta_max)
     p.add_argument("--beta-cycles", type=int, default=b.cycles)
@@ -116,6 +122,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("model", help="bundle folder")
     data_args(p)
     p.add_argument("--iw-samples", type=int, default=100)
+    p.add_argument("--seed", type=int, default=0)
+
+    p = sub.add_parser(
+        "reconstruct", help="encode each sentence and decode it back: a table of input, output, exact, similarity"
+    )
+    p.add_argument("model", help="bundle folder")
+    data_args(p)
+    p.add_argument("--out", required=True, help="output file: .parquet or .csv, one row per sentence")
+    p.add_argument("--judge-data", help="labelled corpus to fit the label judge on (default: DATA itself)")
     p.add_argument("--seed", type=int, default=0)
 
     def decode_args(p: argparse.ArgumentParser, strategy: str) -> None:
@@ -227,6 +242,10 @@ def cmd_train(args) -> None:
     tokenizer_config = TokenizerConfig(min_frequency=args.min_frequency, max_vocab=args.max_vocab)
     for config in (model_config, train_config, tokenizer_config):
         config.validate()  # fail before reading the data
+    if args.threads is not None:
+        if not 1 <= args.threads <= 1024:
+            raise InputError(f"--threads must be from 1 to 1024 (got {args.threads}).")
+        torch.set_num_threads(args.threads)
     if distributed.launched_by_torchrun():
         distributed.start(args.device)
     main_rank = distributed.is_main()
@@ -243,6 +262,7 @@ def cmd_train(args) -> None:
         corpus = StreamedCorpus.scan(args.data, options, args.chunk_rows or CHUNK_ROWS)
     else:
         corpus = load_corpus(args.data, options)
+    check_trainable(corpus)
     if main_rank:
         print(corpus.report.summary(), file=sys.stderr)
         for note in corpus.report.notes:
@@ -334,7 +354,38 @@ def cmd_project(args) -> None:
 def cmd_evaluate(args) -> None:
     tm = load_bundle(args.model, device=args.device)
     corpus = load_corpus(args.data, _corpus_options(args, max_tokens=None, val_fraction=0.0))
-    print(json.dumps(evaluate(tm.model, tm.tokenizer, corpus.texts, iw_samples=args.iw_samples, seed=args.seed)))
+    metrics = evaluate(tm.model, tm.tokenizer, corpus.texts, iw_samples=args.iw_samples, seed=args.seed)
+    judge = _judge(corpus.texts, corpus.labels)
+    found = roundtrip.measure(tm.model, tm.tokenizer, corpus.texts, labels=corpus.labels, judge=judge, seed=args.seed)
+    found.pop("roundtrip_examples", None)
+    print(json.dumps({**metrics, **found}))
+
+
+def _judge(texts: list[str], labels: list[str] | None) -> roundtrip.LabelJudge | None:
+    """A label judge fit on these labelled sentences, or None without labels (or with a single label)."""
+    return roundtrip.LabelJudge(texts, labels) if labels and len(set(labels)) > 1 else None
+
+
+def cmd_reconstruct(args) -> None:
+    out = _output_path(args.out)
+    tm = load_bundle(args.model, device=args.device)
+    corpus = load_corpus(args.data, _corpus_options(args, max_tokens=None, val_fraction=0.0))
+    judged = corpus
+    if args.judge_data:
+        judged = load_corpus(args.judge_data, _corpus_options(args, max_tokens=None, val_fraction=0.0))
+    judge = _judge(judged.texts, judged.labels)
+    result = roundtrip.round_trip(tm.model, tm.tokenizer, corpus.texts, labels=corpus.labels, judge=judge)
+    _write_table(pd.DataFrame(result.rows()), out)
+    summary = result.summary()
+    line = f"{summary['roundtrip_n']} sentences: exact {summary['roundtrip_exact']:.1%}, "
+    line += f"chrF {summary['roundtrip_chrf']:.1f}"
+    if "roundtrip_similarity" in summary:
+        line += f", similarity {summary['roundtrip_similarity']:.3f} "
+        line += f"(random pairs {summary['roundtrip_similarity_random']:.3f})"
+    if "roundtrip_label_agreement" in summary:
+        line += f", same label {summary['roundtrip_label_agreement']:.1%} "
+        line += f"(judge right on inputs {summary['roundtrip_judge_accuracy']:.1%})"
+    print(f"{line} -> {out}", file=sys.stderr)
 
 
 def cmd_sample(args) -> None:
@@ -356,6 +407,7 @@ COMMANDS = {
     "train": cmd_train,
     "encode": cmd_encode,
     "evaluate": cmd_evaluate,
+    "reconstruct": cmd_reconstruct,
     "sample": cmd_sample,
     "interpolate": cmd_interpolate,
     "project": cmd_project,

@@ -160,25 +160,36 @@ def check_size(n_bytes: int, name: str) -> None:
 def table_columns(data: bytes, name: str) -> list[str]:
     """Column names of a table file (.csv/.tsv/.jsonl/.parquet), so a UI can offer them; [] for .txt.
     Empty, binary and unreadable files raise CorpusError here already, before any option is chosen."""
+    frame = _table_frame(data, name)
+    return [] if frame is None else [str(c) for c in frame.columns]
+
+
+def suggested_text_column(data: bytes, name: str) -> str | None:
+    """The column `load_corpus` would take as the text when none is named (None for .txt, or when no column holds
+    words: loading then says so)."""
+    frame = _table_frame(data, name)
+    if frame is None:
+        return None
+    try:
+        return guess_text_column(frame)
+    except CorpusError:
+        return None
+
+
+def _table_frame(data: bytes, name: str) -> pd.DataFrame | None:
+    """The table in a .csv/.tsv/.jsonl/.parquet file, None for .txt; CorpusError for what cannot be read."""
     fmt = file_format(name)
     check_size(len(data), name)
     if not data.strip():
         raise CorpusError(f"{name}: the file is empty.")
     if fmt == "parquet":
-        import pyarrow.parquet as pq
-
-        try:
-            return [str(c) for c in pq.read_schema(io.BytesIO(data)).names]
-        except Exception as e:
-            raise CorpusError(f"{name}: could not read it as Parquet: {e}") from e
+        return _read_parquet_frame(data, name)
     text, _, _ = decode_bytes(data, name)
     if fmt == "txt":
-        return []
+        return None
     if fmt == "jsonl":
-        frame = _jsonl_frame(text, name, CorpusReport(name, fmt, ""))
-    else:
-        frame = _delimited_frame(text, name, "\t" if fmt == "tsv" else ",")
-    return [str(c) for c in frame.columns]
+        return _jsonl_frame(text, name, CorpusReport(name, fmt, ""))
+    return _delimited_frame(text, name, "\t" if fmt == "tsv" else ",")
 
 
 def corpus_stats(corpus: Corpus) -> dict:
@@ -271,6 +282,13 @@ def _jsonl_frame(text: str, name: str, report: CorpusReport) -> pd.DataFrame:
 
 
 def _read_parquet(data: bytes, name: str, options: CorpusOptions):
+    frame = _read_parquet_frame(data, name)
+    report = CorpusReport(source=name, file_format="parquet", encoding="parquet")
+    texts, labels = _pick_columns(frame, name, options)
+    return texts, labels, report
+
+
+def _read_parquet_frame(data: bytes, name: str) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
     try:
@@ -279,22 +297,27 @@ def _read_parquet(data: bytes, name: str, options: CorpusOptions):
         raise CorpusError(f"{name}: could not read it as Parquet: {e}") from e
     if frame.empty:
         raise CorpusError(f"{name}: the Parquet table has no rows.")
-    report = CorpusReport(source=name, file_format="parquet", encoding="parquet")
-    texts, labels = _pick_columns(frame, name, options)
-    return texts, labels, report
+    return frame
 
 
 def _pick_columns(frame: pd.DataFrame, name: str, options: CorpusOptions) -> tuple[list, dict[str, list[str]]]:
     """Select the text column (given or guessed) and the optional label columns."""
     columns = [str(c) for c in frame.columns]
     frame.columns = columns
-    text_col = options.text_column or guess_text_column(frame)
+    try:
+        text_col = options.text_column or guess_text_column(frame)
+    except CorpusError as e:
+        raise CorpusError(f"{name}: {e}") from e
     if text_col not in columns:
         raise CorpusError(f"{name}: there is no column '{text_col}'. Columns: {', '.join(columns)}.")
     values = frame[text_col]
     non_null = values.dropna()
     if len(non_null) and not all(isinstance(v, str) for v in non_null):
         raise CorpusError(f"{name}: column '{text_col}' does not hold text (found {non_null.dtype} values).")
+    if not _holds_words(non_null):
+        raise CorpusError(
+            f"{name}: column '{text_col}' holds no words, only numbers or symbols. Columns: {', '.join(columns)}."
+        )
     label_sets = {}
     for column in ([options.label_column] if options.label_column else []) + list(options.extra_label_columns):
         if column not in columns:
@@ -307,19 +330,23 @@ def _pick_columns(frame: pd.DataFrame, name: str, options: CorpusOptions) -> tup
 
 
 def guess_text_column(frame: pd.DataFrame) -> str:
-    """'text' (or a common synonym) if present, else the string column with the longest values."""
-    lowered = {str(c).lower(): str(c) for c in frame.columns}
+    """'text' (or a common synonym) if it holds words, else the column of words with the longest values.
+    Columns with no words (ids, scores, dates) are never guessed."""
+    wordy = [str(c) for c in frame.columns if _holds_words(frame[c])]
+    lowered = {c.lower(): c for c in wordy}
     for guess in TEXT_COLUMN_GUESSES:
         if guess in lowered:
             return lowered[guess]
-    best, best_len = None, -1.0
-    for col in frame.columns:
-        values = [v for v in frame[col].head(200) if isinstance(v, str)]
-        if values and (mean := sum(map(len, values)) / len(values)) > best_len:
-            best, best_len = str(col), mean
-    if best is None:
-        raise CorpusError("no column holds text; name the text column explicitly.")
-    return best
+    if not wordy:
+        raise CorpusError(
+            "no column holds words (columns: " + ", ".join(map(str, frame.columns)) + "); a text column is needed."
+        )
+    return max(wordy, key=lambda c: np.mean([len(v) for v in frame[c].head(200) if isinstance(v, str)]))
+
+
+def _holds_words(values: pd.Series) -> bool:
+    """True when some of the first 200 values are strings with a letter in them (not just numbers or symbols)."""
+    return any(isinstance(v, str) and any(ch.isalpha() for ch in v) for v in values.head(200))
 
 
 def _missing(value) -> bool:

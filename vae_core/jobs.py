@@ -5,15 +5,18 @@ A registry keeps one job per owner key (the app uses one key per browser session
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass, field
+
+import torch
 
 from .bundle import TrainedModel
 from .corpus import Corpus
 from .errors import LatentLabError
 from .model import ModelConfig
-from .pipeline import fit
+from .pipeline import check_trainable, fit
 from .tokenizer import TokenizerConfig
 from .training import Progress, TrainConfig
 
@@ -47,13 +50,27 @@ class TrainingJob:
         self._epochs: list[dict] = []
         self._started = time.time()
         self.finished_at: float | None = None
+        self.registry: JobRegistry | None = None  # set by the registry that starts it: it says this job's thread share
         self._thread = threading.Thread(target=self._run, name="latent-lab-training", daemon=True)
+
+    def validate(self) -> None:
+        """Refuse bad settings or a corpus too small to train on, before the worker starts."""
+        for config in (self.model_config, self.train_config, self.tokenizer_config):
+            config.validate()
+        check_trainable(self.corpus)
 
     def start(self) -> TrainingJob:
         self._thread.start()
         return self
 
+    def _take_share_of_threads(self) -> None:
+        """Run torch on this job's share of the cores. torch's intra-op thread count belongs to the calling thread,
+        so each worker sets its own; jobs that each took every core would spin against each other."""
+        if self.registry is not None and (share := self.registry.thread_share()) != torch.get_num_threads():
+            torch.set_num_threads(share)
+
     def _on_progress(self, p: Progress) -> None:
+        self._take_share_of_threads()  # called on the worker thread: follows jobs starting and ending
         with self._lock:
             self._progress = p
             if p.val:
@@ -63,6 +80,7 @@ class TrainingJob:
 
     def _run(self) -> None:
         try:
+            self._take_share_of_threads()
             result = fit(
                 self.corpus,
                 self.model_config,
@@ -82,6 +100,8 @@ class TrainingJob:
                 self._error, self._status = f"training failed: {type(e).__name__}: {e}", "failed"
         finally:
             self.finished_at = time.time()
+            if self.registry is not None:  # threads started later (the app's script runs) inherit this setting
+                torch.set_num_threads(self.registry.cores)
 
     def stop(self) -> None:
         """Ask the worker to stop after its current step; it still evaluates and returns a usable model."""
@@ -113,11 +133,17 @@ class TrainingJob:
 class JobRegistry:
     """One training job per owner key, and at most `max_running` running at once on the server; thread-safe."""
 
-    def __init__(self, max_running: int = 2, keep_finished_s: float = 86400.0):
+    def __init__(self, max_running: int = 2, keep_finished_s: float = 86400.0, cores: int | None = None):
         self._lock = threading.Lock()
         self._jobs: dict[str, TrainingJob] = {}
         self.max_running = max_running
         self.keep_finished_s = keep_finished_s
+        self.cores = cores or len(os.sched_getaffinity(0))
+
+    def thread_share(self) -> int:
+        """Threads each running job may use: the cores split evenly between the jobs running now."""
+        running = sum(not j.finished for j in list(self._jobs.values()))
+        return max(1, self.cores // max(running, 1))
 
     def _prune(self) -> None:
         """Forget jobs finished a day ago or more: the unsaved models of sessions that have ended do not pile up."""
@@ -137,6 +163,7 @@ class JobRegistry:
                     f"{running} training runs are already going on this server (the limit is {self.max_running}); "
                     "try again when one finishes."
                 )
+            job.registry = self
             self._jobs[owner] = job.start()
             return job
 

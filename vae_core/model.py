@@ -2,7 +2,9 @@
 
 tokens -> embedding -> bidirectional RNN -> (mu, logvar) of q(z|x)
    (or, with encoder="pretrained": text -> a pretrained sentence encoder -> small head -> (mu, logvar),
-    the Optimus recipe of Li et al. 2020 at laptop size)
+    the Optimus recipe of Li et al. 2020 at laptop size;
+    with encoder="hybrid": both summaries side by side -> (mu, logvar): the pretrained one brings the meaning,
+    the RNN the wording)
 z = mu + sigma * eps                                   (reparameterisation)
 z -> initial decoder state; [embedding(x_t); z] at every step -> RNN -> softmax over the vocabulary
 """
@@ -23,6 +25,7 @@ from .errors import ConfigError
 # (KL ≈ 70 nats, not 8) keeps the embedding's neighbourhoods: SST 10-NN 0.346 vs MiniLM's own 0.348, against
 # 0.320 for 32-D and 0.329 for 64-D at γ 1.0 (bench/pretrained_sweep.py; runs in bench/results/pretrained-sweep.jsonl).
 PRETRAINED_SUGGESTED = {"latent_dim": 64, "bn_gamma": 1.5}
+ENCODERS = ("rnn", "pretrained", "hybrid")
 
 
 @dataclass
@@ -38,7 +41,8 @@ class ModelConfig:
     bn_gamma: float = 0.7  # BN-VAE (Zhu et al. 2020): batch-normalise μ with this fixed scale; 0 turns it off
     bn_eps: float = 1e-8  # BatchNorm's ε. Its default 1e-5 let a pretrained encoder's head shrink μ's raw variance
     # under ε (seen: 2e-6), so μ's spread fell below γ and the KL floor BN-VAE promises was lost
-    encoder: str = "rnn"  # "rnn": learned from the corpus; "pretrained": a sentence-transformer (see pretrained.py)
+    encoder: str = "rnn"  # "rnn": learned from the corpus; "pretrained": a sentence-transformer (see pretrained.py);
+    # "hybrid": both, their summaries concatenated
     pretrained_name: str = pretrained.DEFAULT_ENCODER
     finetune_encoder: bool = False  # pretrained only: train its weights too (slow on a CPU) instead of freezing them
 
@@ -57,9 +61,9 @@ class ModelConfig:
             raise ConfigError(f"bn_eps must be in (0, 0.001] (got {self.bn_eps}).")
         if self.cell not in ("gru", "lstm"):
             raise ConfigError(f"cell must be 'gru' or 'lstm' (got {self.cell!r}).")
-        if self.encoder not in ("rnn", "pretrained"):
-            raise ConfigError(f"encoder must be 'rnn' or 'pretrained' (got {self.encoder!r}).")
-        if self.encoder == "pretrained":
+        if self.encoder not in ENCODERS:
+            raise ConfigError(f"encoder must be one of {', '.join(ENCODERS)} (got {self.encoder!r}).")
+        if self.encoder != "rnn":
             pretrained.spec(self.pretrained_name)  # known and installed, or a clear message
 
 
@@ -80,18 +84,19 @@ class SentenceVAE(nn.Module):
         between = c.dropout if c.num_layers > 1 else 0.0
         self.embed = nn.Embedding(vocab_size, c.embed_dim, padding_idx=pad_id)
         self.drop = nn.Dropout(c.dropout)
-        if c.encoder == "rnn":
+        if c.encoder in ("rnn", "hybrid"):
             self.encoder = rnn(
                 c.embed_dim, c.hidden_dim, c.num_layers, batch_first=True, bidirectional=True, dropout=between
             )
-        else:  # sentence embedding -> the same (2 * hidden) summary an RNN encoder would give (no dropout here: its
-            # noise would swell μ's batch statistics in training only, and BN-VAE's spread with them)
+        if c.encoder in ("pretrained", "hybrid"):  # sentence embedding -> a (2 * hidden) summary, as an RNN gives
+            # (no dropout here: its noise would swell μ's batch statistics in training only, and BN-VAE's spread)
             if c.finetune_encoder:  # its weights become part of this model (and of its bundle)
                 self.sentence_encoder = pretrained.trainable_encoder(c.pretrained_name)
             dim = pretrained.spec(c.pretrained_name).dim
             self.head = nn.Sequential(nn.Linear(dim, 2 * c.hidden_dim), nn.GELU())
-        self.to_mu = nn.Linear(2 * c.hidden_dim, c.latent_dim)
-        self.to_logvar = nn.Linear(2 * c.hidden_dim, c.latent_dim)
+        summary_dim = 2 * c.hidden_dim * (2 if c.encoder == "hybrid" else 1)
+        self.to_mu = nn.Linear(summary_dim, c.latent_dim)
+        self.to_logvar = nn.Linear(summary_dim, c.latent_dim)
         if c.bn_gamma > 0:  # μ's batch statistics are pinned, so E[KL] per dimension stays ≥ γ²/2
             self.mu_bn = nn.BatchNorm1d(c.latent_dim, eps=c.bn_eps, affine=False)
             self.mu_shift = nn.Parameter(torch.zeros(c.latent_dim))
@@ -108,11 +113,25 @@ class SentenceVAE(nn.Module):
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """(B, T) padded token ids and their lengths (and, for a pretrained encoder, the B texts themselves)
         -> mu, logvar, each (B, latent_dim)."""
-        summary = self._rnn_summary(tokens, lengths) if self.config.encoder == "rnn" else self._text_summary(texts)
+        encoder = self.config.encoder
+        if encoder == "rnn":
+            summary = self._rnn_summary(tokens, lengths)
+        elif encoder == "pretrained":
+            summary = self._text_summary(texts)
+        else:
+            summary = torch.cat([self._rnn_summary(tokens, lengths), self._text_summary(texts)], dim=-1)
         mu = self.to_mu(summary)
         if self.config.bn_gamma > 0:
-            mu = self.config.bn_gamma * self.mu_bn(mu) + self.mu_shift
+            mu = self.config.bn_gamma * self._normalise_mu(mu) + self.mu_shift
         return mu, self.to_logvar(summary)
+
+    def _normalise_mu(self, mu: torch.Tensor) -> torch.Tensor:
+        """BN-VAE's BatchNorm of μ. A training batch of one sentence has no spread to measure (BatchNorm raises on
+        it), so it is normalised with the running statistics, as at inference."""
+        bn = self.mu_bn
+        if self.training and mu.size(0) == 1:
+            return nn.functional.batch_norm(mu, bn.running_mean, bn.running_var, training=False, eps=bn.eps)
+        return bn(mu)
 
     def forward(
         self,
@@ -153,7 +172,7 @@ class SentenceVAE(nn.Module):
         """Embed `texts` ahead of use with a frozen pretrained encoder, so training epochs only read its cache;
         `on_progress(done, total)` follows it. Nothing to do for the other encoders."""
         c = self.config
-        if c.encoder == "pretrained" and not c.finetune_encoder:
+        if c.encoder != "rnn" and not c.finetune_encoder:
             pretrained.get_embedder(c.pretrained_name, self.device).embed(texts, on_progress)
 
     def param_groups(self, lr: float, encoder_lr: float) -> list[dict]:

@@ -7,14 +7,27 @@ from collections.abc import Callable
 
 import torch
 
-from . import distributed
+from . import distributed, roundtrip
 from .bundle import TrainedModel
 from .corpus import Corpus
+from .errors import ConfigError
 from .metrics import evaluate
 from .model import ModelConfig, SentenceVAE
 from .streaming import VAL_MAX, StreamedCorpus
 from .tokenizer import TextTokenizer, TokenizerConfig
 from .training import Progress, TrainConfig, train_vae
+
+
+def _label_judge(texts: list[str], labels: list[str]) -> roundtrip.LabelJudge | None:
+    """A TF-IDF + logistic-regression judge of the training labels, or None when there is only one label."""
+    return roundtrip.LabelJudge(texts, labels) if len(set(labels)) > 1 else None
+
+
+def check_trainable(corpus: Corpus | StreamedCorpus) -> None:
+    """Refuse a corpus too small to learn from (0 or 1 sentences), before any work starts."""
+    n = len(corpus) + len(corpus.val_texts) if isinstance(corpus, StreamedCorpus) else len(corpus.texts)
+    if n < 2:
+        raise ConfigError(f"a model needs at least 2 sentences to learn from; this corpus has {n}.")
 
 
 def fit(
@@ -38,6 +51,7 @@ def fit(
     model_config.validate()
     train_config.validate()
     streamed = isinstance(corpus, StreamedCorpus)
+    check_trainable(corpus)
     train_texts = corpus if streamed else corpus.train_texts  # a StreamedCorpus iterates its training sentences
     tokenizer = TextTokenizer.train(train_texts, tokenizer_config) if distributed.is_main() else None
     if distributed.active():
@@ -51,6 +65,10 @@ def fit(
     metrics = {}
     if distributed.is_main():
         metrics = evaluate(model, tokenizer, eval_texts, iw_samples=iw_samples, seed=train_config.seed)
+        labels = None if streamed else corpus.labels
+        judge = _label_judge(corpus.train_texts, [labels[i] for i in corpus.train_idx]) if labels else None
+        eval_labels = [labels[i] for i in (corpus.val_idx or corpus.train_idx)] if labels else None
+        metrics.update(roundtrip.measure(model, tokenizer, eval_texts, labels=eval_labels, judge=judge))
     metrics.update(
         evaluated_on="validation split" if corpus.val_texts else "training sentences (no validation split)",
         train_seconds=result.seconds,

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 import torch
 
 from . import distributed
-from .batching import iterate_batches, to_ids
+from .batching import iterate_batches, n_batches, to_ids
 from .errors import ConfigError
 from .metrics import active_units, elbo_terms, posterior
 from .model import SentenceVAE
@@ -187,7 +187,7 @@ def train_vae(
         return word_dropout(dec_in, config.word_dropout, tokenizer.unk_id, tokenizer.pad_id)
 
     optimizer = torch.optim.Adam(model.param_groups(config.lr, config.encoder_lr))
-    steps_per_epoch = sum(math.ceil(n / config.batch_size) for n in chunk_sizes)
+    steps_per_epoch = sum(n_batches(n, config.batch_size) for n in chunk_sizes)
     pretrain_steps = config.pretrain_epochs * steps_per_epoch
     vae_steps = config.epochs * steps_per_epoch
     total_steps = pretrain_steps + vae_steps

@@ -1,0 +1,112 @@
+"""Two trainings at once on one server, as the app runs them: each job's tokens/s against one job alone.
+
+    python bench/concurrent_training.py [--epochs 1]
+
+Trains the default model on ../shared/data/trec/train.tsv (no pre-training, no early stopping) as background
+TrainingJobs in one process: first one alone, then two together started by a JobRegistry (each takes its share of
+the cores), then two together started without a registry (each keeps every core's threads: the old behaviour).
+Then the same as processes: one `python -m vae_core train` alone, two at once with `--threads` = cores / 2, and two
+at once with every core's threads each (the CLI's default).
+Prints and writes bench/results/concurrent-training.json, with the fp32 matmul rate measured in the same run.
+Needs ../shared/data, or the folder named by LATENT_LAB_DATA (skips cleanly without it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DATA = Path(os.environ.get("LATENT_LAB_DATA", ROOT.parent / "shared" / "data"))
+
+from vae_core import CorpusOptions, ModelConfig, TrainConfig, load_corpus  # noqa: E402
+from vae_core.jobs import JobRegistry, TrainingJob  # noqa: E402
+
+
+def matmul_gflops(n: int = 2048, repeat: int = 10) -> float:
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    a @ b
+    start = time.perf_counter()
+    for _ in range(repeat):
+        a @ b
+    return 2 * n**3 * repeat / (time.perf_counter() - start) / 1e9
+
+
+def tokens_per_s(jobs: list[TrainingJob]) -> list[float]:
+    for j in jobs:
+        j.wait()
+        if j.snapshot().error:
+            raise SystemExit(j.snapshot().error)
+    return [round(j.snapshot().result.metrics["tokens_per_s"]) for j in jobs]
+
+
+def cli_runs(procs: int, threads: int | None, epochs: int) -> list[float]:
+    """tokens/s of `procs` CLI trainings started together (each with `threads` torch threads, None = default)."""
+    out = Path(tempfile.mkdtemp())
+    command = [sys.executable, "-m", "vae_core", "train", str(DATA / "trec" / "train.tsv"), "--device", "cpu"]
+    command += ["--epochs", str(epochs), "--pretrain-epochs", "0", "--patience", "0", "--iw-samples", "0", "--quiet"]
+    command += ["--threads", str(threads)] if threads else []
+    running = [
+        subprocess.Popen([*command, "--out", str(out / f"m{i}"), "--seed", str(i)], cwd=ROOT, stdout=subprocess.DEVNULL)
+        for i in range(procs)
+    ]
+    if any(p.wait() for p in running):
+        raise SystemExit("a training process failed")
+    return [round(json.loads((out / f"m{i}" / "metrics.json").read_text())["tokens_per_s"]) for i in range(procs)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=1)
+    args = parser.parse_args()
+    if not (DATA / "trec" / "train.tsv").is_file():
+        print(f"skipped: no {DATA / 'trec' / 'train.tsv'}")
+        return
+    corpus = load_corpus(DATA / "trec" / "train.tsv", CorpusOptions(label_column="label"))
+    config = TrainConfig(epochs=args.epochs, pretrain_epochs=0, patience=0, device="cpu")
+
+    def new_job(seed: int) -> TrainingJob:
+        return TrainingJob(corpus, ModelConfig(), replace(config, seed=seed), iw_samples=1)
+
+    gflops = matmul_gflops()
+    registry = JobRegistry()
+    (solo,) = tokens_per_s([registry.start("solo", new_job(0))])
+    registry = JobRegistry()
+    shared = tokens_per_s([registry.start(who, new_job(i)) for i, who in enumerate(("alice", "bob"))])
+    fighting = tokens_per_s([new_job(i).start() for i in range(2)])
+    (cli_solo,) = cli_runs(1, None, args.epochs)
+    cli_shared = cli_runs(2, max(1, registry.cores // 2), args.epochs)
+    cli_fighting = cli_runs(2, None, args.epochs)
+    result = {
+        "machine": f"{registry.cores}-core {platform.machine()}, fp32 matmul {gflops:.0f} GFLOP/s",
+        "date": time.strftime("%Y-%m-%d"),
+        "command": "python bench/concurrent_training.py " + " ".join(sys.argv[1:]),
+        "solo_tokens_per_s": solo,
+        "two_at_once_shared_threads": shared,
+        "shared_each_vs_solo": [round(s / solo, 3) for s in shared],
+        "two_at_once_every_core_each (before)": fighting,
+        "before_each_vs_solo": [round(s / solo, 3) for s in fighting],
+        "cli_solo_tokens_per_s": cli_solo,
+        "cli_two_at_once_threads_half": cli_shared,
+        "cli_half_each_vs_solo": [round(s / cli_solo, 3) for s in cli_shared],
+        "cli_two_at_once_default_threads": cli_fighting,
+        "cli_default_each_vs_solo": [round(s / cli_solo, 3) for s in cli_fighting],
+    }
+    print(json.dumps(result, indent=2))
+    out = ROOT / "bench" / "results" / "concurrent-training.json"
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

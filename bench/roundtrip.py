@@ -1,0 +1,294 @@
+"""Round-trip report: does sentence -> z -> sentence keep what a sentence says, and what does it cost?
+
+    python bench/roundtrip.py trec old new            # train and measure recipes on a corpus (appends rows)
+    python bench/roundtrip.py --report                # write bench/ROUNDTRIP.md from the rows
+
+Corpora: trec, subj, sst (train.tsv -> test.tsv) and demo (assets/demo_corpus.tsv, its own seeded split, topic label).
+For each recipe (a named set of ModelConfig / TrainConfig changes, listed in RECIPES), one `fit` on the training file,
+then, greedy from the posterior mean, on up to 500 training and 500 test sentences: exact match, chrF (sacrebleu),
+the pretrained encoder's similarity of input and output (random pairs beside it) and, on test, the agreement of a
+TF-IDF + logistic-regression label judge fit on the training file; 10-NN label accuracy of test posterior means (fit
+on train); KL, MI and active units on test; fluency as a plain GRU language model's NLL per token (trained once per
+corpus, cached under bench/.cache) of real test sentences, of interpolation midpoints between 100 random pairs of
+test sentences and of 200 greedy prior samples; how monotonically meaning moves along 50 interpolations (Spearman
+ρ of step against the pretrained encoder's similarity to B minus to A; 1 = steadily from A to B); training seconds.
+Rows go to bench/results/roundtrip.jsonl. Needs ../shared/data (or LATENT_LAB_DATA) for all but demo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from quality import DATA, lm_nll, train_language_model  # noqa: E402
+
+from vae_core import (  # noqa: E402
+    Corpus,
+    CorpusOptions,
+    ModelConfig,
+    TextTokenizer,
+    TokenizerConfig,
+    TrainConfig,
+    encode,
+    evaluate,
+    fit,
+    load_corpus,
+)
+from vae_core.batching import to_ids  # noqa: E402
+from vae_core.decoding import DecodeConfig  # noqa: E402
+from vae_core.latent import (  # noqa: E402
+    decode_latents,  # noqa: E402
+    interpolation_path,
+    sample_prior,
+)
+from vae_core.pretrained import embed_texts  # noqa: E402
+from vae_core.probe import knn_accuracy  # noqa: E402
+from vae_core.roundtrip import LabelJudge, round_trip  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results" / "roundtrip.jsonl"
+CACHE = ROOT / "bench" / ".cache"
+SPLITS = {  # name: (train file, test file or None for a held-out split, label column)
+    "trec": (DATA / "trec/train.tsv", DATA / "trec/test.tsv", "label"),
+    "subj": (DATA / "subj/train.tsv", DATA / "subj/test.tsv", "label"),
+    "sst": (DATA / "sst/train.tsv", DATA / "sst/test.tsv", "label"),
+    "demo": (ROOT / "assets/demo_corpus.tsv", None, "topic"),
+}
+OLD_DEFAULT = (
+    {"latent_dim": 32, "bn_gamma": 0.7, "encoder": "rnn"},
+    {"epochs": 15, "pretrain_epochs": 5, "word_dropout": 0.1, "patience": 3},
+)
+# name: (ModelConfig changes, TrainConfig changes), each applied on top of the old default
+RECIPES = {
+    "old": ({}, {}),
+    "new": ({}, {}),  # the library's defaults at the time of the run
+    "gamma2": ({"bn_gamma": 2.0}, {}),
+    "gamma3": ({"bn_gamma": 3.0}, {}),
+    "hybrid-gamma1.5": ({"encoder": "hybrid", "bn_gamma": 1.5}, {}),
+    "hybrid-gamma2": ({"encoder": "hybrid", "bn_gamma": 2.0}, {}),
+    "hybrid-64-gamma2": ({"encoder": "hybrid", "bn_gamma": 2.0, "latent_dim": 64}, {}),
+    "hybrid-gamma2-wd0": ({"encoder": "hybrid", "bn_gamma": 2.0}, {"word_dropout": 0.0}),
+    "hybrid-gamma2-wd0.3": ({"encoder": "hybrid", "bn_gamma": 2.0}, {"word_dropout": 0.3}),
+    "hybrid-gamma2-short": ({"encoder": "hybrid", "bn_gamma": 2.0}, {"epochs": 8, "pretrain_epochs": 2}),
+    "hybrid-gamma2-long": ({"encoder": "hybrid", "bn_gamma": 2.0}, {"epochs": 30, "patience": 0}),
+    "pretrained-64-gamma1.5": ({"encoder": "pretrained", "bn_gamma": 1.5, "latent_dim": 64}, {}),
+}
+
+
+def configs(recipe: str) -> tuple[ModelConfig, TrainConfig]:
+    if recipe == "new":
+        return ModelConfig(), TrainConfig()
+    model_changes, train_changes = RECIPES[recipe]
+    model = ModelConfig(**{**OLD_DEFAULT[0], **model_changes})
+    return model, replace(TrainConfig(), **{**OLD_DEFAULT[1], **train_changes})
+
+
+def load_split(name: str) -> tuple[Corpus, Corpus]:
+    """The training corpus (with its own 10% validation split) and the test sentences (for demo: that split)."""
+    train_file, test_file, label = SPLITS[name]
+    options = CorpusOptions(label_column=label, max_tokens=64, seed=0)
+    train = load_corpus(train_file, options)
+    if test_file is not None:
+        return train, load_corpus(test_file, replace(options, val_fraction=0.0, max_tokens=None))
+    return train, Corpus(train.val_texts, {label: [train.labels[i] for i in train.val_idx]}, train.report, [], [])
+
+
+def reference_lm(name: str, train: Corpus):
+    """A plain GRU language model of the corpus (the old default's decoder size, no z), trained once and cached."""
+    tokenizer = TextTokenizer.train(train.train_texts, TokenizerConfig(min_frequency=1))
+    model_config = ModelConfig(bn_gamma=0.0)
+    train_config = replace(TrainConfig(), epochs=10, patience=2, pretrain_epochs=0)
+    path = CACHE / f"lm-{name}.pt"
+    if path.is_file():
+        from vae_core import SentenceVAE
+
+        model = SentenceVAE(model_config, tokenizer.vocab_size)
+        model.load_state_dict(torch.load(path, weights_only=True))
+        return model.eval(), tokenizer
+    model = train_language_model(train, model_config, train_config, tokenizer)
+    CACHE.mkdir(exist_ok=True)
+    torch.save(model.state_dict(), path)
+    return model.eval(), tokenizer
+
+
+def nll_per_token(lm, tokenizer, texts: list[str]) -> float:
+    """The reference LM's NLL per token (words and <eos>) of `texts`; a written "<unk>" counts as one unknown word."""
+    texts = [t.replace("<unk>", "\x01") for t in texts if t.strip()] or ["."]
+    total, tokens = lm_nll(lm, tokenizer, to_ids(tokenizer, texts))
+    return total * len(texts) / tokens
+
+
+def spearman(x: np.ndarray, y: np.ndarray) -> float:
+    from scipy.stats import spearmanr
+
+    value = spearmanr(x, y).statistic
+    return 0.0 if np.isnan(value) else float(value)
+
+
+def measure(name: str, recipe: str) -> dict:
+    train, test = load_split(name)
+    model_config, train_config = configs(recipe)
+    start = time.perf_counter()
+    tm = fit(train, model_config, train_config, iw_samples=0)
+    seconds = time.perf_counter() - start
+    model, tokenizer = tm.model, tm.tokenizer
+    rng = np.random.default_rng(0)
+
+    def sample(size: int, n: int = 500) -> list[int]:
+        return sorted(rng.choice(size, min(n, size), replace=False).tolist())
+
+    train_texts, train_labels = train.train_texts, [train.labels[i] for i in train.train_idx]
+    judge = LabelJudge(train_texts, train_labels)
+    on_test_idx = sample(len(test.texts))
+    on_train = round_trip(model, tokenizer, [train_texts[i] for i in sample(len(train_texts))]).summary()
+    on_test = round_trip(
+        model,
+        tokenizer,
+        [test.texts[i] for i in on_test_idx],
+        labels=[test.labels[i] for i in on_test_idx],
+        judge=judge,
+    ).summary()
+    train_z, _ = encode(model, tokenizer, train_texts)
+    test_z, _ = encode(model, tokenizer, test.texts)
+    held_out = evaluate(model, tokenizer, test.texts, iw_samples=0)
+
+    lm, lm_tokenizer = reference_lm(name, train)
+    pairs = rng.choice(len(test.texts), size=(100, 2), replace=False)
+    greedy = DecodeConfig(strategy="greedy", max_len=60)
+    midpoints, monotone = [], []
+    for k, (a, b) in enumerate(pairs):
+        path = interpolation_path(model, tokenizer, test.texts[a], test.texts[b], steps=8)
+        if k >= 50:
+            midpoints += decode_latents(model, tokenizer, path[[4]], greedy)
+            continue
+        decoded = decode_latents(model, tokenizer, path, greedy)
+        midpoints.append(decoded[4])
+        e = embed_texts(decoded + [test.texts[a], test.texts[b]])
+        toward_b = e[:8] @ e[9] - e[:8] @ e[8]
+        monotone.append(spearman(np.arange(8), toward_b))
+    _, prior = sample_prior(model, tokenizer, 200, greedy, seed=0)
+    return {
+        "corpus": name,
+        "recipe": recipe,
+        "model": {k: getattr(model_config, k) for k in ("encoder", "latent_dim", "bn_gamma", "hidden_dim")},
+        "train": {k: getattr(train_config, k) for k in ("epochs", "pretrain_epochs", "word_dropout", "patience")},
+        "train_sentences": len(train.train_idx),
+        "train_seconds": round(seconds, 1),
+        "best_epoch": tm.metrics.get("best_epoch"),
+        "kl": held_out["kl"],
+        "mi": held_out["mi"],
+        "active_units": held_out["active_units"],
+        "knn10": knn_accuracy(train_z, train_labels, test_z, test.labels),
+        "train_exact": on_train["roundtrip_exact"],
+        "train_chrf": on_train["roundtrip_chrf"],
+        "train_similarity": on_train.get("roundtrip_similarity"),
+        "test_exact": on_test["roundtrip_exact"],
+        "test_chrf": on_test["roundtrip_chrf"],
+        "test_similarity": on_test.get("roundtrip_similarity"),
+        "random_similarity": on_test.get("roundtrip_similarity_random"),
+        "test_label_agreement": on_test.get("roundtrip_label_agreement"),
+        "judge_accuracy": on_test.get("roundtrip_judge_accuracy"),
+        "lm_nll_real": nll_per_token(lm, lm_tokenizer, test.texts),
+        "lm_nll_midpoints": nll_per_token(lm, lm_tokenizer, midpoints),
+        "lm_nll_prior": nll_per_token(lm, lm_tokenizer, prior),
+        "interpolation_monotone": float(np.mean(monotone)),
+        "examples": list(
+            zip(
+                [test.texts[i] for i in on_test_idx[:3]],
+                decode_latents(model, tokenizer, test_z[on_test_idx[:3]], greedy),
+            )
+        ),
+        "midpoint_examples": midpoints[:3],
+        "prior_examples": prior[:3],
+        "machine": f"{torch.get_num_threads()} threads, {platform.machine()}",
+        "date": time.strftime("%Y-%m-%d"),
+        "command": f"python bench/roundtrip.py {name} {recipe}",
+    }
+
+
+COLUMNS = [  # (key, heading, format)
+    ("corpus", "corpus", "{}"),
+    ("recipe", "recipe", "{}"),
+    ("kl", "KL", "{:.1f}"),
+    ("train_exact", "exact (train)", "{:.1%}"),
+    ("test_exact", "exact (test)", "{:.1%}"),
+    ("test_chrf", "chrF (test)", "{:.1f}"),
+    ("test_similarity", "similarity (test)", "{:.3f}"),
+    ("random_similarity", "random pairs", "{:.3f}"),
+    ("test_label_agreement", "same label (test)", "{:.1%}"),
+    ("knn10", "10-NN", "{:.3f}"),
+    ("lm_nll_real", "LM NLL/token real", "{:.2f}"),
+    ("lm_nll_midpoints", "midpoints", "{:.2f}"),
+    ("lm_nll_prior", "prior samples", "{:.2f}"),
+    ("interpolation_monotone", "A→B monotone ρ", "{:.2f}"),
+    ("train_seconds", "train s", "{:.0f}"),
+]
+
+
+def table(rows: list[dict]) -> list[str]:
+    lines = ["| " + " | ".join(h for _, h, _ in COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    for r in rows:
+        cells = [fmt.format(r[k]) if r.get(k) is not None else "–" for k, _, fmt in COLUMNS]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def write_report(results: Path, out: Path) -> None:
+    """bench/ROUNDTRIP.md: the table of every row measured (the newest row per corpus and recipe)."""
+    rows = {}
+    for line in results.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        rows[(row["corpus"], row["recipe"])] = row
+    ordered = sorted(rows.values(), key=lambda r: (r["corpus"], r["recipe"]))
+    text = [
+        "# The round trip: sentence → z → sentence",
+        "",
+        "Made by `python bench/roundtrip.py CORPUS RECIPE ...` (rows in `bench/results/roundtrip.jsonl`) and "
+        "`python bench/roundtrip.py --report`. What each column means is in the script's docstring.",
+        "",
+        *table(ordered),
+        "",
+        "## Examples (test sentences, greedy from the posterior mean)",
+        "",
+    ]
+    for r in ordered:
+        text.append(f"**{r['corpus']} / {r['recipe']}**")
+        text += [f"- `{a}` → `{b}`" for a, b in r["examples"]]
+        text.append(f"- midpoint: `{r['midpoint_examples'][0]}`; prior sample: `{r['prior_examples'][0]}`")
+        text.append("")
+    out.write_text("\n".join(text) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", choices=sorted(SPLITS))
+    parser.add_argument("recipes", nargs="*", choices=sorted(RECIPES), default=["old", "new"])
+    parser.add_argument("--report", action="store_true", help="write bench/ROUNDTRIP.md from the rows")
+    args = parser.parse_args()
+    if args.corpus:
+        train_file = SPLITS[args.corpus][0]
+        if not train_file.is_file():
+            print(f"skipped: no {train_file}")
+            return
+        for recipe in args.recipes:
+            row = measure(args.corpus, recipe)
+            print(json.dumps(row), flush=True)
+            with RESULTS.open("a", encoding="utf-8") as f:
+                f.write(json.dumps(row) + "\n")
+    if args.report:
+        write_report(RESULTS, ROOT / "bench" / "ROUNDTRIP.md")
+
+
+if __name__ == "__main__":
+    main()

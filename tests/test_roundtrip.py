@@ -1,0 +1,85 @@
+"""The round trip sentence -> z -> sentence: exact match, chrF, meaning kept and label agreement."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from vae_core import roundtrip
+from vae_core.cli import main
+
+from .conftest import MEMORISED
+
+
+def test_a_memorised_model_gives_every_sentence_back(memorised):
+    result = roundtrip.round_trip(memorised.model, memorised.tokenizer, MEMORISED)
+    assert result.exact.all() and result.outputs == result.inputs
+    assert np.allclose(result.chrf, 100.0)
+    assert result.similarity.min() > 0.99 and result.similarity_random < 0.5  # random pairs say what 1.0 means
+
+
+def test_exact_match_compares_what_the_model_can_write(memorised):
+    """Upper case and unknown words are the tokenizer's doing, not the model's: they are not held against it."""
+    assert roundtrip.as_written(memorised.tokenizer, ["The CAT sat on the zebra ."]) == ["the cat sat on the <unk>."]
+
+
+def test_chrf_comes_from_sacrebleu():
+    scores = roundtrip.chrf_scores(["the cat sat .", "a dog ran ."], ["the cat sat .", "the cat sat ."])
+    assert scores[0] == pytest.approx(100.0) and 0 < scores[1] < 50
+
+
+def test_the_label_judge_measures_agreement(memorised):
+    texts = ["the food was great", "lovely service and great food", "the food was awful", "awful rude service"]
+    judge = roundtrip.LabelJudge(texts * 3, ["pos", "pos", "neg", "neg"] * 3)
+    assert list(judge.predict(["great food", "awful food"])) == ["pos", "neg"]
+    result = roundtrip.round_trip(
+        memorised.model, memorised.tokenizer, texts, labels=["pos", "pos", "neg", "neg"], judge=judge
+    )
+    assert result.judge_accuracy == 1.0
+    expected = judge.predict(texts) == judge.predict(result.outputs)
+    assert (result.same_label == expected).all()
+
+
+def test_summary_and_meaning_rule():
+    good = {"roundtrip_similarity": 0.9, "roundtrip_label_agreement": 0.95}
+    assert roundtrip.meaning_kept(good) is True
+    assert roundtrip.meaning_kept({**good, "roundtrip_similarity": 0.3}) is False
+    assert roundtrip.meaning_kept({"roundtrip_exact": 0.1}) is None
+
+
+def test_fit_reports_the_round_trip(trained):
+    m = trained.metrics
+    for key in ("roundtrip_exact", "roundtrip_chrf", "roundtrip_similarity", "roundtrip_label_agreement"):
+        assert key in m and np.isfinite(m[key]), key
+    assert 0 <= m["roundtrip_exact"] <= 1 and len(m["roundtrip_examples"]) == 5
+    assert {"input", "output", "exact", "chrf", "similarity"} <= set(m["roundtrip_examples"][0])
+
+
+def test_cli_reconstruct_writes_a_row_per_sentence(trained, topic_file, tmp_path, capsys):
+    from vae_core import save_bundle
+
+    bundle = save_bundle(trained, tmp_path / "m")
+    out = tmp_path / "rows.csv"
+    code = main(["reconstruct", str(bundle), str(topic_file), "--label-column", "label", "--out", str(out)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 0 and len(err) == 1 and "exact" in err[0] and "similarity" in err[0] and "same label" in err[0]
+    rows = pd.read_csv(out)
+    assert list(rows.columns) == ["input", "output", "exact", "chrf", "similarity", "same_label"]
+    assert len(rows) == len(pd.read_csv(topic_file, sep="\t"))
+
+
+def test_cli_evaluate_includes_the_round_trip(trained, topic_file, tmp_path, capsys):
+    import json
+
+    from vae_core import save_bundle
+
+    bundle = save_bundle(trained, tmp_path / "m")
+    assert main(["evaluate", str(bundle), str(topic_file), "--iw-samples", "2"]) == 0
+    metrics = json.loads(capsys.readouterr().out)
+    assert 0 <= metrics["roundtrip_exact"] <= 1 and "roundtrip_similarity" in metrics
+
+
+def test_changed_words_are_marked():
+    marked = roundtrip.marked_changes
+    assert marked("the staff is rude .", "the staff is very friendly .") == "the staff is [very friendly] ."
+    assert marked("a b c", "a c") == "a [–] c"
+    assert marked("same words", "same words") == "same words"
