@@ -1,12 +1,11 @@
-"""Latent Lab: the Streamlit entry point. It sets up the page, opens the session's state and routes to pages/."""
+"""Latent Lab: the Streamlit entry point. It sets up the page, opens the session's state and routes to pages/.
+
+The navigation is declared before anything heavy is imported or loaded: until a first run reaches st.navigation,
+a new browser shows Streamlit's raw list of pages/ files (and a click there would run a page without this file)."""
 
 import streamlit as st
 
-import ui
-
 st.set_page_config(page_title="Latent Lab", page_icon=":material/explore:", layout="wide")
-ui.init_session()
-
 pages = [
     st.Page("pages/learn.py", title="Learn", icon=":material/school:", default=True),
     st.Page("pages/data.py", title="Data", icon=":material/description:"),
@@ -18,5 +17,9 @@ pages = [
     st.Page("pages/compare.py", title="Compare", icon=":material/compare:"),
 ]
 navigation = st.navigation(pages)
+
+import ui  # noqa: E402  (torch, plotly and the demo load after the navigation is on screen)
+
+ui.init_session()
 navigation.run()
 ui.sidebar()  # after the page, so it shows what the page just changed

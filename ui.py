@@ -33,8 +33,9 @@ from vae_core.clusters import characteristic_words, kmeans
 from vae_core.compare import neighbour_sets
 from vae_core.corpus import count_tokens
 from vae_core.external import ExternalMap
-from vae_core.jobs import JobRegistry
+from vae_core.jobs import JobRegistry, TrainingJob
 from vae_core.latent import sentence_kl
+from vae_core.pipeline import estimate_fit_seconds
 from vae_core.pretrained import DEFAULT_ENCODER, embed_texts
 from vae_core.projection import project, warm_up
 from vae_core.roundtrip import marked_changes, meaning_kept
@@ -213,8 +214,13 @@ def latents() -> tuple[np.ndarray, np.ndarray]:
     corpus, model = current_corpus(), current_model()
     key = ("latents", corpus.key, model.key)
     if key not in session_cache():
-        with st.spinner(f"Encoding {len(corpus.value)} sentences…"):
-            session_cache()[key] = encode(model.value.model, model.value.tokenizer, corpus.value.texts)
+        n = len(corpus.value)
+        shipped = _shipped_demo_array("latents_mu", n), _shipped_demo_array("latents_logvar", n)
+        if shipped[0] is not None and shipped[1] is not None:  # the demo's, as `encode` gives them, ship ready
+            session_cache()[key] = shipped
+        else:
+            with st.spinner(f"Encoding {n} sentences…"):
+                session_cache()[key] = encode(model.value.model, model.value.tokenizer, corpus.value.texts)
     return session_cache()[key]
 
 
@@ -310,13 +316,18 @@ def path_map() -> tuple[np.ndarray, str]:
 
 
 def _shipped_demo_map(method: str, dims: int, seed: int, n: int, model_free: bool = False) -> np.ndarray | None:
+    return _shipped_demo_array(f"{method}_{dims}d_seed{seed}", n, model_free)
+
+
+def _shipped_demo_array(name: str, n: int, model_free: bool = False) -> np.ndarray | None:
+    """An array of n rows precomputed for the demo corpus (and, unless `model_free`, the demo model) in
+    assets/demo_map.npz by assets/make_demo_model.py; None when something else is loaded."""
     corpus, model = current_corpus(), current_model()
     if corpus.name != "demo corpus" or not DEMO_MAP.is_file():
         return None
     if not model_free and (model is None or model.name != "demo model"):
         return None
     saved = np.load(DEMO_MAP)
-    name = f"{method}_{dims}d_seed{seed}"
     return saved[name] if name in saved.files and len(saved[name]) == n else None
 
 
@@ -443,6 +454,16 @@ def to_parquet_bytes(frame: pd.DataFrame) -> bytes:
     buffer = io.BytesIO()
     frame.to_parquet(buffer, index=False)
     return buffer.getvalue()
+
+
+def training_estimate(job: TrainingJob) -> float:
+    """Seconds `job` would take on this server (timed on a sample; the same settings on the same data are timed once
+    per session)."""
+    key = ("estimate", id(job.corpus), repr(job.model_config), repr(job.train_config), repr(job.tokenizer_config))
+    cache = session_cache()
+    if key not in cache:
+        cache[key] = estimate_fit_seconds(job.corpus, job.model_config, job.train_config, job.tokenizer_config)
+    return cache[key]
 
 
 # ---------------------------------------------------------------- the round trip, as a model card shows it

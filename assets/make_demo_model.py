@@ -27,28 +27,28 @@ from vae_core.pretrained import embed_texts  # noqa: E402
 from vae_core.projection import project  # noqa: E402
 
 ASSETS = ROOT / "assets"
-TRAIN_ARGS = [
+TRAIN_ARGS = [  # the library's round-trip recipe (hybrid encoder, BN-VAE γ 2), pinned, trained longer than the default
     "train",
     str(ASSETS / "demo_corpus.tsv"),
     "--label-column",
     "topic",
     "--out",
     str(ASSETS / "demo_model"),
-    "--epochs",
-    "30",
-    "--patience",
-    "5",
-    "--free-bits",
-    "0.5",
+    "--encoder",
+    "hybrid",
     "--latent-dim",
-    "16",
-    "--seed",
-    "0",
-    "--word-dropout",
-    "0.25",
+    "32",
     "--bn-gamma",
+    "2.0",
+    "--epochs",
+    "40",
+    "--patience",
     "0",
     "--pretrain-epochs",
+    "5",
+    "--word-dropout",
+    "0.1",
+    "--seed",
     "0",
     "--max-tokens",
     "64",
@@ -89,6 +89,8 @@ def write_maps() -> None:
         points = spaces[prefix]() if missing else None
         for method, dims in missing:
             maps[f"{prefix}{method}_{dims}d_seed0"] = project(points, method, dims, seed=0)
+    if "--maps-only" not in sys.argv or "latents_mu" not in maps:  # Explore opens without encoding anything
+        maps["latents_mu"], maps["latents_logvar"] = encode(tm.model, tm.tokenizer, corpus.texts)
     import io
 
     buffer = io.BytesIO()

@@ -244,6 +244,45 @@ def table(rows: list[dict]) -> list[str]:
     return lines
 
 
+def tradeoff_svg(rows: list[dict], y_key: str, y_label: str) -> str:
+    """A small scatter plot (SVG) of rate (KL, nats) against `y_key`, one colour per corpus, each point named."""
+    width, height, pad = 640, 400, 50
+    colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00"]  # Okabe-Ito: colour-blind safe
+    corpora = sorted({r["corpus"] for r in rows})
+    max_kl = max(r["kl"] for r in rows) * 1.1
+
+    def x(kl: float) -> float:
+        return pad + (width - 2 * pad) * kl / max_kl
+
+    def y(v: float) -> float:
+        return height - pad - (height - 2 * pad) * v
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" '
+        'font-size="11">',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+        f'<line x1="{pad}" y1="{y(0)}" x2="{width - pad}" y2="{y(0)}" stroke="black"/>',
+        f'<line x1="{pad}" y1="{y(0)}" x2="{pad}" y2="{y(1)}" stroke="black"/>',
+        f'<text x="{width / 2}" y="{height - 12}" text-anchor="middle">rate: KL on test (nats / sentence)</text>',
+        f'<text x="14" y="{height / 2}" transform="rotate(-90 14 {height / 2})" text-anchor="middle">{y_label}</text>',
+    ]
+    for tick in (0, 0.25, 0.5, 0.75, 1.0):
+        parts.append(f'<text x="{pad - 6}" y="{y(tick) + 4}" text-anchor="end">{tick:.2f}</text>')
+    for tick in range(0, int(max_kl) + 1, max(1, int(max_kl) // 6 // 10 * 10 or 10)):
+        parts.append(f'<text x="{x(tick)}" y="{y(0) + 16}" text-anchor="middle">{tick}</text>')
+    for r in rows:
+        value = r.get(y_key)
+        if value is None:
+            continue
+        colour = colours[corpora.index(r["corpus"]) % len(colours)]
+        parts.append(f'<circle cx="{x(r["kl"]):.1f}" cy="{y(value):.1f}" r="5" fill="{colour}"/>')
+        parts.append(f'<text x="{x(r["kl"]) + 7:.1f}" y="{y(value) + 4:.1f}" fill="{colour}">{r["recipe"]}</text>')
+    for i, corpus in enumerate(corpora):
+        colour = colours[i % len(colours)]
+        parts.append(f'<text x="{width - pad}" y="{pad + 14 * i}" text-anchor="end" fill="{colour}">{corpus}</text>')
+    return "\n".join([*parts, "</svg>"]) + "\n"
+
+
 def write_report(results: Path, out: Path) -> None:
     """bench/ROUNDTRIP.md: the table of every row measured (the newest row per corpus and recipe)."""
     rows = {}
@@ -259,6 +298,9 @@ def write_report(results: Path, out: Path) -> None:
         "",
         *table(ordered),
         "",
+        "![rate against exact match](results/roundtrip-train_exact.svg)",
+        "![rate against meaning kept](results/roundtrip-test_similarity.svg)",
+        "",
         "## Examples (test sentences, greedy from the posterior mean)",
         "",
     ]
@@ -267,21 +309,26 @@ def write_report(results: Path, out: Path) -> None:
         text += [f"- `{a}` → `{b}`" for a, b in r["examples"]]
         text.append(f"- midpoint: `{r['midpoint_examples'][0]}`; prior sample: `{r['prior_examples'][0]}`")
         text.append("")
+    for key, label in (("train_exact", "exact match (training sentences)"), ("test_similarity", "meaning kept")):
+        (out.parent / "results" / f"roundtrip-{key}.svg").write_text(tradeoff_svg(ordered, key, label), "utf-8")
     out.write_text("\n".join(text) + "\n", encoding="utf-8")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", choices=sorted(SPLITS))
-    parser.add_argument("recipes", nargs="*", choices=sorted(RECIPES), default=["old", "new"])
+    parser.add_argument("recipes", nargs="*", help=f"default: old new; one of {', '.join(RECIPES)}")
     parser.add_argument("--report", action="store_true", help="write bench/ROUNDTRIP.md from the rows")
     args = parser.parse_args()
+    unknown = [r for r in args.recipes if r not in RECIPES]
+    if unknown:
+        parser.error(f"unknown recipe {unknown[0]!r}: use one of {', '.join(RECIPES)}")
     if args.corpus:
         train_file = SPLITS[args.corpus][0]
         if not train_file.is_file():
             print(f"skipped: no {train_file}")
             return
-        for recipe in args.recipes:
+        for recipe in args.recipes or ["old", "new"]:
             row = measure(args.corpus, recipe)
             print(json.dumps(row), flush=True)
             with RESULTS.open("a", encoding="utf-8") as f:

@@ -37,9 +37,9 @@ col1, col2 = st.columns(2)
 with col1:
     st.markdown(
         "**The encoder** reads the sentence and outputs a Gaussian q(z|x): a mean μ (the sentence's point on "
-        "the map) and a spread σ. It is a recurrent network learnt from your sentences, or a pretrained "
-        "sentence encoder (all-MiniLM-L6-v2) with a small network on top, so z starts from what that encoder "
-        "knows of meaning (the **Compare** page sets the two spaces side by side).\n\n"
+        "the map) and a spread σ. By default it reads each sentence twice: a recurrent network learnt from your "
+        "sentences follows its wording, and a pretrained sentence encoder (all-MiniLM-L6-v2) brings what it knows "
+        "of meaning (the **Compare** page sets the two spaces side by side).\n\n"
         "**Reparameterisation**: z = μ + σ·ε with random ε, so training can pass gradients through the "
         "sampling.\n\n"
         "**The decoder** writes the sentence back, one word at a time, looking at z at every step."
@@ -64,6 +64,16 @@ st.markdown(
     "decoder starts afresh, meeting an encoder that already carries information.\n\n"
     "The Train page shows the KL and the **active units** (dimensions whose mean varies across sentences) "
     "live, and warns when they fall to zero."
+)
+st.subheader("The round trip: does z keep what a sentence says?")
+st.markdown(
+    "A healthy KL is not enough. A model can carry 8 nats in z and keep only a sentence's *pattern* — its length, "
+    "its first word, its tense — while the topic changes and a complaint comes back as praise. So every model is "
+    "also judged as a user sees it: each held-out sentence goes sentence → z → sentence, and the card shows how "
+    "many come back **exactly**, how close their wording is (**chrF**), whether their **meaning** is kept (the "
+    "pretrained encoder's similarity of input and output) and, with labels, whether a simple classifier still "
+    "gives them the **same label**. The more z may carry (BN-VAE's γ sets a floor on the KL: latent size · γ² / 2 "
+    "nats), the more comes back; the defaults give z room for meaning and wording both."
 )
 
 st.subheader("Now loaded")

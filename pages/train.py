@@ -11,6 +11,7 @@ from vae_core.bundle import safe_name
 from vae_core.jobs import TrainingJob
 from vae_core.model import suggested_config
 from vae_core.objective import SCHEDULES
+from vae_core.training import format_duration
 
 st.title("Train")
 if not ui.require(corpus=True):
@@ -22,6 +23,7 @@ named = ui.current_corpus()
 m, t, k = ModelConfig(), TrainConfig(), TokenizerConfig()
 
 ENCODERS = {
+    f"Hybrid: RNN + pretrained {m.pretrained_name}": ("hybrid", False),
     "RNN, learned from this dataset": ("rnn", False),
     f"Pretrained {m.pretrained_name}, frozen": ("pretrained", False),
     f"Pretrained {m.pretrained_name}, fine-tuned (slow on a CPU)": ("pretrained", True),
@@ -29,10 +31,11 @@ ENCODERS = {
 encoder_choice = st.radio(
     "Encoder",
     list(ENCODERS),
+    index=[e for e, _ in ENCODERS.values()].index(m.encoder),
     horizontal=True,
-    help="A pretrained sentence encoder gives the latent space what it knows of meaning; the decoder is still "
-    "trained here to write the sentence back. It first embeds every sentence (about 500 a second on a laptop "
-    "CPU, once per dataset).",
+    help="A pretrained sentence encoder gives the latent space what it knows of meaning; the RNN learns the "
+    "wording; the hybrid reads both. The decoder is always trained here to write the sentence back. A pretrained "
+    "encoder first embeds every sentence (about 500 a second on a laptop CPU, once per dataset).",
 )
 encoder, finetune = ENCODERS[encoder_choice]
 m = suggested_config(encoder)  # a pretrained encoder suggests a wider latent space
@@ -97,9 +100,11 @@ with st.form("settings"):
         t.patience,
         help="Stop after this many epochs without improvement (0: never).",
     )
-    start = st.form_submit_button("Start training", type="primary", disabled=running)
+    c1, c2 = st.columns([1, 4])
+    start = c1.form_submit_button("Start training", type="primary", disabled=running)
+    estimate = c2.form_submit_button("Estimate the time", disabled=running)
 
-if start:
+if start or estimate:
     try:
         new_job = TrainingJob(
             corpus=named.value,
@@ -126,9 +131,17 @@ if start:
             tokenizer_config=TokenizerConfig(min_frequency=int(min_frequency)),
         )
         new_job.validate()
-        registry.start(owner, new_job)
-        st.session_state.trained_from = named.name
-        st.rerun()
+        if estimate:
+            with st.spinner("Timing a few training steps on this machine…"):
+                seconds = ui.training_estimate(new_job)
+            st.info(
+                f"About {format_duration(seconds)} on this machine, at most (early stopping may end it sooner): "
+                "a few real training steps on a sample of the sentences, timed and scaled to the whole dataset."
+            )
+        else:
+            registry.start(owner, new_job)
+            st.session_state.trained_from = named.name
+            st.rerun()
     except LatentLabError as e:
         st.error(str(e))
 
@@ -156,9 +169,10 @@ def live_progress() -> None:
             )
             st.progress(
                 p.step / max(p.total_steps, 1),
-                text=f"{stage} · {p.step:,}/{p.total_steps:,} sentences · ETA {p.eta_s:.0f} s"
+                text=f"{stage} · {p.step:,}/{p.total_steps:,} sentences · ETA {format_duration(p.eta_s)}"
                 if p.phase == "embed"
-                else f"{stage} · step {p.step}/{p.total_steps} · {p.tokens_per_s:,.0f} tokens/s · ETA {p.eta_s:.0f} s",
+                else f"{stage} · step {p.step}/{p.total_steps} · {p.tokens_per_s:,.0f} tokens/s · "
+                f"ETA {format_duration(p.eta_s)}",
             )
         if st.button("Stop", disabled=snap.status == "stopping"):
             job.stop()

@@ -24,7 +24,8 @@ from vae_core.model import SentenceVAE
 
 torch.set_num_threads(2)
 
-TINY = ModelConfig(embed_dim=32, hidden_dim=64, latent_dim=8, dropout=0.0)
+# A small RNN model for tests of the mechanics (the library's default encoder reads a pretrained embedding too)
+TINY = ModelConfig(embed_dim=32, hidden_dim=64, latent_dim=8, dropout=0.0, encoder="rnn", bn_gamma=0.7)
 
 MEMORISED = [
     "the cat sat on the mat .",

@@ -148,3 +148,14 @@ def test_a_bundle_saved_before_bn_eps_was_recorded_keeps_the_epsilon_it_was_trai
     config_file.write_text(json.dumps(config))
     old = load_bundle(tmp_path / "m", device="cpu")
     assert old.model.config.bn_eps == 1e-5 and old.model.mu_bn.eps == 1e-5
+
+
+def test_a_bundle_saved_before_the_encoder_was_recorded_loads_as_the_rnn_model_it_is(trained, tmp_path):
+    """Bundles older than ModelConfig.encoder (and bn_gamma) were RNN models: a missing field takes the value they
+    were trained with, not today's default."""
+    path = save_bundle(trained, tmp_path / "m")
+    config = json.loads((path / "config.json").read_text())
+    assert config["model"]["encoder"] == "rnn"
+    del config["model"]["encoder"]
+    (path / "config.json").write_text(json.dumps(config))
+    assert load_bundle(path).model.config.encoder == "rnn"

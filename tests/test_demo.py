@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 
 import ui
-from vae_core import CorpusOptions, encode, evaluate, load_bundle, load_corpus
+from vae_core import CorpusOptions, encode, evaluate, interpolate, load_bundle, load_corpus
+from vae_core.compare import loo_knn_accuracy, neighbour_sets
 from vae_core.probe import chance_accuracy, knn_accuracy
+from vae_core.roundtrip import as_written, round_trip
 
 MODEL_FILES = ["config.json", "tokenizer.json", "model.safetensors", "metrics.json", "history.json"]
 
@@ -19,7 +21,22 @@ def demo():
 def test_the_demo_is_small_and_complete():
     sizes = {name: (ui.DEMO_MODEL / name).stat().st_size for name in MODEL_FILES}
     assert sum(sizes.values()) < 20 * 2**20
-    assert np.load(ui.DEMO_MAP).files == ["pca_2d_seed0", "umap_2d_seed0", "umap_3d_seed0", "pretrained_umap_2d_seed0"]
+    assert np.load(ui.DEMO_MAP).files == [
+        "pca_2d_seed0",
+        "umap_2d_seed0",
+        "umap_3d_seed0",
+        "pretrained_umap_2d_seed0",
+        "latents_mu",
+        "latents_logvar",
+    ]
+
+
+def test_the_shipped_latents_are_the_models_own(demo):
+    tm, corpus = demo
+    saved = np.load(ui.DEMO_MAP)
+    mu, logvar = encode(tm.model, tm.tokenizer, corpus.texts)
+    np.testing.assert_allclose(saved["latents_mu"], mu, atol=1e-4)
+    np.testing.assert_allclose(saved["latents_logvar"], logvar, atol=1e-4)
 
 
 def test_the_corpus_has_its_factors(demo):
@@ -49,3 +66,27 @@ def test_the_latent_space_separates_the_factors_better_than_chance(demo):
         accuracy = knn_accuracy(mu[tr], labels[tr], mu[te], labels[te])
         chance = chance_accuracy(labels[tr], labels[te])
         assert accuracy > chance + 0.1, (factor, accuracy, chance)
+
+
+def test_the_demo_gives_its_sentences_back(demo):
+    """The round trip on every demo sentence: at least 90% come back word for word (greedy from the mean)."""
+    tm, corpus = demo
+    result = round_trip(tm.model, tm.tokenizer, corpus.texts, similarity=False)
+    assert result.exact.mean() >= 0.90, result.exact.mean()
+
+
+def test_the_demo_map_separates_every_factor(demo):
+    """Leave-one-out 10-NN accuracy of the posterior means: topic ≥ 0.95, sentiment and tense ≥ 0.90."""
+    tm, corpus = demo
+    mu, _ = encode(tm.model, tm.tokenizer, corpus.texts)
+    neighbours = neighbour_sets(mu, 10)
+    found = {factor: loo_knn_accuracy(neighbours, labels) for factor, labels in corpus.label_sets.items()}
+    assert found["topic"] >= 0.95 and found["sentiment"] >= 0.90 and found["tense"] >= 0.90, found
+
+
+def test_the_default_interpolation_ends_on_its_own_sentences(demo):
+    """The Interpolate page's default pair (the first sentence and the 1,001st) decodes to itself at both ends."""
+    tm, corpus = demo
+    a, b = corpus.texts[0], corpus.texts[1000]
+    path = interpolate(tm.model, tm.tokenizer, a, b, steps=8)
+    assert path[0][1] == as_written(tm.tokenizer, [a])[0] and path[-1][1] == as_written(tm.tokenizer, [b])[0]

@@ -10,7 +10,9 @@ from vae_core.batching import bucket_batches, make_batch, to_ids
 @pytest.mark.parametrize("cell, layers", [("gru", 1), ("lstm", 1), ("gru", 2), ("lstm", 3)])
 def test_shapes(cell, layers):
     torch.manual_seed(0)
-    model = SentenceVAE(ModelConfig(embed_dim=16, hidden_dim=24, latent_dim=5, num_layers=layers, cell=cell), 30)
+    model = SentenceVAE(
+        ModelConfig(embed_dim=16, hidden_dim=24, latent_dim=5, num_layers=layers, cell=cell, encoder="rnn"), 30
+    )
     tokens = torch.randint(4, 30, (3, 6))
     lengths = torch.tensor([6, 4, 2])
     mu, logvar = model.encode(tokens, lengths)
@@ -26,7 +28,7 @@ def test_shapes(cell, layers):
 def test_padding_does_not_change_the_encoding():
     tk = TextTokenizer.train(["a b c d e f g", "a b"], TokenizerConfig(min_frequency=1))
     torch.manual_seed(0)
-    model = SentenceVAE(ModelConfig(embed_dim=8, hidden_dim=8, latent_dim=4), tk.vocab_size).eval()
+    model = SentenceVAE(ModelConfig(embed_dim=8, hidden_dim=8, latent_dim=4, encoder="rnn"), tk.vocab_size).eval()
     seqs = to_ids(tk, ["a b", "a b c d e f g"])
     alone = make_batch(seqs, [0], tk)
     padded = make_batch(seqs, [0, 1], tk)

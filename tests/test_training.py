@@ -1,5 +1,6 @@
 """Training learns, reports progress, stops on request, and is reproducible from its seed."""
 
+import dataclasses
 import threading
 
 import pytest
@@ -110,7 +111,9 @@ def test_bn_vae_pins_the_spread_of_the_posterior_means(data):
     from vae_core.batching import make_batch, to_ids
 
     tk, train, _ = data
-    model = SentenceVAE(ModelConfig(embed_dim=16, hidden_dim=16, latent_dim=6, bn_gamma=0.7), tk.vocab_size).train()
+    model = SentenceVAE(
+        ModelConfig(embed_dim=16, hidden_dim=16, latent_dim=6, bn_gamma=0.7, encoder="rnn"), tk.vocab_size
+    ).train()
     batch = make_batch(to_ids(tk, train), list(range(64)), tk)
     mu, _ = model.encode(batch.tokens, batch.lengths)
     # per dimension, batch std of μ is γ: the expected KL can never fall below d·γ²/2 (Zhu et al. 2020)
@@ -123,10 +126,12 @@ def test_bn_vae_pins_the_spread_of_the_posterior_means(data):
 
 
 def test_default_settings_do_not_collapse(data):
-    """Guards the defaults (BN-VAE, autoencoder pre-training, cyclical β, word dropout) against collapse."""
+    """Guards the defaults (hybrid encoder, BN-VAE, autoencoder pre-training, cyclical β, word dropout) against
+    collapse, at a small size."""
     tk, train, val = data
     torch.manual_seed(0)
-    model = SentenceVAE(TINY, tk.vocab_size)  # default bn_gamma
+    default = ModelConfig()
+    model = SentenceVAE(dataclasses.replace(TINY, encoder=default.encoder, bn_gamma=default.bn_gamma), tk.vocab_size)
     result = train_vae(model, tk, train, val, TrainConfig(device="cpu"))
     last = result.history[-1]
     assert last["val_kl"] > 1.0 and last["val_active_units"] >= 4, last
@@ -144,12 +149,12 @@ def test_every_corpus_size_from_two_trains():
     from vae_core.corpus import split_indices
 
     texts = (make_sentences()[0] * 2)[:200]
-    tiny = ModelConfig(embed_dim=8, hidden_dim=8, latent_dim=2, dropout=0.0)
+    tiny = ModelConfig(embed_dim=8, hidden_dim=8, latent_dim=2, dropout=0.0, encoder="rnn")
     for n in range(2, 201):
         train_idx, val_idx = split_indices(n, 0.1, 0)
         corpus = Corpus(texts[:n], {}, CorpusReport("sizes", "txt", "utf-8"), train_idx, val_idx)
         config = TrainConfig(epochs=1, pretrain_epochs=0, device="cpu")
-        tm = fit(corpus, tiny, config, TokenizerConfig(min_frequency=1), iw_samples=1)
+        tm = fit(corpus, tiny, config, TokenizerConfig(min_frequency=1), iw_samples=1, roundtrip_limit=0)
         assert tm.history["epochs"], n
 
 
@@ -165,3 +170,20 @@ def test_a_batch_of_one_trains_with_bn_vae(data):
     """batch_size 1 (and a one-sentence DDP shard or streamed chunk) normalises μ with the running statistics."""
     _, result = run(data, epochs=1, batch_size=1, pretrain_epochs=0)
     assert result.history and result.stop_reason == "completed"
+
+
+def test_durations_read_as_minutes_and_seconds():
+    from vae_core.training import format_duration
+
+    assert [format_duration(s) for s in (4.4, 65, 3725)] == ["4 s", "1 min 05 s", "1 h 02 min"]
+
+
+def test_the_time_estimate_scales_with_the_work(topic_file):
+    """The estimate comes from real steps timed on a sample: ten more epochs cost several times as much."""
+    from vae_core import CorpusOptions, load_corpus
+    from vae_core.pipeline import estimate_fit_seconds
+
+    corpus = load_corpus(topic_file, CorpusOptions())
+    short = estimate_fit_seconds(corpus, TINY, TrainConfig(epochs=1, pretrain_epochs=0, device="cpu"))
+    long = estimate_fit_seconds(corpus, TINY, TrainConfig(epochs=11, pretrain_epochs=0, device="cpu"))
+    assert 0 < short < long and long > 2 * short

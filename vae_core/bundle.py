@@ -34,7 +34,9 @@ from .training import TrainConfig, resolve_device
 
 FORMAT = "latent-lab-sentence-vae"
 FORMAT_VERSION = 1
-OLD_BN_EPS = 1e-5  # bundles saved before ModelConfig.bn_eps existed were trained with BatchNorm's default ε
+# What a bundle saved before a ModelConfig field existed was trained with: BatchNorm's default ε, the RNN encoder,
+# no BN-VAE (the defaults have moved since, so a missing field must not take today's default)
+OLD_MODEL_DEFAULTS = {"bn_eps": 1e-5, "encoder": "rnn", "bn_gamma": 0.0}
 FILES = ("config.json", "tokenizer.json", "model.safetensors", "metrics.json", "history.json")
 MAX_FILE_BYTES = {"model.safetensors": 1 << 30, "tokenizer.json": 64 << 20}  # others: 16 MiB
 MAX_ZIP_RATIO = 200  # a larger uncompressed/compressed ratio is treated as a zip bomb
@@ -128,7 +130,7 @@ def bundle_from_files(files: dict[str, bytes], device: str = "auto", source: str
             f"{FORMAT_VERSION}); re-save it with a matching version."
         )
     try:
-        model_config = ModelConfig(**{"bn_eps": OLD_BN_EPS, **config["model"]})
+        model_config = ModelConfig(**{**OLD_MODEL_DEFAULTS, **config["model"]})
         vocab_size = int(config["vocab_size"])
         train_config = TrainConfig.from_dict(config["train"]) if config.get("train") else None
         tokenizer_config = TokenizerConfig(**config["tokenizer"]) if config.get("tokenizer") else None

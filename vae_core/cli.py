@@ -29,7 +29,7 @@ from .pipeline import check_trainable, fit
 from .projection import project
 from .streaming import StreamedCorpus, encode_file, latent_frame
 from .tokenizer import TokenizerConfig
-from .training import Progress, TrainConfig
+from .training import Progress, TrainConfig, format_duration
 
 CHUNK_ROWS = 50_000  # rows per chunk when a corpus is streamed
 
@@ -199,19 +199,14 @@ class ProgressBar:
         stage = "pre-training" if p.phase == "pretrain" else f"epoch {p.epoch}/{p.epochs}"
         line = (
             f"{stage} [{bar}] {pct:3d}% rec {p.rec:6.2f} kl {p.kl:5.2f} β {p.beta:.2f} "
-            f"AU {p.active_units} {p.tokens_per_s / 1000:.1f}k tok/s ETA {_duration(p.eta_s)}"
+            f"AU {p.active_units} {p.tokens_per_s / 1000:.1f}k tok/s ETA {format_duration(p.eta_s)}"
         )
         if p.phase == "embed":
-            line = f"embedding sentences [{bar}] {pct:3d}% {p.step}/{p.total_steps} ETA {_duration(p.eta_s)}"
+            line = f"embedding sentences [{bar}] {pct:3d}% {p.step}/{p.total_steps} ETA {format_duration(p.eta_s)}"
         if p.val:
             line = f"epoch {p.epoch} done: val rec {p.val['rec']:.2f} kl {p.val['kl']:.2f} AU {p.val['active_units']}"
         self.stream.write(("\r" + line.ljust(110)) if self.tty and p.val is None else line + "\n")
         self.stream.flush()
-
-
-def _duration(seconds: float) -> str:
-    seconds = int(seconds)
-    return f"{seconds // 60}m{seconds % 60:02d}s"
 
 
 def cmd_train(args) -> None:

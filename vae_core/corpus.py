@@ -314,7 +314,8 @@ def _pick_columns(frame: pd.DataFrame, name: str, options: CorpusOptions) -> tup
     non_null = values.dropna()
     if len(non_null) and not all(isinstance(v, str) for v in non_null):
         raise CorpusError(f"{name}: column '{text_col}' does not hold text (found {non_null.dtype} values).")
-    if not _holds_words(non_null):
+    filled = non_null[non_null.astype(str).str.strip() != ""]  # an all-blank column is reported as blank lines
+    if len(filled) and not _holds_words(filled):
         raise CorpusError(
             f"{name}: column '{text_col}' holds no words, only numbers or symbols. Columns: {', '.join(columns)}."
         )
@@ -330,18 +331,21 @@ def _pick_columns(frame: pd.DataFrame, name: str, options: CorpusOptions) -> tup
 
 
 def guess_text_column(frame: pd.DataFrame) -> str:
-    """'text' (or a common synonym) if it holds words, else the column of words with the longest values.
-    Columns with no words (ids, scores, dates) are never guessed."""
-    wordy = [str(c) for c in frame.columns if _holds_words(frame[c])]
-    lowered = {c.lower(): c for c in wordy}
+    """'text' (or a common synonym) unless it holds something other than words, else the column of words with the
+    longest values. Columns with no words (ids, scores, dates) are never guessed over one with words."""
+    columns = {str(c): frame[c] for c in frame.columns}
+    wordy = [name for name, values in columns.items() if _holds_words(values)]
     for guess in TEXT_COLUMN_GUESSES:
-        if guess in lowered:
-            return lowered[guess]
+        for name, values in columns.items():
+            if name.lower() == guess and (name in wordy or not wordy or _all_blank(values)):
+                return name  # loading it says what is wrong with it, if anything
     if not wordy:
-        raise CorpusError(
-            "no column holds words (columns: " + ", ".join(map(str, frame.columns)) + "); a text column is needed."
-        )
-    return max(wordy, key=lambda c: np.mean([len(v) for v in frame[c].head(200) if isinstance(v, str)]))
+        raise CorpusError(f"no column holds words (columns: {', '.join(columns)}); a text column is needed.")
+    return max(wordy, key=lambda c: np.mean([len(v) for v in columns[c].head(200) if isinstance(v, str)]))
+
+
+def _all_blank(values: pd.Series) -> bool:
+    return all(_missing(v) or (isinstance(v, str) and not v.strip()) for v in values.head(200))
 
 
 def _holds_words(values: pd.Series) -> bool:

@@ -38,11 +38,13 @@ class ModelConfig:
     num_layers: int = 1
     dropout: float = 0.1  # on embeddings and decoder outputs
     cell: str = "gru"  # "gru" or "lstm"
-    bn_gamma: float = 0.7  # BN-VAE (Zhu et al. 2020): batch-normalise μ with this fixed scale; 0 turns it off
+    bn_gamma: float = 2.0  # BN-VAE (Zhu et al. 2020): batch-normalise μ with this fixed scale; 0 turns it off. The
+    # KL floor is latent_dim·γ²/2 nats: at 0.7 (16 nats) z kept a sentence's pattern but not its meaning
+    # (bench/ROUNDTRIP.md); at 2.0 (64 nats) it keeps both
     bn_eps: float = 1e-8  # BatchNorm's ε. Its default 1e-5 let a pretrained encoder's head shrink μ's raw variance
     # under ε (seen: 2e-6), so μ's spread fell below γ and the KL floor BN-VAE promises was lost
-    encoder: str = "rnn"  # "rnn": learned from the corpus; "pretrained": a sentence-transformer (see pretrained.py);
-    # "hybrid": both, their summaries concatenated
+    encoder: str = "hybrid"  # "rnn": learned from the corpus; "pretrained": a sentence-transformer (pretrained.py);
+    # "hybrid": both, their summaries side by side (the meaning from the pretrained one, the wording from the RNN)
     pretrained_name: str = pretrained.DEFAULT_ENCODER
     finetune_encoder: bool = False  # pretrained only: train its weights too (slow on a CPU) instead of freezing them
 

@@ -15,7 +15,7 @@ from .metrics import evaluate
 from .model import ModelConfig, SentenceVAE
 from .streaming import VAL_MAX, StreamedCorpus
 from .tokenizer import TextTokenizer, TokenizerConfig
-from .training import Progress, TrainConfig, train_vae
+from .training import Progress, TrainConfig, estimate_seconds, train_vae
 
 
 def _label_judge(texts: list[str], labels: list[str]) -> roundtrip.LabelJudge | None:
@@ -39,12 +39,14 @@ def fit(
     on_progress: Callable[[Progress], None] | None = None,
     stop: threading.Event | None = None,
     iw_samples: int = 100,
+    roundtrip_limit: int = 1000,
 ) -> TrainedModel:
     """Train a sentence VAE on the corpus's training split and measure it on its validation split
     (on the training split, said in `info`, when the corpus is too small to hold one out). A StreamedCorpus is
     read from disk chunk by chunk: once for the vocabulary, then once per epoch.
     Under torchrun every rank calls this: they share rank 0's vocabulary, and only rank 0 measures the result
-    (the others return it with empty metrics)."""
+    (the others return it with empty metrics). The round trip is measured on up to `roundtrip_limit` held-out
+    sentences (0: not measured)."""
     model_config = model_config or ModelConfig()
     train_config = train_config or TrainConfig()
     tokenizer_config = tokenizer_config or TokenizerConfig()
@@ -65,10 +67,14 @@ def fit(
     metrics = {}
     if distributed.is_main():
         metrics = evaluate(model, tokenizer, eval_texts, iw_samples=iw_samples, seed=train_config.seed)
-        labels = None if streamed else corpus.labels
-        judge = _label_judge(corpus.train_texts, [labels[i] for i in corpus.train_idx]) if labels else None
-        eval_labels = [labels[i] for i in (corpus.val_idx or corpus.train_idx)] if labels else None
-        metrics.update(roundtrip.measure(model, tokenizer, eval_texts, labels=eval_labels, judge=judge))
+        if roundtrip_limit > 0:
+            labels = None if streamed else corpus.labels
+            judge = _label_judge(corpus.train_texts, [labels[i] for i in corpus.train_idx]) if labels else None
+            eval_labels = [labels[i] for i in (corpus.val_idx or corpus.train_idx)] if labels else None
+            measured = roundtrip.measure(
+                model, tokenizer, eval_texts, labels=eval_labels, judge=judge, limit=roundtrip_limit
+            )
+            metrics.update(measured)
     metrics.update(
         evaluated_on="validation split" if corpus.val_texts else "training sentences (no validation split)",
         train_seconds=result.seconds,
@@ -90,3 +96,18 @@ def fit(
     }
     history = {"epochs": result.history, "steps": result.steps, "stop_reason": result.stop_reason}
     return TrainedModel(model, tokenizer, train_config, tokenizer_config, metrics, history, info)
+
+
+def estimate_fit_seconds(
+    corpus: Corpus,
+    model_config: ModelConfig | None = None,
+    train_config: TrainConfig | None = None,
+    tokenizer_config: TokenizerConfig | None = None,
+) -> float:
+    """About how long `fit` will take on this machine with these settings, at most (every epoch run): a few real
+    training steps of a throw-away model on a sample, scaled to the corpus (see training.estimate_seconds)."""
+    model_config, train_config = model_config or ModelConfig(), train_config or TrainConfig()
+    check_trainable(corpus)
+    tokenizer = TextTokenizer.train(corpus.train_texts, tokenizer_config or TokenizerConfig())
+    model = SentenceVAE(model_config, tokenizer.vocab_size, pad_id=tokenizer.pad_id)
+    return estimate_seconds(model, tokenizer, corpus.train_texts, train_config)

@@ -9,7 +9,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import torch
 
@@ -337,3 +337,30 @@ def _validation(
     rec, kl = (s / n for s in distributed.all_sum([terms["rec"] * len(seqs), terms["kl"] * len(seqs)], model.device))
     mu, _ = posterior(model, tokenizer, seqs, texts=texts)
     return {"rec": rec, "kl": kl, "elbo": -(rec + kl), "active_units": active_units(distributed.all_gather_rows(mu))}
+
+
+def format_duration(seconds: float) -> str:
+    """A duration for a person: '45 s', '3 min 05 s', '1 h 02 min'."""
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+def estimate_seconds(
+    model: SentenceVAE, tokenizer: TextTokenizer, texts: list[str], config: TrainConfig, sample_batches: int = 4
+) -> float:
+    """How long `train_vae` will take at most (all epochs, no early stop) on this machine: a frozen pretrained
+    encoder's embedding pass and a few real training steps on a sample are timed, then scaled to the corpus. The
+    model is trained a little by this: pass a fresh one that is then thrown away."""
+    rng = torch.Generator().manual_seed(config.seed)
+    sample = [texts[i] for i in torch.randperm(len(texts), generator=rng)[: sample_batches * config.batch_size]]
+    start = time.perf_counter()
+    _prepare(model, sample, None)
+    embed_s = (time.perf_counter() - start) * len(texts) / max(len(sample), 1)
+    trial = train_vae(model, tokenizer, sample, [], replace(config, epochs=1, pretrain_epochs=0, patience=0))
+    tokens = sum(len(ids) + 1 for ids in tokenizer.encode(texts))
+    epochs = config.epochs + config.pretrain_epochs + 1  # + about one epoch's worth for the final measurements
+    return embed_s + epochs * tokens / max(trial.tokens / max(trial.seconds, 1e-9), 1.0)

@@ -1,6 +1,7 @@
 """A person's journey through the app in a real browser, two users at once, and bad uploads."""
 
 import io
+import time
 import zipfile
 
 from .conftest import screenshot
@@ -163,3 +164,22 @@ def test_a_selection_on_one_compare_map_rings_the_same_sentences_on_the_other(ne
     )
     assert n > 0 and rings == [n, n]  # the same sentences ringed on both maps
     screenshot(page, "compare")
+
+
+def test_a_new_visitor_never_sees_the_raw_page_list(browser, server):
+    """From the first paint, the sidebar lists the pages by their titles ("Explore"), never Streamlit's list of
+    pages/ file names ("explore", "app"), which would run a page without app.py if clicked."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(server)
+    seen: set[str] = set()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        seen |= set(page.locator("[data-testid='stSidebarNav'] a").all_inner_texts())
+        if page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").count():
+            break
+        time.sleep(0.02)
+    seen |= set(page.locator("[data-testid='stSidebarNav'] a").all_inner_texts())
+    context.close()
+    titles = {"Learn", "Data", "Train", "Models", "Explore", "Interpolate", "Generate", "Compare"}
+    assert {s.strip() for s in seen if s.strip()} <= titles, seen
