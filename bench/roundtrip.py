@@ -69,7 +69,7 @@ OLD_DEFAULT = (
     {"latent_dim": 32, "bn_gamma": 0.7, "encoder": "rnn"},
     {"epochs": 15, "pretrain_epochs": 5, "word_dropout": 0.1, "patience": 3},
 )
-# name: (ModelConfig changes, TrainConfig changes), each applied on top of the old default
+# name: (ModelConfig changes, TrainConfig changes[, TokenizerConfig changes]), applied on top of the old default
 RECIPES = {
     "old": ({}, {}),
     "new": ({}, {}),  # the library's defaults at the time of the run
@@ -83,15 +83,18 @@ RECIPES = {
     "hybrid-gamma2-short": ({"encoder": "hybrid", "bn_gamma": 2.0}, {"epochs": 8, "pretrain_epochs": 2}),
     "hybrid-gamma2-long": ({"encoder": "hybrid", "bn_gamma": 2.0}, {"epochs": 30, "patience": 0}),
     "pretrained-64-gamma1.5": ({"encoder": "pretrained", "bn_gamma": 1.5, "latent_dim": 64}, {}),
+    "hybrid-gamma2-bpe": ({"encoder": "hybrid", "bn_gamma": 2.0}, {}, {"kind": "bpe"}),
+    "hybrid-gamma3-bpe": ({"encoder": "hybrid", "bn_gamma": 3.0}, {}, {"kind": "bpe"}),
 }
 
 
-def configs(recipe: str) -> tuple[ModelConfig, TrainConfig]:
+def configs(recipe: str) -> tuple[ModelConfig, TrainConfig, TokenizerConfig]:
     if recipe == "new":
-        return ModelConfig(), TrainConfig()
-    model_changes, train_changes = RECIPES[recipe]
+        return ModelConfig(), TrainConfig(), TokenizerConfig()
+    model_changes, train_changes, *tokenizer_changes = RECIPES[recipe]
     model = ModelConfig(**{**OLD_DEFAULT[0], **model_changes})
-    return model, replace(TrainConfig(), **{**OLD_DEFAULT[1], **train_changes})
+    tokenizer = TokenizerConfig(**(tokenizer_changes[0] if tokenizer_changes else {"kind": "word"}))
+    return model, replace(TrainConfig(), **{**OLD_DEFAULT[1], **train_changes}), tokenizer
 
 
 def load_split(name: str) -> tuple[Corpus, Corpus]:
@@ -138,9 +141,9 @@ def spearman(x: np.ndarray, y: np.ndarray) -> float:
 
 def measure(name: str, recipe: str) -> dict:
     train, test = load_split(name)
-    model_config, train_config = configs(recipe)
+    model_config, train_config, tokenizer_config = configs(recipe)
     start = time.perf_counter()
-    tm = fit(train, model_config, train_config, iw_samples=0)
+    tm = fit(train, model_config, train_config, tokenizer_config, iw_samples=0, roundtrip_limit=0)
     seconds = time.perf_counter() - start
     model, tokenizer = tm.model, tm.tokenizer
     rng = np.random.default_rng(0)
@@ -183,6 +186,7 @@ def measure(name: str, recipe: str) -> dict:
         "recipe": recipe,
         "model": {k: getattr(model_config, k) for k in ("encoder", "latent_dim", "bn_gamma", "hidden_dim")},
         "train": {k: getattr(train_config, k) for k in ("epochs", "pretrain_epochs", "word_dropout", "patience")},
+        "tokenizer": tokenizer_config.kind,
         "train_sentences": len(train.train_idx),
         "train_seconds": round(seconds, 1),
         "best_epoch": tm.metrics.get("best_epoch"),

@@ -2,7 +2,7 @@
 
 import pytest
 
-from vae_core import BundleError, TextTokenizer, TokenizerConfig
+from vae_core import BundleError, ConfigError, TextTokenizer, TokenizerConfig
 from vae_core.tokenizer import SPECIAL_TOKENS, detokenize
 
 TEXTS = ["The cat sat.", "the cat ran!", "A dog sat.", "Rare word"]
@@ -49,3 +49,21 @@ def test_broken_tokenizer_json_is_a_bundle_error():
 def test_detokenize_closes_up_punctuation():
     assert detokenize(["what", "is", "it", "?"]) == "what is it?"
     assert detokenize(["(", "a", ")", ",", "b"]) == "(a), b"
+
+
+def test_subwords_spell_out_rare_words_and_decode_to_the_text():
+    """BPE: a word never seen whole is written in pieces (not <unk>) and decoding restores the text as written."""
+    texts = ["the cat sat on the mat .", "the dog sat on the log .", "a cat and a dog ."] * 20
+    tk = TextTokenizer.train(texts, TokenizerConfig(kind="bpe", subword_vocab=64))
+    for text in ["the caterpillar sat on the dogma .", "Cats don't sit ."]:
+        ids = tk.encode([text])[0]
+        assert tk.unk_id not in ids
+        assert tk.decode(ids) == text.lower()
+    assert tk.decode([tk.bos_id, *tk.encode(["the cat"])[0], tk.eos_id, 7, 8]) == "the cat"  # stops at <eos>
+    loaded = TextTokenizer.from_json(tk.to_json())
+    assert loaded.decode(loaded.encode(["the dogma ."])[0]) == "the dogma ."
+
+
+def test_an_unknown_tokenizer_kind_is_refused():
+    with pytest.raises(ConfigError, match="tokenizer kind"):
+        TokenizerConfig(kind="chars").validate()

@@ -28,7 +28,7 @@ from .objective import SCHEDULES, BetaSchedule
 from .pipeline import check_trainable, fit
 from .projection import project
 from .streaming import StreamedCorpus, encode_file, latent_frame
-from .tokenizer import TokenizerConfig
+from .tokenizer import KINDS, TokenizerConfig
 from .training import Progress, TrainConfig, format_duration
 
 CHUNK_ROWS = 50_000  # rows per chunk when a corpus is streamed
@@ -103,7 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--patience", type=int, default=t.patience, help="early stopping; 0 turns it off")
     p.add_argument("--seed", type=int, default=t.seed)
     p.add_argument("--min-frequency", type=int, default=k.min_frequency)
-    p.add_argument("--max-vocab", type=int, default=k.max_vocab)
+    p.add_argument("--max-vocab", type=int, default=k.max_vocab, help="word vocabulary size at most")
+    p.add_argument(
+        "--tokenizer", choices=KINDS, default=k.kind, help="word: whole words; bpe: subword pieces (no <unk>)"
+    )
+    p.add_argument("--subword-vocab", type=int, default=k.subword_vocab, help="BPE vocabulary size")
     p.add_argument("--max-tokens", type=int, default=c.max_tokens, help="longer sentences are truncated")
     p.add_argument("--drop-long", action="store_true", help="drop long sentences instead of truncating")
     p.add_argument("--lowercase", action="store_true", help="lower-case the corpus text")
@@ -234,7 +238,12 @@ def cmd_train(args) -> None:
         seed=args.seed,
         device=args.device,
     )
-    tokenizer_config = TokenizerConfig(min_frequency=args.min_frequency, max_vocab=args.max_vocab)
+    tokenizer_config = TokenizerConfig(
+        kind=args.tokenizer,
+        min_frequency=args.min_frequency,
+        max_vocab=args.max_vocab,
+        subword_vocab=args.subword_vocab,
+    )
     for config in (model_config, train_config, tokenizer_config):
         config.validate()  # fail before reading the data
     if args.threads is not None:

@@ -1,36 +1,46 @@
-"""A word-level tokenizer trained on the corpus with Hugging Face `tokenizers`, saved as tokenizer.json."""
+"""The corpus's tokenizer, trained with Hugging Face `tokenizers` and saved as tokenizer.json: word-level (each word a
+token, rare words <unk>) or BPE subwords (rare words in pieces, so nothing becomes <unk> and decoding gives the text
+back with its own spacing)."""
 
 from __future__ import annotations
 
 import json
 import re
+import string
 from dataclasses import dataclass
 from pathlib import Path
 
-from tokenizers import Tokenizer, normalizers, pre_tokenizers
-from tokenizers.models import WordLevel
-from tokenizers.trainers import WordLevelTrainer
+from tokenizers import Tokenizer, decoders, normalizers, pre_tokenizers
+from tokenizers.models import BPE, WordLevel
+from tokenizers.trainers import BpeTrainer, WordLevelTrainer
 
 from .atomic import atomic_write_text
 from .errors import BundleError, ConfigError
 
 PAD, BOS, EOS, UNK = "<pad>", "<bos>", "<eos>", "<unk>"
 SPECIAL_TOKENS = [PAD, BOS, EOS, UNK]  # ids 0..3, in this order
+KINDS = ("word", "bpe")
 
 
 @dataclass
 class TokenizerConfig:
     """Vocabulary and normalisation settings."""
 
+    kind: str = "word"  # "word": whole words; "bpe": subword pieces (Sennrich et al. 2016)
     min_frequency: int = 2
-    max_vocab: int = 20000  # including the 4 special tokens
+    max_vocab: int = 20000  # words, including the 4 special tokens
+    subword_vocab: int = 4000  # BPE: pieces, including the specials (frequent words stay whole, rare ones split)
     lowercase: bool = True
     strip_accents: bool = False
     unicode_form: str = "NFKC"  # "NFC", "NFKC", "NFD", "NFKD" or "" for none
 
     def validate(self) -> None:
+        if self.kind not in KINDS:
+            raise ConfigError(f"unknown tokenizer kind {self.kind!r}: use one of {', '.join(KINDS)}.")
         if self.min_frequency < 1:
             raise ConfigError(f"min_frequency must be at least 1 (got {self.min_frequency}).")
+        if self.subword_vocab < 64 or self.subword_vocab > 1_000_000:
+            raise ConfigError(f"subword_vocab must be from 64 to 1,000,000 (got {self.subword_vocab}).")
         if self.max_vocab < len(SPECIAL_TOKENS) + 1:
             raise ConfigError(f"max_vocab must be at least {len(SPECIAL_TOKENS) + 1} (got {self.max_vocab}).")
         if self.unicode_form not in ("", "NFC", "NFKC", "NFD", "NFKD"):
@@ -60,15 +70,27 @@ class TextTokenizer:
 
     @classmethod
     def train(cls, texts: list[str], cfg: TokenizerConfig | None = None) -> TextTokenizer:
-        """Learn a word-level vocabulary from `texts`."""
+        """Learn a vocabulary of words, or of BPE subwords, from `texts`."""
         cfg = cfg or TokenizerConfig()
         cfg.validate()
-        tk = Tokenizer(WordLevel(unk_token=UNK))
+        if cfg.kind == "bpe":  # spaces kept as ▁ inside the pieces, so the decoder restores them exactly
+            tk = Tokenizer(BPE(unk_token=UNK))
+            tk.pre_tokenizer = pre_tokenizers.Metaspace()
+            tk.decoder = decoders.Metaspace()
+            trainer = BpeTrainer(
+                vocab_size=cfg.subword_vocab,
+                min_frequency=cfg.min_frequency,
+                special_tokens=SPECIAL_TOKENS,
+                initial_alphabet=list(string.ascii_letters + string.digits + string.punctuation),  # any English
+                show_progress=False,  # word can be spelt, even one with a letter the corpus never used
+            )
+        else:
+            tk = Tokenizer(WordLevel(unk_token=UNK))
+            tk.pre_tokenizer = pre_tokenizers.Whitespace()
+            trainer = WordLevelTrainer(
+                vocab_size=cfg.max_vocab, min_frequency=cfg.min_frequency, special_tokens=SPECIAL_TOKENS
+            )
         tk.normalizer = _normalizer(cfg)
-        tk.pre_tokenizer = pre_tokenizers.Whitespace()
-        trainer = WordLevelTrainer(
-            vocab_size=cfg.max_vocab, min_frequency=cfg.min_frequency, special_tokens=SPECIAL_TOKENS
-        )
         tk.train_from_iterator(texts, trainer=trainer)
         return cls(tk)
 
@@ -85,15 +107,18 @@ class TextTokenizer:
         return [self.tk.id_to_token(i) for i in self.encode([text])[0]]
 
     def decode(self, ids: list[int]) -> str:
-        """Text of a token id sequence: stops at eos, skips pad/bos, tidies spaces before punctuation."""
-        words = []
+        """Text of a token id sequence: stops at eos, skips pad/bos; words are joined with the spaces before
+        punctuation closed up, subwords by the tokenizer's own decoder."""
+        pieces = []
         for i in ids:
             if i == self.eos_id:
                 break
             if i in (self.pad_id, self.bos_id):
                 continue
-            words.append(self.tk.id_to_token(int(i)) or UNK)
-        return detokenize(words)
+            pieces.append(int(i))
+        if self.tk.decoder is not None:  # BPE: <unk> is kept visible, as word-level shows it
+            return self.tk.decode(pieces, skip_special_tokens=False).strip()
+        return detokenize([self.tk.id_to_token(i) or UNK for i in pieces])
 
     def to_json(self) -> str:
         return self.tk.to_str()
