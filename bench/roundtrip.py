@@ -313,6 +313,9 @@ def write_report(results: Path, out: Path) -> None:
         text += [f"- `{a}` → `{b}`" for a, b in r["examples"]]
         text.append(f"- midpoint: `{r['midpoint_examples'][0]}`; prior sample: `{r['prior_examples'][0]}`")
         text.append("")
+    marker = "<!-- findings: written by hand, kept by --report -->"
+    if out.is_file() and marker in (previous := out.read_text(encoding="utf-8")):
+        text += ["", marker + previous.split(marker, 1)[1].rstrip("\n")]
     for key, label in (("train_exact", "exact match (training sentences)"), ("test_similarity", "meaning kept")):
         (out.parent / "results" / f"roundtrip-{key}.svg").write_text(tradeoff_svg(ordered, key, label), "utf-8")
     out.write_text("\n".join(text) + "\n", encoding="utf-8")

@@ -174,7 +174,7 @@ def live_progress() -> None:
                 else f"{stage} · step {p.step}/{p.total_steps} · {p.tokens_per_s:,.0f} tokens/s · "
                 f"ETA {format_duration(p.eta_s)}",
             )
-        if st.button("Stop", disabled=snap.status == "stopping"):
+        if st.button("Stop training", disabled=snap.status == "stopping"):  # Streamlit's own header has "Stop"
             job.stop()
         if snap.status == "stopping":
             st.text("Stopping after the current step, then measuring the model…")

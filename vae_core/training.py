@@ -25,8 +25,9 @@ from .tokenizer import TextTokenizer
 
 @dataclass
 class TrainConfig:
-    """Optimisation and anti-collapse settings. The defaults (with ModelConfig's BN-VAE γ = 0.7) are the ones
-    bench/quality.py measured best: no collapse and held-out NLL at the plain language model's on TREC, SST, PTB."""
+    """Optimisation and anti-collapse settings. bench/quality.py chose them for held-out likelihood with no collapse;
+    with ModelConfig's hybrid encoder and BN-VAE γ they also keep a sentence's meaning through z
+    (bench/ROUNDTRIP.md)."""
 
     epochs: int = 15
     batch_size: int = 64
