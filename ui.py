@@ -467,9 +467,10 @@ def training_estimate(job: TrainingJob) -> float:
 
 
 # ---------------------------------------------------------------- the round trip, as a model card shows it
-def round_trip_section(metrics: dict) -> None:
+def round_trip_section(metrics: dict, examples_folded: bool = False) -> None:
     """What comes back when a sentence goes through z: the figures, five sentences beside their reconstructions
-    (changed words in [brackets]), and a warning when the model keeps the pattern but not the meaning."""
+    (changed words in [brackets]; folded away on a model card), and a warning when the model keeps the pattern but
+    not the meaning."""
     if "roundtrip_exact" not in metrics:
         st.caption("No round-trip figures: this model was measured before they existed.")
         return
@@ -488,7 +489,9 @@ def round_trip_section(metrics: dict) -> None:
     examples = metrics.get("roundtrip_examples") or []
     if examples:
         rows = [{"input": e["input"], "reconstruction": marked_changes(e["input"], e["output"])} for e in examples]
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        with st.expander("Five held-out sentences and what came back", expanded=not examples_folded):
+            st.caption("Changed words are in [brackets]; [–] marks words left out.")
+            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     if meaning_kept(metrics) is False:
         st.warning(
             "This model keeps the sentence pattern but not its meaning: reconstructions change what a sentence says, "

@@ -76,8 +76,8 @@ def card(entry: dict, demo: bool = False) -> None:
             ):
                 value = metrics.get(key)
                 col.metric(label, fmt.format(value) if value is not None else "–")
-            with st.expander("The round trip: what comes back from z"):
-                ui.round_trip_section(metrics)
+            st.caption("The round trip: sentence → z → sentence, on held-out sentences")
+            ui.round_trip_section(metrics, examples_folded=True)
         c1, c2, c3 = st.columns(3)
         if c1.button("Load", key=f"load-{entry['path']}", disabled="error" in entry):
             try:
