@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from vae_core import CorpusOptions, LatentLabError, load_corpus
-from vae_core.corpus import corpus_stats, suggested_text_column, table_columns
+from vae_core.corpus import column_choices, corpus_stats
 
 st.title("Data")
 
@@ -26,7 +26,7 @@ else:
     if upload is not None:
         data = upload.getvalue()
         try:
-            columns = table_columns(data, upload.name)
+            columns, guess = column_choices(data, upload.name)
         except LatentLabError as e:
             st.error(str(e))
             columns = None
@@ -34,7 +34,6 @@ else:
             with st.form("options"):
                 text_column = label_column = None
                 if columns:
-                    guess = suggested_text_column(data, upload.name)
                     text_column = st.selectbox("Text column", columns, index=columns.index(guess) if guess else 0)
                     label_column = st.selectbox("Label column (optional)", ["(none)", *columns])
                     label_column = None if label_column == "(none)" else label_column

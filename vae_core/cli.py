@@ -359,15 +359,10 @@ def cmd_evaluate(args) -> None:
     tm = load_bundle(args.model, device=args.device)
     corpus = load_corpus(args.data, _corpus_options(args, max_tokens=None, val_fraction=0.0))
     metrics = evaluate(tm.model, tm.tokenizer, corpus.texts, iw_samples=args.iw_samples, seed=args.seed)
-    judge = _judge(corpus.texts, corpus.labels)
+    judge = roundtrip.label_judge(corpus.texts, corpus.labels)
     found = roundtrip.measure(tm.model, tm.tokenizer, corpus.texts, labels=corpus.labels, judge=judge, seed=args.seed)
     found.pop("roundtrip_examples", None)
     print(json.dumps({**metrics, **found}))
-
-
-def _judge(texts: list[str], labels: list[str] | None) -> roundtrip.LabelJudge | None:
-    """A label judge fit on these labelled sentences, or None without labels (or with a single label)."""
-    return roundtrip.LabelJudge(texts, labels) if labels and len(set(labels)) > 1 else None
 
 
 def cmd_reconstruct(args) -> None:
@@ -377,7 +372,7 @@ def cmd_reconstruct(args) -> None:
     judged = corpus
     if args.judge_data:
         judged = load_corpus(args.judge_data, _corpus_options(args, max_tokens=None, val_fraction=0.0))
-    judge = _judge(judged.texts, judged.labels)
+    judge = roundtrip.label_judge(judged.texts, judged.labels)
     result = roundtrip.round_trip(tm.model, tm.tokenizer, corpus.texts, labels=corpus.labels, judge=judge)
     _write_table(pd.DataFrame(result.rows()), out)
     summary = result.summary()

@@ -160,20 +160,20 @@ def check_size(n_bytes: int, name: str) -> None:
 def table_columns(data: bytes, name: str) -> list[str]:
     """Column names of a table file (.csv/.tsv/.jsonl/.parquet), so a UI can offer them; [] for .txt.
     Empty, binary and unreadable files raise CorpusError here already, before any option is chosen."""
-    frame = _table_frame(data, name)
-    return [] if frame is None else [str(c) for c in frame.columns]
+    return column_choices(data, name)[0]
 
 
-def suggested_text_column(data: bytes, name: str) -> str | None:
-    """The column `load_corpus` would take as the text when none is named (None for .txt, or when no column holds
-    words: loading then says so)."""
+def column_choices(data: bytes, name: str) -> tuple[list[str], str | None]:
+    """The table's column names and the one `load_corpus` would take as the text when none is named (None for
+    .txt, or when no column holds words: loading then says so), from one read of the file."""
     frame = _table_frame(data, name)
     if frame is None:
-        return None
+        return [], None
     try:
-        return guess_text_column(frame)
+        guess = guess_text_column(frame)
     except CorpusError:
-        return None
+        guess = None
+    return [str(c) for c in frame.columns], guess
 
 
 def _table_frame(data: bytes, name: str) -> pd.DataFrame | None:

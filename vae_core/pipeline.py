@@ -18,11 +18,6 @@ from .tokenizer import TextTokenizer, TokenizerConfig
 from .training import Progress, TrainConfig, estimate_seconds, train_vae
 
 
-def _label_judge(texts: list[str], labels: list[str]) -> roundtrip.LabelJudge | None:
-    """A TF-IDF + logistic-regression judge of the training labels, or None when there is only one label."""
-    return roundtrip.LabelJudge(texts, labels) if len(set(labels)) > 1 else None
-
-
 def check_trainable(corpus: Corpus | StreamedCorpus) -> None:
     """Refuse a corpus too small to learn from (0 or 1 sentences), before any work starts."""
     n = len(corpus) + len(corpus.val_texts) if isinstance(corpus, StreamedCorpus) else len(corpus.texts)
@@ -69,7 +64,7 @@ def fit(
         metrics = evaluate(model, tokenizer, eval_texts, iw_samples=iw_samples, seed=train_config.seed)
         if roundtrip_limit > 0:
             labels = None if streamed else corpus.labels
-            judge = _label_judge(corpus.train_texts, [labels[i] for i in corpus.train_idx]) if labels else None
+            judge = roundtrip.label_judge(corpus.train_texts, [labels[i] for i in corpus.train_idx] if labels else None)
             eval_labels = [labels[i] for i in (corpus.val_idx or corpus.train_idx)] if labels else None
             measured = roundtrip.measure(
                 model, tokenizer, eval_texts, labels=eval_labels, judge=judge, limit=roundtrip_limit

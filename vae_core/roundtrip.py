@@ -118,6 +118,11 @@ class LabelJudge:
         return self.pipeline.predict(texts)
 
 
+def label_judge(texts: list[str], labels: list[str] | None) -> LabelJudge | None:
+    """A judge fit on these labelled sentences, or None without labels or with a single label (nothing to judge)."""
+    return LabelJudge(texts, labels) if labels and len(set(labels)) > 1 else None
+
+
 def round_trip(
     model: SentenceVAE,
     tokenizer: TextTokenizer,
@@ -181,7 +186,8 @@ def measure(
     picked_labels = [labels[i] for i in index] if labels is not None else None
     result = round_trip(model, tokenizer, picked, labels=picked_labels, judge=judge, seed=seed)
     shown = np.random.default_rng(seed).permutation(len(picked))[:examples]
-    return {**result.summary(), "roundtrip_examples": [result.rows()[i] for i in sorted(shown)]}
+    rows = result.rows()
+    return {**result.summary(), "roundtrip_examples": [rows[i] for i in sorted(shown)]}
 
 
 def marked_changes(reference: str, output: str) -> str:
