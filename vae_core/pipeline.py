@@ -63,8 +63,8 @@ def fit(
     if distributed.is_main():
         metrics = evaluate(model, tokenizer, eval_texts, iw_samples=iw_samples, seed=train_config.seed)
         if roundtrip_limit > 0:
-            labels = None if streamed else corpus.labels
-            judge = roundtrip.label_judge(corpus.train_texts, [labels[i] for i in corpus.train_idx] if labels else None)
+            labels = None if streamed else corpus.labels  # a stream carries no labels
+            judge = roundtrip.label_judge(train_texts, [labels[i] for i in corpus.train_idx]) if labels else None
             eval_labels = [labels[i] for i in (corpus.val_idx or corpus.train_idx)] if labels else None
             measured = roundtrip.measure(
                 model, tokenizer, eval_texts, labels=eval_labels, judge=judge, limit=roundtrip_limit
