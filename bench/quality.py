@@ -44,7 +44,7 @@ from vae_core import (  # noqa: E402
 )
 from vae_core.batching import iterate_batches, to_ids  # noqa: E402
 from vae_core.model import SentenceVAE  # noqa: E402
-from vae_core.objective import sentence_nll, token_nll  # noqa: E402
+from vae_core.objective import reconstruction, sentence_nll  # noqa: E402
 from vae_core.probe import knn_accuracy, logistic_accuracy  # noqa: E402
 from vae_core.training import resolve_device  # noqa: E402
 
@@ -113,7 +113,7 @@ def train_language_model(corpus, model_config: ModelConfig, train_config: TrainC
         for batch in iterate_batches(train_seqs, tokenizer, train_config.batch_size, shuffle=True, generator=generator):
             b = batch.to(device)
             z = torch.zeros(len(b.lengths), model_config.latent_dim, device=device)
-            loss = token_nll(model.target_logits(z, b.dec_in, b.mask), b.dec_out[b.mask]).sum() / len(b.lengths)
+            loss = reconstruction(model.target_logits(z, b.dec_in, b.mask), b.dec_out[b.mask], len(b.lengths))
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), train_config.grad_clip)

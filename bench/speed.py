@@ -76,15 +76,14 @@ def flops_per_token(config: ModelConfig, vocab: int) -> float:
     return 3 * (encoder + decoder + output)
 
 
-def bench_training(name: str, path: str, device: str, peak: float, mixed_precision: bool = False) -> dict:
+def bench_training(name: str, path: str, device: str, peak: float) -> dict:
     corpus = load_corpus(DATA / path, CorpusOptions(label_column="label", seed=0))
-    config = TrainConfig(epochs=2, pretrain_epochs=0, patience=0, device=device, mixed_precision=mixed_precision)
+    config = TrainConfig(epochs=2, pretrain_epochs=0, patience=0, device=device)
     tm = fit(corpus, train_config=config, iw_samples=0)
     rate = tm.metrics["tokens_per_s"]
     model_flops = flops_per_token(tm.model.config, tm.tokenizer.vocab_size) * rate
-    precision = "bf16 autocast" if mixed_precision and device.startswith("cuda") else "fp32"
     return {
-        "what": f"training, {name}, {precision}",
+        "what": f"training, {name}, fp32",
         "tokens_per_s": round(rate),
         "model_gflops": round(model_flops / 1e9, 1),
         "mfu": round(model_flops / peak, 3),
@@ -198,8 +197,6 @@ def main() -> int:
     if DATA.is_dir():
         for name, path in (("TREC", "trec/train.tsv"), ("SST", "sst/train.tsv")):
             rows.append(bench_training(name, path, str(device), peak))
-            if device.type == "cuda":  # the same run under bfloat16 autocast, to see whether it helps
-                rows.append(bench_training(name, path, str(device), peak, mixed_precision=True))
     else:
         print(f"training benchmarks skipped: {DATA} is not here")
     rows += bench_inference(str(device))

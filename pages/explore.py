@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from vae_core import LatentLabError, encode
-from vae_core.projection import nearest
+from vae_core.latent import nearest_sentences
 
 st.title("Explore the latent space")
 if not ui.require(corpus=True, model=True):
@@ -79,14 +79,12 @@ typed = n1.text_input("Type a sentence, or leave empty to use the clicked / firs
 k = n2.number_input("Neighbours", 1, 100, 10)
 try:
     if typed.strip():
-        anchor, target = typed, encode(model.model, model.tokenizer, [typed])[0]
+        anchor, rows = typed, nearest_sentences(mu, encode(model.model, model.tokenizer, [typed])[0], int(k))
     elif selected:
-        anchor, target = frame.at[selected[0], "text"], mu[selected[:1]]
+        anchor, rows = frame.at[selected[0], "text"], nearest_sentences(mu, mu[selected[0]], int(k), selected[0])
     else:
-        anchor, target = None, None
+        anchor, rows = None, []
     if anchor is not None:
-        idx, dist = nearest(mu, target, int(k) + (0 if typed.strip() else 1))
-        rows = [(int(i), float(d)) for i, d in zip(idx[0], dist[0]) if typed.strip() or int(i) != selected[0]][: int(k)]
         st.text(f"Neighbours of: {anchor}")
         st.dataframe(
             pd.DataFrame(

@@ -1,12 +1,10 @@
 """Models: your saved models with their cards; load, download, delete, or upload a bundle (.zip)."""
 
-import shutil
-
 import streamlit as st
 
 import ui
 from vae_core import LatentLabError, import_zip, load_bundle
-from vae_core.bundle import list_bundles, safe_name
+from vae_core.bundle import delete_bundle, list_bundles, safe_name
 from vae_core.external import list_external, load_external
 
 st.title("Models")
@@ -42,14 +40,6 @@ with st.expander("Open a map made elsewhere (a GPU server or cluster)"):
                 st.error(str(e))
 
 
-def encoder_text(m: dict) -> str:
-    if m.get("encoder") not in ("pretrained", "hybrid"):
-        return f"{m.get('cell')} {m.get('hidden_dim')}"
-    rnn = f" + {m.get('cell')} {m.get('hidden_dim')}" if m.get("encoder") == "hybrid" else ""
-    frozen = "fine-tuned" if m.get("finetune_encoder") else "frozen"
-    return f"{m.get('pretrained_name')} ({frozen}){rnn} → {m.get('cell')}"
-
-
 def card(entry: dict, demo: bool = False) -> None:
     """One model: its settings and metrics, with load / download / delete."""
     with st.container(border=True):
@@ -60,7 +50,7 @@ def card(entry: dict, demo: bool = False) -> None:
             m, metrics, info = entry.get("model", {}), entry.get("metrics", {}), entry.get("info", {})
             st.text(
                 f"Created {entry.get('created_at', '?')} · trained on {info.get('corpus', '?')} "
-                f"({info.get('sentences', '?')} sentences) · z {m.get('latent_dim')}-D, {encoder_text(m)}"
+                f"({info.get('sentences', '?')} sentences) · z {m.get('latent_dim')}-D, {entry['encoder']}"
             )
             cols = st.columns(6)
             for col, (label, key, fmt) in zip(
@@ -98,9 +88,12 @@ def card(entry: dict, demo: bool = False) -> None:
         if st.session_state.get("confirm_delete") == entry["path"]:
             st.warning(f"Delete {entry['name']} for good?")
             if st.button("Yes, delete it", key=f"yes-{entry['path']}"):
-                shutil.rmtree(entry["path"], ignore_errors=True)
                 st.session_state.confirm_delete = None
-                st.rerun()
+                try:
+                    delete_bundle(entry["path"])
+                    st.rerun()
+                except (LatentLabError, OSError) as e:
+                    st.error(f"Could not delete it: {e}")
 
 
 entries = list_bundles(ui.workspace())

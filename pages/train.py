@@ -9,6 +9,7 @@ import ui
 from vae_core import BetaSchedule, LatentLabError, ModelConfig, TokenizerConfig, TrainConfig, save_bundle
 from vae_core.bundle import safe_name
 from vae_core.jobs import TrainingJob
+from vae_core.metrics import collapsed, collapsing
 from vae_core.model import suggested_config
 from vae_core.objective import SCHEDULES
 from vae_core.training import format_duration
@@ -147,11 +148,9 @@ if start or estimate:
 
 
 def collapse_warning(steps: list[dict]) -> None:
-    """Posterior collapse shows as KL near 0 with no active units once β has risen."""
-    recent = steps[-5:]
-    if len(steps) >= 20 and all(s["kl"] < 0.5 and s["active_units"] == 0 for s in recent):
+    if collapsing(steps):
         st.warning(
-            "Posterior collapse: the KL is near 0 and no latent unit is active, so the decoder ignores z. "
+            "Posterior collapse: the KL is near 0 or no latent unit is active, so the decoder ignores z. "
             "Try more free bits (e.g. 0.2), more word dropout (0.4), a cyclical β schedule, or a lower β max."
         )
 
@@ -209,14 +208,13 @@ if job is not None:
         c3.metric("KL", f"{metrics['kl']:.2f}")
         c4.metric("Active units", f"{metrics['active_units']}/{metrics['latent_dim']}")
         c5.metric("Mutual information", f"{metrics['mi']:.2f}")
-        if metrics["active_units"] == 0 or metrics["kl"] < 0.5:
+        if collapsed(metrics["kl"], metrics["active_units"]):
             st.warning("This model collapsed (no active units or KL near 0): its map will not mean much.")
         st.subheader("The round trip: sentence → z → sentence", anchor=False)
         ui.round_trip_section(metrics)
         with st.form("save"):
             source = Path(st.session_state.get("trained_from", "model")).stem
-            suggestion = "model-" + "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in source)
-            name = st.text_input("Model name", value=suggestion)
+            name = st.text_input("Model name", value=safe_name(f"model-{source}"))
             if st.form_submit_button("Save and use this model", type="primary"):
                 try:
                     clean = safe_name(name)

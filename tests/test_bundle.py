@@ -139,6 +139,29 @@ def test_list_bundles_reads_cards_without_loading(trained, tmp_path):
     assert "error" in cards["broken"]
 
 
+def test_delete_removes_a_bundle_and_nothing_else(trained, tmp_path):
+    from vae_core.bundle import delete_bundle, list_bundles
+
+    save_bundle(trained, tmp_path / "old")
+    save_bundle(trained, tmp_path / "keep")
+    delete_bundle(tmp_path / "old")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep"]
+    assert [c["name"] for c in list_bundles(tmp_path)] == ["keep"]
+    (tmp_path / "notes").mkdir()
+    with pytest.raises(BundleError, match="not a model bundle"):
+        delete_bundle(tmp_path / "notes")
+    assert (tmp_path / "notes").is_dir()
+
+
+def test_a_card_describes_the_encoder_in_words(trained, tmp_path):
+    from vae_core.bundle import describe_encoder, list_bundles
+
+    save_bundle(trained, tmp_path / "m")
+    assert list_bundles(tmp_path)[0]["encoder"] == "gru 64"  # the tests' small RNN model
+    hybrid = {"encoder": "hybrid", "cell": "gru", "hidden_dim": 256, "pretrained_name": "all-MiniLM-L6-v2"}
+    assert describe_encoder(hybrid) == "all-MiniLM-L6-v2 (frozen) + gru 256 → gru"
+
+
 def test_a_bundle_saved_before_bn_eps_was_recorded_keeps_the_epsilon_it_was_trained_with(trained, tmp_path):
     save_bundle(trained, tmp_path / "m")
     config_file = tmp_path / "m" / "config.json"

@@ -66,13 +66,8 @@ def test_filter_logits():
 
 def test_bad_decoding_settings(trained):
     z = torch.zeros(1, trained.latent_dim)
-    for cfg in (
-        DecodeConfig(strategy="psychic"),
-        DecodeConfig(temperature=0),
-        DecodeConfig(top_p=0),
-        DecodeConfig(beam_size=0),
-    ):
+    for bad in ({"strategy": "psychic"}, {"temperature": 0}, {"top_p": 0}, {"beam_size": 0}):
         with pytest.raises(ConfigError):
-            decode(trained.model, trained.tokenizer, z, cfg)
+            decode(trained.model, trained.tokenizer, z, DecodeConfig(**bad))
     with pytest.raises(ConfigError, match="shape"):
         decode(trained.model, trained.tokenizer, torch.zeros(1, trained.latent_dim + 1))

@@ -5,7 +5,7 @@ import time
 import pytest
 import torch
 
-from vae_core import CorpusOptions, LatentLabError, ModelConfig, TrainConfig, load_corpus
+from vae_core import CorpusOptions, LatentLabError, TrainConfig, load_corpus
 from vae_core.jobs import JobRegistry, TrainingJob
 
 from .conftest import TINY
@@ -31,10 +31,10 @@ def test_a_job_runs_in_the_background_and_reports(topic_file):
 
 def test_a_failing_job_reports_a_readable_error(topic_file):
     j = job(topic_file)
-    j.model_config = ModelConfig(latent_dim=0)
+    j.corpus = load_corpus(b"a lone sentence", name="one.txt")  # the worker's fit refuses it
     j.start().wait(60)
     snap = j.snapshot()
-    assert snap.status == "failed" and "latent_dim" in snap.error
+    assert snap.status == "failed" and "at least 2 sentences" in snap.error
 
 
 def test_stop_leaves_a_result(topic_file):

@@ -82,3 +82,12 @@ def test_bad_inference_inputs(trained):
     # words the model never saw are not an error: they become <unk> and still decode
     mu, _ = encode(trained.model, trained.tokenizer, ["zyzzyva quux flibbertigibbet"])
     assert np.isfinite(mu).all()
+
+
+def test_nearest_sentences_leaves_the_query_itself_out():
+    from vae_core.latent import nearest_sentences
+
+    points = np.array([[0.0, 0.0], [1.0, 0.0], [3.0, 0.0], [0.5, 0.0]], dtype=np.float32)
+    assert [i for i, _ in nearest_sentences(points, points[0], 2, exclude=0)] == [3, 1]
+    rows = nearest_sentences(points, np.array([2.9, 0.0]), 2)
+    assert [i for i, _ in rows] == [2, 1] and rows[0][1] == pytest.approx(0.1, abs=1e-5)

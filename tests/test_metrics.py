@@ -54,3 +54,13 @@ def test_evaluation_is_repeatable(trained):
     a = evaluate(trained.model, trained.tokenizer, texts, iw_samples=5)
     b = evaluate(trained.model, trained.tokenizer, texts, iw_samples=5)
     assert a == b
+
+
+def test_one_collapse_rule_for_a_finished_model_and_a_running_one():
+    from vae_core.metrics import collapsed, collapsing
+
+    assert collapsed(0.1, 5) and collapsed(7.0, 0) and not collapsed(7.0, 5)
+    healthy, dead = {"kl": 7.0, "active_units": 5}, {"kl": 0.1, "active_units": 0}
+    assert not collapsing([dead] * 19)  # too early to tell
+    assert collapsing([healthy] * 20 + [dead] * 5)
+    assert not collapsing([dead] * 24 + [healthy])

@@ -55,6 +55,6 @@ def test_logistic_rises_from_near_zero_to_near_one():
 
 
 def test_bad_schedule_settings():
-    for bad in (BetaSchedule("sometimes"), BetaSchedule(beta_max=-1), BetaSchedule(cycles=0)):
+    for bad in ({"kind": "sometimes"}, {"beta_max": -1}, {"cycles": 0}):
         with pytest.raises(ConfigError):
-            bad.validate()
+            BetaSchedule(**bad)

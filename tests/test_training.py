@@ -6,7 +6,7 @@ import threading
 import pytest
 import torch
 
-from vae_core import ConfigError, ModelConfig, SentenceVAE, TextTokenizer, TokenizerConfig, TrainConfig, train_vae
+from vae_core import BetaSchedule, ConfigError, ModelConfig, SentenceVAE, TextTokenizer, TokenizerConfig, TrainConfig, train_vae
 from vae_core.training import word_dropout
 
 from .conftest import TINY, make_sentences
@@ -76,6 +76,21 @@ def test_early_stopping(data):
     assert result.stop_reason == "early stopping" and len(result.history) < 30
     best = min(result.history, key=lambda h: -h["val_elbo"])
     assert result.best_epoch == best["epoch"]
+
+
+def test_the_best_epoch_can_be_judged_by_reconstruction_alone(data):
+    """keep_best="rec" keeps the epoch with the lowest validation reconstruction (for runs whose KL has no price,
+    where the ELBO would pick the wrong one)."""
+    _, result = run(data, epochs=5, keep_best="rec", beta=BetaSchedule("constant", beta_max=0.0))
+    best = min(result.history, key=lambda h: h["val_rec"])
+    assert result.best_epoch == best["epoch"]
+    with pytest.raises(ConfigError, match="keep_best"):
+        TrainConfig(keep_best="luck")
+
+
+def test_a_saved_setting_that_no_longer_exists_is_ignored():
+    saved = {**TrainConfig(epochs=7).to_dict(), "mixed_precision": False}  # as bundles saved before 2026-11-25 hold
+    assert TrainConfig.from_dict(saved) == TrainConfig(epochs=7)
 
 
 def test_word_dropout_spares_bos_and_padding():

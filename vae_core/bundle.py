@@ -137,7 +137,7 @@ def bundle_from_files(files: dict[str, bytes], device: str = "auto", source: str
         model = SentenceVAE(model_config, vocab_size)
     except (KeyError, TypeError, ValueError) as e:
         raise BundleError(f"{source}: config.json is incomplete or has unknown settings ({e}).") from e
-    except ConfigError as e:  # from validate(): out-of-range sizes
+    except ConfigError as e:  # a config checks itself when built: out-of-range sizes
         raise BundleError(f"{source}: config.json holds invalid settings: {e}") from e
     tokenizer = TextTokenizer.from_json(files["tokenizer.json"].decode("utf-8", errors="replace"))
     if tokenizer.vocab_size != vocab_size:
@@ -236,9 +236,31 @@ def safe_name(name: str) -> str:
     return cleaned
 
 
+def delete_bundle(path: str | Path) -> None:
+    """Delete a saved bundle folder: renamed aside first (one atomic step, so it never lingers half-deleted under
+    its name), then removed. BundleError for a folder that is not a bundle."""
+    path = Path(path)
+    if not (path / "config.json").is_file():
+        raise BundleError(f"{path.name}: not a model bundle; nothing was deleted.")
+    doomed = path.with_name(f".{path.name}.deleted-{datetime.now(UTC):%Y%m%d%H%M%S%f}")
+    path.rename(doomed)
+    shutil.rmtree(doomed, ignore_errors=True)
+
+
+def describe_encoder(model: dict) -> str:
+    """A model's encoder and decoder in a few words, from its saved settings (config.json's "model")."""
+    decoder = f"{model.get('cell')} {model.get('hidden_dim')}"
+    if model.get("encoder", OLD_MODEL_DEFAULTS["encoder"]) == "rnn":
+        return decoder
+    rnn = f" + {decoder}" if model.get("encoder") == "hybrid" else ""
+    frozen = "fine-tuned" if model.get("finetune_encoder") else "frozen"
+    return f"{model.get('pretrained_name')} ({frozen}){rnn} → {model.get('cell')}"
+
+
 def list_bundles(folder: str | Path) -> list[dict]:
-    """A card for every bundle folder in `folder` (name, creation time, settings, metrics), newest first,
-    read from the JSON files only, without loading weights. Unreadable folders are listed with an error."""
+    """A card for every bundle folder in `folder` (name, creation time, settings, metrics, `encoder` described in
+    words), newest first, read from the JSON files only, without loading weights. Unreadable folders are listed
+    with an error."""
     folder = Path(folder)
     cards = []
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
@@ -251,6 +273,7 @@ def list_bundles(folder: str | Path) -> list[dict]:
             card.update(
                 created_at=config.get("created_at", ""),
                 model=config.get("model", {}),
+                encoder=describe_encoder(config.get("model", {})),
                 info=config.get("info", {}),
                 metrics=metrics,
             )

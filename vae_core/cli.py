@@ -244,8 +244,6 @@ def cmd_train(args) -> None:
         max_vocab=args.max_vocab,
         subword_vocab=args.subword_vocab,
     )
-    for config in (model_config, train_config, tokenizer_config):
-        config.validate()  # fail before reading the data
     if args.threads is not None:
         if not 1 <= args.threads <= 1024:
             raise InputError(f"--threads must be from 1 to 1024 (got {args.threads}).")

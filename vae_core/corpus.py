@@ -52,6 +52,9 @@ class CorpusOptions:
     val_fraction: float = 0.1
     seed: int = 0
 
+    def __post_init__(self) -> None:
+        self.validate()  # a config is checked once, where it is built
+
     def validate(self) -> None:
         if self.max_tokens is not None and self.max_tokens < 1:
             raise ConfigError(f"max_tokens must be at least 1 (got {self.max_tokens}).")
@@ -117,7 +120,6 @@ def load_corpus(
 ) -> Corpus:
     """Read a corpus from a path, or from raw bytes plus a file `name` (as the app receives uploads)."""
     options = options or CorpusOptions()
-    options.validate()
     if isinstance(source, (bytes, bytearray)):
         data, name = bytes(source), name or "upload.txt"
     else:

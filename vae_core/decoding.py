@@ -26,6 +26,9 @@ class DecodeConfig:
     max_len: int = 40
     seed: int = 0  # sample
 
+    def __post_init__(self) -> None:
+        self.validate()  # a config is checked once, where it is built
+
     def validate(self) -> None:
         if self.strategy not in STRATEGIES:
             raise ConfigError(f"unknown decoding strategy {self.strategy!r}: use one of {', '.join(STRATEGIES)}.")
@@ -47,7 +50,6 @@ def decode(
 ) -> list[str]:
     """Decode each row of z (N, D) into a sentence."""
     config = config or DecodeConfig()
-    config.validate()
     if z.dim() != 2 or z.size(1) != model.config.latent_dim:
         raise ConfigError(f"z must have shape (N, {model.config.latent_dim}), got {tuple(z.shape)}.")
     model.eval()

@@ -13,6 +13,8 @@ from .decoding import DecodeConfig, decode
 from .errors import InputError
 from .metrics import posterior
 from .model import SentenceVAE
+from .objective import kl_per_dim
+from .projection import nearest
 from .tokenizer import TextTokenizer
 
 
@@ -146,9 +148,18 @@ def apply_attribute(
     return list(zip(list(strengths), decode_latents(model, tokenizer, z, config)))
 
 
+def nearest_sentences(
+    latents: np.ndarray, query: np.ndarray, k: int, exclude: int | None = None
+) -> list[tuple[int, float]]:
+    """The k rows of `latents` nearest to one query vector (Euclidean, in the full latent space) as (row, distance),
+    nearest first; `exclude` (e.g. the query's own row) is left out."""
+    idx, dist = nearest(latents, np.asarray(query).reshape(1, -1), k + (exclude is not None))
+    return [(int(i), float(d)) for i, d in zip(idx[0], dist[0]) if int(i) != exclude][:k]
+
+
 def sentence_kl(mu: np.ndarray, logvar: np.ndarray) -> np.ndarray:
     """KL(q(z|x) || N(0, I)) of each sentence, in nats: how much information its code carries."""
-    return 0.5 * (mu**2 + np.exp(logvar) - 1.0 - logvar).sum(axis=1)
+    return kl_per_dim(torch.tensor(mu), torch.tensor(logvar)).sum(1).numpy()
 
 
 @torch.no_grad()

@@ -9,10 +9,22 @@ import torch
 
 from .batching import iterate_batches, to_ids
 from .model import SentenceVAE
-from .objective import kl_per_dim, sentence_nll
+from .objective import batch_loss, sentence_nll
 from .tokenizer import TextTokenizer
 
 AU_THRESHOLD = 0.01  # a unit is active if Var_x(E_q[z_d|x]) ≥ 0.01 (Burda et al. 2016)
+COLLAPSE_KL = 0.5  # nats per sentence: below it, z tells the decoder next to nothing
+
+
+def collapsed(kl: float, active_units: int) -> bool:
+    """Posterior collapse: the KL is near 0 or no latent unit is active, so the decoder ignores z."""
+    return kl < COLLAPSE_KL or active_units == 0
+
+
+def collapsing(steps: list[dict], settle: int = 20, window: int = 5) -> bool:
+    """Whether a running training has collapsed: its last `window` progress rows (each with "kl" and
+    "active_units") all look collapsed, once `settle` rows have come in."""
+    return len(steps) >= settle and all(collapsed(s["kl"], s["active_units"]) for s in steps[-window:])
 
 
 @torch.no_grad()
@@ -85,12 +97,11 @@ def elbo_terms(
         torch.manual_seed(seed)
         for batch in iterate_batches(seqs, tokenizer, batch_size, texts=texts):
             b = batch.to(model.device)
-            mu, logvar = model.encode(b.tokens, b.lengths, b.texts)
-            z = model.reparameterize(mu, logvar)
-            targets = b.dec_out[b.mask]
-            rec += float(sentence_nll(model.target_logits(z, b.dec_in, b.mask), b.dec_out, b.mask).sum())
-            kl += float(kl_per_dim(mu, logvar).sum())
-            correct += int((model.target_logits(mu, b.dec_in, b.mask).argmax(-1) == targets).sum())
+            terms = batch_loss(model, b)
+            rec += float(terms.rec) * len(b.lengths)
+            kl += float(terms.kl_dims.sum())
+            predicted = model.target_logits(terms.mu, b.dec_in, b.mask).argmax(-1)
+            correct += int((predicted == b.dec_out[b.mask]).sum())
             tokens += batch.n_tokens
     n = max(len(seqs), 1)
     return {

@@ -48,6 +48,9 @@ class ModelConfig:
     pretrained_name: str = pretrained.DEFAULT_ENCODER
     finetune_encoder: bool = False  # pretrained only: train its weights too (slow on a CPU) instead of freezing them
 
+    def __post_init__(self) -> None:
+        self.validate()  # a config is checked once, where it is built
+
     def validate(self) -> None:
         for name in ("embed_dim", "hidden_dim", "latent_dim", "num_layers"):
             value = getattr(self, name)
@@ -79,7 +82,6 @@ class SentenceVAE(nn.Module):
 
     def __init__(self, config: ModelConfig, vocab_size: int, pad_id: int = 0):
         super().__init__()
-        config.validate()
         self.config, self.vocab_size = config, vocab_size
         c = config
         rnn = nn.GRU if c.cell == "gru" else nn.LSTM

@@ -1,15 +1,20 @@
 """The ELBO and what keeps it from collapsing: β schedules and free bits.
 
 -ELBO(x) = E_q[-log p(x|z)] + KL(q(z|x) || N(0, I))      (nats per sentence)
+
+`batch_loss` is the one place the two terms meet: training minimises its `loss`, and the metrics report its
+`rec` and `kl` at β = 1.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 
+from .batching import Batch
 from .errors import ConfigError
 
 SCHEDULES = ("constant", "linear", "logistic", "cyclical")
@@ -42,6 +47,9 @@ class BetaSchedule:
     warmup: float = 0.3
     cycles: int = 4
     ratio: float = 0.5
+
+    def __post_init__(self) -> None:
+        self.validate()  # a config is checked once, where it is built
 
     def validate(self) -> None:
         if self.kind not in SCHEDULES:
@@ -79,3 +87,38 @@ def sentence_nll(logits: torch.Tensor, targets: torch.Tensor, mask: torch.Tensor
     nll = torch.zeros(mask.shape, device=logits.device)
     nll[mask] = token_nll(logits, targets[mask])
     return nll.sum(1)
+
+
+def reconstruction(logits: torch.Tensor, targets: torch.Tensor, n_sentences: int) -> torch.Tensor:
+    """E_q[-log p(x|z)] estimated with one z per sentence: the batch's summed token NLL over its sentences."""
+    return token_nll(logits, targets).sum() / n_sentences
+
+
+@dataclass
+class BatchLoss:
+    """One batch's ELBO terms, from one sample z ~ q(z|x) per sentence."""
+
+    mu: torch.Tensor  # (B, D) posterior means
+    rec: torch.Tensor  # reconstruction NLL, nats per sentence (a scalar)
+    kl_dims: torch.Tensor  # (B, D) KL per sentence and latent dimension
+    loss: torch.Tensor  # rec + β · (the KL term, free bits applied): what training minimises
+
+    @property
+    def kl(self) -> torch.Tensor:
+        """KL, nats per sentence (a scalar)."""
+        return self.kl_dims.sum(1).mean()
+
+
+def batch_loss(
+    model: torch.nn.Module,
+    batch: Batch,
+    beta: float = 1.0,
+    free_bits: float = 0.0,
+    corrupt: Callable[[torch.Tensor], torch.Tensor] | None = None,
+) -> BatchLoss:
+    """The -ELBO terms of a batch (a batching.Batch on the model's device) under `model` (a SentenceVAE, or one
+    wrapped for DistributedDataParallel). β = 1 with no free bits is the true -ELBO; `corrupt` is word dropout."""
+    mu, logvar, logits = model(batch.tokens, batch.lengths, batch.dec_in, batch.mask, batch.texts, corrupt)
+    rec = reconstruction(logits, batch.dec_out[batch.mask], len(batch.lengths))
+    kl_dims = kl_per_dim(mu, logvar)
+    return BatchLoss(mu, rec, kl_dims, rec + beta * kl_objective(kl_dims, free_bits))

@@ -45,8 +45,6 @@ def fit(
     model_config = model_config or ModelConfig()
     train_config = train_config or TrainConfig()
     tokenizer_config = tokenizer_config or TokenizerConfig()
-    model_config.validate()
-    train_config.validate()
     streamed = isinstance(corpus, StreamedCorpus)
     check_trainable(corpus)
     train_texts = corpus if streamed else corpus.train_texts  # a StreamedCorpus iterates its training sentences

@@ -68,7 +68,6 @@ class StreamedCorpus:
     def scan(cls, path: str | Path, options: CorpusOptions, chunk_rows: int = 50_000) -> StreamedCorpus:
         """A first pass over the file: count the training sentences per chunk and collect the validation ones."""
         path = Path(path)
-        options.validate()
         streamed = cls(path, options, chunk_rows, report=_report(path, file_format(path.name), "?"))
         for train, val, report in streamed._split_chunks():
             streamed.chunk_sizes.append(len(train))

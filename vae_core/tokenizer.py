@@ -34,6 +34,9 @@ class TokenizerConfig:
     strip_accents: bool = False
     unicode_form: str = "NFKC"  # "NFC", "NFKC", "NFD", "NFKD" or "" for none
 
+    def __post_init__(self) -> None:
+        self.validate()  # a config is checked once, where it is built
+
     def validate(self) -> None:
         if self.kind not in KINDS:
             raise ConfigError(f"unknown tokenizer kind {self.kind!r}: use one of {', '.join(KINDS)}.")
@@ -72,7 +75,6 @@ class TextTokenizer:
     def train(cls, texts: list[str], cfg: TokenizerConfig | None = None) -> TextTokenizer:
         """Learn a vocabulary of words, or of BPE subwords, from `texts`."""
         cfg = cfg or TokenizerConfig()
-        cfg.validate()
         if cfg.kind == "bpe":  # spaces kept as ▁ inside the pieces, so the decoder restores them exactly
             tk = Tokenizer(BPE(unk_token=UNK))
             tk.pre_tokenizer = pre_tokenizers.Metaspace()

@@ -8,19 +8,21 @@ import math
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field, fields, replace
 
 import torch
 
 from . import distributed
-from .batching import iterate_batches, n_batches, to_ids
+from .batching import Batch, iterate_batches, n_batches, to_ids
 from .errors import ConfigError
 from .metrics import active_units, elbo_terms, posterior
 from .model import SentenceVAE
-from .objective import BetaSchedule, kl_objective, kl_per_dim, token_nll
+from .objective import BatchLoss, BetaSchedule, batch_loss
 from .streaming import StreamedCorpus
 from .tokenizer import TextTokenizer
+
+KEEP_BEST = ("elbo", "rec")
 
 
 @dataclass
@@ -37,11 +39,14 @@ class TrainConfig:
     free_bits: float = 0.0  # nats per latent dimension; 0 turns it off (BN-VAE keeps the KL up instead)
     word_dropout: float = 0.1  # share of decoder input words replaced by <unk>
     patience: int = 3  # epochs without validation improvement before stopping; 0 turns it off
+    keep_best: str = "elbo"  # which epoch's weights to keep: lowest validation -ELBO, or "rec" (reconstruction alone)
     pretrain_epochs: int = 5  # Li et al. 2019: first train as an autoencoder (β = 0), then reset the decoder
     seed: int = 0
     device: str = "auto"  # "auto" (CUDA if present, else CPU), "cpu", "cuda", "cuda:1", ...
-    mixed_precision: bool = False  # bfloat16 autocast on CUDA; measured slower for these small GRUs (bench/speed.py)
     encoder_lr: float = 2e-5  # learning rate of a fine-tuned pretrained encoder (ModelConfig.finetune_encoder)
+
+    def __post_init__(self) -> None:
+        self.validate()  # a config is checked once, where it is built
 
     def validate(self) -> None:
         if not isinstance(self.epochs, int) or not 1 <= self.epochs <= 10000:
@@ -60,28 +65,38 @@ class TrainConfig:
             raise ConfigError(f"patience must be 0 or more (got {self.patience}).")
         if not 0 <= self.pretrain_epochs <= 1000:
             raise ConfigError(f"pretrain_epochs must be from 0 to 1000 (got {self.pretrain_epochs}).")
-        self.beta.validate()
-        resolve_device(self.device)
+        if self.keep_best not in KEEP_BEST:
+            raise ConfigError(f"keep_best must be one of {', '.join(KEEP_BEST)} (got {self.keep_best!r}).")
+        _check_device_name(self.device)  # whether that device is here is checked when training starts
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict) -> TrainConfig:
-        data = dict(data)
+        """The config saved by `to_dict`; settings that no longer exist (e.g. an old bundle's) are ignored."""
+        known = {f.name for f in fields(cls)}
+        data = {k: v for k, v in data.items() if k in known}
         data["beta"] = BetaSchedule(**data.get("beta", {}))
         return cls(**data)
+
+
+def _check_device_name(name: str) -> torch.device | None:
+    """The torch device a setting names (None for "auto"); ConfigError for a name torch does not know."""
+    if name == "auto":
+        return None
+    try:
+        return torch.device(name)
+    except RuntimeError as e:
+        raise ConfigError(f"unknown device {name!r}.") from e
 
 
 def resolve_device(name: str = "auto") -> torch.device:
     """The torch device for a setting: "auto" means CUDA when it is there (this rank's own GPU under torchrun),
     else the CPU."""
-    if name == "auto":
+    device = _check_device_name(name)
+    if device is None:
         return torch.device(f"cuda:{distributed.local_rank()}" if torch.cuda.is_available() else "cpu")
-    try:
-        device = torch.device(name)
-    except RuntimeError as e:
-        raise ConfigError(f"unknown device {name!r}.") from e
     if device.type == "cuda" and not torch.cuda.is_available():
         raise ConfigError("device 'cuda' was asked for but no CUDA GPU is available; use 'auto' or 'cpu'.")
     return device
@@ -104,6 +119,18 @@ class Progress:
     eta_s: float
     val: dict | None = None  # set at the end of an epoch
     phase: str = "vae"  # "embed" while a pretrained encoder embeds the corpus, "pretrain" during AE pre-training
+
+    def epoch_row(self) -> dict:
+        """The history row of an epoch's end: training figures and the validation ones (prefixed val_)."""
+        return {
+            "epoch": self.epoch,
+            "step": self.step,
+            "train_rec": self.rec,
+            "train_kl": self.kl,
+            "beta": self.beta,
+            "seconds": self.elapsed_s,
+            **{f"val_{k}": v for k, v in (self.val or {}).items()},
+        }
 
     def chart_row(self) -> dict:
         """The fields a live chart plots, one row per reported step."""
@@ -151,149 +178,191 @@ def train_vae(
     report_every: int = 10,
 ) -> TrainResult:
     """Train `model` in place on `train_texts` (a list, or a StreamedCorpus read from disk chunk by chunk each
-    epoch). Stopping (by `stop`, early stopping or the end) keeps the weights with the best validation -ELBO seen
-    at an epoch end, or the current ones if no epoch has finished.
+    epoch). Stopping (by `stop`, early stopping or the end) keeps the weights of the best epoch by
+    `config.keep_best`, or the current ones if no epoch has finished.
     Under torchrun (see `distributed`), each rank trains on its shard of the sentences, gradients are averaged by
     DistributedDataParallel, validation is summed over all ranks, and only rank 0 reports progress."""
-    config.validate()
     if not train_texts:
         raise ConfigError("there are no training sentences.")
     device = resolve_device(config.device)
-    amp = config.mixed_precision and device.type == "cuda"
     torch.manual_seed(config.seed)
     generator = torch.Generator().manual_seed(config.seed)  # the same batch order on every rank: fine, shards differ
     model.to(device)
-    if distributed.active():
-        on_progress = on_progress if distributed.is_main() else None
+    on_progress = on_progress if distributed.is_main() else None
     val_texts = distributed.shard(val_texts)  # every rank measures its share; the sums are combined
     val_seqs = to_ids(tokenizer, val_texts)
-    if isinstance(train_texts, list):  # in memory: this rank's shard, tokenised once
-        train_texts = distributed.shard(train_texts)
-        _prepare(model, train_texts + val_texts, on_progress)
-        in_memory = [(train_texts, to_ids(tokenizer, train_texts))]
-        chunk_sizes = [len(train_texts)]
-    else:  # a StreamedCorpus: read, sharded and tokenised chunk by chunk, every epoch
-        chunk_sizes = [size // distributed.world_size() for size in train_texts.chunk_sizes]
-
-    def epoch_batches():
-        chunks = in_memory if isinstance(train_texts, list) else _tokenised_chunks(train_texts, tokenizer)
-        for texts, seqs in chunks:
-            yield from iterate_batches(
-                seqs, tokenizer, config.batch_size, shuffle=True, generator=generator, texts=texts
-            )
-
+    batches = EpochBatches(train_texts, tokenizer, config.batch_size, generator)
+    if batches.in_memory:  # a frozen pretrained encoder embeds every sentence once, up front
+        _prepare(model, batches.in_memory[0][0] + val_texts, on_progress)
     net = _data_parallel(model, device)
-
-    def corrupt(dec_in: torch.Tensor) -> torch.Tensor:
-        return word_dropout(dec_in, config.word_dropout, tokenizer.unk_id, tokenizer.pad_id)
-
     optimizer = torch.optim.Adam(model.param_groups(config.lr, config.encoder_lr))
-    steps_per_epoch = sum(n_batches(n, config.batch_size) for n in chunk_sizes)
-    pretrain_steps = config.pretrain_epochs * steps_per_epoch
-    vae_steps = config.epochs * steps_per_epoch
-    total_steps = pretrain_steps + vae_steps
+    pretrain_steps = config.pretrain_epochs * batches.steps_per_epoch
+    vae_steps = config.epochs * batches.steps_per_epoch
 
     def beta_at(step: int) -> float:
         return 0.0 if step < pretrain_steps else config.beta(step - pretrain_steps, vae_steps)
 
+    def corrupt(dec_in: torch.Tensor) -> torch.Tensor:
+        return word_dropout(dec_in, config.word_dropout, tokenizer.unk_id, tokenizer.pad_id)
+
+    meter = ProgressMeter(pretrain_steps + vae_steps, pretrain_steps, beta_at, config, report_every)
+    best = BestEpoch(config.keep_best, config.patience)
     history: list[dict] = []
-    steps: list[dict] = []
-    recent = deque(maxlen=max(report_every, 1))  # (rec, kl) of the last steps
-    recent_mu = deque(maxlen=max(1, 1024 // config.batch_size))  # posterior means for the AU estimate
-    best_loss, best_epoch, best_state, bad_epochs = math.inf, None, None, 0
-    stop_reason, step, tokens, start = "completed", 0, 0, time.perf_counter()
-
-    def snapshot(epoch: int, val: dict | None = None) -> Progress:
-        elapsed = time.perf_counter() - start
-        tokens_seen = tokens * distributed.world_size()  # shards are equal: ≈ the tokens of all ranks
-        rec = float(sum(r for r, _ in recent)) / max(len(recent), 1)
-        kl = float(sum(k for _, k in recent)) / max(len(recent), 1)
-        mus = torch.cat(list(recent_mu)).float().cpu() if recent_mu else torch.empty(0, model.config.latent_dim)
-        return Progress(
-            step=step,
-            total_steps=total_steps,
-            epoch=epoch,
-            epochs=config.epochs,
-            rec=rec,
-            kl=kl,
-            beta=beta_at(max(step - 1, 0)),
-            active_units=active_units(mus),
-            tokens_per_s=tokens_seen / elapsed if elapsed > 0 else 0.0,
-            elapsed_s=elapsed,
-            eta_s=elapsed / max(step, 1) * (total_steps - step),
-            val=val,
-            phase="pretrain" if pretrain_steps and step <= pretrain_steps else "vae",
-        )
-
+    stop_reason = "completed"
     for epoch in range(1 - config.pretrain_epochs, config.epochs + 1):  # epochs ≤ 0: autoencoder pre-training
         pretraining = epoch <= 0
         if epoch == 1 and config.pretrain_epochs:  # keep the encoder, start the decoder afresh (Li et al. 2019)
-            for module in model.decoder_modules():
-                for layer in module.modules():
-                    if hasattr(layer, "reset_parameters"):
-                        layer.reset_parameters()
-            distributed.broadcast_parameters(model)  # every rank drew its own random numbers: keep rank 0's
+            _reset_decoder(model)
             optimizer = torch.optim.Adam(model.param_groups(config.lr, config.encoder_lr))
         model.train()
-        for batch in epoch_batches():
+        for batch in batches:
             if stop is not None and stop.is_set():
                 stop_reason = "stopped by user"
                 break
-            b = batch.to(device)
-            beta = beta_at(step)
-            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
-                mu, logvar, logits = net(b.tokens, b.lengths, b.dec_in, b.mask, b.texts, corrupt)
-            rec = token_nll(logits, b.dec_out[b.mask]).sum() / len(b.lengths)  # float32 loss
-            kl_dims = kl_per_dim(mu, logvar)
-            loss = rec + beta * kl_objective(kl_dims, 0.0 if pretraining else config.free_bits)
+            beta = beta_at(meter.step)
+            terms = batch_loss(net, batch.to(device), beta, 0.0 if pretraining else config.free_bits, corrupt)
             optimizer.zero_grad(set_to_none=True)
-            loss.backward()
+            terms.loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
             optimizer.step()
-
-            step += 1
-            tokens += batch.n_tokens
-            recent.append((rec.detach(), kl_dims.detach().sum(1).mean()))  # no GPU sync until reported
-            recent_mu.append(mu.detach())
-            if step % report_every == 0 or step == total_steps:
-                p = snapshot(epoch)
-                steps.append(p.chart_row())
+            if meter.add(terms, batch.n_tokens):
+                progress = meter.report(epoch)
                 if on_progress:
-                    on_progress(p)
+                    on_progress(progress)
         if stop_reason == "stopped by user":
             break
         if pretraining:
             continue
-
         val = _validation(model, tokenizer, val_seqs, val_texts, config.seed)
-        p = snapshot(epoch, val)
-        history.append(
-            {
-                "epoch": epoch,
-                "step": step,
-                "train_rec": p.rec,
-                "train_kl": p.kl,
-                "beta": p.beta,
-                "seconds": p.elapsed_s,
-                **{f"val_{k}": v for k, v in val.items()},
-            }
-        )
+        p = meter.snapshot(epoch, val)
+        history.append(p.epoch_row())
         if on_progress:
             on_progress(p)
-        if val and -val["elbo"] < best_loss:
-            best_loss, best_epoch, bad_epochs = -val["elbo"], epoch, 0
-            best_state = copy.deepcopy(model.state_dict())
-        elif val:
-            bad_epochs += 1
-            if config.patience and bad_epochs >= config.patience:
-                stop_reason = "early stopping"
-                break
+        if best.update(model, epoch, val):
+            stop_reason = "early stopping"
+            break
 
-    if best_state is not None:
-        model.load_state_dict(best_state)
+    best.restore(model)
     model.eval()
-    tokens *= distributed.world_size()
-    return TrainResult(history, steps, stop_reason, best_epoch, time.perf_counter() - start, tokens)
+    tokens = meter.tokens * distributed.world_size()
+    return TrainResult(history, meter.rows, stop_reason, best.epoch, meter.elapsed(), tokens)
+
+
+class EpochBatches:
+    """The training batches of one epoch, shuffled, wherever the sentences are: in memory (tokenised once) or
+    streamed from disk chunk by chunk (read and tokenised every epoch); under torchrun, this rank's shard."""
+
+    def __init__(self, texts: list[str] | StreamedCorpus, tokenizer: TextTokenizer, batch_size: int, generator):
+        self.tokenizer, self.batch_size, self.generator = tokenizer, batch_size, generator
+        if isinstance(texts, list):
+            shard = distributed.shard(texts)
+            self.source, self.in_memory = texts, [(shard, to_ids(tokenizer, shard))]
+            chunk_sizes = [len(shard)]
+        else:
+            self.source, self.in_memory = texts, None
+            chunk_sizes = [size // distributed.world_size() for size in texts.chunk_sizes]
+        self.steps_per_epoch = sum(n_batches(n, batch_size) for n in chunk_sizes)
+
+    def __iter__(self) -> Iterator[Batch]:
+        chunks = self.in_memory or _tokenised_chunks(self.source, self.tokenizer)
+        for texts, seqs in chunks:
+            yield from iterate_batches(
+                seqs, self.tokenizer, self.batch_size, shuffle=True, generator=self.generator, texts=texts
+            )
+
+
+class ProgressMeter:
+    """Steps, tokens and time since the start and the last steps' terms, read out as Progress snapshots; the
+    reported ones are kept as rows for the live charts."""
+
+    def __init__(
+        self,
+        total_steps: int,
+        pretrain_steps: int,
+        beta_at: Callable[[int], float],
+        config: TrainConfig,
+        report_every: int,
+    ):
+        self.total_steps, self.pretrain_steps, self.beta_at = total_steps, pretrain_steps, beta_at
+        self.epochs = config.epochs
+        self.report_every = max(report_every, 1)
+        self.recent = deque(maxlen=self.report_every)  # (rec, kl) of the last steps
+        self.recent_mu = deque(maxlen=max(1, 1024 // config.batch_size))  # posterior means for the AU estimate
+        self.step, self.tokens, self.rows, self.start = 0, 0, [], time.perf_counter()
+
+    def add(self, terms: BatchLoss, n_tokens: int) -> bool:
+        """Count one step; True when it is time to report (every `report_every` steps and at the last one)."""
+        self.step += 1
+        self.tokens += n_tokens
+        self.recent.append((terms.rec.detach(), terms.kl.detach()))  # tensors: no GPU sync until reported
+        self.recent_mu.append(terms.mu.detach())
+        return self.step % self.report_every == 0 or self.step == self.total_steps
+
+    def report(self, epoch: int) -> Progress:
+        """A snapshot, kept as a chart row."""
+        p = self.snapshot(epoch)
+        self.rows.append(p.chart_row())
+        return p
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.start
+
+    def snapshot(self, epoch: int, val: dict | None = None) -> Progress:
+        """The figures now (with the validation figures at the end of an epoch)."""
+        elapsed = self.elapsed()
+        tokens_seen = self.tokens * distributed.world_size()  # shards are equal: ≈ the tokens of all ranks
+        n = max(len(self.recent), 1)
+        mus = torch.cat(list(self.recent_mu)).float().cpu() if self.recent_mu else torch.empty(0, 1)
+        p = Progress(
+            step=self.step,
+            total_steps=self.total_steps,
+            epoch=epoch,
+            epochs=self.epochs,
+            rec=float(sum(r for r, _ in self.recent)) / n,
+            kl=float(sum(k for _, k in self.recent)) / n,
+            beta=self.beta_at(max(self.step - 1, 0)),
+            active_units=active_units(mus),
+            tokens_per_s=tokens_seen / elapsed if elapsed > 0 else 0.0,
+            elapsed_s=elapsed,
+            eta_s=elapsed / max(self.step, 1) * (self.total_steps - self.step),
+            val=val,
+            phase="pretrain" if self.pretrain_steps and self.step <= self.pretrain_steps else "vae",
+        )
+        return p
+
+
+class BestEpoch:
+    """Early stopping and the best weights: an epoch is better when its validation score under `rule` is lower
+    ("elbo": -ELBO, "rec": reconstruction alone); `patience` epochs without one stop training (0: never)."""
+
+    def __init__(self, rule: str, patience: int):
+        self.rule, self.patience = rule, patience
+        self.score, self.epoch, self.state, self.bad_epochs = math.inf, None, None, 0
+
+    def update(self, model: SentenceVAE, epoch: int, val: dict) -> bool:
+        """Record an epoch's validation figures; True when training should stop."""
+        if not val:
+            return False
+        score = -val["elbo"] if self.rule == "elbo" else val["rec"]
+        if score < self.score:
+            self.score, self.epoch, self.bad_epochs = score, epoch, 0
+            self.state = copy.deepcopy(model.state_dict())
+            return False
+        self.bad_epochs += 1
+        return bool(self.patience) and self.bad_epochs >= self.patience
+
+    def restore(self, model: SentenceVAE) -> None:
+        if self.state is not None:
+            model.load_state_dict(self.state)
+
+
+def _reset_decoder(model: SentenceVAE) -> None:
+    """Start the decoder afresh after autoencoder pre-training; every rank keeps rank 0's new weights."""
+    for module in model.decoder_modules():
+        for layer in module.modules():
+            if hasattr(layer, "reset_parameters"):
+                layer.reset_parameters()
+    distributed.broadcast_parameters(model)  # every rank drew its own random numbers: keep rank 0's
 
 
 def _tokenised_chunks(stream, tokenizer: TextTokenizer):
