@@ -18,8 +18,8 @@ pages = [
 ]
 navigation = st.navigation(pages)
 
-import ui  # noqa: E402  (torch, plotly and the demo load after the navigation is on screen)
+from ui import state  # noqa: E402  (torch, plotly and the demo load after the navigation is on screen)
 
-ui.init_session()
+state.init_session()
 navigation.run()
-ui.sidebar()  # after the page, so it shows what the page just changed
+state.sidebar()  # after the page, so it shows what the page just changed

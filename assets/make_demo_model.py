@@ -24,7 +24,7 @@ from vae_core.cli import main as cli  # noqa: E402
 from vae_core.corpus import CorpusOptions  # noqa: E402
 from vae_core.latent import encode  # noqa: E402
 from vae_core.pretrained import embed_texts  # noqa: E402
-from vae_core.projection import project  # noqa: E402
+from vae_core.projection import map_key, project  # noqa: E402
 
 ASSETS = ROOT / "assets"
 TRAIN_ARGS = [  # the library's round-trip recipe (hybrid encoder, BN-VAE γ 2), pinned, trained longer than the default
@@ -85,10 +85,10 @@ def write_maps() -> None:
     spaces = {"": lambda: encode(tm.model, tm.tokenizer, corpus.texts)[0],
               "pretrained_": lambda: embed_texts(corpus.texts, device="cpu")}  # fmt: skip
     for prefix, wanted in (("", MAPS), ("pretrained_", PRETRAINED_MAPS)):
-        missing = [(m, d) for m, d in wanted if f"{prefix}{m}_{d}d_seed0" not in maps]
+        missing = [(m, d) for m, d in wanted if map_key(prefix + m, d, 0) not in maps]
         points = spaces[prefix]() if missing else None
         for method, dims in missing:
-            maps[f"{prefix}{method}_{dims}d_seed0"] = project(points, method, dims, seed=0)
+            maps[map_key(prefix + method, dims, 0)] = project(points, method, dims, seed=0)
     if "--maps-only" not in sys.argv or "latents_mu" not in maps:  # Explore opens without encoding anything
         maps["latents_mu"], maps["latents_logvar"] = encode(tm.model, tm.tokenizer, corpus.texts)
     import io

@@ -4,7 +4,7 @@ selection, per-sentence neighbour agreement and, when the corpus has labels, k-N
 import numpy as np
 import streamlit as st
 
-import ui
+from ui import figures, latents, state
 from vae_core import LatentLabError
 from vae_core.compare import loo_knn_accuracy, neighbour_agreement
 from vae_core.pretrained import DEFAULT_ENCODER
@@ -12,9 +12,9 @@ from vae_core.pretrained import DEFAULT_ENCODER
 K = 10  # neighbours compared per sentence
 
 st.title("Compare with a pretrained encoder")
-if not ui.require(corpus=True, model=True):
+if not state.require(corpus=True, model=True):
     st.stop()
-corpus, model = ui.current_corpus().value, ui.current_model().value
+corpus, model = state.current_corpus().value, state.current_model().value
 st.caption(
     f"Left: this model's latent space (posterior means). Right: {DEFAULT_ENCODER} sentence embeddings of the "
     f"same sentences. Select points on either map (box or lasso) to ring the same sentences on both."
@@ -22,26 +22,26 @@ st.caption(
 
 c1, c2, c3 = st.columns([2, 1, 2])
 VIEWS = ["UMAP 2-D", "PCA (instant)"]
-opens_on = 1 if ui.default_view()[0] == "pca" else 0  # as Explore: PCA for corpora too large for UMAP here
+opens_on = 1 if latents.default_view()[0] == "pca" else 0  # as Explore: PCA for corpora too large for UMAP here
 view = c1.radio("Maps", VIEWS, index=opens_on, horizontal=True, key=f"compare_view_{opens_on}")
 seed = c2.number_input("Seed", 0, 10**6, 0, key="compare_seed")
-label_names = [ui.label_column(name) for name in corpus.label_sets]
+label_names = [latents.label_column(name) for name in corpus.label_sets]
 color_by = c3.selectbox("Colour by", label_names + [f"{K}-NN agreement"], key="compare_colour")
 method = "umap" if view.startswith("UMAP") else "pca"
 if method == "umap":  # the pretrained map is never at hand for a big corpus: ask whatever the VAE map
-    ui.ask_before_a_big_umap()
+    latents.ask_before_a_big_umap()
 
 try:
-    pretrained = ui.pretrained_embeddings()
-    vae_coords = ui.coordinates(method, 2, int(seed))
-    pretrained_coords = ui.pretrained_coordinates(method, 2, int(seed))
-    vae_neighbours, pretrained_neighbours = ui.neighbours("vae", K), ui.neighbours("pretrained", K)
+    pretrained = latents.pretrained_embeddings()
+    vae_coords = latents.coordinates(method, 2, int(seed))
+    pretrained_coords = latents.pretrained_coordinates(method, 2, int(seed))
+    vae_neighbours, pretrained_neighbours = latents.neighbours("vae", K), latents.neighbours("pretrained", K)
 except LatentLabError as e:
     st.error(str(e))
     st.stop()
 
 agreement = neighbour_agreement(vae_neighbours, pretrained_neighbours)
-frame = ui.sentence_frame()
+frame = latents.sentence_frame()
 frame[f"{K}-NN agreement"] = agreement
 summary = st.columns(1 + len(label_names))
 summary[0].metric(
@@ -59,17 +59,14 @@ for column, name, labels in zip(summary[1:], label_names, corpus.label_sets.valu
         help="Leave-one-out: each sentence labelled by the majority of its nearest other sentences.",
     )
 
-highlight = ui.linked_selection(("compare_vae", "compare_pretrained"))
-categorical = color_by != f"{K}-NN agreement"
-texts, colour = frame["text"].tolist(), frame[color_by].to_numpy()
+highlight = figures.linked_selection(("compare_vae", "compare_pretrained"))
+texts, colour = frame["text"].tolist(), frame[color_by]
 left, right = st.columns(2)
 for column, coords, title, key in (
     (left, vae_coords, f"VAE latent space ({model.latent_dim}-D)", "compare_vae"),
     (right, pretrained_coords, f"{DEFAULT_ENCODER} ({pretrained.shape[1]}-D)", "compare_pretrained"),
 ):
-    fig = ui.map_figure(
-        coords, texts, colour, color_by, categorical=categorical, seed=int(seed), highlight=highlight, height=480
-    )
+    fig = figures.map_figure(coords, texts, colour, color_by, seed=int(seed), highlight=highlight, height=480)
     fig.update_layout(title={"text": title})
     column.plotly_chart(fig, key=key, on_select="rerun", selection_mode=("points", "box", "lasso"))
 

@@ -4,24 +4,25 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-import ui
+from ui import state
 from vae_core import CorpusOptions, LatentLabError, load_corpus
 from vae_core.corpus import column_choices, corpus_stats
+from vae_core.readers import ALIASES, FORMATS
 
 st.title("Data")
 
 source = st.radio("Source", ["Upload a file", "Demo corpus"], horizontal=True)
 if source == "Demo corpus":
-    corpus = ui.demo_corpus()
+    corpus = state.demo_corpus()
     if corpus is None:
         st.warning("This installation has no demo corpus.")
     elif st.button("Use the demo corpus", type="primary"):
-        ui.set_corpus(corpus, "demo corpus")
+        state.set_corpus(corpus, "demo corpus", demo=True)
         st.rerun()
 else:
     upload = st.file_uploader(
         "A text file: .txt (one sentence a line), .csv/.tsv (with a header), .jsonl or .parquet",
-        type=["txt", "csv", "tsv", "jsonl", "parquet"],
+        type=[*FORMATS, *filter(None, ALIASES)],
     )
     if upload is not None:
         data = upload.getvalue()
@@ -58,12 +59,12 @@ else:
                     seed=int(seed),
                 )
                 try:
-                    ui.set_corpus(load_corpus(data, options, name=upload.name), upload.name)
+                    state.set_corpus(load_corpus(data, options, name=upload.name), upload.name)
                     st.rerun()
                 except LatentLabError as e:
                     st.error(str(e))
 
-named = ui.current_corpus()
+named = state.current_corpus()
 if named is None:
     st.info("No dataset loaded yet.")
     st.stop()

@@ -4,17 +4,17 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import ui
+from ui import downloads, figures, latents, state
 from vae_core import LatentLabError, encode
 from vae_core.latent import nearest_sentences
 
 st.title("Explore the latent space")
-if not ui.require(corpus=True, model=True):
+if not state.require(corpus=True, model=True):
     st.stop()
-corpus, model = ui.current_corpus().value, ui.current_model().value
+corpus, model = state.current_corpus().value, state.current_model().value
 
 VIEWS = {"UMAP 2-D": ("umap", 2), "UMAP 3-D": ("umap", 3), "PCA (instant)": ("pca", 2)}
-first_method, first_dims, first_seed = ui.default_view()
+first_method, first_dims, first_seed = latents.default_view()
 c1, c2, c3, c4 = st.columns([2, 1, 2, 2])
 view = c1.radio(
     "Map",
@@ -24,37 +24,36 @@ view = c1.radio(
     help="PCA is a linear view; UMAP keeps neighbourhoods and shows clusters better.",
 )
 seed = c2.number_input("Seed", 0, 10**6, first_seed, help="The same seed gives the same map.")
-color_options = [ui.label_column(name) for name in corpus.label_sets] + ["cluster", "search match", "length", "KL"]
+color_options = [latents.label_column(name) for name in corpus.label_sets] + ["cluster", "search match", "length", "KL"]
 color_by = c3.selectbox("Colour by", color_options)
 query = c4.text_input("Search sentences", placeholder="a word or phrase")
 n_clusters = st.sidebar.slider("k-means clusters", 2, 30, 8)
 
 method, dims = VIEWS[view]
-if method == "umap" and not ui.has_coordinates(method, dims, int(seed)):
-    ui.ask_before_a_big_umap()
+if method == "umap" and not latents.has_coordinates(method, dims, int(seed)):
+    latents.ask_before_a_big_umap()
 try:
-    mu, logvar = ui.latents()
-    coords = ui.coordinates(method, dims, int(seed))
+    mu, logvar = latents.latents()
+    coords = latents.coordinates(method, dims, int(seed))
 except LatentLabError as e:
     st.error(str(e))
     st.stop()
-frame = ui.sentence_frame()
-clusters, cluster_words = ui.clusters(n_clusters)
-frame["cluster"] = clusters
+frame = latents.sentence_frame()
+clusters, cluster_words = latents.clusters(n_clusters)
+frame["cluster"] = pd.Categorical(clusters)  # numbers that name groups: coloured as categories
 matches = frame["text"].str.contains(query, case=False, regex=False) if query else pd.Series(False, index=frame.index)
 frame["search match"] = np.where(matches, "match", "other")
 frame["KL"] = frame["kl"]
 
-categorical = color_by not in ("length", "KL")
-fig = ui.map_figure(
-    coords, frame["text"].tolist(), frame[color_by].to_numpy(), color_by, categorical=categorical, seed=int(seed)
-)
-if len(frame) > ui.MAX_MAP_POINTS:
-    st.info(f"The map draws {ui.MAX_MAP_POINTS:,} of {len(frame):,} points; tables, search and neighbours use all.")
+fig = figures.map_figure(coords, frame["text"].tolist(), frame[color_by], color_by, seed=int(seed))
+if len(frame) > latents.MAX_MAP_POINTS:
+    st.info(
+        f"The map draws {latents.MAX_MAP_POINTS:,} of {len(frame):,} points; tables, search and neighbours use all."
+    )
 if query:
     st.text(f"{int(matches.sum()):,} sentences match {query!r}.")
 event = st.plotly_chart(fig, key="map", on_select="rerun", selection_mode=("points", "box", "lasso"))
-selected = ui.selected_rows(event)
+selected = figures.selected_rows(event)
 
 st.subheader("Selection")
 if dims == 3:
@@ -65,7 +64,7 @@ if selected:
     st.dataframe(table, hide_index=True, height=260)
     d1, d2 = st.columns(2)
     d1.download_button("Selection as CSV", table.to_csv(index=False), "selection.csv", "text/csv")
-    d2.download_button("Selection as Parquet", ui.to_parquet_bytes(table), "selection.parquet")
+    d2.download_button("Selection as Parquet", downloads.to_parquet_bytes(table), "selection.parquet")
 else:
     st.caption("Drag a box or lasso on the 2-D map (or click a point) to list sentences here.")
 if query and matches.any():
@@ -121,4 +120,4 @@ if st.toggle("Prepare downloads of every sentence's coordinates and latents"):
         export[f"z_{i}"] = mu[:, i]
     d1, d2 = st.columns(2)
     d1.download_button("Coordinates and latents (CSV)", export.to_csv(index=False), "latents.csv", "text/csv")
-    d2.download_button("Coordinates and latents (Parquet)", ui.to_parquet_bytes(export), "latents.parquet")
+    d2.download_button("Coordinates and latents (Parquet)", downloads.to_parquet_bytes(export), "latents.parquet")

@@ -3,15 +3,16 @@
 import pandas as pd
 import streamlit as st
 
-import ui
+from ui import latents, state
 from vae_core import DecodeConfig, LatentLabError, apply_attribute, attribute_vector, neighbourhood, reconstruct
+from vae_core.decoding import STRATEGIES
 from vae_core.latent import sample_prior, token_probabilities
 from vae_core.roundtrip import as_written, marked_changes, meaning_similarity
 
 st.title("Generate")
-if not ui.require(model=True):
+if not state.require(model=True):
     st.stop()
-model = ui.current_model().value
+model = state.current_model().value
 
 
 def decode_settings(key: str, default: str = "sample") -> DecodeConfig:
@@ -19,8 +20,8 @@ def decode_settings(key: str, default: str = "sample") -> DecodeConfig:
     c1, c2, c3, c4 = st.columns(4)
     strategy = c1.selectbox(
         "Decoding",
-        ["sample", "greedy", "beam"],
-        index=["sample", "greedy", "beam"].index(default),
+        STRATEGIES,
+        index=STRATEGIES.index(default),
         key=f"{key}-strategy",
     )
     temperature = c2.slider(
@@ -108,7 +109,7 @@ with tab_rec:
             st.error(str(e))
 
 with tab_attr:
-    named_corpus = ui.current_corpus()
+    named_corpus = state.current_corpus()
     if named_corpus is None or named_corpus.value.labels is None:
         st.info("Attribute arithmetic needs a dataset with labels (choose a label column on the Data page).")
     else:
@@ -122,7 +123,7 @@ with tab_attr:
         sentence = st.text_input("Sentence", key="attr-sentence", value=named_corpus.value.texts[0])
         if st.button("Move it"):
             try:
-                mu, _ = ui.latents()
+                mu, _ = latents.latents()
                 vector = attribute_vector(mu, label_sets[factor], group_b, group_a)
                 steps = apply_attribute(
                     model.model,

@@ -4,16 +4,17 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import ui
+from ui import figures, latents, state
 from vae_core import DecodeConfig, LatentLabError, decode_latents
-from vae_core.latent import interpolation_path
+from vae_core.decoding import STRATEGIES
+from vae_core.latent import PATHS, interpolation_path
 from vae_core.projection import place_points
 
 st.title("Interpolate")
-if not ui.require(model=True):
+if not state.require(model=True):
     st.stop()
-model = ui.current_model().value
-named_corpus = ui.current_corpus()
+model = state.current_model().value
+named_corpus = state.current_corpus()
 choices = named_corpus.value.texts[:2000] if named_corpus else []
 
 c1, c2 = st.columns(2)
@@ -27,11 +28,11 @@ c1, c2, c3 = st.columns(3)
 steps = c1.slider("Steps", 3, 20, 8)
 method = c2.radio(
     "Path",
-    ["slerp", "linear"],
+    PATHS,
     horizontal=True,
     help="slerp follows the sphere where most of the prior's mass lies; linear cuts straight.",
 )
-strategy = c3.selectbox("Decoding", ["greedy", "beam", "sample"])
+strategy = c3.selectbox("Decoding", STRATEGIES)
 
 if st.button("Interpolate", type="primary"):
     try:
@@ -48,10 +49,10 @@ if "interpolation" in st.session_state:
         pd.DataFrame({"step": range(len(decoded)), "t": ts.round(3), "decoded sentence": decoded}), hide_index=True
     )
     if named_corpus is not None and len(named_corpus.value) >= 5:
-        mu, _ = ui.latents()
-        coords, kind = ui.path_map()
+        mu, _ = latents.latents()
+        coords, kind = latents.path_map()
         st.caption(f"The path on the dataset's {kind} map: each step placed among its nearest latent neighbours.")
-        fig = ui.map_figure(
+        fig = figures.map_figure(
             coords, named_corpus.value.texts, path=place_points(z_path, mu, coords), path_labels=decoded
         )
         st.plotly_chart(fig, key="path-map")

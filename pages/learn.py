@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-import ui
+from ui import state
 
 st.title("Latent Lab")
 st.markdown(
@@ -77,7 +77,7 @@ st.markdown(
 )
 
 st.subheader("Now loaded")
-corpus, model = ui.current_corpus(), ui.current_model()
+corpus, model = state.current_corpus(), state.current_model()
 col1, col2 = st.columns(2)
 with col1:
     if corpus:

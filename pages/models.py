@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-import ui
+from ui import cards, downloads, latents, state
 from vae_core import LatentLabError, import_zip, load_bundle
 from vae_core.bundle import delete_bundle, list_bundles, safe_name
 from vae_core.external import list_external, load_external
@@ -15,25 +15,25 @@ with st.expander("Upload a model bundle (.zip)"):
     if upload is not None and st.button("Add this model"):
         try:
             name = safe_name(upload.name.removesuffix(".zip"))
-            tm = import_zip(upload.getvalue(), ui.workspace() / name, source=upload.name)
-            ui.set_model(tm, name)
+            tm = import_zip(upload.getvalue(), state.workspace() / name, source=upload.name)
+            state.set_model(tm, name)
             st.success(f"Added {name}; it is now the current model.")
         except (LatentLabError, OSError) as e:
             st.error(str(e))
 
 with st.expander("Open a map made elsewhere (a GPU server or cluster)"):
     st.caption(
-        f"Folders in {ui.IMPORTS_ROOT} holding model/, latents.parquet and map.parquet (see the README's section on "
+        f"Folders in {state.IMPORTS_ROOT} holding model/, latents.parquet and map.parquet (see the README's section on "
         "big corpora). They open without encoding or mapping anything again."
     )
-    found = list_external(ui.IMPORTS_ROOT)
+    found = list_external(state.IMPORTS_ROOT)
     if not found:
         st.text("No such folder there yet.")
     for folder in found:
         if st.button(f"Open {folder.name}", key=f"external-{folder.name}"):
             try:
                 ext = load_external(folder)
-                ui.open_external(ext, folder.name)
+                latents.open_external(ext, folder.name)
                 view = f"{'UMAP' if ext.method == 'umap' else 'PCA'} {ext.coords.shape[1]}-D, seed {ext.seed}"
                 st.success(f"Opened {folder.name}: {len(ext.corpus):,} sentences. Explore shows its map ({view}).")
             except LatentLabError as e:
@@ -67,18 +67,18 @@ def card(entry: dict, demo: bool = False) -> None:
                 value = metrics.get(key)
                 col.metric(label, fmt.format(value) if value is not None else "–")
             st.caption("The round trip: sentence → z → sentence, on held-out sentences")
-            ui.round_trip_section(metrics, examples_folded=True)
+            cards.round_trip_section(metrics, examples_folded=True)
         c1, c2, c3 = st.columns(3)
         if c1.button("Load", key=f"load-{entry['path']}", disabled="error" in entry):
             try:
-                ui.set_model(ui.demo_model() if demo else load_bundle(entry["path"]), entry["name"])
+                state.set_model(state.demo_model() if demo else load_bundle(entry["path"]), entry["name"], demo=demo)
                 st.rerun()
             except LatentLabError as e:
                 st.error(str(e))
         if "error" not in entry:
             c2.download_button(
                 "Download .zip",
-                data=ui.bundle_zip(entry["path"]),
+                data=downloads.bundle_zip(entry["path"]),
                 file_name=f"{entry['name']}.zip",
                 mime="application/zip",
                 key=f"dl-{entry['path']}",
@@ -96,13 +96,13 @@ def card(entry: dict, demo: bool = False) -> None:
                     st.error(f"Could not delete it: {e}")
 
 
-entries = list_bundles(ui.workspace())
+entries = list_bundles(state.workspace())
 if not entries:
     st.info("You have not saved a model yet: train one on the Train page.")
 for entry in entries:
     card(entry)
-if ui.DEMO_MODEL.is_dir():
+if state.DEMO_MODEL.is_dir():
     st.subheader("Bundled")
-    demo = next((e for e in list_bundles(ui.DEMO_MODEL.parent) if e["name"] == ui.DEMO_MODEL.name), None)
+    demo = next((e for e in list_bundles(state.DEMO_MODEL.parent) if e["name"] == state.DEMO_MODEL.name), None)
     if demo:
         card({**demo, "name": "demo model"}, demo=True)

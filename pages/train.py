@@ -2,25 +2,24 @@
 
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
-import ui
+from ui import cards, state, training
 from vae_core import BetaSchedule, LatentLabError, ModelConfig, TokenizerConfig, TrainConfig, save_bundle
 from vae_core.bundle import safe_name
 from vae_core.jobs import TrainingJob
-from vae_core.metrics import collapsed, collapsing
-from vae_core.model import suggested_config
+from vae_core.metrics import collapsed
+from vae_core.model import CELLS, suggested_config
 from vae_core.objective import SCHEDULES
 from vae_core.training import format_duration
 
 st.title("Train")
-if not ui.require(corpus=True):
+if not state.require(corpus=True):
     st.stop()
-registry, owner = ui.job_registry(), ui.session_id()
+registry, owner = state.job_registry(), state.session_id()
 job = registry.get(owner)
 running = job is not None and not job.finished
-named = ui.current_corpus()
+named = state.current_corpus()
 m, t, k = ModelConfig(), TrainConfig(), TokenizerConfig()
 
 ENCODERS = {
@@ -47,7 +46,7 @@ with st.form("settings"):
     latent_dim = c1.number_input("Latent dimensions", 2, 256, m.latent_dim, help="Size of z, the sentence code.")
     hidden_dim = c2.number_input("Hidden size", 16, 1024, m.hidden_dim, help="Width of the encoder and decoder.")
     embed_dim = c3.number_input("Word embedding size", 16, 1024, m.embed_dim, help="Width of each word vector.")
-    cell = c4.selectbox("Cell", ["gru", "lstm"], help="Recurrent unit of the encoder and decoder.")
+    cell = c4.selectbox("Cell", CELLS, index=CELLS.index(m.cell), help="Recurrent unit of the encoder and decoder.")
     c1, c2, c3, c4 = st.columns(4)
     epochs = c1.number_input("Epochs", 1, 200, t.epochs, help="Passes over the training sentences.")
     batch_size = c2.number_input("Batch size", 4, 1024, t.batch_size, help="Sentences per step.")
@@ -134,7 +133,7 @@ if start or estimate:
         new_job.validate()
         if estimate:
             with st.spinner("Timing a few training steps on this machine…"):
-                seconds = ui.training_estimate(new_job)
+                seconds = training.training_estimate(new_job)
             st.info(
                 f"About {format_duration(seconds)} on this machine, at most (early stopping may end it sooner): "
                 "a few real training steps on a sample of the sentences, timed and scaled to the whole dataset."
@@ -147,54 +146,8 @@ if start or estimate:
         st.error(str(e))
 
 
-def collapse_warning(steps: list[dict]) -> None:
-    if collapsing(steps):
-        st.warning(
-            "Posterior collapse: the KL is near 0 or no latent unit is active, so the decoder ignores z. "
-            "Try more free bits (e.g. 0.2), more word dropout (0.4), a cyclical β schedule, or a lower β max."
-        )
-
-
-def live_progress() -> None:
-    """Redrawn every second while a run is going; the rest of the page (and app) stays usable."""
-    snap = job.snapshot()
-    p = snap.progress
-    if snap.status in ("running", "stopping"):
-        if p is None:
-            st.progress(0.0, text="Preparing (building the vocabulary)…")
-        else:
-            stage = {"embed": "Embedding the sentences", "pretrain": "Autoencoder pre-training"}.get(
-                p.phase, f"Epoch {p.epoch}/{p.epochs}"
-            )
-            st.progress(
-                p.step / max(p.total_steps, 1),
-                text=f"{stage} · {p.step:,}/{p.total_steps:,} sentences · ETA {format_duration(p.eta_s)}"
-                if p.phase == "embed"
-                else f"{stage} · step {p.step}/{p.total_steps} · {p.tokens_per_s:,.0f} tokens/s · "
-                f"ETA {format_duration(p.eta_s)}",
-            )
-        if st.button("Stop training", disabled=snap.status == "stopping"):  # Streamlit's own header has "Stop"
-            job.stop()
-        if snap.status == "stopping":
-            st.text("Stopping after the current step, then measuring the model…")
-    if snap.steps:
-        frame = pd.DataFrame(snap.steps).set_index("step")
-        c1, c2 = st.columns(2)
-        c1.caption("Reconstruction (nats / sentence)")
-        c1.line_chart(frame["rec"], height=200)
-        c2.caption("KL (nats / sentence)")
-        c2.line_chart(frame["kl"], height=200)
-        c1.caption("β (KL weight)")
-        c1.line_chart(frame["beta"], height=200)
-        c2.caption("Active units (recent batches)")
-        c2.line_chart(frame["active_units"], height=200)
-        collapse_warning(snap.steps)
-    if running and snap.status in ("done", "failed"):
-        st.rerun()  # the run ended: redraw the whole page once, to show the result section below
-
-
 if job is not None:
-    st.fragment(run_every=1.0 if running else None)(live_progress)()
+    st.fragment(run_every=1.0 if running else None)(training.live_progress)(job, running)
     snap = job.snapshot()
     if snap.status == "failed":
         st.error(snap.error)
@@ -211,15 +164,15 @@ if job is not None:
         if collapsed(metrics["kl"], metrics["active_units"]):
             st.warning("This model collapsed (no active units or KL near 0): its map will not mean much.")
         st.subheader("The round trip: sentence → z → sentence", anchor=False)
-        ui.round_trip_section(metrics)
+        cards.round_trip_section(metrics)
         with st.form("save"):
             source = Path(st.session_state.get("trained_from", "model")).stem
             name = st.text_input("Model name", value=safe_name(f"model-{source}"))
             if st.form_submit_button("Save and use this model", type="primary"):
                 try:
                     clean = safe_name(name)
-                    save_bundle(tm, ui.workspace() / clean)
-                    ui.set_model(tm, clean)
+                    save_bundle(tm, state.workspace() / clean)
+                    state.set_model(tm, clean)
                     st.success(f"Saved as {clean}; it is now the current model.")
                 except (LatentLabError, OSError) as e:
                     st.error(f"Could not save: {e}")

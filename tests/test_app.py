@@ -12,7 +12,7 @@ os.environ["LATENT_LAB_WARMUP"] = "0"  # no background umap compile competing fo
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-import ui  # noqa: E402
+from ui import figures, state  # noqa: E402
 
 PAGES = ["learn", "data", "train", "models", "explore", "interpolate", "generate", "compare"]
 TIMEOUT = 120
@@ -20,7 +20,7 @@ TIMEOUT = 120
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    monkeypatch.setattr(ui, "MODELS_ROOT", tmp_path / "models")
+    monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
     at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
     at.run()
     assert not at.exception, at.exception
@@ -72,7 +72,7 @@ def test_main_flow_upload_train_explore_interpolate_generate(app):
     by_label(app.number_input, "Word embedding size").set_value(16)
     by_label(app.number_input, "Latent dimensions").set_value(4)
     by_label(app.button, "Start training").click().run()
-    job = ui.job_registry().get(app.session_state["session_id"])
+    job = state.job_registry().get(app.session_state["session_id"])
     job.wait(TIMEOUT)
     app.run()
     assert job.snapshot().status == "done", job.snapshot().error
@@ -113,7 +113,7 @@ def test_stop_before_the_first_step(app):
     open_page(app, "train")
     by_label(app.number_input, "Epochs").set_value(50)
     by_label(app.button, "Start training").click().run()
-    job = ui.job_registry().get(app.session_state["session_id"])
+    job = state.job_registry().get(app.session_state["session_id"])
     job.stop()
     deadline = time.time() + TIMEOUT
     job.wait(TIMEOUT)
@@ -166,13 +166,13 @@ class _Event:
 
 def test_a_selection_on_either_linked_map_is_shown_on_both(monkeypatch):
     state = {}
-    monkeypatch.setattr(ui.st, "session_state", state)
+    monkeypatch.setattr(figures.st, "session_state", state)
     keys = ("left", "right")
-    assert ui.linked_selection(keys) == []
+    assert figures.linked_selection(keys) == []
     state["left"] = _Event([3, 1])
-    assert ui.linked_selection(keys) == [1, 3]
+    assert figures.linked_selection(keys) == [1, 3]
     state["right"] = _Event([7])
-    assert ui.linked_selection(keys) == [7]  # the map changed last wins
-    assert ui.linked_selection(keys) == [7]  # and stays while nothing changes
+    assert figures.linked_selection(keys) == [7]  # the map changed last wins
+    assert figures.linked_selection(keys) == [7]  # and stays while nothing changes
     state["left"] = _Event([])
-    assert ui.linked_selection(keys) == []  # clearing a selection clears the highlight
+    assert figures.linked_selection(keys) == []  # clearing a selection clears the highlight

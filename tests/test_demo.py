@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-import ui
+from ui import state
 from vae_core import CorpusOptions, encode, evaluate, interpolate, load_bundle, load_corpus
 from vae_core.compare import loo_knn_accuracy, neighbour_sets
 from vae_core.probe import chance_accuracy, knn_accuracy
@@ -15,13 +15,13 @@ MODEL_FILES = ["config.json", "tokenizer.json", "model.safetensors", "metrics.js
 @pytest.fixture(scope="module")
 def demo():
     options = CorpusOptions(label_column="topic", extra_label_columns=("sentiment", "tense"), seed=0)
-    return load_bundle(ui.DEMO_MODEL, device="cpu"), load_corpus(ui.DEMO_CORPUS, options)
+    return load_bundle(state.DEMO_MODEL, device="cpu"), load_corpus(state.DEMO_CORPUS, options)
 
 
 def test_the_demo_is_small_and_complete():
-    sizes = {name: (ui.DEMO_MODEL / name).stat().st_size for name in MODEL_FILES}
+    sizes = {name: (state.DEMO_MODEL / name).stat().st_size for name in MODEL_FILES}
     assert sum(sizes.values()) < 20 * 2**20
-    assert np.load(ui.DEMO_MAP).files == [
+    assert np.load(state.DEMO_MAP).files == [
         "pca_2d_seed0",
         "umap_2d_seed0",
         "umap_3d_seed0",
@@ -33,7 +33,7 @@ def test_the_demo_is_small_and_complete():
 
 def test_the_shipped_latents_are_the_models_own(demo):
     tm, corpus = demo
-    saved = np.load(ui.DEMO_MAP)
+    saved = np.load(state.DEMO_MAP)
     mu, logvar = encode(tm.model, tm.tokenizer, corpus.texts)
     np.testing.assert_allclose(saved["latents_mu"], mu, atol=1e-4)
     np.testing.assert_allclose(saved["latents_logvar"], logvar, atol=1e-4)

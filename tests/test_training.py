@@ -6,7 +6,16 @@ import threading
 import pytest
 import torch
 
-from vae_core import BetaSchedule, ConfigError, ModelConfig, SentenceVAE, TextTokenizer, TokenizerConfig, TrainConfig, train_vae
+from vae_core import (
+    BetaSchedule,
+    ConfigError,
+    ModelConfig,
+    SentenceVAE,
+    TextTokenizer,
+    TokenizerConfig,
+    TrainConfig,
+    train_vae,
+)
 from vae_core.training import word_dropout
 
 from .conftest import TINY, make_sentences

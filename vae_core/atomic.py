@@ -24,11 +24,6 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
         raise
 
 
-def atomic_write_text(path: str | os.PathLike, text: str) -> None:
-    """Text flavour of `atomic_write_bytes` (UTF-8)."""
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
 def replace_dir(staged: Path, target: Path) -> None:
     """Move a fully written folder `staged` into place at `target`, keeping the old one until the swap is done.
 

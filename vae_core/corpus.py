@@ -6,14 +6,9 @@ so that nothing disappears without the user being told.
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
-import json
 import re
-import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -22,20 +17,11 @@ import pandas as pd
 from tokenizers.pre_tokenizers import Whitespace
 
 from .errors import ConfigError, CorpusError
+from .readers import READERS, CorpusReport, file_format
 
-FORMATS = ("txt", "csv", "tsv", "jsonl", "parquet")
 MAX_FILE_MB = 50  # the same limit as the app's server.maxUploadSize in .streamlit/config.toml
 TEXT_COLUMN_GUESSES = ("text", "sentence", "sentences", "content", "utterance")
 _WORDS = Whitespace()  # the same word split the tokenizer uses, so "tokens" mean the same thing here
-_BINARY_MAGIC = {
-    b"\x89PNG": "a PNG image",
-    b"PK\x03\x04": "a zip archive",
-    b"\x1f\x8b": "a gzip archive",
-    b"%PDF": "a PDF document",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"GIF8": "a GIF image",
-    b"\x7fELF": "a program",
-}
 
 
 @dataclass
@@ -62,27 +48,6 @@ class CorpusOptions:
             raise ConfigError(f"long_lines must be 'truncate' or 'drop' (got {self.long_lines!r}).")
         if not 0.0 <= self.val_fraction < 1.0:
             raise ConfigError(f"val_fraction must be in [0, 1) (got {self.val_fraction}).")
-
-
-@dataclass
-class CorpusReport:
-    """What happened while reading: kept, dropped (by reason), truncated, and notes for the user."""
-
-    source: str
-    file_format: str
-    encoding: str
-    rows_read: int = 0
-    kept: int = 0
-    truncated: int = 0
-    dropped: dict[str, int] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        dropped = ", ".join(f"{n} {why}" for why, n in self.dropped.items() if n) or "none"
-        return (
-            f"{self.source}: read {self.rows_read} rows ({self.file_format}, {self.encoding}), "
-            f"kept {self.kept}, truncated {self.truncated}, dropped: {dropped}"
-        )
 
 
 @dataclass
@@ -128,27 +93,9 @@ def load_corpus(
             raise CorpusError(f"{path}: no such file.")
         check_size(path.stat().st_size, path.name)
         data, name = path.read_bytes(), name or path.name
-    check_size(len(data), name)
-    fmt = file_format(name)
-    if not data.strip():
-        raise CorpusError(f"{name}: the file is empty.")
-
-    if fmt == "parquet":
-        raw_texts, raw_labels, report = _read_parquet(data, name, options)
-    else:
-        text, encoding, note = decode_bytes(data, name)
-        report = CorpusReport(source=name, file_format=fmt, encoding=encoding)
-        if note:
-            report.notes.append(note)
-        if fmt == "txt":
-            raw_texts, raw_labels = text.splitlines(), {}
-        elif fmt == "jsonl":
-            frame = _jsonl_frame(text, name, report)
-            raw_texts, raw_labels = _pick_columns(frame, name, options)
-        else:
-            frame = _delimited_frame(text, name, "\t" if fmt == "tsv" else ",")
-            raw_texts, raw_labels = _pick_columns(frame, name, options)
-    return _clean(raw_texts, raw_labels, report, options)
+    rows, report = read_rows(data, name)
+    raw_texts, raw_labels = (rows, {}) if isinstance(rows, list) else pick_columns(rows, name, options)
+    return clean(raw_texts, raw_labels, report, options)
 
 
 def check_size(n_bytes: int, name: str) -> None:
@@ -168,8 +115,8 @@ def table_columns(data: bytes, name: str) -> list[str]:
 def column_choices(data: bytes, name: str) -> tuple[list[str], str | None]:
     """The table's column names and the one `load_corpus` would take as the text when none is named (None for
     .txt, or when no column holds words: loading then says so), from one read of the file."""
-    frame = _table_frame(data, name)
-    if frame is None:
+    frame, _ = read_rows(data, name)
+    if isinstance(frame, list):  # a .txt file: lines, no columns
         return [], None
     try:
         guess = guess_text_column(frame)
@@ -178,20 +125,15 @@ def column_choices(data: bytes, name: str) -> tuple[list[str], str | None]:
     return [str(c) for c in frame.columns], guess
 
 
-def _table_frame(data: bytes, name: str) -> pd.DataFrame | None:
-    """The table in a .csv/.tsv/.jsonl/.parquet file, None for .txt; CorpusError for what cannot be read."""
+def read_rows(data: bytes, name: str) -> tuple[list[str] | pd.DataFrame, CorpusReport]:
+    """A file's rows as its format's reader gives them (a table, or the lines of a .txt) and the reading report;
+    CorpusError for files too large, empty, binary or unreadable."""
     fmt = file_format(name)
     check_size(len(data), name)
     if not data.strip():
         raise CorpusError(f"{name}: the file is empty.")
-    if fmt == "parquet":
-        return _read_parquet_frame(data, name)
-    text, _, _ = decode_bytes(data, name)
-    if fmt == "txt":
-        return None
-    if fmt == "jsonl":
-        return _jsonl_frame(text, name, CorpusReport(name, fmt, ""))
-    return _delimited_frame(text, name, "\t" if fmt == "tsv" else ",")
+    report = CorpusReport(source=name, file_format=fmt, encoding="")
+    return READERS[fmt].read(data, name, report), report
 
 
 def corpus_stats(corpus: Corpus) -> dict:
@@ -201,108 +143,7 @@ def corpus_stats(corpus: Corpus) -> dict:
     return {"sentences": len(corpus.texts), "tokens": sum(lengths), "vocabulary": len(words), "lengths": lengths}
 
 
-def file_format(name: str) -> str:
-    """The corpus format implied by a file name's extension (none means plain text)."""
-    suffix = Path(name).suffix.lower().lstrip(".")
-    suffix = {"": "txt", "text": "txt", "ndjson": "jsonl", "pq": "parquet"}.get(suffix, suffix)
-    if suffix not in FORMATS:
-        raise CorpusError(
-            f"{name}: unsupported file type '.{suffix}'. Use one of: " + ", ".join("." + f for f in FORMATS) + "."
-        )
-    return suffix
-
-
-def decode_bytes(data: bytes, name: str) -> tuple[str, str, str | None]:
-    """Decode text: UTF-8 (with or without BOM), UTF-16 with BOM, else latin-1 as a last resort.
-
-    Returns (text, encoding, note); the note tells the user when latin-1 was guessed.
-    Raises CorpusError for binary content (known file signatures, NUL bytes, control characters).
-    """
-    for magic, what in _BINARY_MAGIC.items():
-        if data.startswith(magic):
-            raise CorpusError(f"{name}: this looks like {what}, not a text file.")
-    note = None
-    if data.startswith(codecs.BOM_UTF8):
-        text, encoding = data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            text, encoding = data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as e:
-            raise CorpusError(f"{name}: starts with a UTF-16 mark but is not valid UTF-16 ({e.reason}).") from e
-    else:
-        try:
-            text, encoding = data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            text, encoding = data.decode("latin-1"), "latin-1"
-            note = "The file is not valid UTF-8; it was read as latin-1. Check accented characters."
-    if "\x00" in text:
-        raise CorpusError(f"{name}: contains NUL bytes; this looks like a binary file, not text.")
-    control = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
-    if control > max(8, 0.01 * len(text)):
-        raise CorpusError(f"{name}: contains many control characters; this looks like a binary file, not text.")
-    return text, encoding, note
-
-
-def _delimited_frame(text: str, name: str, sep: str) -> pd.DataFrame:
-    try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as e:
-        detail = str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__
-        raise CorpusError(f"{name}: could not read it as a table: {detail}") from e
-    if frame.empty:
-        raise CorpusError(f"{name}: the table has a header but no rows.")
-    return frame
-
-
-def jsonl_rows(lines, report: CorpusReport) -> list[dict]:
-    """The JSON objects of JSON Lines (a bare string becomes {"text": ...}); other lines are counted as invalid."""
-    rows, broken = [], 0
-    for line in lines:
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError:
-            broken += 1
-            continue
-        if isinstance(value, str):
-            value = {"text": value}
-        if not isinstance(value, dict):
-            broken += 1
-            continue
-        rows.append(value)
-    report.dropped["invalid JSON lines"] = report.dropped.get("invalid JSON lines", 0) + broken
-    return rows
-
-
-def _jsonl_frame(text: str, name: str, report: CorpusReport) -> pd.DataFrame:
-    rows = jsonl_rows(text.splitlines(), report)
-    broken = report.dropped["invalid JSON lines"]
-    if not rows:
-        raise CorpusError(f"{name}: no line is a JSON object or string ({broken} invalid lines).")
-    return pd.DataFrame(rows)
-
-
-def _read_parquet(data: bytes, name: str, options: CorpusOptions):
-    frame = _read_parquet_frame(data, name)
-    report = CorpusReport(source=name, file_format="parquet", encoding="parquet")
-    texts, labels = _pick_columns(frame, name, options)
-    return texts, labels, report
-
-
-def _read_parquet_frame(data: bytes, name: str) -> pd.DataFrame:
-    import pyarrow.parquet as pq
-
-    try:
-        frame = pq.read_table(io.BytesIO(data)).to_pandas()
-    except Exception as e:  # pyarrow raises several types for damaged files
-        raise CorpusError(f"{name}: could not read it as Parquet: {e}") from e
-    if frame.empty:
-        raise CorpusError(f"{name}: the Parquet table has no rows.")
-    return frame
-
-
-def _pick_columns(frame: pd.DataFrame, name: str, options: CorpusOptions) -> tuple[list, dict[str, list[str]]]:
+def pick_columns(frame: pd.DataFrame, name: str, options: CorpusOptions) -> tuple[list, dict[str, list[str]]]:
     """Select the text column (given or guessed) and the optional label columns."""
     columns = [str(c) for c in frame.columns]
     frame.columns = columns
@@ -373,7 +214,7 @@ def truncate_tokens(text: str, max_tokens: int) -> str:
 _SPACES = re.compile(r"\s+")
 
 
-def _clean(raw_texts: list, raw_labels: dict[str, list], report: CorpusReport, options: CorpusOptions) -> Corpus:
+def clean(raw_texts: list, raw_labels: dict[str, list], report: CorpusReport, options: CorpusOptions) -> Corpus:
     """Normalise whitespace, drop blanks, apply lower-casing, length limit and de-duplication, split."""
     reasons: Counter[str] = Counter()
     seen: set[str] = set()

@@ -31,7 +31,6 @@ class JobSnapshot:
     epochs: list[dict]
     result: TrainedModel | None
     error: str | None
-    started_at: float
 
 
 @dataclass
@@ -48,7 +47,6 @@ class TrainingJob:
         self._status, self._progress, self._result, self._error = "running", None, None, None
         self._steps: list[dict] = []
         self._epochs: list[dict] = []
-        self._started = time.time()
         self.finished_at: float | None = None
         self.registry: JobRegistry | None = None  # set by the registry that starts it: it says this job's thread share
         self._thread = threading.Thread(target=self._run, name="latent-lab-training", daemon=True)
@@ -117,7 +115,6 @@ class TrainingJob:
                 list(self._epochs),
                 self._result,
                 self._error,
-                self._started,
             )
 
     @property
@@ -169,9 +166,3 @@ class JobRegistry:
         with self._lock:
             self._prune()
             return self._jobs.get(owner)
-
-    def forget(self, owner: str) -> None:
-        with self._lock:
-            job = self._jobs.pop(owner, None)
-        if job is not None:
-            job.stop()

@@ -17,6 +17,8 @@ from .objective import kl_per_dim
 from .projection import nearest
 from .tokenizer import TextTokenizer
 
+PATHS = ("slerp", "linear")  # interpolation: along the sphere where the prior's mass lies, or straight
+
 
 def _check_texts(texts: list[str]) -> list[str]:
     cleaned = [" ".join(str(t).split()) for t in texts]
@@ -86,8 +88,8 @@ def interpolation_path(
     """`steps` evenly spaced latent points (steps, D) from a's posterior mean to b's, both ends included."""
     if not 2 <= steps <= 200:
         raise InputError(f"steps must be from 2 to 200 (got {steps}).")
-    if method not in ("slerp", "linear"):
-        raise InputError(f"method must be 'slerp' or 'linear' (got {method!r}).")
+    if method not in PATHS:
+        raise InputError(f"method must be one of {', '.join(PATHS)} (got {method!r}).")
     mu, _ = encode(model, tokenizer, [sentence_a, sentence_b])
     mix = slerp if method == "slerp" else lerp
     return np.stack([mix(mu[0], mu[1], float(t)) for t in np.linspace(0.0, 1.0, steps)])

@@ -21,11 +21,11 @@ from . import pretrained
 from .errors import ConfigError
 
 # Suggested settings with a pretrained encoder: its frozen embedding keeps less of a sentence's wording than an RNN
-# learns to keep, and 32 dimensions at γ 0.7 lose its meaning too. A wider latent with a wider spread of μ
-# (KL ≈ 70 nats, not 8) keeps the embedding's neighbourhoods: SST 10-NN 0.346 vs MiniLM's own 0.348, against
-# 0.320 for 32-D and 0.329 for 64-D at γ 1.0 (bench/pretrained_sweep.py; runs in bench/results/pretrained-sweep.jsonl).
+# learns to keep; a wider latent with a wider spread of μ keeps the embedding's neighbourhoods best (the sweep and
+# its figures: bench/pretrained_sweep.py, bench/results/pretrained-sweep.jsonl).
 PRETRAINED_SUGGESTED = {"latent_dim": 64, "bn_gamma": 1.5}
 ENCODERS = ("rnn", "pretrained", "hybrid")
+CELLS = ("gru", "lstm")
 
 
 @dataclass
@@ -64,7 +64,7 @@ class ModelConfig:
             raise ConfigError(f"bn_gamma must be in [0, 10] (got {self.bn_gamma}).")
         if not 0.0 < self.bn_eps <= 1e-3:
             raise ConfigError(f"bn_eps must be in (0, 0.001] (got {self.bn_eps}).")
-        if self.cell not in ("gru", "lstm"):
+        if self.cell not in CELLS:
             raise ConfigError(f"cell must be 'gru' or 'lstm' (got {self.cell!r}).")
         if self.encoder not in ENCODERS:
             raise ConfigError(f"encoder must be one of {', '.join(ENCODERS)} (got {self.encoder!r}).")

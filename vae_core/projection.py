@@ -96,6 +96,11 @@ def project(
         return reducer.fit_transform(latents).astype(np.float32)
 
 
+def map_key(method: str, dims: int, seed: int) -> str:
+    """The name a map is saved under (as in assets/demo_map.npz): e.g. "umap_2d_seed0"."""
+    return f"{method}_{dims}d_seed{seed}"
+
+
 def warm_up() -> None:
     """Import umap and JIT-compile its layout on a tiny problem, so the first real map is fast.
     umap-learn compiles with numba in every new process (tens of seconds on 2 cores)."""

@@ -14,19 +14,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .corpus import (
-    Corpus,
-    CorpusOptions,
-    CorpusReport,
-    _clean,
-    _pick_columns,
-    decode_bytes,
-    file_format,
-    jsonl_rows,
-)
+from .corpus import Corpus, CorpusOptions, clean, pick_columns
 from .errors import CorpusError, InputError
+from .readers import READERS, CorpusReport, file_format
 
-SAMPLE_BYTES = 1 << 20  # how much of a text file is read to check it is text and find its encoding
 VAL_MAX = 10_000  # at most this many validation sentences are held out (and kept in memory) from a stream
 
 
@@ -43,7 +34,7 @@ def iter_corpus_chunks(path: str | Path, options: CorpusOptions, chunk_rows: int
     found = False
     for raw_texts, raw_labels, report in _raw_chunks(path, fmt, options, chunk_rows):
         try:
-            yield _clean(raw_texts, raw_labels, report, options)
+            yield clean(raw_texts, raw_labels, report, options)
             found = True
         except CorpusError:  # a chunk of blank lines: nothing to encode here
             continue
@@ -103,46 +94,14 @@ class StreamedCorpus:
 
 
 def _raw_chunks(path: Path, fmt: str, options: CorpusOptions, chunk_rows: int):
-    """(texts, label sets, report) for each chunk of raw rows."""
-    if fmt == "parquet":
-        import pyarrow.parquet as pq
-
-        try:
-            batches = pq.ParquetFile(path).iter_batches(batch_size=chunk_rows)
-            for batch in batches:
-                yield (*_pick_columns(batch.to_pandas(), path.name, options), _report(path, fmt, "parquet"))
-        except (OSError, ValueError) as e:  # pyarrow's errors for damaged files derive from these
-            raise CorpusError(f"{path.name}: could not read it as Parquet: {e}") from e
-        return
-    with path.open("rb") as f:
-        sample = f.read(SAMPLE_BYTES)
-    sample = sample[: sample.rfind(b"\n") + 1] or sample  # never cut a character in two
-    _, encoding, _ = decode_bytes(sample, path.name)  # refuses binary files; finds the encoding
-    if fmt in ("csv", "tsv"):
-        reader = pd.read_csv(path, sep="\t" if fmt == "tsv" else ",", dtype=str, keep_default_na=False,
-                             encoding=encoding, chunksize=chunk_rows)  # fmt: skip
-        for frame in reader:
-            yield (*_pick_columns(frame, path.name, options), _report(path, fmt, encoding))
-        return
-    with path.open(encoding=encoding, errors="replace", newline=None) as f:
-        lines: list[str] = []
-        for line in f:
-            lines.append(line.rstrip("\n"))
-            if len(lines) == chunk_rows:
-                yield _text_chunk(lines, path, fmt, options, encoding)
-                lines = []
-        if lines:
-            yield _text_chunk(lines, path, fmt, options, encoding)
-
-
-def _text_chunk(lines: list[str], path: Path, fmt: str, options: CorpusOptions, encoding: str):
-    report = _report(path, fmt, encoding)
-    if fmt == "txt":
-        return lines, {}, report
-    rows = jsonl_rows(lines, report)
-    if not rows:
-        return [], {}, report
-    return (*_pick_columns(pd.DataFrame(rows), path.name, options), report)
+    """(texts, label sets, report) for each chunk of raw rows, as the format's reader gives them."""
+    for rows, report in READERS[fmt].chunks(path, chunk_rows):
+        if isinstance(rows, list):  # lines of a .txt
+            yield rows, {}, report
+        elif rows.empty:  # e.g. a chunk of a .jsonl with no valid line
+            yield [], {}, report
+        else:
+            yield (*pick_columns(rows, path.name, options), report)
 
 
 def _report(path: Path, fmt: str, encoding: str) -> CorpusReport:

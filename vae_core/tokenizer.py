@@ -8,13 +8,11 @@ import json
 import re
 import string
 from dataclasses import dataclass
-from pathlib import Path
 
 from tokenizers import Tokenizer, decoders, normalizers, pre_tokenizers
 from tokenizers.models import BPE, WordLevel
 from tokenizers.trainers import BpeTrainer, WordLevelTrainer
 
-from .atomic import atomic_write_text
 from .errors import BundleError, ConfigError
 
 PAD, BOS, EOS, UNK = "<pad>", "<bos>", "<eos>", "<unk>"
@@ -125,9 +123,6 @@ class TextTokenizer:
     def to_json(self) -> str:
         return self.tk.to_str()
 
-    def save(self, path: str | Path) -> None:
-        atomic_write_text(path, self.to_json())
-
     @classmethod
     def from_json(cls, text: str) -> TextTokenizer:
         """Parse tokenizer.json (plain JSON, never executed)."""
@@ -137,10 +132,6 @@ class TextTokenizer:
         except Exception as e:  # json and the Rust parser raise different types
             raise BundleError(f"tokenizer.json is not a valid tokenizer: {e}") from e
         return cls(tokenizer)
-
-    @classmethod
-    def load(cls, path: str | Path) -> TextTokenizer:
-        return cls.from_json(Path(path).read_text(encoding="utf-8"))
 
 
 _NO_SPACE_BEFORE = re.compile(r" ([.,!?;:%)\]}])(?=\s|$)")

@@ -1,0 +1,50 @@
+"""A model's card sections: what comes back when a sentence goes through z (the round trip), with a warning when
+the model keeps the sentence pattern but not its meaning."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from vae_core.roundtrip import marked_changes, meaning_kept
+
+
+def round_trip_section(metrics: dict, examples_folded: bool = False) -> None:
+    """What comes back when a sentence goes through z: the figures, five sentences beside their reconstructions
+    (changed words in [brackets]; folded away on a model card), and a warning when the model keeps the pattern but
+    not the meaning."""
+    if "roundtrip_exact" not in metrics:
+        st.caption("No round-trip figures: this model was measured before they existed.")
+        return
+    cols = st.columns(4)
+    cols[0].metric("Came back exactly", f"{metrics['roundtrip_exact']:.0%}", help=roundtrip_help["exact"])
+    cols[1].metric("chrF", f"{metrics['roundtrip_chrf']:.0f}", help=roundtrip_help["chrf"])
+    if "roundtrip_similarity" in metrics:
+        random_pairs = metrics.get("roundtrip_similarity_random")
+        cols[2].metric(
+            "Meaning kept",
+            f"{metrics['roundtrip_similarity']:.2f}",
+            help=roundtrip_help["similarity"] + (f" Random pairs score {random_pairs:.2f}." if random_pairs else ""),
+        )
+    if "roundtrip_label_agreement" in metrics:
+        cols[3].metric("Same label", f"{metrics['roundtrip_label_agreement']:.0%}", help=roundtrip_help["label"])
+    examples = metrics.get("roundtrip_examples") or []
+    if examples:
+        rows = [{"input": e["input"], "reconstruction": marked_changes(e["input"], e["output"])} for e in examples]
+        with st.expander("Five held-out sentences and what came back", expanded=not examples_folded):
+            st.caption("Changed words are in [brackets]; [–] marks words left out.")
+            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    if meaning_kept(metrics) is False:
+        st.warning(
+            "This model keeps the sentence pattern but not its meaning: reconstructions change what a sentence says, "
+            "so neighbours and interpolations will follow form rather than content. Try the hybrid encoder, a larger "
+            "BN-VAE γ (2 or more) or more epochs."
+        )
+
+
+roundtrip_help = {
+    "exact": "Share of held-out sentences that come back word for word (greedy decoding from the posterior mean).",
+    "chrf": "Character n-gram overlap of reconstruction and input (sacrebleu's chrF, 0-100).",
+    "similarity": "Cosine similarity of the pretrained sentence encoder's embeddings of input and reconstruction.",
+    "label": "How often a TF-IDF classifier of the labels gives the reconstruction the same label as the input.",
+}

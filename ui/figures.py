@@ -1,0 +1,111 @@
+"""The map as a plotly figure, and the rows a user selects on it (on one map, or on whichever of several linked
+maps changed last)."""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from .latents import MAX_MAP_POINTS
+
+
+def map_figure(
+    coords: np.ndarray,
+    texts: list[str],
+    color: pd.Series | None = None,
+    color_name: str = "",
+    path: np.ndarray | None = None,
+    path_labels: list[str] | None = None,
+    max_points: int = MAX_MAP_POINTS,
+    seed: int = 0,
+    highlight: list[int] | None = None,
+    height: int = 620,
+) -> go.Figure:
+    """A WebGL scatter of the map. Each point carries its row id in `customdata` (selections read it);
+    hover shows the sentence, HTML-escaped. A column of numbers is coloured on a scale with a colour bar; any
+    other column (text, categories) gets one trace per value, with a legend. An optional path (e.g. an
+    interpolation) is drawn on top, and `highlight` rows (e.g. a selection made on another map) are ringed."""
+    n = len(coords)
+    rows = np.arange(n)
+    if n > max_points:  # thin the drawing only; callers keep every point for tables and search
+        rows = np.sort(np.random.default_rng(seed).choice(n, max_points, replace=False))
+    dims = coords.shape[1]
+    hover = np.empty(n, dtype=object)
+    hover[rows] = [html.escape(texts[i][:200]) for i in rows]  # only the points drawn
+    numeric = color is not None and _holds_numbers(color)
+    values = np.asarray(color if color is not None else ["all"] * n, dtype=object)
+
+    def trace(index: np.ndarray, name: str, **marker) -> go.BaseTraceType:
+        common = dict(mode="markers", name=name, customdata=index, hovertext=hover[index], hoverinfo="text")
+        marker = {"size": 4 if dims == 2 else 2.5, "opacity": 0.8, **marker}
+        if dims == 3:
+            return go.Scatter3d(x=coords[index, 0], y=coords[index, 1], z=coords[index, 2], marker=marker, **common)
+        return go.Scattergl(x=coords[index, 0], y=coords[index, 1], marker=marker, **common)
+
+    fig = go.Figure()
+    if numeric:
+        scale = {"color": values[rows].astype(float), "colorscale": "Viridis", "showscale": True}
+        fig.add_trace(trace(rows, color_name, **scale, colorbar={"title": {"text": color_name}}))
+    else:
+        for value in sorted({str(v) for v in values[rows]}):
+            fig.add_trace(trace(rows[values[rows].astype(str) == value], value))
+    if highlight:
+        ring = {"size": 9 if dims == 2 else 5, "color": "rgba(0,0,0,0)", "line": {"color": "black", "width": 2}}
+        fig.add_trace(trace(np.asarray(highlight, dtype=int), "selected", **ring))
+    if path is not None:
+        _add_path(fig, path, path_labels)
+    fig.update_layout(
+        height=height,
+        margin={"l": 0, "r": 0, "t": 30, "b": 0},
+        legend_title_text=color_name,
+        dragmode="lasso" if dims == 2 else "orbit",
+    )
+    return fig
+
+
+def _holds_numbers(color: pd.Series) -> bool:
+    """A column drawn on a colour scale: integers or floats, not categories (e.g. cluster numbers)."""
+    dtype = pd.Series(color).dtype
+    return not isinstance(dtype, pd.CategoricalDtype) and dtype.kind in "iuf"
+
+
+def _add_path(fig: go.Figure, path: np.ndarray, labels: list[str] | None) -> None:
+    """A numbered path (e.g. an interpolation) drawn over the map, its points' sentences on hover."""
+    line = dict(
+        mode="lines+markers+text",
+        name="path",
+        text=[str(i) for i in range(len(path))],
+        hovertext=[html.escape(t) for t in (labels or [""] * len(path))],
+        hoverinfo="text",
+        marker={"size": 9, "color": "black"},
+        line={"color": "black", "width": 3},
+    )
+    if path.shape[1] == 3:
+        fig.add_trace(go.Scatter3d(x=path[:, 0], y=path[:, 1], z=path[:, 2], **line))
+    else:
+        fig.add_trace(go.Scatter(x=path[:, 0], y=path[:, 1], **line))
+
+
+def selected_rows(event) -> list[int]:
+    """Row ids of the points a user selected on a map made by `map_figure`."""
+    try:
+        points = event.selection.points
+    except AttributeError:
+        return []
+    return sorted({int(p["customdata"]) for p in points if "customdata" in p and not isinstance(p["customdata"], list)})
+
+
+def linked_selection(keys: tuple[str, ...]) -> list[int]:
+    """Rows selected on whichever of several linked maps (plotly charts with these widget keys) the user
+    changed last, so a selection in one map can be shown in the others."""
+    memory = st.session_state.setdefault("linked_selection", {"rows": [], "seen": {}})
+    for key in keys:
+        rows = selected_rows(st.session_state.get(key))
+        if rows != memory["seen"].get(key, []):
+            memory["seen"][key] = rows
+            memory["rows"] = rows
+    return memory["rows"]

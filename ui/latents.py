@@ -1,0 +1,174 @@
+"""What the maps are drawn from, computed once per session (see `cache`): the posterior means, map coordinates,
+the sentence table, clusters and neighbours of the current dataset under the current model. The demo's ship
+precomputed in assets/demo_map.npz."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from vae_core import encode
+from vae_core.clusters import characteristic_words, kmeans
+from vae_core.compare import neighbour_sets
+from vae_core.corpus import count_tokens
+from vae_core.external import ExternalMap
+from vae_core.latent import sentence_kl
+from vae_core.pretrained import DEFAULT_ENCODER, embed_texts
+from vae_core.projection import map_key, project
+
+from .cache import per_session
+from .state import DEMO_MAP, current_corpus, current_model, set_corpus, set_model, showing_the_demo
+
+MAX_MAP_POINTS = 50_000  # the map draws at most this many points; tables, search and neighbours use all
+UMAP_IN_APP_MAX = 100_000  # above this, a UMAP computed in the app takes minutes on 2 cores: PCA opens instead
+BUILT_IN_COLUMNS = ("id", "text", "length", "kl", "KL", "cluster", "search match")
+
+
+@per_session()
+def latents() -> tuple[np.ndarray, np.ndarray]:
+    """Posterior means and log-variances of the current corpus under the current model."""
+    corpus, model = current_corpus().value, current_model().value
+    shipped = _shipped_demo_array("latents_mu"), _shipped_demo_array("latents_logvar")
+    if shipped[0] is not None and shipped[1] is not None:  # the demo's, as `encode` gives them
+        return shipped
+    with st.spinner(f"Encoding {len(corpus)} sentences…"):
+        return encode(model.model, model.tokenizer, corpus.texts)
+
+
+@per_session()
+def coordinates(method: str, dims: int, seed: int) -> np.ndarray:
+    """Map coordinates of the current corpus."""
+    shipped = _shipped_demo_array(map_key(method, dims, seed))
+    if shipped is not None:
+        return shipped
+    mu, _ = latents()
+    label = "UMAP (a first UMAP in a new server takes a little longer)" if method == "umap" else "PCA"
+    with st.spinner(f"Computing the {dims}-D {label} map of {len(mu)} points…"):
+        return project(mu, method, dims, seed)
+
+
+@per_session()
+def map_that_came_with_the_data() -> tuple[str, int, int] | None:
+    """The (method, dims, seed) of a map opened with the data (see `open_external`), else None."""
+    return None
+
+
+def open_external(ext: ExternalMap, name: str) -> None:
+    """Make a map computed elsewhere the current dataset and model, with its latents and coordinates already in
+    the session's cache, so Explore draws it without encoding or projecting anything."""
+    set_corpus(ext.corpus, name)
+    set_model(ext.model, name)
+    unknown_logvar = np.full_like(ext.latents, np.nan)  # `encode` writes means only: KL per sentence is unknown
+    view = (ext.method, ext.coords.shape[1], ext.seed)
+    latents.put((ext.latents, unknown_logvar))
+    coordinates.put(ext.coords, *view)
+    map_that_came_with_the_data.put(view)
+
+
+def default_view() -> tuple[str, int, int]:
+    """The map Explore opens with, as (method, dims, seed): the map that came with the data if any, else UMAP 2-D,
+    or PCA for corpora too large to map with UMAP here in reasonable time."""
+    came_with = map_that_came_with_the_data()
+    if came_with:
+        return came_with
+    return ("pca", 2, 0) if len(current_corpus().value) > UMAP_IN_APP_MAX else ("umap", 2, 0)
+
+
+def has_coordinates(method: str, dims: int, seed: int) -> bool:
+    """Whether this map is at hand without computing it (cached, or shipped with the demo)."""
+    return coordinates.has(method, dims, seed) or _shipped_demo_array(map_key(method, dims, seed)) is not None
+
+
+def ask_before_a_big_umap() -> None:
+    """Above UMAP_IN_APP_MAX sentences, a UMAP map computed here takes many minutes: say so, and stop the page
+    unless the user asks for it anyway."""
+    n = len(current_corpus().value)
+    if n <= UMAP_IN_APP_MAX:
+        return
+    st.warning(
+        f"A UMAP map of {n:,} sentences takes many minutes on this machine. Make it on a GPU server with "
+        "`python -m vae_core project` and open it from the Models page (see the README's section on big corpora)."
+    )
+    if not st.button("Compute it here anyway"):
+        st.stop()
+
+
+def path_map() -> tuple[np.ndarray, str]:
+    """Coordinates to draw a path on: the UMAP 2-D map when it is already at hand, else PCA (instant)."""
+    if has_coordinates("umap", 2, 0):
+        return coordinates("umap", 2, 0), "UMAP"
+    return coordinates("pca", 2, 0), "PCA"
+
+
+@per_session(model=False)
+def pretrained_embeddings() -> np.ndarray:
+    """The pretrained encoder's embeddings of the current corpus (the encoder also keeps a per-text cache for the
+    whole server), with a progress bar: ~500 sentences/s on a laptop CPU."""
+    bar = st.progress(0.0, text=f"Loading {DEFAULT_ENCODER}…")
+
+    def report(done: int, total: int) -> None:
+        bar.progress(done / total, text=f"Embedding sentences with {DEFAULT_ENCODER}: {done:,}/{total:,}")
+
+    embeddings = embed_texts(current_corpus().value.texts, on_progress=report)
+    bar.empty()
+    return embeddings
+
+
+@per_session(model=False)
+def pretrained_coordinates(method: str, dims: int, seed: int) -> np.ndarray:
+    """Map of the pretrained embeddings of the current corpus (shipped for the demo corpus)."""
+    shipped = _shipped_demo_array(map_key(f"pretrained_{method}", dims, seed), model_free=True)
+    if shipped is not None:
+        return shipped
+    with st.spinner(f"Computing the {dims}-D map of the {DEFAULT_ENCODER} embeddings…"):
+        return project(pretrained_embeddings(), method, dims, seed)
+
+
+@per_session()
+def neighbours(space: str, k: int = 10) -> np.ndarray:
+    """Each sentence's k nearest other sentences in the "vae" latent space or the "pretrained" embedding space
+    (the agreement and both accuracies are read off these)."""
+    points = latents()[0] if space == "vae" else pretrained_embeddings()
+    return neighbour_sets(points, k)
+
+
+@per_session()
+def clusters(k: int) -> tuple[np.ndarray, dict[int, list[str]]]:
+    """k-means cluster of each sentence of the current corpus and each cluster's characteristic words."""
+    mu, _ = latents()
+    labels = kmeans(mu, k) if len(mu) >= k else np.zeros(len(mu), dtype=int)
+    return labels, characteristic_words(current_corpus().value.texts, labels)
+
+
+def sentence_frame() -> pd.DataFrame:
+    """One row per sentence: id, text, one column per label set, length, KL. Cached (counting the tokens of a
+    million sentences takes seconds); each call returns a copy that a page may add columns to."""
+    return _sentence_frame().copy(deep=False)
+
+
+@per_session()
+def _sentence_frame() -> pd.DataFrame:
+    mu, logvar = latents()
+    corpus = current_corpus().value
+    frame = pd.DataFrame({"id": np.arange(len(corpus.texts)), "text": corpus.texts})
+    for name, values in corpus.label_sets.items():
+        frame[label_column(name)] = values
+    frame["length"] = [count_tokens(t) for t in corpus.texts]  # as the Data page's histogram counts them
+    frame["kl"] = sentence_kl(mu, logvar)
+    return frame
+
+
+def label_column(name: str) -> str:
+    """The table column for a label set, renamed if it would clash with a built-in column."""
+    return f"label: {name}" if name in BUILT_IN_COLUMNS else name
+
+
+def _shipped_demo_array(name: str, model_free: bool = False) -> np.ndarray | None:
+    """An array precomputed for the demo corpus (and, unless `model_free`, the demo model) in assets/demo_map.npz
+    by assets/make_demo_model.py; None when something else is loaded or the file lacks it."""
+    if not showing_the_demo(model_free) or not DEMO_MAP.is_file():
+        return None
+    saved = np.load(DEMO_MAP)
+    n = len(current_corpus().value)
+    return saved[name] if name in saved.files and len(saved[name]) == n else None

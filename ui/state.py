@@ -1,0 +1,143 @@
+"""Per-session state and shared server resources: the session's id and models folder, the current dataset and
+model, the job registry, the UMAP warm-up and the bundled demo.
+
+State lives in `st.session_state` (one browser session each); shared objects live in `st.cache_resource`, and
+anything per-user in them is keyed by the session's own id.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from vae_core import Corpus, CorpusOptions, LatentLabError, TrainedModel, load_bundle, load_corpus
+from vae_core.jobs import JobRegistry
+from vae_core.projection import warm_up
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_CORPUS = ROOT / "assets" / "demo_corpus.tsv"
+DEMO_MODEL = ROOT / "assets" / "demo_model"
+DEMO_MAP = ROOT / "assets" / "demo_map.npz"
+MODELS_ROOT = Path(os.environ.get("LATENT_LAB_MODELS", ROOT / "models"))
+IMPORTS_ROOT = Path(os.environ.get("LATENT_LAB_IMPORTS", ROOT / "imports"))  # maps made elsewhere, read-only
+
+
+@dataclass
+class Named:
+    """A dataset or model with the name shown to the user, a unique key for caches, and whether it is the
+    bundled demo (whose maps ship precomputed)."""
+
+    name: str
+    value: object
+    key: str
+    demo: bool = False
+
+
+def session_id() -> str:
+    """A random id for this browser session: the key of everything that belongs to one user."""
+    if "session_id" not in st.session_state:
+        st.session_state.session_id = uuid.uuid4().hex
+    return st.session_state.session_id
+
+
+def workspace() -> Path:
+    """This session's own models folder (no other user lists or opens it)."""
+    folder = MODELS_ROOT / session_id()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@st.cache_resource
+def job_registry() -> JobRegistry:
+    """One registry for the server; jobs inside it are keyed by session id. LATENT_LAB_MAX_TRAINING bounds how
+    many trainings run at once (2 by default: each one wants the CPU cores)."""
+    return JobRegistry(max_running=int(os.environ.get("LATENT_LAB_MAX_TRAINING", "2")))
+
+
+@st.cache_resource
+def umap_warm_up() -> threading.Thread | None:
+    """Compile umap in the background once per server process, so the first UMAP map does not wait on it.
+    LATENT_LAB_WARMUP=0 turns it off (tests that never draw a UMAP map)."""
+    if os.environ.get("LATENT_LAB_WARMUP", "1") == "0":
+        return None
+    thread = threading.Thread(target=warm_up, name="umap-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+@st.cache_resource
+def demo_model() -> TrainedModel | None:
+    """The bundled demo model, loaded once per server and shared read-only (inference only)."""
+    return load_bundle(DEMO_MODEL) if DEMO_MODEL.is_dir() else None
+
+
+def demo_corpus() -> Corpus | None:
+    if not DEMO_CORPUS.is_file():
+        return None
+    options = CorpusOptions(label_column="topic", extra_label_columns=("sentiment", "tense"), max_tokens=None)
+    return load_corpus(DEMO_CORPUS, options)
+
+
+def init_session() -> None:
+    """First visit: start the umap warm-up and open the demo corpus and model, when bundled."""
+    session_id()
+    umap_warm_up()
+    if "corpus" not in st.session_state:
+        st.session_state.corpus = None
+        st.session_state.model = None
+        try:
+            if (corpus := demo_corpus()) is not None:
+                set_corpus(corpus, "demo corpus", demo=True)
+            if (model := demo_model()) is not None:
+                set_model(model, "demo model", demo=True)
+        except LatentLabError as e:
+            st.error(f"The demo could not be opened: {e}")
+
+
+def set_corpus(corpus: Corpus, name: str, demo: bool = False) -> None:
+    st.session_state.corpus = Named(name, corpus, uuid.uuid4().hex, demo)
+
+
+def set_model(model: TrainedModel, name: str, demo: bool = False) -> None:
+    st.session_state.model = Named(name, model, uuid.uuid4().hex, demo)
+
+
+def current_corpus() -> Named | None:
+    return st.session_state.get("corpus")
+
+
+def current_model() -> Named | None:
+    return st.session_state.get("model")
+
+
+def showing_the_demo(model_free: bool = False) -> bool:
+    """Whether the current dataset is the demo corpus (and, unless `model_free`, the model the demo model)."""
+    corpus, model = current_corpus(), current_model()
+    return bool(corpus and corpus.demo and (model_free or (model and model.demo)))
+
+
+def require(corpus: bool = False, model: bool = False) -> bool:
+    """Tell the user what is missing (and where to get it); False when the page cannot go on."""
+    if corpus and current_corpus() is None:
+        st.info("No dataset yet: open the **Data** page to upload one or pick the demo corpus.")
+        return False
+    if model and current_model() is None:
+        st.info("No model yet: train one on the **Train** page or load one on the **Models** page.")
+        return False
+    return True
+
+
+def sidebar() -> None:
+    """The current dataset and model, on every page (as plain text: names are user input)."""
+    with st.sidebar:
+        corpus, model = current_corpus(), current_model()
+        st.text(f"Dataset: {corpus.name} ({len(corpus.value)} sentences)" if corpus else "Dataset: none")
+        st.text(f"Model: {model.name} (z: {model.value.latent_dim}-D)" if model else "Model: none")
+        job = job_registry().get(session_id())
+        if job is not None and not job.finished:
+            st.text("Training is running…")

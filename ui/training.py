@@ -1,0 +1,66 @@
+"""A training run as the Train page shows it: the time it will take, and the live view (progress bar, Stop,
+curves, a collapse warning) redrawn every second while it runs."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from vae_core.jobs import TrainingJob
+from vae_core.metrics import collapsing
+from vae_core.pipeline import estimate_fit_seconds
+from vae_core.training import Progress, format_duration
+
+from .cache import session_store
+
+
+def training_estimate(job: TrainingJob) -> float:
+    """Seconds `job` would take on this server (timed on a sample; the same settings on the same data are timed once
+    per session)."""
+    key = ("estimate", id(job.corpus), repr(job.model_config), repr(job.train_config), repr(job.tokenizer_config))
+    store = session_store()
+    if key not in store:
+        store[key] = estimate_fit_seconds(job.corpus, job.model_config, job.train_config, job.tokenizer_config)
+    return store[key]
+
+
+def live_progress(job: TrainingJob, was_running: bool) -> None:
+    """The run's progress, Stop button and curves; meant to be an `st.fragment` redrawn every second while the run
+    goes, so the rest of the page (and app) stays usable. When a run that was going ends, the whole page is
+    redrawn once to show its result."""
+    snap = job.snapshot()
+    if snap.status in ("running", "stopping"):
+        if snap.progress is None:
+            st.progress(0.0, text="Preparing (building the vocabulary)…")
+        else:
+            st.progress(snap.progress.step / max(snap.progress.total_steps, 1), text=_progress_text(snap.progress))
+        if st.button("Stop training", disabled=snap.status == "stopping"):  # Streamlit's own header has "Stop"
+            job.stop()
+        if snap.status == "stopping":
+            st.text("Stopping after the current step, then measuring the model…")
+    if snap.steps:
+        frame = pd.DataFrame(snap.steps).set_index("step")
+        c1, c2 = st.columns(2)
+        c1.caption("Reconstruction (nats / sentence)")
+        c1.line_chart(frame["rec"], height=200)
+        c2.caption("KL (nats / sentence)")
+        c2.line_chart(frame["kl"], height=200)
+        c1.caption("β (KL weight)")
+        c1.line_chart(frame["beta"], height=200)
+        c2.caption("Active units (recent batches)")
+        c2.line_chart(frame["active_units"], height=200)
+        if collapsing(snap.steps):
+            st.warning(
+                "Posterior collapse: the KL is near 0 or no latent unit is active, so the decoder ignores z. "
+                "Try more free bits (e.g. 0.2), more word dropout (0.4), a cyclical β schedule, or a lower β max."
+            )
+    if was_running and snap.status in ("done", "failed"):
+        st.rerun()  # the run ended: redraw the whole page once, to show the result section
+
+
+def _progress_text(p: Progress) -> str:
+    eta = f"ETA {format_duration(p.eta_s)}"
+    if p.phase == "embed":
+        return f"Embedding the sentences · {p.step:,}/{p.total_steps:,} sentences · {eta}"
+    stage = "Autoencoder pre-training" if p.phase == "pretrain" else f"Epoch {p.epoch}/{p.epochs}"
+    return f"{stage} · step {p.step}/{p.total_steps} · {p.tokens_per_s:,.0f} tokens/s · {eta}"
