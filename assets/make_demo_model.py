@@ -91,6 +91,8 @@ def write_maps() -> None:
             maps[map_key(prefix + method, dims, 0)] = project(points, method, dims, seed=0)
     if "--maps-only" not in sys.argv or "latents_mu" not in maps:  # Explore opens without encoding anything
         maps["latents_mu"], maps["latents_logvar"] = encode(tm.model, tm.tokenizer, corpus.texts)
+    if "pretrained_embeddings" not in maps:  # Compare opens without loading the pretrained encoder (float16: 2.8 MB)
+        maps["pretrained_embeddings"] = embed_texts(corpus.texts, device="cpu").astype(np.float16)
     import io
 
     buffer = io.BytesIO()

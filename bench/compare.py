@@ -44,10 +44,10 @@ from vae_core import (  # noqa: E402
     fit,
     load_corpus,
 )
+from vae_core.compare import knn_accuracy  # noqa: E402
 from vae_core.latent import interpolate  # noqa: E402
 from vae_core.model import PRETRAINED_SUGGESTED, suggested_config  # noqa: E402
 from vae_core.pretrained import DEFAULT_ENCODER, embed_texts  # noqa: E402
-from vae_core.probe import knn_accuracy  # noqa: E402
 
 TARGET_SHARE = 0.95  # the pretrained-encoder VAE's kNN accuracy, as a share of the embedding's own
 TARGET_REC = 0.60  # reconstruction token accuracy on its training sentences

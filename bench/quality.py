@@ -43,9 +43,9 @@ from vae_core import (  # noqa: E402
     load_corpus,
 )
 from vae_core.batching import iterate_batches, to_ids  # noqa: E402
+from vae_core.compare import knn_accuracy, logistic_accuracy  # noqa: E402
 from vae_core.model import SentenceVAE  # noqa: E402
 from vae_core.objective import reconstruction, sentence_nll  # noqa: E402
-from vae_core.probe import knn_accuracy, logistic_accuracy  # noqa: E402
 from vae_core.training import resolve_device  # noqa: E402
 
 DATA = Path(os.environ.get("LATENT_LAB_DATA", ROOT.parent / "shared" / "data"))

@@ -47,6 +47,7 @@ from vae_core import (  # noqa: E402
     load_corpus,
 )
 from vae_core.batching import to_ids  # noqa: E402
+from vae_core.compare import knn_accuracy  # noqa: E402
 from vae_core.decoding import DecodeConfig  # noqa: E402
 from vae_core.latent import (  # noqa: E402
     decode_latents,  # noqa: E402
@@ -54,7 +55,6 @@ from vae_core.latent import (  # noqa: E402
     sample_prior,
 )
 from vae_core.pretrained import embed_texts  # noqa: E402
-from vae_core.probe import knn_accuracy  # noqa: E402
 from vae_core.roundtrip import LabelJudge, round_trip  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "roundtrip.jsonl"

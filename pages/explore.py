@@ -39,8 +39,8 @@ except LatentLabError as e:
     st.error(str(e))
     st.stop()
 frame = latents.sentence_frame()
-clusters, cluster_words = latents.clusters(n_clusters)
-frame["cluster"] = pd.Categorical(clusters)  # numbers that name groups: coloured as categories
+if color_by == "cluster":  # numbers that name groups: coloured as categories
+    frame["cluster"] = pd.Categorical(latents.clusters(n_clusters)[0])
 matches = frame["text"].str.contains(query, case=False, regex=False) if query else pd.Series(False, index=frame.index)
 frame["search match"] = np.where(matches, "match", "other")
 frame["KL"] = frame["kl"]
@@ -54,6 +54,8 @@ if query:
     st.text(f"{int(matches.sum()):,} sentences match {query!r}.")
 event = st.plotly_chart(fig, key="map", on_select="rerun", selection_mode=("points", "box", "lasso"))
 selected = figures.selected_rows(event)
+clusters, cluster_words = latents.clusters(n_clusters)  # after the map is on its way: a first map never waits on it
+frame["cluster"] = pd.Categorical(clusters)
 
 st.subheader("Selection")
 if dims == 3:

@@ -5,8 +5,7 @@ import pytest
 
 from ui import state
 from vae_core import CorpusOptions, encode, evaluate, interpolate, load_bundle, load_corpus
-from vae_core.compare import loo_knn_accuracy, neighbour_sets
-from vae_core.probe import chance_accuracy, knn_accuracy
+from vae_core.compare import chance_accuracy, knn_accuracy, loo_knn_accuracy, neighbour_sets
 from vae_core.roundtrip import as_written, round_trip
 
 MODEL_FILES = ["config.json", "tokenizer.json", "model.safetensors", "metrics.json", "history.json"]
@@ -28,7 +27,18 @@ def test_the_demo_is_small_and_complete():
         "pretrained_umap_2d_seed0",
         "latents_mu",
         "latents_logvar",
+        "pretrained_embeddings",
     ]
+
+
+def test_the_shipped_pretrained_embeddings_are_the_encoders_own(demo):
+    """Compare opens on the demo without loading the pretrained encoder: what ships is what it would compute."""
+    from vae_core.pretrained import embed_texts
+
+    _, corpus = demo
+    shipped = np.load(state.DEMO_MAP)["pretrained_embeddings"].astype(np.float32)
+    fresh = embed_texts(corpus.texts[:64], device="cpu")
+    np.testing.assert_allclose(shipped[:64], fresh, atol=2e-3)  # float16 keeps ~3 significant digits
 
 
 def test_the_shipped_latents_are_the_models_own(demo):

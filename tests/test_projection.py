@@ -5,7 +5,7 @@ import pytest
 
 from vae_core import InputError
 from vae_core.clusters import characteristic_words, kmeans
-from vae_core.probe import chance_accuracy, knn_accuracy, logistic_accuracy
+from vae_core.compare import chance_accuracy, knn_accuracy, logistic_accuracy
 from vae_core.projection import nearest, place_points, project
 
 

@@ -61,7 +61,9 @@ def job_registry() -> JobRegistry:
 
 @st.cache_resource
 def umap_warm_up() -> threading.Thread | None:
-    """Compile umap in the background once per server process, so the first UMAP map does not wait on it.
+    """Compile umap in the background once per server process, so the first UMAP map of a user's own data does not
+    wait on it. Started when a user opens data or a model other than the demo (whose maps ship precomputed): at
+    server start it would take a core for ~13 s CPU while a newcomer's first map is drawn.
     LATENT_LAB_WARMUP=0 turns it off (tests that never draw a UMAP map)."""
     if os.environ.get("LATENT_LAB_WARMUP", "1") == "0":
         return None
@@ -84,9 +86,8 @@ def demo_corpus() -> Corpus | None:
 
 
 def init_session() -> None:
-    """First visit: start the umap warm-up and open the demo corpus and model, when bundled."""
+    """First visit: open the demo corpus and model, when bundled."""
     session_id()
-    umap_warm_up()
     if "corpus" not in st.session_state:
         st.session_state.corpus = None
         st.session_state.model = None
@@ -101,10 +102,14 @@ def init_session() -> None:
 
 def set_corpus(corpus: Corpus, name: str, demo: bool = False) -> None:
     st.session_state.corpus = Named(name, corpus, uuid.uuid4().hex, demo)
+    if not demo:  # its maps will be computed here
+        umap_warm_up()
 
 
 def set_model(model: TrainedModel, name: str, demo: bool = False) -> None:
     st.session_state.model = Named(name, model, uuid.uuid4().hex, demo)
+    if not demo:
+        umap_warm_up()
 
 
 def current_corpus() -> Named | None:
