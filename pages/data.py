@@ -27,16 +27,25 @@ else:
     if upload is not None:
         data = upload.getvalue()
         try:
-            columns, guess = column_choices(data, upload.name)
+            choices = column_choices(data, upload.name)
         except LatentLabError as e:
             st.error(str(e))
-            columns = None
-        if columns is not None:
+            choices = None
+        if choices is not None:
+            columns = choices.columns
             with st.form("options"):
                 text_column = label_column = None
                 if columns:
-                    text_column = st.selectbox("Text column", columns, index=columns.index(guess) if guess else 0)
-                    label_column = st.selectbox("Label column (optional)", ["(none)", *columns])
+                    text_column = st.selectbox(
+                        "Text column", columns, index=columns.index(choices.text) if choices.text else 0
+                    )
+                    label_options = ["(none)", *columns]
+                    label_column = st.selectbox(
+                        "Label column (optional)",
+                        label_options,
+                        index=label_options.index(choices.label) if choices.label else 0,
+                        help="Colours the maps and measures how well the latent space keeps the labels apart.",
+                    )
                     label_column = None if label_column == "(none)" else label_column
                 c1, c2, c3 = st.columns(3)
                 lowercase = c1.checkbox("Lower-case the text", help="Also merges 'The' and 'the'.")

@@ -176,3 +176,9 @@ if job is not None:
                     st.success(f"Saved as {clean}; it is now the current model.")
                 except (LatentLabError, OSError) as e:
                     st.error(f"Could not save: {e}")
+        in_use = state.current_model()
+        if in_use is None or in_use.value is not tm:
+            st.caption(
+                f"This model is not in use yet: the other pages show {in_use.name if in_use else 'no model'} "
+                "until you save it here."
+            )

@@ -65,6 +65,8 @@ def test_main_flow_upload_train_explore_interpolate_generate(app):
     assert not app.error, [e.value for e in app.error]
     current = app.session_state["corpus"]
     assert current.name == "mine.txt" and len(current.value) == 48
+    open_page(app, "explore")  # still the demo model: the page says it was trained on other sentences
+    assert any("trained on demo_corpus.tsv, not on this dataset (mine.txt)" in i.value for i in app.info)
 
     open_page(app, "train")
     by_label(app.number_input, "Epochs").set_value(2)
@@ -77,12 +79,15 @@ def test_main_flow_upload_train_explore_interpolate_generate(app):
     app.run()
     assert job.snapshot().status == "done", job.snapshot().error
     assert any("Training finished" in s.value for s in app.success)
+    assert any("not in use yet: the other pages show demo model" in c.value for c in app.caption)
     by_label(app.text_input, "Model name").set_value("my model")
     by_label(app.button, "Save and use this model").click().run()
     assert any("Saved as my-model" in s.value for s in app.success)
+    assert not any("not in use yet" in c.value for c in app.caption)
 
     open_page(app, "explore")
     assert map_points(app) == 48  # one point per sentence
+    assert not any("trained on" in i.value for i in app.info)
 
     open_page(app, "interpolate")
     by_label(app.text_input, "Sentence A").set_value("the cat sees the ball .")
@@ -96,6 +101,16 @@ def test_main_flow_upload_train_explore_interpolate_generate(app):
 
     open_page(app, "models")
     assert "my-model" in [h.value for h in app.subheader]
+
+
+def test_the_data_page_suggests_the_text_and_label_columns(app):
+    lines = [f"{i},the food was {w} today,{w}" for i, w in enumerate(["good", "bad"] * 10)]
+    rows = "id,review,sentiment\n" + "\n".join(lines)
+    open_page(app, "data")
+    app.radio[0].set_value("Upload a file").run()
+    app.get("file_uploader")[0].set_value(("reviews.csv", rows.encode(), "text/csv")).run()
+    assert by_label(app.selectbox, "Text column").value == "review"
+    assert by_label(app.selectbox, "Label column (optional)").value == "sentiment"
 
 
 def test_bad_upload_shows_an_error_and_the_app_keeps_working(app):

@@ -179,3 +179,25 @@ def test_table_columns_refuses_bad_files_before_options_are_chosen():
         table_columns(b"", "a.txt")
     with pytest.raises(CorpusError, match="PNG"):
         table_columns(b"\x89PNG\r\n\x1a\n", "a.txt")
+
+
+def test_the_label_column_is_guessed_like_the_text_column():
+    import pandas as pd
+
+    from vae_core.corpus import column_choices, guess_label_column
+
+    named = pd.DataFrame({"id": ["1", "2"], "review": ["good food", "bad food"], "Sentiment": ["pos", "neg"]})
+    assert guess_label_column(named, "review") == "Sentiment"
+    rows = 40
+    unnamed = pd.DataFrame(
+        {
+            "id": [str(i) for i in range(rows)],  # every value distinct: an id, not a label
+            "text": [f"sentence number {i}" for i in range(rows)],
+            "stars": [str(i % 5 + 1) for i in range(rows)],  # five values, each eight times
+        }
+    )
+    assert guess_label_column(unnamed, "text") == "stars"
+    assert guess_label_column(unnamed[["id", "text"]], "text") is None
+    choices = column_choices(unnamed.to_csv(index=False).encode(), "reviews.csv")
+    assert (choices.columns, choices.text, choices.label) == (["id", "text", "stars"], "text", "stars")
+    assert column_choices(b"one line\nanother\n", "plain.txt").columns == []

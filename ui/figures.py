@@ -12,6 +12,11 @@ import streamlit as st
 
 from .latents import MAX_MAP_POINTS
 
+# Okabe & Ito's colour-blind-safe palette, ordered so that the first six are six different hues (no two blues
+# before the seventh), then Paul Tol's "safe" colours for more categories.
+CATEGORY_COLOURS = ["#E69F00", "#0072B2", "#009E73", "#D55E00", "#CC79A7", "#F0E442", "#56B4E9", "#000000"]
+CATEGORY_COLOURS += ["#882255", "#117733", "#332288", "#DDCC77", "#AA4499", "#44AA99", "#999933", "#661100"]
+
 
 def map_figure(
     coords: np.ndarray,
@@ -27,8 +32,9 @@ def map_figure(
 ) -> go.Figure:
     """A WebGL scatter of the map. Each point carries its row id in `customdata` (selections read it);
     hover shows the sentence, HTML-escaped. A column of numbers is coloured on a scale with a colour bar; any
-    other column (text, categories) gets one trace per value, with a legend. An optional path (e.g. an
-    interpolation) is drawn on top, and `highlight` rows (e.g. a selection made on another map) are ringed."""
+    other column (text, categories) gets one trace per value, in colour-blind-safe hues, with a legend. An optional
+    path (e.g. an interpolation) is drawn on top, and `highlight` rows (e.g. a selection made on another map) are
+    ringed."""
     n = len(coords)
     rows = np.arange(n)
     if n > max_points:  # thin the drawing only; callers keep every point for tables and search
@@ -51,8 +57,9 @@ def map_figure(
         scale = {"color": values[rows].astype(float), "colorscale": "Viridis", "showscale": True}
         fig.add_trace(trace(rows, color_name, **scale, colorbar={"title": {"text": color_name}}))
     else:
-        for value in sorted({str(v) for v in values[rows]}):
-            fig.add_trace(trace(rows[values[rows].astype(str) == value], value))
+        for i, value in enumerate(sorted({str(v) for v in values[rows]})):
+            colour = CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)]
+            fig.add_trace(trace(rows[values[rows].astype(str) == value], value, color=colour))
     if highlight:
         ring = {"size": 9 if dims == 2 else 5, "color": "rgba(0,0,0,0)", "line": {"color": "black", "width": 2}}
         fig.add_trace(trace(np.asarray(highlight, dtype=int), "selected", **ring))

@@ -59,6 +59,7 @@ def open_external(ext: ExternalMap, name: str) -> None:
     the session's cache, so Explore draws it without encoding or projecting anything."""
     set_corpus(ext.corpus, name)
     set_model(ext.model, name)
+    current_model().opened_with = current_corpus().key  # its latents are of this dataset, whatever it trained on
     unknown_logvar = np.full_like(ext.latents, np.nan)  # `encode` writes means only: KL per sentence is unknown
     view = (ext.method, ext.coords.shape[1], ext.seed)
     latents.put((ext.latents, unknown_logvar))

@@ -36,6 +36,7 @@ class Named:
     value: object
     key: str
     demo: bool = False
+    opened_with: str | None = None  # a model opened together with its dataset (a map made elsewhere): that key
 
 
 def session_id() -> str:
@@ -134,7 +135,21 @@ def require(corpus: bool = False, model: bool = False) -> bool:
     if model and current_model() is None:
         st.info("No model yet: train one on the **Train** page or load one on the **Models** page.")
         return False
+    if corpus and model and (other := trained_on_another_corpus()):
+        st.info(
+            f"The model was trained on {other}, not on this dataset ({current_corpus().value.report.source}): "
+            "its latent space may not know these sentences' words."
+        )
     return True
+
+
+def trained_on_another_corpus() -> str | None:
+    """The file the current model was trained on, when that is not the current dataset's file (else None)."""
+    corpus, model = current_corpus(), current_model()
+    if not corpus or not model or model.opened_with == corpus.key:
+        return None
+    trained_on = model.value.info.get("corpus")
+    return trained_on if trained_on and trained_on != corpus.value.report.source else None
 
 
 def sidebar() -> None:

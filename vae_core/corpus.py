@@ -21,6 +21,7 @@ from .readers import READERS, CorpusReport, file_format
 
 MAX_FILE_MB = 50  # the same limit as the app's server.maxUploadSize in .streamlit/config.toml
 TEXT_COLUMN_GUESSES = ("text", "sentence", "sentences", "content", "utterance")
+LABEL_COLUMN_GUESSES = ("label", "labels", "class", "category", "sentiment", "topic", "intent", "target", "y")
 _WORDS = Whitespace()  # the same word split the tokenizer uses, so "tokens" mean the same thing here
 
 
@@ -109,20 +110,29 @@ def check_size(n_bytes: int, name: str) -> None:
 def table_columns(data: bytes, name: str) -> list[str]:
     """Column names of a table file (.csv/.tsv/.jsonl/.parquet), so a UI can offer them; [] for .txt.
     Empty, binary and unreadable files raise CorpusError here already, before any option is chosen."""
-    return column_choices(data, name)[0]
+    return column_choices(data, name).columns
 
 
-def column_choices(data: bytes, name: str) -> tuple[list[str], str | None]:
-    """The table's column names and the one `load_corpus` would take as the text when none is named (None for
-    .txt, or when no column holds words: loading then says so), from one read of the file."""
+@dataclass
+class ColumnChoices:
+    """What a UI offers for a table: its columns, the one `load_corpus` would take as the text when none is named
+    (None for .txt, or when no column holds words: loading then says so) and the likeliest label column (or None)."""
+
+    columns: list[str]
+    text: str | None
+    label: str | None
+
+
+def column_choices(data: bytes, name: str) -> ColumnChoices:
+    """The table's columns and the text and label columns to suggest, from one read of the file."""
     frame, _ = read_rows(data, name)
     if isinstance(frame, list):  # a .txt file: lines, no columns
-        return [], None
+        return ColumnChoices([], None, None)
     try:
-        guess = guess_text_column(frame)
+        text = guess_text_column(frame)
     except CorpusError:
-        guess = None
-    return [str(c) for c in frame.columns], guess
+        text = None
+    return ColumnChoices([str(c) for c in frame.columns], text, guess_label_column(frame, text))
 
 
 def read_rows(data: bytes, name: str) -> tuple[list[str] | pd.DataFrame, CorpusReport]:
@@ -185,6 +195,22 @@ def guess_text_column(frame: pd.DataFrame) -> str:
     if not wordy:
         raise CorpusError(f"no column holds words (columns: {', '.join(columns)}); a text column is needed.")
     return max(wordy, key=lambda c: np.mean([len(v) for v in columns[c].head(200) if isinstance(v, str)]))
+
+
+def guess_label_column(frame: pd.DataFrame, text_column: str | None = None, max_values: int = 50) -> str | None:
+    """The column likeliest to hold labels: one named like a label ('label', 'class', 'sentiment', 'topic', ...),
+    else the first column other than the text whose values repeat — at most `max_values` distinct ones, each seen
+    about five times or more on average (ids and free text never qualify). None when no column looks like labels."""
+    columns = {str(c): frame[c] for c in frame.columns if str(c) != text_column}
+    for guess in LABEL_COLUMN_GUESSES:
+        for name in columns:
+            if name.lower() == guess:
+                return name
+    for name, values in columns.items():
+        distinct = values.dropna().astype(str).str.strip().replace("", np.nan).dropna().nunique()
+        if 2 <= distinct <= min(max_values, len(values) / 5):
+            return name
+    return None
 
 
 def _all_blank(values: pd.Series) -> bool:

@@ -1,0 +1,33 @@
+"""The map figure: categories in distinct colour-blind-safe colours, numbers on a scale, hover text escaped."""
+
+import numpy as np
+import pandas as pd
+
+from ui.figures import CATEGORY_COLOURS, map_figure
+
+
+def coords(n: int) -> np.ndarray:
+    return np.random.default_rng(0).normal(size=(n, 2)).astype(np.float32)
+
+
+def test_each_category_gets_its_own_colour():
+    labels = pd.Series([f"topic {i % 6}" for i in range(60)])
+    fig = map_figure(coords(60), ["a sentence"] * 60, labels, "topic")
+    colours = [trace.marker.color for trace in fig.data]
+    assert len(fig.data) == 6 and len(set(colours)) == 6
+    assert set(colours) <= set(CATEGORY_COLOURS[:6])
+    assert "#0072B2" in colours and "#56B4E9" not in colours  # one blue among the first six, not two
+
+
+def test_numbers_get_a_scale_and_group_numbers_get_categories():
+    lengths = pd.Series(np.arange(30))
+    fig = map_figure(coords(30), ["s"] * 30, lengths, "length")
+    assert len(fig.data) == 1 and fig.data[0].marker.showscale
+    clusters = pd.Series(pd.Categorical(np.arange(30) % 3))
+    fig = map_figure(coords(30), ["s"] * 30, clusters, "cluster")
+    assert [t.name for t in fig.data] == ["0", "1", "2"]
+
+
+def test_hover_text_is_escaped():
+    fig = map_figure(coords(2), ["<b>bold</b>", "fine"])
+    assert "&lt;b&gt;bold&lt;/b&gt;" in list(fig.data[0].hovertext)
