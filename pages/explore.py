@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ui import downloads, figures, latents, state
+from ui import downloads, figures, latents, share, state
 from vae_core import LatentLabError, encode
 from vae_core.latent import nearest_sentences
 
@@ -14,19 +14,27 @@ if not state.require(corpus=True, model=True):
 corpus, model = state.current_corpus().value, state.current_model().value
 
 VIEWS = {"UMAP 2-D": ("umap", 2), "UMAP 3-D": ("umap", 3), "PCA (instant)": ("pca", 2)}
+SLUGS = {"UMAP 2-D": "umap-2d", "UMAP 3-D": "umap-3d", "PCA (instant)": "pca"}  # the view as the URL names it
 first_method, first_dims, first_seed = latents.default_view()
+first_view = next(name for name, spec in VIEWS.items() if spec == (first_method, first_dims))
+color_options = [latents.label_column(name) for name in corpus.label_sets] + ["cluster", "search match", "length", "KL"]
+scene = state.current_corpus().key + state.current_model().key  # a new dataset or model opens on its own defaults
+share.restore(f"view-{scene}", "view", lambda s: {v: k for k, v in SLUGS.items()}[s], first_view)
+share.restore(f"seed-{scene}", "seed", share.whole_number(0, 10**6), first_seed)
+share.restore(f"colour-{scene}", "colour", share.choice(color_options), color_options[0])
+share.restore(f"search-{scene}", "search", str, "")
 c1, c2, c3, c4 = st.columns([2, 1, 2, 2])
 view = c1.radio(
     "Map",
     list(VIEWS),
-    index=list(VIEWS.values()).index((first_method, first_dims)),
+    key=f"view-{scene}",
     horizontal=True,
     help="PCA is a linear view; UMAP keeps neighbourhoods and shows clusters better.",
 )
-seed = c2.number_input("Seed", 0, 10**6, first_seed, help="The same seed gives the same map.")
-color_options = [latents.label_column(name) for name in corpus.label_sets] + ["cluster", "search match", "length", "KL"]
-color_by = c3.selectbox("Colour by", color_options)
-query = c4.text_input("Search sentences", placeholder="a word or phrase")
+seed = c2.number_input("Seed", 0, 10**6, key=f"seed-{scene}", help="The same seed gives the same map.")
+color_by = c3.selectbox("Colour by", color_options, key=f"colour-{scene}")
+query = c4.text_input("Search sentences", key=f"search-{scene}", placeholder="a word or phrase")
+share.publish(view=SLUGS[view], seed=int(seed), colour=color_by, search=query)
 n_clusters = st.sidebar.slider("k-means clusters", 2, 30, 8)
 
 method, dims = VIEWS[view]

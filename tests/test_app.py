@@ -113,6 +113,29 @@ def test_the_data_page_suggests_the_text_and_label_columns(app):
     assert by_label(app.selectbox, "Label column (optional)").value == "sentiment"
 
 
+def test_the_explore_scene_lives_in_the_url(tmp_path, monkeypatch):
+    """A bookmarked or sent link opens Explore as it was (view, seed, colouring, search); what the user changes goes
+    back into the URL; a hand-edited value that makes no sense is ignored."""
+    monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
+    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at.query_params.update({"view": "pca", "seed": "3", "colour": "sentiment", "search": "soup", "junk": "x"})
+    at.run()
+    open_page(at, "explore")
+    assert not at.error, [e.value for e in at.error]
+    assert by_label(at.radio, "Map").value == "PCA (instant)" and by_label(at.number_input, "Seed").value == 3
+    assert by_label(at.selectbox, "Colour by").value == "sentiment"
+    assert by_label(at.text_input, "Search sentences").value == "soup"
+    by_label(at.selectbox, "Colour by").set_value("tense").run()
+    assert at.query_params["colour"] == "tense" and at.query_params["view"] == "pca"
+
+    again = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    again.query_params.update({"view": "sideways", "seed": "-5", "colour": "<script>"})
+    again.run()
+    open_page(again, "explore")
+    assert not again.error and by_label(again.selectbox, "Colour by").value == "topic"  # the defaults
+    assert by_label(again.radio, "Map").value == "UMAP 2-D" and by_label(again.number_input, "Seed").value == 0
+
+
 def test_bad_upload_shows_an_error_and_the_app_keeps_working(app):
     open_page(app, "data")
     app.radio[0].set_value("Upload a file").run()

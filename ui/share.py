@@ -1,0 +1,55 @@
+"""A page's scene in its URL (`st.query_params`), so a teacher can bookmark or send exactly what is on screen: a
+widget takes its first value from the URL, and the page writes its current values back after each run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+
+def restore(key: str, param: str, parse: Callable[[str], object], default: object) -> None:
+    """Before the widget `key` is drawn, the first time this session meets it: its value from the URL's `param`
+    when that parses (a hand-edited URL may not), else `default`. The widget is then drawn with `key` and no
+    default of its own."""
+    if key in st.session_state:
+        return
+    value = default
+    if param in st.query_params:
+        try:
+            value = parse(st.query_params[param])
+        except (ValueError, KeyError):
+            pass
+    st.session_state[key] = value
+
+
+def choice(options: list[str]) -> Callable[[str], str]:
+    """A parser that accepts one of `options` only."""
+
+    def parse(text: str) -> str:
+        if text not in options:
+            raise ValueError(text)
+        return text
+
+    return parse
+
+
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    """A parser of a whole number from `low` to `high`."""
+
+    def parse(text: str) -> int:
+        value = int(text)
+        if not low <= value <= high:
+            raise ValueError(text)
+        return value
+
+    return parse
+
+
+def publish(**values: object) -> None:
+    """Write these values into the URL (empty ones removed), leaving other parameters as they are."""
+    for param, value in values.items():
+        if value is None or value == "":
+            st.query_params.pop(param, None)
+        elif st.query_params.get(param) != str(value):
+            st.query_params[param] = str(value)
