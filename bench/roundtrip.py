@@ -82,6 +82,8 @@ RECIPES = {
     "hybrid-gamma2-wd0.3": ({"encoder": "hybrid", "bn_gamma": 2.0}, {"word_dropout": 0.3}),
     "hybrid-gamma2-short": ({"encoder": "hybrid", "bn_gamma": 2.0}, {"epochs": 8, "pretrain_epochs": 2}),
     "hybrid-gamma2-long": ({"encoder": "hybrid", "bn_gamma": 2.0}, {"epochs": 30, "patience": 0}),
+    "hybrid-gamma2-30": ({"encoder": "hybrid", "bn_gamma": 2.0}, {"epochs": 30}),  # early stopping kept
+    "hybrid-gamma2-30-p8": ({"encoder": "hybrid", "bn_gamma": 2.0}, {"epochs": 30, "patience": 8}),  # ≥ a β cycle
     "pretrained-64-gamma1.5": ({"encoder": "pretrained", "bn_gamma": 1.5, "latent_dim": 64}, {}),
     "hybrid-gamma2-bpe": ({"encoder": "hybrid", "bn_gamma": 2.0}, {}, {"kind": "bpe"}),
     "hybrid-gamma3-bpe": ({"encoder": "hybrid", "bn_gamma": 3.0}, {}, {"kind": "bpe"}),

@@ -31,14 +31,15 @@ class TrainConfig:
     with ModelConfig's hybrid encoder and BN-VAE γ they also keep a sentence's meaning through z
     (bench/ROUNDTRIP.md)."""
 
-    epochs: int = 15
+    epochs: int = 30
     batch_size: int = 64
     lr: float = 1e-3
     grad_clip: float = 5.0
     beta: BetaSchedule = field(default_factory=BetaSchedule)
     free_bits: float = 0.0  # nats per latent dimension; 0 turns it off (BN-VAE keeps the KL up instead)
     word_dropout: float = 0.1  # share of decoder input words replaced by <unk>
-    patience: int = 3  # epochs without validation improvement before stopping; 0 turns it off
+    patience: int = 8  # epochs without validation improvement before stopping (0: never). At least one cyclical β
+    # cycle (epochs / cycles), or a cycle's rising β is taken for the end of learning (bench/ROUNDTRIP.md)
     keep_best: str = "elbo"  # which epoch's weights to keep: lowest validation -ELBO, or "rec" (reconstruction alone)
     pretrain_epochs: int = 5  # Li et al. 2019: first train as an autoencoder (β = 0), then reset the decoder
     seed: int = 0
