@@ -12,9 +12,9 @@ import streamlit as st
 
 from .latents import MAX_MAP_POINTS
 
-# Okabe & Ito's colour-blind-safe palette, ordered so that the first six are six different hues (no two blues
-# before the seventh), then Paul Tol's "safe" colours for more categories.
-CATEGORY_COLOURS = ["#E69F00", "#0072B2", "#009E73", "#D55E00", "#CC79A7", "#F0E442", "#56B4E9", "#000000"]
+# Okabe & Ito's colour-blind-safe palette, ordered so that the first five are five distinct hues and black (no
+# two blues before the seventh, pale yellow last: it fades on white), then Paul Tol's "safe" colours.
+CATEGORY_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#000000", "#D55E00", "#56B4E9", "#F0E442"]
 CATEGORY_COLOURS += ["#882255", "#117733", "#332288", "#DDCC77", "#AA4499", "#44AA99", "#999933", "#661100"]
 
 
