@@ -27,7 +27,7 @@ from vae_core.streaming import StreamedCorpus  # noqa: E402
 
 SMALL = ModelConfig(embed_dim=32, hidden_dim=64, latent_dim=8, dropout=0.0, encoder="rnn", bn_gamma=0.7)
 RUNS = {
-    "rnn": (SMALL, TrainConfig(epochs=3, batch_size=32, device="cpu", pretrain_epochs=1)),
+    "rnn": (SMALL, TrainConfig(epochs=3, batch_size=32, device="cpu", pretrain_epochs=1, patience=3)),
     "free bits": (
         SMALL,
         TrainConfig(
@@ -40,7 +40,10 @@ RUNS = {
             beta=BetaSchedule(kind="linear"),
         ),
     ),  # fmt: skip
-    "hybrid": (replace(SMALL, encoder="hybrid"), TrainConfig(epochs=2, batch_size=32, device="cpu", pretrain_epochs=1)),
+    "hybrid": (
+        replace(SMALL, encoder="hybrid"),
+        TrainConfig(epochs=2, batch_size=32, device="cpu", pretrain_epochs=1, patience=3),
+    ),
 }
 
 
