@@ -164,21 +164,21 @@ def test_extra_label_columns_stay_aligned_with_kept_rows():
 
 
 def test_table_columns_and_stats():
-    from vae_core.corpus import corpus_stats, table_columns
+    from vae_core.corpus import column_choices, corpus_stats
 
-    assert table_columns(b"label,text\nx,hello\n", "a.csv") == ["label", "text"]
-    assert table_columns(b"hello\n", "a.txt") == []
+    assert column_choices(b"label,text\nx,hello\n", "a.csv").columns == ["label", "text"]
+    assert column_choices(b"hello\n", "a.txt").columns == []
     stats = corpus_stats(load(b"Hello world .\nhello again\n", "a.txt"))
     assert stats == {"sentences": 2, "tokens": 5, "vocabulary": 4, "lengths": [3, 2]}
 
 
 def test_table_columns_refuses_bad_files_before_options_are_chosen():
-    from vae_core.corpus import table_columns
+    from vae_core.corpus import column_choices
 
     with pytest.raises(CorpusError, match="empty"):
-        table_columns(b"", "a.txt")
+        column_choices(b"", "a.txt")
     with pytest.raises(CorpusError, match="PNG"):
-        table_columns(b"\x89PNG\r\n\x1a\n", "a.txt")
+        column_choices(b"\x89PNG\r\n\x1a\n", "a.txt")
 
 
 def test_the_label_column_is_guessed_like_the_text_column():

@@ -95,8 +95,7 @@ def load_corpus(
         check_size(path.stat().st_size, path.name)
         data, name = path.read_bytes(), name or path.name
     rows, report = read_rows(data, name)
-    raw_texts, raw_labels = (rows, {}) if isinstance(rows, list) else pick_columns(rows, name, options)
-    return clean(raw_texts, raw_labels, report, options)
+    return clean(*texts_and_labels(rows, name, options), report, options)
 
 
 def check_size(n_bytes: int, name: str) -> None:
@@ -105,12 +104,6 @@ def check_size(n_bytes: int, name: str) -> None:
         raise CorpusError(
             f"{name}: the file is {n_bytes / 2**20:.0f} MB; the limit is {MAX_FILE_MB} MB. Split it or sample it."
         )
-
-
-def table_columns(data: bytes, name: str) -> list[str]:
-    """Column names of a table file (.csv/.tsv/.jsonl/.parquet), so a UI can offer them; [] for .txt.
-    Empty, binary and unreadable files raise CorpusError here already, before any option is chosen."""
-    return column_choices(data, name).columns
 
 
 @dataclass
@@ -124,7 +117,8 @@ class ColumnChoices:
 
 
 def column_choices(data: bytes, name: str) -> ColumnChoices:
-    """The table's columns and the text and label columns to suggest, from one read of the file."""
+    """The table's columns and the text and label columns to suggest, from one read of the file ([] for .txt).
+    Empty, binary and unreadable files raise CorpusError here already, before any option is chosen."""
     frame, _ = read_rows(data, name)
     if isinstance(frame, list):  # a .txt file: lines, no columns
         return ColumnChoices([], None, None)
@@ -151,6 +145,16 @@ def corpus_stats(corpus: Corpus) -> dict:
     lengths = [count_tokens(t) for t in corpus.texts]
     words = {w.lower() for t in corpus.texts for w, _ in _WORDS.pre_tokenize_str(t)}
     return {"sentences": len(corpus.texts), "tokens": sum(lengths), "vocabulary": len(words), "lengths": lengths}
+
+
+def texts_and_labels(rows: list[str] | pd.DataFrame, name: str, options: CorpusOptions) -> tuple[list, dict]:
+    """The raw sentences and label sets in a reader's rows: a .txt's lines as they are, a table's chosen columns
+    (nothing from a table with no rows, e.g. a streamed chunk of invalid JSON lines)."""
+    if isinstance(rows, list):
+        return rows, {}
+    if rows.empty:
+        return [], {}
+    return pick_columns(rows, name, options)
 
 
 def pick_columns(frame: pd.DataFrame, name: str, options: CorpusOptions) -> tuple[list, dict[str, list[str]]]:

@@ -58,10 +58,14 @@ class TextLines:
 
     def read(self, data: bytes, name: str, report: CorpusReport) -> Rows:
         """The whole file's rows; `report` learns the encoding (and a note when it was guessed)."""
+        return self.parse(self.decode(data, name, report).splitlines(), name, report)
+
+    def decode(self, data: bytes, name: str, report: CorpusReport) -> str:
+        """The file's text, its encoding (and a note when it was guessed) written into `report`."""
         text, report.encoding, note = decode_bytes(data, name)
         if note:
             report.notes.append(note)
-        return self.parse(text.splitlines(), name, report)
+        return text
 
     def chunks(self, path: Path, chunk_rows: int) -> Iterator[tuple[Rows, CorpusReport]]:
         """The file's rows, `chunk_rows` at a time, each with its own report (to be folded together)."""
@@ -105,9 +109,7 @@ class Delimited(TextLines):
         self.sep = sep
 
     def read(self, data: bytes, name: str, report: CorpusReport) -> Rows:
-        text, report.encoding, note = decode_bytes(data, name)
-        if note:
-            report.notes.append(note)
+        text = self.decode(data, name, report)  # whole, not line by line: a quoted cell may hold a newline
         try:
             frame = pd.read_csv(io.StringIO(text), sep=self.sep, dtype=str, keep_default_na=False)
         except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as e:

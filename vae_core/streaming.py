@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .corpus import Corpus, CorpusOptions, clean, pick_columns
+from .corpus import Corpus, CorpusOptions, clean, texts_and_labels
 from .errors import CorpusError, InputError
 from .readers import READERS, CorpusReport, file_format
 
@@ -96,12 +96,7 @@ class StreamedCorpus:
 def _raw_chunks(path: Path, fmt: str, options: CorpusOptions, chunk_rows: int):
     """(texts, label sets, report) for each chunk of raw rows, as the format's reader gives them."""
     for rows, report in READERS[fmt].chunks(path, chunk_rows):
-        if isinstance(rows, list):  # lines of a .txt
-            yield rows, {}, report
-        elif rows.empty:  # e.g. a chunk of a .jsonl with no valid line
-            yield [], {}, report
-        else:
-            yield (*pick_columns(rows, path.name, options), report)
+        yield (*texts_and_labels(rows, path.name, options), report)
 
 
 def _report(path: Path, fmt: str, encoding: str) -> CorpusReport:
