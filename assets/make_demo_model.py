@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 from vae_core import load_bundle, load_corpus  # noqa: E402
 from vae_core.atomic import atomic_write_bytes  # noqa: E402
 from vae_core.cli import main as cli  # noqa: E402
+from vae_core.clusters import kmeans  # noqa: E402
 from vae_core.corpus import CorpusOptions  # noqa: E402
 from vae_core.latent import encode  # noqa: E402
 from vae_core.pretrained import embed_texts  # noqa: E402
@@ -93,6 +94,8 @@ def write_maps() -> None:
         maps["latents_mu"], maps["latents_logvar"] = encode(tm.model, tm.tokenizer, corpus.texts)
     if "pretrained_embeddings" not in maps:  # Compare opens without loading the pretrained encoder (float16: 2.8 MB)
         maps["pretrained_embeddings"] = embed_texts(corpus.texts, device="cpu").astype(np.float16)
+    if "kmeans_8" not in maps:  # Explore names its 8 clusters (the slider's default) without running k-means first
+        maps["kmeans_8"] = kmeans(maps["latents_mu"], 8)
     import io
 
     buffer = io.BytesIO()

@@ -21,13 +21,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, go, serve_app, wait_idle  # noqa: E402
+from tests.browser.harness import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MAP_DRAWN,
+    SENTENCES_DRAWN,
+    click_empty_spot,
+    go,
+    serve_app,
+    wait_idle,
+)
 
-MAP_DRAWN = """n => { const p = document.querySelector('.js-plotly-plot');
-  return p && p._fullData && p._fullData.reduce((s, t) => s + (t.x ? t.x.length : 0), 0) === n }"""
-BOTH_MAPS_DRAWN = """n => { const ps = document.querySelectorAll('.js-plotly-plot');
-  return ps.length === 2 && [...ps].every(p => p._fullData &&
-    p._fullData.filter(t => t.name !== 'selected').reduce((s, t) => s + (t.x ? t.x.length : 0), 0) === n) }"""
+BOTH_MAPS_DRAWN = f"""n => {{ const ps = document.querySelectorAll('.js-plotly-plot');
+  return ps.length === 2 && [...ps].every(p => ({SENTENCES_DRAWN})(p) === n) }}"""
 
 
 def timed(rows: list[dict], what: str, action) -> None:
@@ -76,6 +82,15 @@ def one_run(p, run: int) -> list[dict]:
             elapsed = round(time.perf_counter() - start, 2)
             rows.append({"what": "new server to the demo's map drawn", "seconds": elapsed})
             print(json.dumps(rows[-1]), flush=True)
+            for nudge, what in [(0, "first"), (-20, "warm"), (20, "warm"), (-30, "warm")]:  # click to star drawn
+                seconds = click_empty_spot(page, nudge)
+                rows.append(
+                    {
+                        "what": f"click an empty spot until its decoded star is drawn ({what})",
+                        "seconds": round(seconds, 2),
+                    }
+                )
+                print(json.dumps(rows[-1]), flush=True)
             timed(rows, "type a sentence until its neighbours are shown", neighbours)
             timed(rows, "switch to the PCA map until drawn", pca_view)
             go(page, "Learn")

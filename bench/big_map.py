@@ -26,11 +26,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from app_timing import timed  # noqa: E402
 
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, go, serve_app, wait_idle  # noqa: E402
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, MAP_DRAWN, go, serve_app, wait_idle  # noqa: E402
 
 MAX_DRAWN = 50_000  # ui.latents.MAX_MAP_POINTS
-MAP_DRAWN = """n => { const p = document.querySelector('.js-plotly-plot');
-  return p && p._fullData && p._fullData.reduce((s, t) => s + (t.x ? t.x.length : 0), 0) === n }"""
 
 
 def cli(rows: list[dict], what: str, *args: str) -> None:

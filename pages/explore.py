@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ui import downloads, figures, latents, share, state
+from ui import cards, downloads, figures, latents, layers, share, state
 from vae_core import LatentLabError, encode
 from vae_core.latent import nearest_sentences
 
@@ -23,6 +23,10 @@ share.restore(f"view-{scene}", "view", lambda s: {v: k for k, v in SLUGS.items()
 share.restore(f"seed-{scene}", "seed", share.whole_number(0, 10**6), first_seed)
 share.restore(f"colour-{scene}", "colour", share.choice(color_options), color_options[0])
 share.restore(f"search-{scene}", "search", str, "")
+share.restore(f"names-{scene}", "names", share.on_off, True)
+share.restore(f"density-{scene}", "density", share.on_off, False)
+share.restore(f"grid-{scene}", "grid", share.whole_number(0, 8), 0)
+share.restore(f"spot-{scene}", "spot", share.spot(list(SLUGS.values())), None)
 c1, c2, c3, c4 = st.columns([2, 1, 2, 2])
 view = c1.radio(
     "Map",
@@ -34,7 +38,31 @@ view = c1.radio(
 seed = c2.number_input("Seed", 0, 10**6, key=f"seed-{scene}", help="The same seed gives the same map.")
 color_by = c3.selectbox("Colour by", color_options, key=f"colour-{scene}")
 query = c4.text_input("Search sentences", key=f"search-{scene}", placeholder="a word or phrase")
-share.publish(view=SLUGS[view], seed=int(seed), colour=color_by, search=query)
+l1, l2, l3 = st.columns([1, 1, 2])
+names_on = l1.toggle(
+    "Cluster names", key=f"names-{scene}", help="Characteristic words (c-TF-IDF) of each k-means cluster."
+)
+density_on = l2.toggle(
+    "Density contours",
+    key=f"density-{scene}",
+    help="Where the encoded sentences lie thick; between the lines the decoder has seen little.",
+)
+grid_n = l3.select_slider(
+    "Write the decoder's sentences on the map",
+    [0, 3, 4, 5, 6, 7, 8],
+    key=f"grid-{scene}",
+    format_func=lambda n: "off" if n == 0 else f"{n} x {n} grid",
+    help="Decode the whole map, for teaching.",
+)
+share.publish(
+    view=SLUGS[view],
+    seed=int(seed),
+    colour=color_by,
+    search=query,
+    names="on" if names_on else "off",
+    density="on" if density_on else "off",
+    grid=grid_n or None,
+)
 n_clusters = st.sidebar.slider("k-means clusters", 2, 30, 8)
 
 method, dims = VIEWS[view]
@@ -53,17 +81,63 @@ matches = frame["text"].str.contains(query, case=False, regex=False) if query el
 frame["search match"] = np.where(matches, "match", "other")
 frame["KL"] = frame["kl"]
 
-fig = figures.map_figure(coords, frame["text"].tolist(), frame[color_by], color_by, seed=int(seed))
+typed_key = f"typed-{scene}"  # the neighbour box below: a typed sentence is drawn on the map
+typed, typed_rows, k = st.session_state.get(typed_key, "").strip(), [], int(st.session_state.get("k-neighbours", 10))
+try:
+    if typed:
+        typed_z = encode(model.model, model.tokenizer, [typed])[0][0]
+        typed_rows = nearest_sentences(mu, typed_z, k)
+except LatentLabError as e:
+    st.error(str(e))
+    typed = ""
+
+clicked = layers.clicked_spot(st.session_state.get("map")) if dims == 2 else None  # the map's event, read early
+if clicked is not None:
+    st.session_state[f"spot-{scene}"] = (SLUGS[view], int(seed), *clicked)
+spot = st.session_state[f"spot-{scene}"]  # (view, seed, x, y): a spot belongs to one map
+share.publish(spot=share.spot_text(spot))
+here = spot[2:] if spot and spot[:2] == (SLUGS[view], int(seed)) and dims == 2 else None
+fig = figures.map_figure(
+    coords,
+    frame["text"].tolist(),
+    frame[color_by],
+    color_by,
+    seed=int(seed),
+    highlight=[i for i, _ in typed_rows] or None,
+    highlight_name="neighbours",
+    clickable=dims == 2,
+    dim_unselected=clicked is None,  # a clicked spot is not a selection of sentences: keep their colours
+    opacity=0.3 if grid_n else 0.8,  # faded under the decoder's written grid
+)
+reading = None
+if dims == 2:
+    if density_on:
+        layers.add_density(fig, coords)
+    if grid_n:
+        layers.add_written_grid(fig, *latents.written_grid(method, int(seed), grid_n))
+    if names_on:
+        layers.add_cluster_names(fig, *latents.cluster_names(n_clusters, method, int(seed)))
+    if typed:
+        _, centre, cloud, ellipse = latents.typed_sentence(method, int(seed), typed)
+        layers.add_sentence_spread(fig, centre, cloud, ellipse, typed)
+    if here:
+        reading = latents.reading(method, int(seed), here)
+        layers.add_spot(fig, reading.spot, reading.landed, reading.sentence)
 if len(frame) > latents.MAX_MAP_POINTS:
     st.info(
         f"The map draws {latents.MAX_MAP_POINTS:,} of {len(frame):,} points; tables, search and neighbours use all."
     )
 if query:
     st.text(f"{int(matches.sum()):,} sentences match {query!r}.")
+if dims == 2:
+    st.caption("Click any spot, between the points too, to read what the decoder writes there.")
 event = st.plotly_chart(fig, key="map", on_select="rerun", selection_mode=("points", "box", "lasso"))
 selected = figures.selected_rows(event)
 clusters, cluster_words = latents.clusters(n_clusters)  # after the map is on its way: a first map never waits on it
 frame["cluster"] = pd.Categorical(clusters)
+
+if reading is not None:
+    cards.spot_reading(reading, exact=latents.latent_map(method, int(seed)).exact)
 
 st.subheader("Selection")
 if dims == 3:
@@ -76,37 +150,32 @@ if selected:
     d1.download_button("Selection as CSV", table.to_csv(index=False), "selection.csv", "text/csv")
     d2.download_button("Selection as Parquet", downloads.to_parquet_bytes(table), "selection.parquet")
 else:
-    st.caption("Drag a box or lasso on the 2-D map (or click a point) to list sentences here.")
+    st.caption("Click a point, or pick Box or Lasso Select in the map's toolbar and drag, to list sentences here.")
 if query and matches.any():
     with st.expander(f"Search results ({int(matches.sum()):,})"):
         st.dataframe(frame.loc[matches, ["id", "text"]], hide_index=True, height=240)
 
 st.subheader("Nearest neighbours in the latent space")
-st.caption("Distances are measured between posterior means in the full latent space, not on the 2-D map.")
+st.caption(
+    "Distances are measured between posterior means in the full latent space, not on the 2-D map. "
+    "A typed sentence is drawn on the 2-D map with its posterior spread, its neighbours ringed."
+)
 n1, n2 = st.columns([3, 1])
-typed = n1.text_input("Type a sentence, or leave empty to use the clicked / first selected point")
-k = n2.number_input("Neighbours", 1, 100, 10)
-try:
-    if typed.strip():
-        anchor, rows = typed, nearest_sentences(mu, encode(model.model, model.tokenizer, [typed])[0], int(k))
-    elif selected:
-        anchor, rows = frame.at[selected[0], "text"], nearest_sentences(mu, mu[selected[0]], int(k), selected[0])
-    else:
-        anchor, rows = None, []
-    if anchor is not None:
-        st.text(f"Neighbours of: {anchor}")
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "id": [i for i, _ in rows],
-                    "distance": [d for _, d in rows],
-                    "text": [frame.at[i, "text"] for i, _ in rows],
-                }
-            ),
-            hide_index=True,
-        )
-except LatentLabError as e:
-    st.error(str(e))
+n1.text_input("Type a sentence, or leave empty to use the clicked / first selected point", key=typed_key)
+n2.number_input("Neighbours", 1, 100, 10, key="k-neighbours")
+label_columns = [latents.label_column(name) for name in corpus.label_sets]
+if typed:
+    anchor, rows = typed, typed_rows
+elif selected:
+    anchor, rows = frame.at[selected[0], "text"], nearest_sentences(mu, mu[selected[0]], k, selected[0])
+else:
+    anchor, rows = None, []
+if anchor is not None:
+    st.text(f"Neighbours of: {anchor}")
+    ids = [i for i, _ in rows]
+    table = pd.DataFrame({"id": ids, "distance": [d for _, d in rows]})
+    table = table.join(frame.loc[ids, ["text", *label_columns]].reset_index(drop=True))
+    st.dataframe(table, hide_index=True)
 
 st.subheader("Clusters")
 sizes = frame["cluster"].value_counts()
@@ -131,3 +200,5 @@ if st.toggle("Prepare downloads of every sentence's coordinates and latents"):
     d1, d2 = st.columns(2)
     d1.download_button("Coordinates and latents (CSV)", export.to_csv(index=False), "latents.csv", "text/csv")
     d2.download_button("Coordinates and latents (Parquet)", downloads.to_parquet_bytes(export), "latents.parquet")
+
+state.warm_up_the_current_encoder()  # the map is on screen: get ready for a typed sentence or a click

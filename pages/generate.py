@@ -136,3 +136,5 @@ with tab_attr:
                 st.dataframe(pd.DataFrame(steps, columns=["strength", "decoded sentence"]), hide_index=True)
             except LatentLabError as e:
                 st.error(str(e))
+
+state.warm_up_the_current_encoder()  # on screen: get ready for the first sentence to encode

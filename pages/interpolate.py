@@ -56,3 +56,5 @@ if "interpolation" in st.session_state:
             coords, named_corpus.value.texts, path=place_points(z_path, mu, coords), path_labels=decoded
         )
         st.plotly_chart(fig, key="path-map")
+
+state.warm_up_the_current_encoder()  # on screen: get ready for the first sentence to encode

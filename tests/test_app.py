@@ -46,7 +46,12 @@ def array_length(values) -> int:
 
 def map_points(at: AppTest) -> int:
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    return sum(array_length(trace["x"]) for trace in spec["data"] if trace.get("name") != "path")
+    return sum(array_length(trace["x"]) for trace in spec["data"] if trace.get("meta") == "sentences")
+
+
+def map_traces(at: AppTest) -> dict[str, dict]:
+    """The first map's traces by name."""
+    return {trace.get("name"): trace for trace in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]}
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -134,6 +139,33 @@ def test_the_explore_scene_lives_in_the_url(tmp_path, monkeypatch):
     open_page(again, "explore")
     assert not again.error and by_label(again.selectbox, "Colour by").value == "topic"  # the defaults
     assert by_label(again.radio, "Map").value == "UMAP 2-D" and by_label(again.number_input, "Seed").value == 0
+
+
+def test_explore_decodes_a_spot_names_the_clusters_and_draws_a_typed_sentence(tmp_path, monkeypatch):
+    """A spot sent in a link is decoded and starred; the clusters are named on the map; the decoder's grid and the
+    density are drawn on request; a typed sentence lands with its posterior ellipse and its neighbours ringed."""
+    monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
+    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at.query_params.update({"spot": "umap-2d,0,1.0,7.0", "grid": "3", "density": "on"})
+    at.run()
+    open_page(at, "explore")
+    assert not at.error, [e.value for e in at.error]
+    traces = map_traces(at)
+    assert "Decoded at the clicked spot" in [h.value for h in at.subheader]
+    assert traces["decoded spot"]["x"] == [1.0] and traces["decoded spot"]["y"] == [7.0]
+    assert array_length(traces["cluster names"]["x"]) == 8  # one name for each of the 8 k-means clusters
+    assert array_length(traces["decoded grid"]["x"]) == 9 and "density" in traces
+    assert at.query_params["spot"] == "umap-2d,0,1.000,7.000"
+
+    field = by_label(at.text_input, "Type a sentence, or leave empty to use the clicked / first selected point")
+    field.set_value("the chef loved the soup at the restaurant yesterday and we were delighted.").run()
+    traces = map_traces(at)
+    assert {"your sentence", "q(z|x), 2σ", "q(z|x) draws"} <= set(traces)
+    assert array_length(traces["neighbours"]["x"]) == 10
+    assert "topic" in at.dataframe[-2].value.columns  # the neighbour table shows the label column
+
+    by_label(at.radio, "Map").set_value("PCA (instant)").run()
+    assert "decoded spot" not in map_traces(at)  # the spot was clicked on another map
 
 
 def test_bad_upload_shows_an_error_and_the_app_keeps_working(app):

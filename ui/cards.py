@@ -3,9 +3,11 @@ the model keeps the sentence pattern but not its meaning."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
+from vae_core.inverse import Reading
 from vae_core.roundtrip import marked_changes, meaning_kept
 
 
@@ -48,3 +50,30 @@ roundtrip_help = {
     "similarity": "Cosine similarity of the pretrained sentence encoder's embeddings of input and reconstruction.",
     "label": "How often a TF-IDF classifier of the labels gives the reconstruction the same label as the input.",
 }
+
+
+def spot_reading(reading: Reading, exact: bool) -> None:
+    """What the decoder writes at a clicked spot of the map, and how far to trust it: where the sentence's own
+    encoding lands (drift) and how far the spot is from any sentence of the corpus (gap)."""
+    st.subheader("Decoded at the clicked spot")
+    st.text(reading.sentence or "(an empty sentence)")
+    st.caption("Nearby, drawn from the posterior spread of the sentences around the spot:")
+    st.text("\n".join(reading.samples))
+    how = (
+        "PCA is inverted exactly: the spot's point on the PCA plane, the other directions at the corpus mean. "
+        if exact
+        else "UMAP has no exact inverse: the vector behind the spot is a weighted mean of its nearest sentences'. "
+    )
+    if not np.isfinite(reading.drift):
+        st.caption(how + "The decoder wrote nothing here, so there is nothing to place back on the map.")
+        return
+    trust = "the map, decoder and encoder agree about this spot" if reading.drift < 0.05 else "read it with care"
+    st.caption(
+        how + f"The sentence's own encoding lands {reading.drift:.0%} of the map's diagonal from the spot "
+        f"(the dotted line): {trust}."
+    )
+    if reading.gap > 0.05:
+        st.warning(
+            f"No sentence of the corpus lies within {reading.gap:.0%} of the map's diagonal: "
+            "the decoder is writing from a region it has seen little of."
+        )

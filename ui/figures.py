@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from .latents import MAX_MAP_POINTS
+from .layers import add_click_grid
 
 # Okabe & Ito's colour-blind-safe palette, ordered so that the first five are five distinct hues and black (no
 # two blues before the seventh, pale yellow last: it fades on white), then Paul Tol's "safe" colours.
@@ -28,13 +29,20 @@ def map_figure(
     max_points: int = MAX_MAP_POINTS,
     seed: int = 0,
     highlight: list[int] | None = None,
+    highlight_name: str = "selected",
     height: int = 620,
+    clickable: bool = False,
+    dim_unselected: bool = True,
+    opacity: float = 0.8,
 ) -> go.Figure:
-    """A WebGL scatter of the map. Each point carries its row id in `customdata` (selections read it);
-    hover shows the sentence, HTML-escaped. A column of numbers is coloured on a scale with a colour bar; any
-    other column (text, categories) gets one trace per value, in colour-blind-safe hues, with a legend. An optional
-    path (e.g. an interpolation) is drawn on top, and `highlight` rows (e.g. a selection made on another map) are
-    ringed."""
+    """A WebGL scatter of the map. Each point carries its row id in `customdata` (selections read it); hover
+    shows the sentence, HTML-escaped; the sentences' traces have `meta` "sentences" (tests count them). A column of
+    numbers is coloured on a scale with a colour bar; any other column (text, categories) gets one trace per value,
+    in colour-blind-safe hues, with a legend. An optional path (e.g. an interpolation) is drawn on top, and
+    `highlight` rows (e.g. a selection made on another map) are ringed. A `clickable` 2-D map has an invisible
+    grid as its first trace, so that a click anywhere picks a spot (`layers.clicked_spot`); with `dim_unselected`
+    False, the sentences keep their colours while something else is selected (such as a spot); a lower `opacity`
+    fades them under text drawn over the map."""
     n = len(coords)
     rows = np.arange(n)
     if n > max_points:  # thin the drawing only; callers keep every point for tables and search
@@ -45,14 +53,18 @@ def map_figure(
     numeric = color is not None and _holds_numbers(color)
     values = np.asarray(color if color is not None else ["all"] * n, dtype=object)
 
-    def trace(index: np.ndarray, name: str, **marker) -> go.BaseTraceType:
-        common = dict(mode="markers", name=name, customdata=index, hovertext=hover[index], hoverinfo="text")
-        marker = {"size": 4 if dims == 2 else 2.5, "opacity": 0.8, **marker}
+    def trace(index: np.ndarray, name: str, meta: str = "sentences", **marker) -> go.BaseTraceType:
+        common = dict(mode="markers", name=name, customdata=index, hovertext=hover[index], hoverinfo="text", meta=meta)
+        marker = {"size": 4 if dims == 2 else 2.5, "opacity": opacity, **marker}
+        if not dim_unselected:
+            common["unselected"] = {"marker": {"opacity": opacity}}
         if dims == 3:
             return go.Scatter3d(x=coords[index, 0], y=coords[index, 1], z=coords[index, 2], marker=marker, **common)
         return go.Scattergl(x=coords[index, 0], y=coords[index, 1], marker=marker, **common)
 
     fig = go.Figure()
+    if clickable and dims == 2:
+        add_click_grid(fig, coords)
     if numeric:
         scale = {"color": values[rows].astype(float), "colorscale": "Viridis", "showscale": True}
         fig.add_trace(trace(rows, color_name, **scale, colorbar={"title": {"text": color_name}}))
@@ -62,14 +74,14 @@ def map_figure(
             fig.add_trace(trace(rows[values[rows].astype(str) == value], value, color=colour))
     if highlight:
         ring = {"size": 9 if dims == 2 else 5, "color": "rgba(0,0,0,0)", "line": {"color": "black", "width": 2}}
-        fig.add_trace(trace(np.asarray(highlight, dtype=int), "selected", **ring))
+        fig.add_trace(trace(np.asarray(highlight, dtype=int), highlight_name, meta="ring", **ring))
     if path is not None:
         _add_path(fig, path, path_labels)
     fig.update_layout(
         height=height,
         margin={"l": 0, "r": 0, "t": 30, "b": 0},
         legend_title_text=color_name,
-        dragmode="lasso" if dims == 2 else "orbit",
+        dragmode="zoom" if dims == 2 else "orbit",  # 2-D: a click selects (Streamlit turns clicks off in lasso)
     )
     return fig
 

@@ -8,11 +8,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from vae_core import encode
-from vae_core.clusters import characteristic_words, kmeans
+from vae_core import decode_latents, encode
+from vae_core.clusters import centres, characteristic_words, kmeans, label_spots
 from vae_core.compare import neighbour_sets
 from vae_core.corpus import count_tokens
 from vae_core.external import ExternalMap
+from vae_core.inverse import LatentMap, Reading, read_spot, spread_on_map, write_grid
 from vae_core.latent import sentence_kl
 from vae_core.pretrained import DEFAULT_ENCODER, embed_texts
 from vae_core.projection import map_key, project
@@ -141,8 +142,54 @@ def neighbours(space: str, k: int = 10) -> np.ndarray:
 def clusters(k: int) -> tuple[np.ndarray, dict[int, list[str]]]:
     """k-means cluster of each sentence of the current corpus and each cluster's characteristic words."""
     mu, _ = latents()
-    labels = kmeans(mu, k) if len(mu) >= k else np.zeros(len(mu), dtype=int)
+    labels = _shipped_demo_array(f"kmeans_{k}")  # the demo's, for the slider's default k
+    if labels is None:
+        labels = kmeans(mu, k) if len(mu) >= k else np.zeros(len(mu), dtype=int)
     return labels, characteristic_words(current_corpus().value.texts, labels)
+
+
+@per_session()
+def cluster_names(k: int, method: str, seed: int) -> tuple[dict[int, np.ndarray], dict[int, str], dict[int, str]]:
+    """For writing the k clusters on a 2-D map: where each name goes, the name (three characteristic words) and
+    the sentence the decoder writes at the cluster's centre."""
+    labels, words = clusters(k)
+    model = current_model().value
+    middle = centres(latents()[0], labels)
+    written = decode_latents(model.model, model.tokenizer, np.stack(list(middle.values())))
+    names = {c: " · ".join(words.get(c, [])[:3]) or f"cluster {c}" for c in middle}
+    return label_spots(coordinates(method, 2, seed), labels), names, dict(zip(middle, written))
+
+
+@per_session()
+def latent_map(method: str, seed: int) -> LatentMap:
+    """The current 2-D map, readable both ways: spot -> latent vector -> sentence, sentence -> spot."""
+    mu, logvar = latents()
+    return LatentMap(mu, coordinates(method, 2, seed), method, logvar)
+
+
+@per_session()
+def reading(method: str, seed: int, spot: tuple[float, float]) -> Reading:
+    """What the decoder writes at a spot of the current 2-D map (see `vae_core.inverse.read_spot`)."""
+    model = current_model().value
+    return read_spot(model.model, model.tokenizer, latent_map(method, seed), np.asarray(spot))
+
+
+@per_session()
+def written_grid(method: str, seed: int, n: int) -> tuple[np.ndarray, list[str]]:
+    """The decoder's sentences at an n x n grid of spots over the current 2-D map."""
+    model = current_model().value
+    return write_grid(model.model, model.tokenizer, latent_map(method, seed), n)
+
+
+@per_session()
+def typed_sentence(method: str, seed: int, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A typed sentence on the current 2-D map: its posterior mean (D,), its position, and its posterior spread
+    as a cloud of draws and a 2σ ellipse."""
+    model = current_model().value
+    mu, logvar = encode(model.model, model.tokenizer, [text])
+    lmap = latent_map(method, seed)
+    cloud, ellipse = spread_on_map(lmap, mu[0], logvar[0])
+    return mu[0], lmap.to_map(mu[0])[0], cloud, ellipse
 
 
 def sentence_frame() -> pd.DataFrame:

@@ -3,6 +3,7 @@ widget takes its first value from the URL, and the page writes its current value
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import streamlit as st
@@ -34,6 +35,11 @@ def choice(options: list[str]) -> Callable[[str], str]:
     return parse
 
 
+def on_off(text: str) -> bool:
+    """A parser of a switch: "on" or "off"."""
+    return {"on": True, "off": False}[text]
+
+
 def whole_number(low: int, high: int) -> Callable[[str], int]:
     """A parser of a whole number from `low` to `high`."""
 
@@ -44,6 +50,23 @@ def whole_number(low: int, high: int) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def spot(views: list[str]) -> Callable[[str], tuple[str, int, float, float]]:
+    """A parser of a clicked map spot, "view,seed,x,y" (e.g. "umap-2d,0,1.25,6.5"), on one of `views`."""
+
+    def parse(text: str) -> tuple[str, int, float, float]:
+        view, seed, x, y = text.split(",")
+        if view not in views or not (math.isfinite(float(x)) and math.isfinite(float(y))):
+            raise ValueError(text)
+        return view, int(seed), float(x), float(y)
+
+    return parse
+
+
+def spot_text(value: tuple[str, int, float, float] | None) -> str | None:
+    """A spot as the URL writes it (see `spot`), to three decimals."""
+    return None if value is None else f"{value[0]},{value[1]},{value[2]:.3f},{value[3]:.3f}"
 
 
 def publish(**values: object) -> None:

@@ -17,6 +17,7 @@ import streamlit as st
 
 from vae_core import Corpus, CorpusOptions, LatentLabError, TrainedModel, load_bundle, load_corpus
 from vae_core.jobs import JobRegistry
+from vae_core.pretrained import get_embedder
 from vae_core.projection import warm_up
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,6 +72,23 @@ def umap_warm_up() -> threading.Thread | None:
     thread = threading.Thread(target=warm_up, name="umap-warm-up", daemon=True)
     thread.start()
     return thread
+
+
+@st.cache_resource
+def encoder_warm_up(name: str) -> threading.Thread:
+    """Load the pretrained sentence encoder `name` in the background once per server process (~6 s, mostly
+    imports), so the first sentence a user types or clicks into being is not kept waiting on it. Started by a page
+    once its own content is on screen, for a model whose encoder uses it."""
+    thread = threading.Thread(target=get_embedder, args=(name,), name="encoder-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def warm_up_the_current_encoder() -> None:
+    """Start `encoder_warm_up` when the current model encodes with a pretrained sentence encoder."""
+    model = current_model()
+    if model is not None and model.value.model.config.encoder in ("pretrained", "hybrid"):
+        encoder_warm_up(model.value.model.config.pretrained_name)
 
 
 @st.cache_resource

@@ -28,24 +28,48 @@ def kmeans(latents: np.ndarray, k: int, seed: int = 0) -> np.ndarray:
     return model.predict(latents)
 
 
+PLACEHOLDERS = frozenset({"unk", "num", "eos", "bos", "pad"})  # corpus markup such as PTB's <unk> and _num_
+
+
 def characteristic_words(texts: list[str], clusters: np.ndarray, top: int = 6, seed: int = 0) -> dict[int, list[str]]:
-    """For each cluster, the words most over-represented in it compared with the whole corpus
-    (the difference of mean TF-IDF weights: a cluster's c-TF-IDF, simply), from at most FIT_MAX sentences."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    """For each cluster, its most characteristic words by class-based TF-IDF (c-TF-IDF, as BERTopic computes it):
+    a word's share of the cluster's words times log(1 + mean words per cluster / the word's count in the corpus).
+    English stop words (scikit-learn's list), numbers and corpus markup are left out; at most FIT_MAX sentences."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
     rows = _sample(len(texts), seed)
     texts, clusters = [texts[i] for i in rows], np.asarray(clusters)[rows]
-
-    vectorizer = TfidfVectorizer(token_pattern=r"(?u)\b\w\w+\b", min_df=2 if len(texts) > 50 else 1)
+    ids = np.unique(clusters)
+    stop = sorted(ENGLISH_STOP_WORDS | PLACEHOLDERS)
+    vectorizer = CountVectorizer(token_pattern=r"(?u)\b[^\W\d_]{2,}\b", stop_words=stop, lowercase=True)
     try:
-        tfidf = vectorizer.fit_transform(texts)
-    except ValueError:  # no word survives min_df / token pattern
-        return {int(c): [] for c in np.unique(clusters)}
+        counts = vectorizer.fit_transform(texts)
+    except ValueError:  # not one word left: numbers, markup or stop words only
+        return {int(c): [] for c in ids}
     vocab = np.array(vectorizer.get_feature_names_out())
-    overall = np.asarray(tfidf.mean(axis=0)).ravel()
+    per_cluster = np.vstack([np.asarray(counts[clusters == c].sum(axis=0)).ravel() for c in ids]).astype(float)
+    share = per_cluster / np.maximum(per_cluster.sum(axis=1, keepdims=True), 1)
+    idf = np.log1p(per_cluster.sum(axis=1).mean() / np.maximum(per_cluster.sum(axis=0), 1))
+    score = share * idf
     words = {}
-    for c in np.unique(clusters):
-        lift = np.asarray(tfidf[clusters == c].mean(axis=0)).ravel() - overall
-        order = np.argsort(-lift)[:top]
-        words[int(c)] = vocab[order[lift[order] > 0]].tolist()
+    for row, c in enumerate(ids):
+        order = np.argsort(-score[row], kind="stable")[:top]
+        words[int(c)] = vocab[order[score[row, order] > 0]].tolist()
     return words
+
+
+def centres(latents: np.ndarray, clusters: np.ndarray) -> dict[int, np.ndarray]:
+    """Each cluster's centre in the latent space (the mean of its members' vectors): what the decoder writes there
+    names the cluster in the model's own words."""
+    latents = np.asarray(latents, dtype=np.float32)
+    return {int(c): latents[clusters == c].mean(axis=0) for c in np.unique(clusters)}
+
+
+def label_spots(coords: np.ndarray, clusters: np.ndarray) -> dict[int, np.ndarray]:
+    """Where to write each cluster's name on a map: the member nearest the cluster's median position, so a label
+    sits on the cluster even when the cluster is not round (its mean could fall in a gap)."""
+    spots = {}
+    for c in np.unique(clusters):
+        members = np.asarray(coords)[clusters == c]
+        spots[int(c)] = members[np.argmin(((members - np.median(members, axis=0)) ** 2).sum(axis=1))]
+    return spots

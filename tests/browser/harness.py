@@ -4,6 +4,7 @@ and bench/app_timing.py."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import socket
@@ -96,14 +97,47 @@ def go(page, title: str) -> None:
     wait_idle(page)
 
 
+SENTENCES_DRAWN = """p => p && p._fullData ?
+    p._fullData.filter(t => t.meta === 'sentences').reduce((n, t) => n + t.x.length, 0) : 0"""
+MAP_DRAWN = f"n => ({SENTENCES_DRAWN})(document.querySelector('.js-plotly-plot')) === n"  # the first map, n points
+
+
 def map_point_count(page) -> int:
-    """Points drawn in the first plotly chart (its data traces, not the path)."""
-    return page.evaluate(
-        """() => { const p = document.querySelector('.js-plotly-plot');
-                   if (!p || !p._fullData) return 0;
-                   const traces = p._fullData.filter(t => t.name !== 'path');
-                   return traces.reduce((n, t) => n + (t.x ? t.x.length : 0), 0); }"""
-    )
+    """Sentences drawn in the first plotly chart (not the rings, paths or layers drawn over them)."""
+    return page.evaluate(f"() => ({SENTENCES_DRAWN})(document.querySelector('.js-plotly-plot'))")
+
+
+EMPTIEST_SPOT = """() => { const p = document.querySelector('.js-plotly-plot');
+  const points = p._fullData.filter(t => t.meta === 'sentences').flatMap(t => Array.from(t.x, (x, i) => [x, t.y[i]]));
+  const xs = points.map(q => q[0]), ys = points.map(q => q[1]);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  let best = null, far = -1;
+  for (let i = 1; i < 20; i++) for (let j = 1; j < 20; j++) {
+    const x = x0 + (x1 - x0) * i / 20, y = y0 + (y1 - y0) * j / 20;
+    const d = Math.min(...points.map(q => (q[0] - x) ** 2 + (q[1] - y) ** 2));
+    if (d > far) { far = d; best = [x, y]; } }
+  return best; }"""
+TO_PIXELS = """([x, y]) => { const p = document.querySelector('.js-plotly-plot');
+  const l = p._fullLayout, r = p.getBoundingClientRect();
+  return [r.left + l._size.l + l.xaxis.d2p(x), r.top + l._size.t + l.yaxis.d2p(y)]; }"""
+STAR_X = """() => { const p = document.querySelector('.js-plotly-plot');
+  const t = p && p._fullData && p._fullData.find(t => t.name === 'decoded spot'); return t ? t.x[0] : null; }"""
+
+
+def click_empty_spot(page, nudge: int = 0) -> float:
+    """Click the first map's emptiest spot within its sentences' extent (`nudge` pixels to the right), after a
+    short hover (plotly picks the point it clicks on hover), and wait until the decoded spot's star moves there.
+    Returns the seconds from the click to the star drawn."""
+    before = page.evaluate(STAR_X)
+    page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+    px, py = page.evaluate(TO_PIXELS, page.evaluate(EMPTIEST_SPOT))
+    page.mouse.move(px + nudge - 6, py)
+    page.mouse.move(px + nudge, py, steps=3)
+    page.wait_for_timeout(200)
+    start = time.perf_counter()
+    page.mouse.click(px + nudge, py)
+    page.wait_for_function(f"() => {{ const x = ({STAR_X})(); return x !== null && x !== {json.dumps(before)}; }}")
+    return time.perf_counter() - start
 
 
 def box_select(page, plot, start: float, end: float) -> None:

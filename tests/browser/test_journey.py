@@ -5,7 +5,7 @@ import time
 import zipfile
 
 from .conftest import screenshot
-from .harness import box_select, go, map_point_count, wait_idle
+from .harness import MAP_DRAWN, box_select, click_empty_spot, go, map_point_count, serve_app, wait_idle
 
 SENTENCES = "\n".join(
     f"the {a} {v} the {o} ."
@@ -27,11 +27,7 @@ def test_journey(new_page):
 
     # The map of the demo, drawn point by point
     go(page, "Explore")
-    page.wait_for_function(
-        "n => { const p = document.querySelector('.js-plotly-plot'); return p && p._fullData && "
-        "p._fullData.reduce((s, t) => s + (t.x ? t.x.length : 0), 0) === n }",
-        arg=3600,
-    )
+    page.wait_for_function(MAP_DRAWN, arg=3600)
     assert map_point_count(page) == 3600
     screenshot(page, "explore")
 
@@ -109,6 +105,37 @@ def test_journey(new_page):
     )
 
 
+def test_a_click_between_the_points_decodes_that_spot_and_a_typed_sentence_lands_with_its_spread(new_page):
+    page = new_page()
+    go(page, "Explore")
+    page.wait_for_function(MAP_DRAWN, arg=3600)
+    click_empty_spot(page)
+    page.wait_for_selector("text=Decoded at the clicked spot")
+    wait_idle(page)
+    sentence = page.evaluate(  # what the star says on hover: the sentence decoded at the spot
+        "() => document.querySelector('.js-plotly-plot')._fullData.find(t => t.name === 'decoded spot')"
+        ".hovertext[0].replaceAll('<br>', ' ')"
+    )
+    assert len(sentence.split()) >= 3
+    assert page.get_by_text(sentence, exact=True).first.is_visible()  # and the page writes it out below the map
+    names = page.evaluate(
+        "() => document.querySelector('.js-plotly-plot')._fullData.filter(t => t.name === 'cluster names')"
+        ".map(t => t.text.length)"
+    )
+    assert names == [8]  # one name on each of the 8 clusters
+    screenshot(page, "explore-spot")
+
+    field = page.get_by_label("Type a sentence, or leave empty to use the clicked / first selected point")
+    field.fill("the chef loved the soup at the restaurant yesterday and we were delighted.")
+    field.press("Enter")
+    page.wait_for_function(
+        "() => ['your sentence', 'q(z|x), 2σ', 'neighbours'].every(n => document.querySelector('.js-plotly-plot')"
+        "._fullData.some(t => t.name === n))"
+    )
+    wait_idle(page)
+    screenshot(page, "explore-typed")
+
+
 def test_two_users_at_once(new_page):
     alice, bob = new_page(), new_page()
     go(alice, "Data")
@@ -184,3 +211,21 @@ def test_a_new_visitor_never_sees_the_raw_page_list(browser, server):
     titles = {"Learn", "Data", "Train", "Models", "Explore", "Interpolate", "Generate", "Compare"}
     shown = {text.split("\n")[-1].strip() for text in seen if text.strip()}  # the label after the icon's name
     assert shown and shown <= titles, seen
+
+
+def test_a_link_to_a_scene_opens_it_on_a_server_no_one_has_visited(browser, tmp_path):
+    """A teacher starts the server and the class opens a sent link straight to Explore: the link's scene (view,
+    density, the decoded spot) opens through app.py, with the demo and the titled navigation, never as a bare
+    page run alone by Streamlit's legacy pages/ mode."""
+    with serve_app(tmp_path / "models", tmp_path / "streamlit.log") as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(f"{url}/explore?view=pca&density=on&spot=pca,0,0.5,0.5")
+        page.wait_for_function(MAP_DRAWN, arg=3600)
+        wait_idle(page)
+        names = set(page.locator("[data-testid='stSidebarNav'] a").all_inner_texts())
+        traces = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullData.map(t => t.name)")
+        assert any(name.endswith("Explore") for name in names) and not any(n.endswith("explore") for n in names)
+        assert {"density", "decoded spot"} <= set(traces) and page.get_by_label("PCA (instant)").is_checked()
+        context.close()

@@ -1,0 +1,56 @@
+"""The README's screenshots of the Explore page on the demo, taken in Chromium (needs `apt-get install chromium`):
+
+    python assets/make_readme_screenshots.py   # writes assets/readme_*.png (about a minute)
+
+Each view is opened from a link, as a teacher would send it (the scene is in the URL)."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, MAP_DRAWN, serve_app, wait_idle  # noqa: E402
+
+YOUR_SENTENCE_DRAWN = "() => document.querySelector('.js-plotly-plot')._fullData.some(t => t.name === 'your sentence')"
+VIEWS = {  # file -> (the URL's query, a sentence to type or None, whether to show what is below the map)
+    "readme_explore.png": ("", None, False),
+    "readme_spot.png": ("spot=umap-2d,0,1.6,7.0&density=on", None, True),
+    "readme_typed.png": ("", "the chef loved the soup at the restaurant yesterday and we were delighted.", False),
+    "readme_grid.png": ("grid=5&names=off", None, False),
+}
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        with serve_app(Path(tmp) / "models", Path(tmp) / "streamlit.log") as url:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            for name, (query, typed, below) in VIEWS.items():
+                # tall enough that nothing scrolls: headless Chromium leaves a scrolled WebGL map partly undrawn
+                page = browser.new_page(viewport={"width": 1400, "height": 1700 if below else 1100})
+                page.set_default_timeout(120_000)
+                page.goto(f"{url}/explore?{query}")
+                page.wait_for_function(MAP_DRAWN, arg=3600)
+                wait_idle(page)
+                if typed:
+                    field = page.get_by_label(
+                        "Type a sentence, or leave empty to use the clicked / first selected point"
+                    )
+                    field.fill(typed)
+                    field.press("Enter")
+                    page.wait_for_function(YOUR_SENTENCE_DRAWN)
+                    wait_idle(page)
+                page.wait_for_timeout(1500)  # WebGL points drawn
+                page.screenshot(path=ROOT / "assets" / name)
+                print(f"wrote assets/{name}")
+                page.close()
+            browser.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,174 @@
+"""Layers drawn over a 2-D map made by `figures.map_figure`: an invisible grid that makes every spot clickable,
+a decoded spot, a typed sentence with its posterior spread, cluster names, the decoder's sentences written on a
+grid, and the density of the corpus. Text from users and from the decoder is HTML-escaped."""
+
+from __future__ import annotations
+
+import html
+import textwrap
+
+import numpy as np
+import plotly.graph_objects as go
+
+CLICK_LAYER = "click to decode"  # the invisible grid's trace
+HALO = "0 0 3px white, 0 0 3px white, 0 0 3px white"  # a white glow that keeps text legible over points
+
+
+def add_click_grid(fig: go.Figure, coords: np.ndarray, columns: int = 90, rows: int = 45) -> None:
+    """An invisible grid of points over the whole map, so that a click anywhere (between the sentences too)
+    selects a spot (see `clicked_spot`; `figures.map_figure` draws it first). Points are no more than ~20 pixels
+    apart, plotly's reach for a click."""
+    low, high = coords.min(0), coords.max(0)
+    pad = (high - low) * 0.03
+    xs, ys = np.meshgrid(
+        np.linspace(low[0] - pad[0], high[0] + pad[0], columns), np.linspace(low[1] - pad[1], high[1] + pad[1], rows)
+    )
+    fig.add_trace(
+        go.Scattergl(
+            x=xs.ravel(),
+            y=ys.ravel(),
+            mode="markers",
+            name=CLICK_LAYER,
+            showlegend=False,
+            hoverinfo="none",
+            marker={"size": 6, "opacity": 0},
+            selected={"marker": {"opacity": 0}},
+            unselected={"marker": {"opacity": 0}},
+        )
+    )
+
+
+def clicked_spot(event) -> tuple[float, float] | None:
+    """The map spot a user clicked: when the map's selection (its `st.plotly_chart` event, or the same in
+    `st.session_state`) is one point of the click grid, the map's first trace (see `figures.map_figure`)."""
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    if len(points) != 1 or points[0].get("curve_number") != 0 or "customdata" in points[0]:
+        return None
+    return float(points[0]["x"]), float(points[0]["y"])
+
+
+def _wrap(text: str, width: int = 40) -> str:
+    """Escaped and wrapped onto lines (plotly's <br>) for text drawn on the map."""
+    return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width)) or "(empty)"
+
+
+def add_spot(fig: go.Figure, spot, landed, sentence: str) -> None:
+    """A decoded spot: a star where the user clicked and, when it landed elsewhere, a dotted line to where the
+    decoded sentence's own encoding lands."""
+    fig.add_trace(
+        go.Scatter(
+            x=[spot[0]],
+            y=[spot[1]],
+            mode="markers",
+            name="decoded spot",
+            hovertext=[_wrap(sentence)],
+            hoverinfo="text",
+            marker={"symbol": "star", "size": 16, "color": "#D55E00", "line": {"color": "black", "width": 1}},
+        )
+    )
+    if np.isfinite(landed).all():
+        fig.add_trace(
+            go.Scatter(
+                x=[spot[0], landed[0]],
+                y=[spot[1], landed[1]],
+                mode="lines+markers",
+                name="its sentence lands here",
+                hoverinfo="skip",
+                line={"color": "#D55E00", "dash": "dot", "width": 2},
+                marker={"symbol": ["circle-open", "x"], "size": [1, 10], "color": "#D55E00"},
+            )
+        )
+
+
+def add_sentence_spread(fig: go.Figure, centre, cloud: np.ndarray, ellipse: np.ndarray, sentence: str) -> None:
+    """A typed sentence: its posterior mean as a marker, draws from q(z|x) as a faint cloud, and the ellipse two
+    standard deviations wide around them."""
+    fig.add_trace(
+        go.Scatter(
+            x=cloud[:, 0],
+            y=cloud[:, 1],
+            mode="markers",
+            name="q(z|x) draws",
+            hoverinfo="skip",
+            marker={"size": 3, "color": "#CC79A7", "opacity": 0.35},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=ellipse[:, 0],
+            y=ellipse[:, 1],
+            mode="lines",
+            name="q(z|x), 2σ",
+            hoverinfo="skip",
+            line={"color": "#CC79A7", "width": 2},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[centre[0]],
+            y=[centre[1]],
+            mode="markers",
+            name="your sentence",
+            hovertext=[_wrap(sentence)],
+            hoverinfo="text",
+            marker={"symbol": "diamond", "size": 14, "color": "#CC79A7", "line": {"color": "black", "width": 1}},
+        )
+    )
+
+
+def add_cluster_names(
+    fig: go.Figure, spots: dict[int, np.ndarray], names: dict[int, str], centres: dict[int, str]
+) -> None:
+    """Each cluster's name (its characteristic words) written at the cluster; hovering it shows what the decoder
+    writes at the cluster's centre."""
+    ids = sorted(spots)
+    fig.add_trace(
+        go.Scatter(
+            x=[spots[c][0] for c in ids],
+            y=[spots[c][1] for c in ids],
+            mode="text",
+            name="cluster names",
+            text=[f"<b>{html.escape(names[c])}</b>" for c in ids],
+            hovertext=[f"cluster {c}, its centre decodes to:<br>{_wrap(centres.get(c, ''))}" for c in ids],
+            hoverinfo="text",
+            showlegend=False,
+            textfont={"size": 13, "color": "black", "shadow": HALO},
+        )
+    )
+
+
+def add_written_grid(fig: go.Figure, spots: np.ndarray, sentences: list[str], width: int = 28) -> None:
+    """The decoder's sentences written at a grid of spots ("decode the whole map")."""
+    fig.add_trace(
+        go.Scatter(
+            x=spots[:, 0],
+            y=spots[:, 1],
+            mode="markers+text",
+            name="decoded grid",
+            text=[_wrap(s, width) for s in sentences],
+            textposition="middle center",
+            textfont={"size": 10, "color": "#332288", "shadow": HALO},
+            hoverinfo="skip",
+            marker={"size": 4, "color": "#332288", "symbol": "cross"},
+        )
+    )
+
+
+def add_density(fig: go.Figure, coords: np.ndarray) -> None:
+    """Contour lines of the corpus's density on the map: where the encoded sentences are, and the empty regions
+    between them where the decoder has seen nothing."""
+    fig.add_trace(
+        go.Histogram2dContour(
+            x=coords[:, 0],
+            y=coords[:, 1],
+            name="density",
+            showscale=False,
+            ncontours=8,
+            hoverinfo="skip",
+            contours={"coloring": "none"},
+            line={"color": "rgba(80,80,80,0.6)", "width": 1},
+        )
+    )
