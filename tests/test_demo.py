@@ -28,6 +28,7 @@ def test_the_demo_is_small_and_complete():
         "latents_mu",
         "latents_logvar",
         "pretrained_embeddings",
+        "kmeans_8",
     ]
 
 
