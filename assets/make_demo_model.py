@@ -1,7 +1,9 @@
 """Train the bundled demo model on assets/demo_corpus.tsv and precompute its maps.
 
     python assets/make_demo_corpus.py     # the corpus (deterministic)
-    python assets/make_demo_model.py      # the model (assets/demo_model/) and maps (assets/demo_map.npz)
+    python assets/make_demo_model.py      # the model (assets/demo_model/, with its training replay), its maps
+                                          # (assets/demo_map.npz) and a no-defence training's replay
+                                          # (assets/collapse_replay/) for the Learn page
 
 The training is the command line's own `train` with the settings below (printed when it runs), so the
 same model can be rebuilt by hand. The maps the Explore page opens with are computed here once and shipped,
@@ -11,6 +13,7 @@ so a first launch shows the map at once.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -18,12 +21,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from vae_core import load_bundle, load_corpus  # noqa: E402
+from vae_core import fit, load_bundle, load_corpus  # noqa: E402
 from vae_core.atomic import atomic_write_bytes  # noqa: E402
 from vae_core.cli import main as cli  # noqa: E402
 from vae_core.clusters import kmeans  # noqa: E402
 from vae_core.corpus import CorpusOptions  # noqa: E402
 from vae_core.latent import encode  # noqa: E402
+from vae_core.pipeline import undefended_configs  # noqa: E402
 from vae_core.pretrained import embed_texts  # noqa: E402
 from vae_core.projection import map_key, project  # noqa: E402
 
@@ -62,9 +66,27 @@ PRETRAINED_MAPS = [("umap", 2)]  # the Compare page's right-hand map, of the pre
 
 
 def main() -> None:
+    if "--collapse-only" in sys.argv:
+        write_collapse()
+        return
     if "--maps-only" not in sys.argv:
         train()
     write_maps()
+    write_collapse()
+
+
+def write_collapse() -> None:
+    """The replay of a training with every defence against collapse turned off (`undefended_configs`), which the
+    Learn page plays beside the demo model's own: assets/collapse_replay/ (python assets/make_demo_model.py
+    --collapse-only)."""
+    corpus = load_corpus(ASSETS / "demo_corpus.tsv", CorpusOptions(label_column="topic", max_tokens=64))
+    model_config, train_config = undefended_configs()
+    tm = fit(corpus, model_config, replace(train_config, device="cpu"), iw_samples=0, roundtrip_limit=0)
+    folder = ASSETS / "collapse_replay"
+    folder.mkdir(exist_ok=True)
+    for name, data in tm.replay.to_files().items():
+        atomic_write_bytes(folder / name, data)
+    print(f"wrote assets/collapse_replay ({len(tm.replay)} frames, KL {tm.replay.kl[0]:.1f} -> {tm.replay.kl[-1]:.2f})")
 
 
 def train() -> None:

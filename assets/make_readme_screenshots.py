@@ -23,6 +23,14 @@ VIEWS = {  # file -> (the URL's query, a sentence to type or None, whether to sh
     "readme_grid.png": ("grid=5&names=off", None, False),
 }
 
+REPLAY_DRAWN = (
+    "() => [...document.querySelectorAll('.js-plotly-plot')].some(p => p._fullLayout && p._fullLayout.sliders)"
+)
+REPLAYS = {  # file -> (the page, the switch that shows its replay, the text to scroll to the top, window height)
+    "readme_replay.png": ("models", "Watch it learn: the training replay", "Five held-out sentences", 1150),
+    "readme_collapse.png": ("", "Play the two trainings", "Collapse, shown", 1900),
+}
+
 
 def main() -> None:
     from playwright.sync_api import sync_playwright
@@ -46,6 +54,19 @@ def main() -> None:
                     page.wait_for_function(YOUR_SENTENCE_DRAWN)
                     wait_idle(page)
                 page.wait_for_timeout(1500)  # WebGL points drawn
+                page.screenshot(path=ROOT / "assets" / name)
+                print(f"wrote assets/{name}")
+                page.close()
+            for name, (path, switch, top, height) in REPLAYS.items():
+                page = browser.new_page(viewport={"width": 1400, "height": height})
+                page.set_default_timeout(120_000)
+                page.goto(f"{url}/{path}")
+                wait_idle(page)
+                page.get_by_text(switch).last.click()
+                page.wait_for_function(REPLAY_DRAWN)
+                wait_idle(page)
+                page.get_by_text(top).last.evaluate("e => e.scrollIntoView({block: 'start'})")
+                page.wait_for_timeout(1000)
                 page.screenshot(path=ROOT / "assets" / name)
                 print(f"wrote assets/{name}")
                 page.close()

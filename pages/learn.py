@@ -1,8 +1,14 @@
 """Learn: what the app does, how a sentence VAE works, and the current dataset and model at a glance."""
 
+import math
+
 import streamlit as st
 
-from ui import state
+from ui import latents, replay_view, state
+from vae_core import LatentLabError
+from vae_core.metrics import collapsed
+
+COLLAPSE = state.ROOT / "assets" / "collapse_replay"  # a no-defence training of the demo corpus, replayed
 
 st.title("Latent Lab")
 st.markdown(
@@ -87,8 +93,58 @@ with col1:
         st.info("No dataset: open the Data page.")
 with col2:
     if model:
-        metrics = model.value.metrics
-        st.metric("Model", f"z: {model.value.latent_dim}-D, KL {metrics.get('kl', float('nan')):.1f} nats")
+        st.metric("Model", f"z: {model.value.latent_dim}-D")
         st.text(model.name)
     else:
         st.info("No model: open the Train or Models page.")
+
+if model:
+    st.subheader("This model, in its own numbers")
+    metrics = model.value.metrics
+    kl, units, mi = metrics.get("kl"), metrics.get("active_units"), metrics.get("mi")
+    c1, c2, c3 = st.columns(3)
+    c1.metric("KL: what z carries", f"{kl:.1f} nats" if kl is not None else "–", help="per sentence, on held-out ones")
+    c2.metric("Active units", f"{units} of {model.value.latent_dim}" if units is not None else "–")
+    c3.metric("Mutual information", f"{mi:.2f} nats" if mi is not None else "–")
+    if kl is not None and units is not None:
+        st.markdown(
+            f"Each sentence's z carries about **{kl:.1f} nats** ({kl / math.log(2):.0f} bits) of information about it, "
+            f"spread over **{units}** of the {model.value.latent_dim} dimensions"
+            + (
+                ": far from collapse."
+                if not collapsed(kl, units)
+                else ": **this model has collapsed**, z says nothing."
+            )
+        )
+    if corpus and len(corpus.value) >= 2:
+        if latents.latents.has() or state.showing_the_demo() or st.button("Show this model at work"):
+            try:
+                first, back, walk = latents.model_at_work()
+                st.markdown("**A round trip**, sentence → z → sentence:")
+                st.text(f"in:   {first}\nout:  {back}")
+                st.markdown("**An interpolation**, from that sentence to one halfway down the dataset:")
+                st.text("\n".join(f"{i}. {s}" for i, s in enumerate(walk)))
+            except LatentLabError as e:
+                st.error(str(e))
+        else:
+            st.caption("It encodes the dataset first (the Explore page does the same).")
+
+st.subheader("Collapse, shown")
+st.markdown(
+    "The same demo sentences, trained twice. Above, with the defaults: the map spreads out as z learns to carry "
+    "each sentence. Below, with every defence turned off (β = 1 from the first step, no annealing, no word dropout, "
+    "no BN-VAE, no pre-training; the Train page's *Show a collapse* button does the same with your data): the KL "
+    "falls towards zero, the points gather at the centre, and every sentence decodes to much the same thing."
+)
+if st.toggle("Play the two trainings", help="Replays recorded while the two models trained (shipped with the demo)."):
+    shown = {
+        "With the defaults (the demo model)": replay_view.replay_of_folder(state.DEMO_MODEL),
+        "With no defence, on the same scale": replay_view.replay_of_folder(COLLAPSE),
+    }
+    if None in shown.values():
+        st.info("A replay is missing here (python assets/make_demo_model.py makes both).")
+    else:
+        box = replay_view.extent(list(shown.values()))
+        for i, (title, replay) in enumerate(shown.items()):
+            st.markdown(f"**{title}**")
+            replay_view.replay_section(replay, key=f"learn-{i}", box=box)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import cards, downloads, latents, state
+from ui import cards, downloads, latents, replay_view, state
 from vae_core import LatentLabError, import_zip, load_bundle
 from vae_core.bundle import delete_bundle, list_bundles, safe_name
 from vae_core.external import list_external, load_external
@@ -68,6 +68,14 @@ def card(entry: dict, demo: bool = False) -> None:
                 col.metric(label, fmt.format(value) if value is not None else "–")
             st.caption("The round trip: sentence → z → sentence, on held-out sentences")
             cards.round_trip_section(metrics, examples_folded=True)
+            if replay_view.has_replay(entry["path"]) and st.toggle(
+                "Watch it learn: the training replay", key=f"watch-{entry['path']}"
+            ):
+                replay = replay_view.replay_of_folder(entry["path"])
+                if replay is None:
+                    st.error("This bundle's training replay is damaged; the model itself is fine.")
+                else:
+                    replay_view.replay_section(replay, key=str(entry["path"]))
         c1, c2, c3 = st.columns(3)
         if c1.button("Load", key=f"load-{entry['path']}", disabled="error" in entry):
             try:

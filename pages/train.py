@@ -4,13 +4,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import cards, state, training
+from ui import cards, replay_view, state, training
 from vae_core import BetaSchedule, LatentLabError, ModelConfig, TokenizerConfig, TrainConfig, save_bundle
 from vae_core.bundle import safe_name
 from vae_core.jobs import TrainingJob
 from vae_core.metrics import collapsed
 from vae_core.model import CELLS, suggested_config
 from vae_core.objective import SCHEDULES
+from vae_core.pipeline import undefended_configs
 from vae_core.training import format_duration
 
 st.title("Train")
@@ -104,6 +105,21 @@ with st.form("settings"):
     start = c1.form_submit_button("Start training", type="primary", disabled=running)
     estimate = c2.form_submit_button("Estimate the time", disabled=running)
 
+collapse = st.button(
+    "Show a collapse: train with no defence",
+    disabled=running,
+    help="10 epochs with β = 1 from the first step, no annealing, no word dropout, no BN-VAE and no pre-training: "
+    "watch the KL fall and the points gather at the centre. The Learn page plays one beside the demo model.",
+)
+if collapse:
+    model_config, train_config = undefended_configs()
+    try:
+        registry.start(owner, TrainingJob(corpus=named.value, model_config=model_config, train_config=train_config))
+        st.session_state.trained_from = f"{named.name} (no defence)"
+        st.rerun()
+    except LatentLabError as e:
+        st.error(str(e))
+
 if start or estimate:
     try:
         new_job = TrainingJob(
@@ -165,6 +181,9 @@ if job is not None:
             st.warning("This model collapsed (no active units or KL near 0): its map will not mean much.")
         st.subheader("The round trip: sentence → z → sentence", anchor=False)
         cards.round_trip_section(metrics)
+        if tm.replay is not None:
+            st.subheader("Watch it learn", anchor=False)
+            replay_view.replay_section(tm.replay, key="trained")
         with st.form("save"):
             source = Path(st.session_state.get("trained_from", "model")).stem
             name = st.text_input("Model name", value=safe_name(f"model-{source}"))

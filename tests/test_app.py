@@ -168,6 +168,30 @@ def test_explore_decodes_a_spot_names_the_clusters_and_draws_a_typed_sentence(tm
     assert "decoded spot" not in map_traces(at)  # the spot was clicked on another map
 
 
+def test_the_learn_page_shows_the_loaded_model_in_its_own_numbers(app):
+    """The demo's KL and active units from its metrics, and a real round trip and interpolation decoded from it."""
+    assert not app.error
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Active units"] == "32 of 32" and metrics["KL: what z carries"].endswith("nats")
+    texts = [t.value for t in app.text]
+    round_trip = next(t for t in texts if t.startswith("in:"))
+    assert round_trip.split("\n")[0].removeprefix("in:").strip() == app.session_state["corpus"].value.texts[0]
+    walk = next(t for t in texts if t.startswith("0. "))
+    assert len(walk.splitlines()) == 5
+
+
+def test_the_learn_page_plays_the_demo_training_beside_a_collapse(app):
+    """Both shipped replays: the demo model's KL stays up, the no-defence training's falls towards zero."""
+    by_label(app.toggle, "Play the two trainings").set_value(True).run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    charts = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+    assert len(charts) == 2 and all(len(chart["frames"]) >= 5 for chart in charts)
+    last_kl = [
+        float(chart["layout"]["sliders"][0]["steps"][-1]["label"].split("KL ")[1].split()[0]) for chart in charts
+    ]
+    assert last_kl[0] > 20 and last_kl[1] < 2  # the defaults keep z in use; no defence lets it collapse
+
+
 def test_bad_upload_shows_an_error_and_the_app_keeps_working(app):
     open_page(app, "data")
     app.radio[0].set_value("Upload a file").run()

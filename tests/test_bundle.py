@@ -9,12 +9,12 @@ import pytest
 import torch
 
 from vae_core import BundleError, bundle_to_zip, encode, import_zip, load_bundle, save_bundle
-from vae_core.bundle import FILES, bundle_files
+from vae_core.bundle import FILES, OPTIONAL_FILES, bundle_files
 
 
 def test_round_trip_gives_identical_outputs(trained, tmp_path):
     save_bundle(trained, tmp_path / "m")
-    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == sorted(FILES)
+    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == sorted(FILES + OPTIONAL_FILES)  # with its replay
     again = load_bundle(tmp_path / "m", device="cpu")
     texts = ["the cat sleeps .", "a tourist visits the coast ."]
     assert (encode(again.model, again.tokenizer, texts)[0] == encode(trained.model, trained.tokenizer, texts)[0]).all()

@@ -9,6 +9,7 @@ from vae_core.compare import chance_accuracy, knn_accuracy, loo_knn_accuracy, ne
 from vae_core.roundtrip import as_written, round_trip
 
 MODEL_FILES = ["config.json", "tokenizer.json", "model.safetensors", "metrics.json", "history.json"]
+MODEL_FILES += ["replay.safetensors", "replay.json"]  # its training replay
 
 
 @pytest.fixture(scope="module")

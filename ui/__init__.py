@@ -6,6 +6,7 @@ latents   what the maps are drawn from: latents, coordinates, the sentence table
 figures   the plotly map and the rows a user selects on it
 layers    what is drawn over a 2-D map: the click grid, a decoded spot, a typed sentence, cluster names, density
 share     a page's scene in its URL
+replay_view  the training replay: an animated map with play / pause, one sentence followed
 cards     a model's round trip as the Train and Models pages show it
 training  the live view of a running training and the time estimate
 downloads files a user can take away (bundles as .zip, tables as Parquet)

@@ -14,7 +14,7 @@ from vae_core.compare import neighbour_sets
 from vae_core.corpus import count_tokens
 from vae_core.external import ExternalMap
 from vae_core.inverse import LatentMap, Reading, read_spot, spread_on_map, write_grid
-from vae_core.latent import sentence_kl
+from vae_core.latent import path_between, sentence_kl
 from vae_core.pretrained import DEFAULT_ENCODER, embed_texts
 from vae_core.projection import map_key, project
 
@@ -190,6 +190,19 @@ def typed_sentence(method: str, seed: int, text: str) -> tuple[np.ndarray, np.nd
     lmap = latent_map(method, seed)
     cloud, ellipse = spread_on_map(lmap, mu[0], logvar[0])
     return mu[0], lmap.to_map(mu[0])[0], cloud, ellipse
+
+
+@per_session()
+def model_at_work(steps: int = 5) -> tuple[str, str, list[str]]:
+    """For the Learn page: the current dataset's first sentence, what the current model writes back from its
+    posterior mean, and the sentences on the path from it to the sentence halfway down the dataset."""
+    mu, _ = latents()
+    model, texts = current_model().value, current_corpus().value.texts
+    middle = len(texts) // 2
+    back, *walk = decode_latents(
+        model.model, model.tokenizer, np.vstack([mu[:1], path_between(mu[0], mu[middle], steps)])
+    )
+    return texts[0], back, walk
 
 
 def sentence_frame() -> pd.DataFrame:

@@ -12,6 +12,7 @@ from vae_core.pipeline import estimate_fit_seconds
 from vae_core.training import Progress, format_duration
 
 from .cache import session_store
+from .replay_view import replay_figure
 
 
 def training_estimate(job: TrainingJob) -> float:
@@ -49,6 +50,9 @@ def live_progress(job: TrainingJob, was_running: bool) -> None:
         c1.line_chart(frame["beta"], height=200)
         c2.caption("Active units (recent batches)")
         c2.line_chart(frame["active_units"], height=200)
+        if snap.replay is not None and len(snap.replay):
+            c2.caption(f"The map so far ({snap.replay.frame_name(len(snap.replay) - 1)}; the full replay at the end)")
+            c2.plotly_chart(replay_figure(snap.replay.pick([len(snap.replay) - 1]), height=260), key="replay-live")
         if collapsing(snap.steps):
             st.warning(
                 "Posterior collapse: the KL is near 0 or no latent unit is active, so the decoder ignores z. "

@@ -6,6 +6,8 @@
       model.safetensors   the weights (safetensors: plain tensors, nothing executable)
       metrics.json        the evaluation metrics
       history.json        per-epoch and per-step training curves
+      replay.safetensors  optional: the training replay's posterior means (see replay.py), with
+      replay.json         its sentences and what the decoder wrote back from the followed ones
 
 Nothing is ever unpickled. Saves are atomic: the folder is written beside its target and swapped in.
 """
@@ -29,6 +31,7 @@ from safetensors.torch import save as save_safetensors
 from .atomic import atomic_write_bytes, recover_dir, replace_dir
 from .errors import BundleError, ConfigError
 from .model import ModelConfig, SentenceVAE
+from .replay import Replay
 from .tokenizer import TextTokenizer, TokenizerConfig
 from .training import TrainConfig, resolve_device
 
@@ -38,7 +41,12 @@ FORMAT_VERSION = 1
 # no BN-VAE (the defaults have moved since, so a missing field must not take today's default)
 OLD_MODEL_DEFAULTS = {"bn_eps": 1e-5, "encoder": "rnn", "bn_gamma": 0.0}
 FILES = ("config.json", "tokenizer.json", "model.safetensors", "metrics.json", "history.json")
-MAX_FILE_BYTES = {"model.safetensors": 1 << 30, "tokenizer.json": 64 << 20}  # others: 16 MiB
+OPTIONAL_FILES = ("replay.safetensors", "replay.json")  # both or neither; older bundles have neither
+MAX_FILE_BYTES = {
+    "model.safetensors": 1 << 30,
+    "tokenizer.json": 64 << 20,
+    "replay.safetensors": 1 << 30,
+}  # others: 16 MiB
 MAX_ZIP_RATIO = 200  # a larger uncompressed/compressed ratio is treated as a zip bomb
 
 
@@ -54,6 +62,7 @@ class TrainedModel:
     history: dict = field(default_factory=dict)
     info: dict = field(default_factory=dict)  # where it came from: corpus name, sizes, labels, …
     created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    replay: Replay | None = None  # the training replay, when one was recorded
 
     @property
     def latent_dim(self) -> int:
@@ -83,6 +92,7 @@ def bundle_files(tm: TrainedModel) -> dict[str, bytes]:
         "model.safetensors": save_safetensors(state, metadata={"format": FORMAT}),
         "metrics.json": as_json(tm.metrics),
         "history.json": as_json(tm.history),
+        **(tm.replay.to_files() if tm.replay is not None else {}),
     }
 
 
@@ -115,6 +125,11 @@ def load_bundle(path: str | Path, device: str = "auto") -> TrainedModel:
         if file.stat().st_size > MAX_FILE_BYTES.get(name, 16 << 20):
             raise BundleError(f"{path.name}: {name} is implausibly large.")
         files[name] = file.read_bytes()
+    if all((path / name).is_file() for name in OPTIONAL_FILES):
+        for name in OPTIONAL_FILES:
+            if (path / name).stat().st_size > MAX_FILE_BYTES.get(name, 16 << 20):
+                raise BundleError(f"{path.name}: {name} is implausibly large.")
+            files[name] = (path / name).read_bytes()
     return bundle_from_files(files, device=device, source=path.name)
 
 
@@ -168,6 +183,7 @@ def bundle_from_files(files: dict[str, bytes], device: str = "auto", source: str
         history=history if isinstance(history, dict) else {},
         info=config.get("info") or {},
         created_at=str(config.get("created_at", "")),
+        replay=Replay.from_files(files, source) if all(n in files for n in OPTIONAL_FILES) else None,
     )
 
 
@@ -183,14 +199,15 @@ def bundle_to_zip(path: str | Path) -> bytes:
     path = Path(path)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name in FILES:
-            zf.write(path / name, arcname=name)
+        for name in FILES + OPTIONAL_FILES:
+            if name in FILES or (path / name).is_file():
+                zf.write(path / name, arcname=name)
     return buffer.getvalue()
 
 
 def files_from_zip(data: bytes, source: str = "upload.zip") -> dict[str, bytes]:
-    """Read the bundle files out of a .zip safely: only the five known names (at the top or in one
-    folder), no path tricks, sizes bounded both by the header and by actually reading."""
+    """Read the bundle files out of a .zip safely: only the known names (at the top or in one folder), no path
+    tricks, sizes bounded both by the header and by actually reading."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as e:
@@ -204,7 +221,7 @@ def files_from_zip(data: bytes, source: str = "upload.zip") -> dict[str, bytes]:
             if info.filename.startswith(("/", "\\")) or ".." in parts or len(parts) > 2 or ":" in info.filename:
                 raise BundleError(f"{source}: refused an unsafe path in the archive: {info.filename!r}.")
             name = parts[-1]
-            if name not in FILES:
+            if name not in FILES + OPTIONAL_FILES:
                 continue  # e.g. a README or macOS metadata: ignored, never extracted
             limit = MAX_FILE_BYTES.get(name, 16 << 20)
             if info.file_size > limit or info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1) + 4096:

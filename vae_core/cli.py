@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--free-bits", type=float, default=t.free_bits, help="nats per latent dimension")
     p.add_argument("--word-dropout", type=float, default=t.word_dropout)
     p.add_argument("--patience", type=int, default=t.patience, help="early stopping; 0 turns it off")
+    p.add_argument(
+        "--replay-size", type=int, default=t.replay_size, help="sentences recorded for a replay of training (0: none)"
+    )
     p.add_argument("--seed", type=int, default=t.seed)
     p.add_argument("--min-frequency", type=int, default=k.min_frequency)
     p.add_argument("--max-vocab", type=int, default=k.max_vocab, help="word vocabulary size at most")
@@ -234,6 +237,7 @@ def cmd_train(args) -> None:
         free_bits=args.free_bits,
         word_dropout=args.word_dropout,
         patience=args.patience,
+        replay_size=args.replay_size,
         pretrain_epochs=args.pretrain_epochs,
         seed=args.seed,
         device=args.device,

@@ -17,6 +17,7 @@ from .corpus import Corpus
 from .errors import LatentLabError
 from .model import ModelConfig
 from .pipeline import check_trainable, fit
+from .replay import Replay
 from .tokenizer import TokenizerConfig
 from .training import Progress, TrainConfig
 
@@ -31,6 +32,7 @@ class JobSnapshot:
     epochs: list[dict]
     result: TrainedModel | None
     error: str | None
+    replay: Replay | None = None  # the training replay's frames so far
 
 
 @dataclass
@@ -45,6 +47,7 @@ class TrainingJob:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._status, self._progress, self._result, self._error = "running", None, None, None
+        self._replay: Replay | None = None
         self._steps: list[dict] = []
         self._epochs: list[dict] = []
         self.finished_at: float | None = None
@@ -69,6 +72,8 @@ class TrainingJob:
         self._take_share_of_threads()  # called on the worker thread: follows jobs starting and ending
         with self._lock:
             self._progress = p
+            if p.replay is not None:
+                self._replay = p.replay
             if p.val:
                 self._epochs.append({"epoch": p.epoch, **{f"val_{k}": v for k, v in p.val.items()}})
             elif p.phase != "embed":
@@ -115,6 +120,7 @@ class TrainingJob:
                 list(self._epochs),
                 self._result,
                 self._error,
+                self._replay.so_far() if self._replay is not None else None,
             )
 
     @property

@@ -86,13 +86,18 @@ def interpolation_path(
     method: str = "slerp",
 ) -> np.ndarray:
     """`steps` evenly spaced latent points (steps, D) from a's posterior mean to b's, both ends included."""
+    mu, _ = encode(model, tokenizer, [sentence_a, sentence_b])
+    return path_between(mu[0], mu[1], steps, method)
+
+
+def path_between(a: np.ndarray, b: np.ndarray, steps: int = 8, method: str = "slerp") -> np.ndarray:
+    """`steps` evenly spaced latent points (steps, D) from a to b, both ends included."""
     if not 2 <= steps <= 200:
         raise InputError(f"steps must be from 2 to 200 (got {steps}).")
     if method not in PATHS:
         raise InputError(f"method must be one of {', '.join(PATHS)} (got {method!r}).")
-    mu, _ = encode(model, tokenizer, [sentence_a, sentence_b])
     mix = slerp if method == "slerp" else lerp
-    return np.stack([mix(mu[0], mu[1], float(t)) for t in np.linspace(0.0, 1.0, steps)])
+    return np.stack([mix(a, b, float(t)) for t in np.linspace(0.0, 1.0, steps)])
 
 
 def interpolate(

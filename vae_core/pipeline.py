@@ -13,9 +13,25 @@ from .corpus import Corpus
 from .errors import ConfigError
 from .metrics import evaluate
 from .model import ModelConfig, SentenceVAE
+from .objective import BetaSchedule
 from .streaming import VAL_MAX, StreamedCorpus
 from .tokenizer import TextTokenizer, TokenizerConfig
 from .training import Progress, TrainConfig, estimate_seconds, train_vae
+
+
+def undefended_configs(epochs: int = 10) -> tuple[ModelConfig, TrainConfig]:
+    """Settings with every defence against posterior collapse turned off, to show a collapse happening: the RNN
+    encoder alone, no BN-VAE, β = 1 from the first step (no annealing), no word dropout, no free bits, no
+    autoencoder pre-training, no early stopping."""
+    train = TrainConfig(
+        epochs=epochs,
+        beta=BetaSchedule("constant", beta_max=1.0),
+        word_dropout=0.0,
+        free_bits=0.0,
+        pretrain_epochs=0,
+        patience=0,
+    )
+    return ModelConfig(encoder="rnn", bn_gamma=0.0), train
 
 
 def check_trainable(corpus: Corpus | StreamedCorpus) -> None:
@@ -88,7 +104,11 @@ def fit(
         "streamed": streamed,
     }
     history = {"epochs": result.history, "steps": result.steps, "stop_reason": result.stop_reason}
-    return TrainedModel(model, tokenizer, train_config, tokenizer_config, metrics, history, info)
+    if result.replay is not None and not streamed and corpus.labels is not None:
+        result.replay.labels = [str(corpus.labels[corpus.train_idx[row]]) for row in result.replay.rows]
+    tm = TrainedModel(model, tokenizer, train_config, tokenizer_config, metrics, history, info)
+    tm.replay = result.replay
+    return tm
 
 
 def estimate_fit_seconds(

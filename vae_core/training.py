@@ -19,6 +19,7 @@ from .errors import ConfigError
 from .metrics import active_units, elbo_terms, posterior
 from .model import SentenceVAE
 from .objective import BatchLoss, BetaSchedule, batch_loss
+from .replay import Replay, ReplayRecorder
 from .streaming import StreamedCorpus
 from .tokenizer import TextTokenizer
 
@@ -45,6 +46,7 @@ class TrainConfig:
     seed: int = 0
     device: str = "auto"  # "auto" (CUDA if present, else CPU), "cpu", "cuda", "cuda:1", ...
     encoder_lr: float = 2e-5  # learning rate of a fine-tuned pretrained encoder (ModelConfig.finetune_encoder)
+    replay_size: int = 2000  # sentences whose posterior means are recorded for a replay of training (0: none)
 
     def __post_init__(self) -> None:
         self.validate()  # a config is checked once, where it is built
@@ -66,6 +68,8 @@ class TrainConfig:
             raise ConfigError(f"patience must be 0 or more (got {self.patience}).")
         if not 0 <= self.pretrain_epochs <= 1000:
             raise ConfigError(f"pretrain_epochs must be from 0 to 1000 (got {self.pretrain_epochs}).")
+        if not isinstance(self.replay_size, int) or not 0 <= self.replay_size <= 20000:
+            raise ConfigError(f"replay_size must be a whole number from 0 to 20000 (got {self.replay_size!r}).")
         if self.keep_best not in KEEP_BEST:
             raise ConfigError(f"keep_best must be one of {', '.join(KEEP_BEST)} (got {self.keep_best!r}).")
         _check_device_name(self.device)  # whether that device is here is checked when training starts
@@ -120,6 +124,7 @@ class Progress:
     eta_s: float
     val: dict | None = None  # set at the end of an epoch
     phase: str = "vae"  # "embed" while a pretrained encoder embeds the corpus, "pretrain" during AE pre-training
+    replay: Replay | None = None  # the training replay so far, at the end of an epoch (when one is recorded)
 
     def epoch_row(self) -> dict:
         """The history row of an epoch's end: training figures and the validation ones (prefixed val_)."""
@@ -154,6 +159,7 @@ class TrainResult:
     best_epoch: int | None
     seconds: float
     tokens: int
+    replay: Replay | None = None
 
 
 def word_dropout(dec_in: torch.Tensor, rate: float, unk_id: int, pad_id: int) -> torch.Tensor:
@@ -207,6 +213,9 @@ def train_vae(
         return word_dropout(dec_in, config.word_dropout, tokenizer.unk_id, tokenizer.pad_id)
 
     meter = ProgressMeter(pretrain_steps + vae_steps, pretrain_steps, beta_at, config, report_every)
+    recorder = _recorder(tokenizer, batches, config)
+    if recorder:
+        recorder.record(model, 0)
     best = BestEpoch(config.keep_best, config.patience)
     history: list[dict] = []
     stop_reason = "completed"
@@ -230,12 +239,15 @@ def train_vae(
                 progress = meter.report(epoch)
                 if on_progress:
                     on_progress(progress)
+            if recorder:
+                recorder.after_step(model, meter.step)
         if stop_reason == "stopped by user":
             break
         if pretraining:
             continue
         val = _validation(model, tokenizer, val_seqs, val_texts, config.seed)
         p = meter.snapshot(epoch, val)
+        p.replay = recorder.replay if recorder else None
         history.append(p.epoch_row())
         if on_progress:
             on_progress(p)
@@ -243,10 +255,23 @@ def train_vae(
             stop_reason = "early stopping"
             break
 
+    if recorder:
+        recorder.finish(model, meter.step)
     best.restore(model)
     model.eval()
     tokens = meter.tokens * distributed.world_size()
-    return TrainResult(history, meter.rows, stop_reason, best.epoch, meter.elapsed(), tokens)
+    replay = recorder.replay if recorder else None
+    return TrainResult(history, meter.rows, stop_reason, best.epoch, meter.elapsed(), tokens, replay)
+
+
+def _recorder(tokenizer: TextTokenizer, batches: EpochBatches, config: TrainConfig) -> ReplayRecorder | None:
+    """A recorder of the training replay: for sentences held in memory, in a single process, unless turned off."""
+    if not config.replay_size or not batches.in_memory or distributed.active():
+        return None
+    texts, spe = batches.in_memory[0][0], batches.steps_per_epoch
+    return ReplayRecorder(
+        tokenizer, texts, config.replay_size, spe, config.epochs, config.pretrain_epochs, seed=config.seed
+    )
 
 
 class EpochBatches:

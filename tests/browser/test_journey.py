@@ -102,6 +102,7 @@ def test_journey(new_page):
     names = zipfile.ZipFile(io.BytesIO(open(download.value.path(), "rb").read())).namelist()
     assert sorted(names) == sorted(
         ["config.json", "tokenizer.json", "model.safetensors", "metrics.json", "history.json"]
+        + ["replay.safetensors", "replay.json"]  # its training replay, stopped early: still recorded
     )
 
 
@@ -229,3 +230,20 @@ def test_a_link_to_a_scene_opens_it_on_a_server_no_one_has_visited(browser, tmp_
         assert any(name.endswith("Explore") for name in names) and not any(n.endswith("explore") for n in names)
         assert {"density", "decoded spot"} <= set(traces) and page.get_by_label("PCA (instant)").is_checked()
         context.close()
+
+
+def test_the_demo_model_replays_its_training_when_play_is_pressed(new_page):
+    page = new_page()
+    go(page, "Models")
+    page.get_by_text("Watch it learn: the training replay").last.click()
+    page.wait_for_function(
+        "() => { const p = document.querySelector('.js-plotly-plot'); return p && p._fullLayout && "
+        "p._fullLayout.sliders && p._fullLayout.sliders.length === 1 }"
+    )
+    wait_idle(page)
+    frame_shown = """() => { const p = document.querySelector('.js-plotly-plot');
+        return p._fullLayout.sliders[0].active + ':' + p._fullData[0].x[0]; }"""
+    before = page.evaluate(frame_shown)
+    page.locator(".js-plotly-plot .updatemenu-button", has_text="Play").click()
+    page.wait_for_function(f"b => ({frame_shown})() !== b", arg=before)
+    screenshot(page, "models-replay")
