@@ -30,6 +30,8 @@ from vae_core.latent import encode  # noqa: E402
 from vae_core.pipeline import undefended_configs  # noqa: E402
 from vae_core.pretrained import embed_texts  # noqa: E402
 from vae_core.projection import map_key, project  # noqa: E402
+from vae_core.tradeoff import rate_distortion, to_json  # noqa: E402
+from vae_core.training import TrainConfig  # noqa: E402
 
 ASSETS = ROOT / "assets"
 TRAIN_ARGS = [  # the library's round-trip recipe (hybrid encoder, BN-VAE γ 2), pinned, trained longer than the default
@@ -69,10 +71,24 @@ def main() -> None:
     if "--collapse-only" in sys.argv:
         write_collapse()
         return
+    if "--tradeoff-only" in sys.argv:
+        write_tradeoff()
+        return
     if "--maps-only" not in sys.argv:
         train()
     write_maps()
     write_collapse()
+    write_tradeoff()
+
+
+def write_tradeoff() -> None:
+    """The rate–distortion points the Learn page draws: four short trainings of the demo corpus at BN-VAE γ 0.1,
+    0.5, 1 and 2 (python assets/make_demo_model.py --tradeoff-only)."""
+    corpus = load_corpus(ASSETS / "demo_corpus.tsv", CorpusOptions(label_column="topic", max_tokens=64))
+    train_config = TrainConfig(epochs=3, pretrain_epochs=1, patience=0, replay_size=0, device="cpu")
+    points = rate_distortion(corpus, train_config=train_config)
+    atomic_write_bytes(ASSETS / "tradeoff.json", to_json(points).encode())
+    print("wrote assets/tradeoff.json: " + ", ".join(f"γ {p.gamma}: KL {p.kl:.1f}, rec {p.rec:.1f}" for p in points))
 
 
 def write_collapse() -> None:

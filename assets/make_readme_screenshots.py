@@ -26,9 +26,10 @@ VIEWS = {  # file -> (the URL's query, a sentence to type or None, whether to sh
 REPLAY_DRAWN = (
     "() => [...document.querySelectorAll('.js-plotly-plot')].some(p => p._fullLayout && p._fullLayout.sliders)"
 )
-REPLAYS = {  # file -> (the page, the switch that shows its replay, the text to scroll to the top, window height)
+REPLAYS = {  # file -> (the page, the switch that shows its replay or None, the text to scroll to the top, height)
     "readme_replay.png": ("models", "Watch it learn: the training replay", "Five held-out sentences", 1150),
     "readme_collapse.png": ("", "Play the two trainings", "Collapse, shown", 1900),
+    "readme_tradeoff.png": ("", None, "The trade-off you can see", 900),
 }
 
 
@@ -62,9 +63,10 @@ def main() -> None:
                 page.set_default_timeout(120_000)
                 page.goto(f"{url}/{path}")
                 wait_idle(page)
-                page.get_by_text(switch).last.click()
-                page.wait_for_function(REPLAY_DRAWN)
-                wait_idle(page)
+                if switch:
+                    page.get_by_text(switch).last.click()
+                    page.wait_for_function(REPLAY_DRAWN)
+                    wait_idle(page)
                 page.get_by_text(top).last.evaluate("e => e.scrollIntoView({block: 'start'})")
                 page.wait_for_timeout(1000)
                 page.screenshot(path=ROOT / "assets" / name)

@@ -104,7 +104,10 @@ with tab_rec:
             )
             unknown = sum(t == "<unk>" for t, _ in probs)
             if unknown:
-                st.info(f"{unknown} word(s) are not in the model's vocabulary and were read as <unk>.")
+                st.info(
+                    f"{unknown} word(s) are not in the model's vocabulary: the model reads them as <unk> "
+                    "(written ▢ in its sentences)."
+                )
         except LatentLabError as e:
             st.error(str(e))
 

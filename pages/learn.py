@@ -2,13 +2,17 @@
 
 import math
 
+import pandas as pd
 import streamlit as st
 
 from ui import latents, replay_view, state
+from ui.figures import tradeoff_figure
 from vae_core import LatentLabError
 from vae_core.metrics import collapsed
+from vae_core.tradeoff import from_json
 
 COLLAPSE = state.ROOT / "assets" / "collapse_replay"  # a no-defence training of the demo corpus, replayed
+TRADEOFF = state.ROOT / "assets" / "tradeoff.json"  # four short trainings of the demo corpus at different γ
 
 st.title("Latent Lab")
 st.markdown(
@@ -128,6 +132,37 @@ if model:
                 st.error(str(e))
         else:
             st.caption("It encodes the dataset first (the Explore page does the same).")
+
+st.subheader("The trade-off you can see: rate against distortion")
+st.markdown(
+    "The demo sentences trained four times, briefly, each time letting z hold more (BN-VAE's γ sets a floor on the "
+    "KL: latent size · γ² / 2 nats while training). Left, z holds almost nothing: the decoder writes a plausible "
+    "sentence of its own whatever it is given. Going right, z holds more and the reconstruction's cost falls: more "
+    "of the sentence comes back (these trainings are short; the demo model, γ 2 trained 40 epochs, writes 97% of "
+    "its sentences back word for word), while a sample of the prior lands wherever it lands, often between the "
+    "encoded sentences. Hover a point for what that model wrote."
+)
+try:
+    points = from_json(TRADEOFF.read_text(encoding="utf-8")) if TRADEOFF.is_file() else []
+except LatentLabError as e:
+    points = []
+    st.error(str(e))
+if points:
+    st.plotly_chart(tradeoff_figure(points), key="tradeoff")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "γ": [p.gamma for p in points],
+                "KL (rate, nats)": [round(p.kl, 1) for p in points],
+                "reconstruction (distortion, nats)": [round(p.rec, 1) for p in points],
+                f"writes back “{points[0].sentence}”": [p.written_back for p in points],
+                "writes from a prior sample": [p.from_prior for p in points],
+            }
+        ),
+        hide_index=True,
+    )
+else:
+    st.info("The demo's trade-off points are not here (python assets/make_demo_model.py --tradeoff-only).")
 
 st.subheader("Collapse, shown")
 st.markdown(

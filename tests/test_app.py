@@ -180,11 +180,19 @@ def test_the_learn_page_shows_the_loaded_model_in_its_own_numbers(app):
     assert len(walk.splitlines()) == 5
 
 
+def test_the_learn_page_draws_the_shipped_rate_distortion_points(app):
+    """Four short trainings of the demo at rising γ: KL rises and the reconstruction's cost falls along the curve."""
+    chart = next(json.loads(c.proto.spec) for c in app.get("plotly_chart") if "rate" in c.proto.spec)
+    kl, rec = chart["data"][0]["x"], chart["data"][0]["y"]
+    assert len(kl) == 4 and kl == sorted(kl) and rec == sorted(rec, reverse=True)
+
+
 def test_the_learn_page_plays_the_demo_training_beside_a_collapse(app):
     """Both shipped replays: the demo model's KL stays up, the no-defence training's falls towards zero."""
     by_label(app.toggle, "Play the two trainings").set_value(True).run()
     assert not app.exception and not app.error, [e.value for e in app.error]
     charts = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+    charts = [chart for chart in charts if chart.get("frames")]  # the replays (the trade-off chart has none)
     assert len(charts) == 2 and all(len(chart["frames"]) >= 5 for chart in charts)
     last_kl = [
         float(chart["layout"]["sliders"][0]["steps"][-1]["label"].split("KL ")[1].split()[0]) for chart in charts

@@ -50,6 +50,11 @@ def test_detokenize_closes_up_punctuation():
     assert detokenize(["(", "a", ")", ",", "b"]) == "(a), b"
 
 
+def test_detokenize_writes_contractions_quotes_numbers_and_unknown_words_as_people_do():
+    words = "i don ' t know , it ' s 5 . 5 <unk> and \" fine \" ; it was n't black monday".split()
+    assert detokenize(words) == "i don't know, it's 5.5 ▢ and \"fine\"; it wasn't black monday"
+
+
 def test_subwords_spell_out_rare_words_and_decode_to_the_text():
     """BPE: a word never seen whole is written in pieces (not <unk>) and decoding restores the text as written."""
     texts = ["the cat sat on the mat .", "the dog sat on the log .", "a cat and a dog ."] * 20

@@ -128,3 +128,31 @@ def linked_selection(keys: tuple[str, ...]) -> list[int]:
             memory["seen"][key] = rows
             memory["rows"] = rows
     return memory["rows"]
+
+
+def tradeoff_figure(points) -> go.Figure:
+    """Rate (KL) against distortion (reconstruction) of `tradeoff.rate_distortion`'s trainings, one marker each,
+    labelled by γ; hover shows what each model wrote back and wrote from the prior (HTML-escaped)."""
+    hover = [
+        f"γ {p.gamma}<br>writes back: {html.escape(p.written_back)}<br>from the prior: {html.escape(p.from_prior)}"
+        for p in points
+    ]
+    fig = go.Figure(
+        go.Scatter(
+            x=[p.kl for p in points],
+            y=[p.rec for p in points],
+            mode="lines+markers+text",
+            text=[f"γ {p.gamma}" for p in points],
+            textposition="top right",
+            hovertext=hover,
+            hoverinfo="text",
+            marker={"size": 11, "color": CATEGORY_COLOURS[0]},
+        )
+    )
+    fig.update_layout(
+        height=340,
+        margin={"l": 0, "r": 0, "t": 20, "b": 0},
+        xaxis_title="KL: what z holds (rate, nats per sentence)",
+        yaxis_title="reconstruction NLL (distortion, nats)",
+    )
+    return fig

@@ -116,8 +116,8 @@ class TextTokenizer:
             if i in (self.pad_id, self.bos_id):
                 continue
             pieces.append(int(i))
-        if self.tk.decoder is not None:  # BPE: <unk> is kept visible, as word-level shows it
-            return self.tk.decode(pieces, skip_special_tokens=False).strip()
+        if self.tk.decoder is not None:  # BPE: an unknown piece is shown as word-level shows it
+            return self.tk.decode(pieces, skip_special_tokens=False).replace(UNK, UNKNOWN_SHOWN).strip()
         return detokenize([self.tk.id_to_token(i) or UNK for i in pieces])
 
     def to_json(self) -> str:
@@ -134,11 +134,18 @@ class TextTokenizer:
         return cls(tokenizer)
 
 
+UNKNOWN_SHOWN = "▢"  # how a word outside the vocabulary is written for a reader, instead of the markup <unk>
 _NO_SPACE_BEFORE = re.compile(r" ([.,!?;:%)\]}])(?=\s|$)")
 _NO_SPACE_AFTER = re.compile(r"([(\[{$]) ")
+_DECIMAL = re.compile(r"(\d) ([.,]) (\d)")  # 5 . 5 -> 5.5, 1 , 000 -> 1,000
+_APOSTROPHE = re.compile(r"(\w) ' (\w)")  # don ' t -> don't, it ' s -> it's (how the word tokenizer splits them)
+_CLITIC = re.compile(r" (n't|'s|'re|'ve|'ll|'d|'m)\b", re.IGNORECASE)  # Penn Treebank's do n't, it 's
+_QUOTED = re.compile(r'" (.*?) "')  # " fine " -> "fine"
 
 
 def detokenize(words: list[str]) -> str:
-    """Join word tokens with spaces, then close up the spaces before . , ! ? etc."""
-    text = " ".join(words)
+    """Word tokens as a person writes them: spaces closed up before . , ! ? etc. and inside quotes, brackets,
+    decimals and contractions ("do n't", "don ' t" -> "don't"), unknown words as UNKNOWN_SHOWN."""
+    text = " ".join(UNKNOWN_SHOWN if w == UNK else w for w in words)
+    text = _QUOTED.sub(r'"\1"', _CLITIC.sub(r"\1", _APOSTROPHE.sub(r"\1'\2", _DECIMAL.sub(r"\1\2\3", text))))
     return _NO_SPACE_AFTER.sub(r"\1", _NO_SPACE_BEFORE.sub(r"\1", text))
