@@ -6,6 +6,7 @@ import streamlit as st
 
 from ui import figures, latents, state
 from vae_core import DecodeConfig, LatentLabError, decode_latents
+from vae_core.coverage import OFF_THE_DATA, check_path
 from vae_core.decoding import STRATEGIES
 from vae_core.latent import PATHS, interpolation_path
 from vae_core.projection import place_points
@@ -45,15 +46,32 @@ if st.button("Interpolate", type="primary"):
 if "interpolation" in st.session_state:
     z_path, decoded = st.session_state.interpolation
     ts = np.linspace(0, 1, len(decoded))
-    st.dataframe(
-        pd.DataFrame({"step": range(len(decoded)), "t": ts.round(3), "decoded sentence": decoded}), hide_index=True
-    )
+    table = pd.DataFrame({"step": range(len(decoded)), "t": ts.round(3), "decoded sentence": decoded})
+    checks = None
     if named_corpus is not None and len(named_corpus.value) >= 5:
         mu, _ = latents.latents()
+        checks = check_path(model.model, model.tokenizer, z_path, decoded, mu)
+        table["decoder's confidence"] = [c.confidence for c in checks]
+        table["where"] = ["far from every sentence" if c.off_the_data else "among the sentences" for c in checks]
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={"decoder's confidence": st.column_config.ProgressColumn(min_value=0, max_value=1)},
+    )
+    if checks is not None:
+        st.caption(
+            f"Confidence: the decoder's geometric-mean probability of the words it wrote. Far: more than "
+            f"{OFF_THE_DATA:g}× the corpus's typical distance between neighbouring sentences from any sentence, a "
+            "region the decoder was never trained on (marked red on the map)."
+        )
         coords, kind = latents.path_map()
         st.caption(f"The path on the dataset's {kind} map: each step placed among its nearest latent neighbours.")
         fig = figures.map_figure(
-            coords, named_corpus.value.texts, path=place_points(z_path, mu, coords), path_labels=decoded
+            coords,
+            named_corpus.value.texts,
+            path=place_points(z_path, mu, coords),
+            path_labels=decoded,
+            path_flags=[c.off_the_data for c in checks],
         )
         st.plotly_chart(fig, key="path-map")
 

@@ -5,9 +5,10 @@ import math
 import pandas as pd
 import streamlit as st
 
-from ui import latents, replay_view, state
+from ui import latents, replay_view, state, training
 from ui.figures import tradeoff_figure
 from vae_core import LatentLabError
+from vae_core.jobs import TradeoffJob
 from vae_core.metrics import collapsed
 from vae_core.tradeoff import from_json
 
@@ -163,6 +164,17 @@ if points:
     )
 else:
     st.info("The demo's trade-off points are not here (python assets/make_demo_model.py --tradeoff-only).")
+if corpus and not corpus.demo:
+    registry, key = state.job_registry(), f"{state.session_id()}:tradeoff"
+    if st.button(f"Draw it for {corpus.name}", help="Four short trainings (γ 0.1, 0.5, 1, 2) in the background."):
+        try:
+            registry.start(key, TradeoffJob(corpus.value))
+        except LatentLabError as e:
+            st.error(str(e))
+    job = registry.get(key)
+    if job is not None:
+        running = not job.finished
+        st.fragment(run_every=2.0 if running else None)(training.tradeoff_progress)(job)
 
 st.subheader("Collapse, shown")
 st.markdown(

@@ -85,6 +85,9 @@ def test_main_flow_upload_train_explore_interpolate_generate(app):
     assert job.snapshot().status == "done", job.snapshot().error
     assert any("Training finished" in s.value for s in app.success)
     assert any("not in use yet: the other pages show demo model" in c.value for c in app.caption)
+    assert "Watch it learn" in [h.value for h in app.subheader]  # the run's replay, at its end
+    replay = json.loads(next(c for c in app.get("plotly_chart") if '"frames"' in c.proto.spec).proto.spec)
+    assert len(replay["frames"]) == len(job.snapshot().result.replay) >= 4
     by_label(app.text_input, "Model name").set_value("my model")
     by_label(app.button, "Save and use this model").click().run()
     assert any("Saved as my-model" in s.value for s in app.success)
@@ -99,6 +102,7 @@ def test_main_flow_upload_train_explore_interpolate_generate(app):
     by_label(app.text_input, "Sentence B").set_value("the fox finds the river .")
     by_label(app.button, "Interpolate").click().run()
     assert not app.error and len(app.dataframe[0].value) == 8
+    assert {"decoder's confidence", "where"} <= set(app.dataframe[0].value.columns)
 
     open_page(app, "generate")
     by_label(app.button, "Generate").click().run()
@@ -106,6 +110,8 @@ def test_main_flow_upload_train_explore_interpolate_generate(app):
 
     open_page(app, "models")
     assert "my-model" in [h.value for h in app.subheader]
+    app.toggle[0].set_value(True).run()  # my-model's "Watch it learn": its saved replay
+    assert not app.error and any('"frames"' in c.proto.spec for c in app.get("plotly_chart"))
 
 
 def test_the_data_page_suggests_the_text_and_label_columns(app):

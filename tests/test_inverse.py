@@ -11,7 +11,9 @@ from ui.layers import clicked_spot
 from vae_core import InputError, load_bundle
 from vae_core.clusters import centres, characteristic_words, kmeans, label_spots
 from vae_core.corpus import load_corpus
+from vae_core.coverage import OFF_THE_DATA, check_path, typical_spacing
 from vae_core.inverse import LatentMap, read_spot, spread_on_map, write_grid
+from vae_core.latent import decode_latents
 from vae_core.projection import project
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
@@ -123,3 +125,16 @@ def test_a_click_on_the_grid_is_a_spot_and_a_click_on_a_sentence_is_not():
     assert clicked_spot(event({"curve_number": 2, "x": 1.5, "y": 2.0, "customdata": 7})) is None
     assert clicked_spot(event({"curve_number": 0, "x": 1, "y": 2}, {"curve_number": 0, "x": 2, "y": 2})) is None
     assert clicked_spot(None) is None and clicked_spot(event()) is None
+
+
+def test_a_path_step_far_from_every_sentence_is_flagged_and_the_decoder_is_surer_on_the_data(demo):
+    model, saved = demo
+    mu = saved["latents_mu"]
+    far = mu[0] + 40 * np.sign(mu[0])  # well outside the encoded sentences
+    z = np.stack([mu[0], far])
+    sentences = decode_latents(model.model, model.tokenizer, z)
+    near_check, far_check = check_path(model.model, model.tokenizer, z, sentences, mu)
+    assert near_check.gap == pytest.approx(0, abs=1e-3) and not near_check.off_the_data
+    assert far_check.off_the_data and far_check.gap > OFF_THE_DATA
+    assert 0 < far_check.confidence <= 1 and 0.5 < near_check.confidence <= 1
+    assert typical_spacing(mu) > 0

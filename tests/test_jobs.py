@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from vae_core import CorpusOptions, LatentLabError, TrainConfig, load_corpus
-from vae_core.jobs import JobRegistry, TrainingJob
+from vae_core.jobs import JobRegistry, TradeoffJob, TrainingJob
 
 from .conftest import TINY
 
@@ -94,3 +94,19 @@ def test_running_jobs_share_the_cores(topic_file):
         j.stop()
         j.wait(120)
     assert torch.get_num_threads() == before
+
+
+def test_the_rate_distortion_trainings_run_in_the_background_beside_a_training(topic_file):
+    corpus = load_corpus(topic_file, CorpusOptions(label_column="label"))
+    config = TrainConfig(epochs=2, pretrain_epochs=0, batch_size=32, patience=0, replay_size=0, device="cpu")
+    registry = JobRegistry()
+    training = registry.start("alice", job(topic_file))
+    curve = registry.start("alice:tradeoff", TradeoffJob(corpus, (0.1, 1.0), TINY, config))
+    curve.wait(120)
+    training.wait(120)
+    status, points, error = curve.snapshot()
+    assert status == "done" and error is None and [p.gamma for p in points] == [0.1, 1.0]
+    assert training.snapshot().status == "done"
+    lone = TradeoffJob(load_corpus(b"a lone sentence", name="one.txt"), (1.0,), TINY, config).start()
+    lone.wait(60)
+    assert lone.snapshot()[0] == "failed" and "at least 2 sentences" in lone.snapshot()[2]

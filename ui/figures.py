@@ -26,6 +26,7 @@ def map_figure(
     color_name: str = "",
     path: np.ndarray | None = None,
     path_labels: list[str] | None = None,
+    path_flags: list[bool] | None = None,
     max_points: int = MAX_MAP_POINTS,
     seed: int = 0,
     highlight: list[int] | None = None,
@@ -38,11 +39,11 @@ def map_figure(
     """A WebGL scatter of the map. Each point carries its row id in `customdata` (selections read it); hover
     shows the sentence, HTML-escaped; the sentences' traces have `meta` "sentences" (tests count them). A column of
     numbers is coloured on a scale with a colour bar; any other column (text, categories) gets one trace per value,
-    in colour-blind-safe hues, with a legend. An optional path (e.g. an interpolation) is drawn on top, and
-    `highlight` rows (e.g. a selection made on another map) are ringed. A `clickable` 2-D map has an invisible
-    grid as its first trace, so that a click anywhere picks a spot (`layers.clicked_spot`); with `dim_unselected`
-    False, the sentences keep their colours while something else is selected (such as a spot); a lower `opacity`
-    fades them under text drawn over the map."""
+    in colour-blind-safe hues, with a legend. An optional path (e.g. an interpolation; `path_flags` steps in red)
+    is drawn on top, and `highlight` rows (e.g. a selection made on another map) are ringed. A `clickable` 2-D map
+    has an invisible grid as its first trace, so that a click anywhere picks a spot (`layers.clicked_spot`); with
+    `dim_unselected` False, the sentences keep their colours while something else is selected (such as a spot); a
+    lower `opacity` fades them under text drawn over the map."""
     n = len(coords)
     rows = np.arange(n)
     if n > max_points:  # thin the drawing only; callers keep every point for tables and search
@@ -76,7 +77,7 @@ def map_figure(
         ring = {"size": 9 if dims == 2 else 5, "color": "rgba(0,0,0,0)", "line": {"color": "black", "width": 2}}
         fig.add_trace(trace(np.asarray(highlight, dtype=int), highlight_name, meta="ring", **ring))
     if path is not None:
-        _add_path(fig, path, path_labels)
+        _add_path(fig, path, path_labels, path_flags)
     fig.update_layout(
         height=height,
         margin={"l": 0, "r": 0, "t": 30, "b": 0},
@@ -92,15 +93,16 @@ def _holds_numbers(color: pd.Series) -> bool:
     return not isinstance(dtype, pd.CategoricalDtype) and dtype.kind in "iuf"
 
 
-def _add_path(fig: go.Figure, path: np.ndarray, labels: list[str] | None) -> None:
-    """A numbered path (e.g. an interpolation) drawn over the map, its points' sentences on hover."""
+def _add_path(fig: go.Figure, path: np.ndarray, labels: list[str] | None, flags: list[bool] | None = None) -> None:
+    """A numbered path (e.g. an interpolation) drawn over the map, its points' sentences on hover; flagged steps
+    (e.g. far from every sentence) in red."""
     line = dict(
         mode="lines+markers+text",
         name="path",
         text=[str(i) for i in range(len(path))],
         hovertext=[html.escape(t) for t in (labels or [""] * len(path))],
         hoverinfo="text",
-        marker={"size": 9, "color": "black"},
+        marker={"size": 9, "color": ["#D55E00" if f else "black" for f in (flags or [False] * len(path))]},
         line={"color": "black", "width": 3},
     )
     if path.shape[1] == 3:

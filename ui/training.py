@@ -6,12 +6,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from vae_core.jobs import TrainingJob
+from vae_core.jobs import TradeoffJob, TrainingJob
 from vae_core.metrics import collapsing
 from vae_core.pipeline import estimate_fit_seconds
 from vae_core.training import Progress, format_duration
 
 from .cache import session_store
+from .figures import tradeoff_figure
 from .replay_view import replay_figure
 
 
@@ -50,7 +51,7 @@ def live_progress(job: TrainingJob, was_running: bool) -> None:
         c1.line_chart(frame["beta"], height=200)
         c2.caption("Active units (recent batches)")
         c2.line_chart(frame["active_units"], height=200)
-        if snap.replay is not None and len(snap.replay):
+        if snap.replay is not None and len(snap.replay) and snap.status in ("running", "stopping"):
             c2.caption(f"The map so far ({snap.replay.frame_name(len(snap.replay) - 1)}; the full replay at the end)")
             c2.plotly_chart(replay_figure(snap.replay.pick([len(snap.replay) - 1]), height=260), key="replay-live")
         if collapsing(snap.steps):
@@ -68,3 +69,16 @@ def _progress_text(p: Progress) -> str:
         return f"Embedding the sentences · {p.step:,}/{p.total_steps:,} sentences · {eta}"
     stage = "Autoencoder pre-training" if p.phase == "pretrain" else f"Epoch {p.epoch}/{p.epochs}"
     return f"{stage} · step {p.step}/{p.total_steps} · {p.tokens_per_s:,.0f} tokens/s · {eta}"
+
+
+def tradeoff_progress(job: TradeoffJob) -> None:
+    """The rate–distortion trainings of the user's dataset: the points so far, then the curve; meant to be an
+    `st.fragment` redrawn every few seconds while they run."""
+    status, points, error = job.snapshot()
+    if status == "failed":
+        st.error(error)
+        return
+    if status == "running":
+        st.progress(len(points) / len(job.gammas), text=f"Training {len(points) + 1} of {len(job.gammas)}…")
+    if points:
+        st.plotly_chart(tradeoff_figure(points), key="tradeoff-yours")

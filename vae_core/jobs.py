@@ -19,6 +19,7 @@ from .model import ModelConfig
 from .pipeline import check_trainable, fit
 from .replay import Replay
 from .tokenizer import TokenizerConfig
+from .tradeoff import GAMMAS, TradeoffPoint, rate_distortion
 from .training import Progress, TrainConfig
 
 
@@ -35,8 +36,60 @@ class JobSnapshot:
     replay: Replay | None = None  # the training replay's frames so far
 
 
+class BackgroundWork:
+    """A piece of work run in a daemon thread: `start` it, poll it, `wait` for it. A subclass sets `_work` (what
+    the thread computes) and calls `_init_work`; errors become a message in `_error`, never a dead server."""
+
+    failure = "the work failed"  # how an unexpected error is introduced to the user
+
+    def _init_work(self, name: str) -> None:
+        self._lock = threading.Lock()
+        self._status, self._result, self._error = "running", None, None
+        self.finished_at: float | None = None
+        self.registry: JobRegistry | None = None  # set by the registry that starts it: it says this job's thread share
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    @property
+    def finished(self) -> bool:
+        return not self._thread.is_alive()
+
+    def wait(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
+
+    def _take_share_of_threads(self) -> None:
+        """Run torch on this job's share of the cores. torch's intra-op thread count belongs to the calling thread,
+        so each worker sets its own; jobs that each took every core would spin against each other."""
+        if self.registry is not None and (share := self.registry.thread_share()) != torch.get_num_threads():
+            torch.set_num_threads(share)
+
+    def _work(self):
+        raise NotImplementedError
+
+    def _run(self) -> None:
+        try:
+            self._take_share_of_threads()
+            result = self._work()
+            with self._lock:
+                self._result, self._status = result, "done"
+        except LatentLabError as e:
+            with self._lock:
+                self._error, self._status = str(e), "failed"
+        except Exception as e:  # a bug or out of memory: report it, never kill the server
+            with self._lock:
+                self._error, self._status = f"{self.failure}: {type(e).__name__}: {e}", "failed"
+        finally:
+            self.finished_at = time.time()
+            if self.registry is not None:  # threads started later (the app's script runs) inherit this setting
+                torch.set_num_threads(self.registry.cores)
+
+
 @dataclass
-class TrainingJob:
+class TrainingJob(BackgroundWork):
+    failure = "training failed"
     corpus: Corpus
     model_config: ModelConfig
     train_config: TrainConfig
@@ -44,29 +97,16 @@ class TrainingJob:
     iw_samples: int = 20
 
     def __post_init__(self):
-        self._lock = threading.Lock()
+        self._init_work("latent-lab-training")
         self._stop = threading.Event()
-        self._status, self._progress, self._result, self._error = "running", None, None, None
+        self._progress: Progress | None = None
         self._replay: Replay | None = None
         self._steps: list[dict] = []
         self._epochs: list[dict] = []
-        self.finished_at: float | None = None
-        self.registry: JobRegistry | None = None  # set by the registry that starts it: it says this job's thread share
-        self._thread = threading.Thread(target=self._run, name="latent-lab-training", daemon=True)
 
     def validate(self) -> None:
         """Refuse a corpus too small to train on before the worker starts (the settings were checked when built)."""
         check_trainable(self.corpus)
-
-    def start(self) -> TrainingJob:
-        self._thread.start()
-        return self
-
-    def _take_share_of_threads(self) -> None:
-        """Run torch on this job's share of the cores. torch's intra-op thread count belongs to the calling thread,
-        so each worker sets its own; jobs that each took every core would spin against each other."""
-        if self.registry is not None and (share := self.registry.thread_share()) != torch.get_num_threads():
-            torch.set_num_threads(share)
 
     def _on_progress(self, p: Progress) -> None:
         self._take_share_of_threads()  # called on the worker thread: follows jobs starting and ending
@@ -79,30 +119,16 @@ class TrainingJob:
             elif p.phase != "embed":
                 self._steps.append(p.chart_row())
 
-    def _run(self) -> None:
-        try:
-            self._take_share_of_threads()
-            result = fit(
-                self.corpus,
-                self.model_config,
-                self.train_config,
-                self.tokenizer_config,
-                on_progress=self._on_progress,
-                stop=self._stop,
-                iw_samples=self.iw_samples,
-            )
-            with self._lock:
-                self._result, self._status = result, "done"
-        except LatentLabError as e:
-            with self._lock:
-                self._error, self._status = str(e), "failed"
-        except Exception as e:  # a bug or out of memory: report it, never kill the server
-            with self._lock:
-                self._error, self._status = f"training failed: {type(e).__name__}: {e}", "failed"
-        finally:
-            self.finished_at = time.time()
-            if self.registry is not None:  # threads started later (the app's script runs) inherit this setting
-                torch.set_num_threads(self.registry.cores)
+    def _work(self) -> TrainedModel:
+        return fit(
+            self.corpus,
+            self.model_config,
+            self.train_config,
+            self.tokenizer_config,
+            on_progress=self._on_progress,
+            stop=self._stop,
+            iw_samples=self.iw_samples,
+        )
 
     def stop(self) -> None:
         """Ask the worker to stop after its current step; it still evaluates and returns a usable model."""
@@ -123,12 +149,34 @@ class TrainingJob:
                 self._replay.so_far() if self._replay is not None else None,
             )
 
-    @property
-    def finished(self) -> bool:
-        return not self._thread.is_alive()
 
-    def wait(self, timeout: float | None = None) -> None:
-        self._thread.join(timeout)
+class TradeoffJob(BackgroundWork):
+    """`tradeoff.rate_distortion` in the background, one γ after another; `snapshot` gives the points so far."""
+
+    failure = "the rate–distortion trainings failed"
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        gammas: tuple[float, ...] = GAMMAS,
+        model_config: ModelConfig | None = None,
+        train_config: TrainConfig | None = None,
+    ):
+        self._init_work("latent-lab-tradeoff")
+        self.corpus, self.gammas, self.model_config, self.train_config = corpus, gammas, model_config, train_config
+        self.points: list[TradeoffPoint] = []
+
+    def _work(self) -> list[TradeoffPoint]:
+        for gamma in self.gammas:
+            (point,) = rate_distortion(self.corpus, (gamma,), self.model_config, self.train_config)
+            with self._lock:
+                self.points.append(point)
+        return self.points
+
+    def snapshot(self) -> tuple[str, list[TradeoffPoint], str | None]:
+        """(status, the points so far, the error if it failed)."""
+        with self._lock:
+            return self._status, list(self.points), self._error
 
 
 class JobRegistry:
@@ -152,7 +200,7 @@ class JobRegistry:
         for owner in [o for o, j in self._jobs.items() if j.finished_at is not None and j.finished_at < cutoff]:
             del self._jobs[owner]
 
-    def start(self, owner: str, job: TrainingJob) -> TrainingJob:
+    def start(self, owner: str, job: BackgroundWork) -> BackgroundWork:
         with self._lock:
             self._prune()
             current = self._jobs.get(owner)
@@ -168,7 +216,7 @@ class JobRegistry:
             self._jobs[owner] = job.start()
             return job
 
-    def get(self, owner: str) -> TrainingJob | None:
+    def get(self, owner: str) -> BackgroundWork | None:
         with self._lock:
             self._prune()
             return self._jobs.get(owner)
