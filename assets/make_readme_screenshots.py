@@ -21,6 +21,7 @@ VIEWS = {  # file -> (the URL's query, a sentence to type or None, whether to sh
     "readme_spot.png": ("spot=umap-2d,0,1.6,7.0&density=on", None, True),
     "readme_typed.png": ("", "the chef loved the soup at the restaurant yesterday and we were delighted.", False),
     "readme_grid.png": ("grid=5&names=off", None, False),
+    "readme_presenter.png": ("present=on&colour=tense", None, False),
 }
 
 REPLAY_DRAWN = (

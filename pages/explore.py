@@ -27,33 +27,38 @@ share.restore(f"names-{scene}", "names", share.on_off, True)
 share.restore(f"density-{scene}", "density", share.on_off, False)
 share.restore(f"grid-{scene}", "grid", share.whole_number(0, 8), 0)
 share.restore(f"spot-{scene}", "spot", share.spot(list(SLUGS.values())), None)
-c1, c2, c3, c4 = st.columns([2, 1, 2, 2])
-view = c1.radio(
-    "Map",
-    list(VIEWS),
-    key=f"view-{scene}",
-    horizontal=True,
-    help="PCA is a linear view; UMAP keeps neighbourhoods and shows clusters better.",
+share.restore(f"present-{scene}", "present", share.on_off, False)
+present = st.sidebar.toggle(
+    "Presenter mode", key=f"present-{scene}", help="A larger map and text, the controls folded away: for a class."
 )
-seed = c2.number_input("Seed", 0, 10**6, key=f"seed-{scene}", help="The same seed gives the same map.")
-color_by = c3.selectbox("Colour by", color_options, key=f"colour-{scene}")
-query = c4.text_input("Search sentences", key=f"search-{scene}", placeholder="a word or phrase")
-l1, l2, l3 = st.columns([1, 1, 2])
-names_on = l1.toggle(
-    "Cluster names", key=f"names-{scene}", help="Characteristic words (c-TF-IDF) of each k-means cluster."
-)
-density_on = l2.toggle(
-    "Density contours",
-    key=f"density-{scene}",
-    help="Where the encoded sentences lie thick; between the lines the decoder has seen little.",
-)
-grid_n = l3.select_slider(
-    "Write the decoder's sentences on the map",
-    [0, 3, 4, 5, 6, 7, 8],
-    key=f"grid-{scene}",
-    format_func=lambda n: "off" if n == 0 else f"{n} x {n} grid",
-    help="Decode the whole map, for teaching.",
-)
+with st.expander("Map controls") if present else st.container():
+    c1, c2, c3, c4 = st.columns([2, 1, 2, 2])
+    view = c1.radio(
+        "Map",
+        list(VIEWS),
+        key=f"view-{scene}",
+        horizontal=True,
+        help="PCA is a linear view; UMAP keeps neighbourhoods and shows clusters better.",
+    )
+    seed = c2.number_input("Seed", 0, 10**6, key=f"seed-{scene}", help="The same seed gives the same map.")
+    color_by = c3.selectbox("Colour by", color_options, key=f"colour-{scene}")
+    query = c4.text_input("Search sentences", key=f"search-{scene}", placeholder="a word or phrase")
+    l1, l2, l3 = st.columns([1, 1, 2])
+    names_on = l1.toggle(
+        "Cluster names", key=f"names-{scene}", help="Characteristic words (c-TF-IDF) of each k-means cluster."
+    )
+    density_on = l2.toggle(
+        "Density contours",
+        key=f"density-{scene}",
+        help="Where the encoded sentences lie thick; between the lines the decoder has seen little.",
+    )
+    grid_n = l3.select_slider(
+        "Write the decoder's sentences on the map",
+        [0, 3, 4, 5, 6, 7, 8],
+        key=f"grid-{scene}",
+        format_func=lambda n: "off" if n == 0 else f"{n} x {n} grid",
+        help="Decode the whole map, for teaching.",
+    )
 share.publish(
     view=SLUGS[view],
     seed=int(seed),
@@ -62,6 +67,7 @@ share.publish(
     names="on" if names_on else "off",
     density="on" if density_on else "off",
     grid=grid_n or None,
+    present="on" if present else None,
 )
 n_clusters = st.sidebar.slider("k-means clusters", 2, 30, 8)
 
@@ -108,6 +114,7 @@ fig = figures.map_figure(
     clickable=dims == 2,
     dim_unselected=clicked is None,  # a clicked spot is not a selection of sentences: keep their colours
     opacity=0.3 if grid_n else 0.8,  # faded under the decoder's written grid
+    height=820 if present else 620,
 )
 reading = None
 if dims == 2:
@@ -123,6 +130,8 @@ if dims == 2:
     if here:
         reading = latents.reading(method, int(seed), here)
         layers.add_spot(fig, reading.spot, reading.landed, reading.sentence)
+if present:
+    figures.presenter_style(fig)
 if len(frame) > latents.MAX_MAP_POINTS:
     st.info(
         f"The map draws {latents.MAX_MAP_POINTS:,} of {len(frame):,} points; tables, search and neighbours use all."
@@ -176,6 +185,10 @@ if anchor is not None:
     table = pd.DataFrame({"id": ids, "distance": [d for _, d in rows]})
     table = table.join(frame.loc[ids, ["text", *label_columns]].reset_index(drop=True))
     st.dataframe(table, hide_index=True)
+
+if present:  # a class sees the map, the clicked spot, selections and neighbours; tables and downloads wait
+    state.warm_up_the_current_encoder()
+    st.stop()
 
 st.subheader("Clusters")
 sizes = frame["cluster"].value_counts()

@@ -159,7 +159,9 @@ def test_explore_decodes_a_spot_names_the_clusters_and_draws_a_typed_sentence(tm
     traces = map_traces(at)
     assert "Decoded at the clicked spot" in [h.value for h in at.subheader]
     assert traces["decoded spot"]["x"] == [1.0] and traces["decoded spot"]["y"] == [7.0]
-    assert array_length(traces["cluster names"]["x"]) == 8  # one name for each of the 8 k-means clusters
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    names = [a for a in spec["layout"]["annotations"] if a.get("name") == "cluster name"]
+    assert len(names) == 8 and all(a["text"] for a in names)  # one name for each of the 8 k-means clusters
     assert array_length(traces["decoded grid"]["x"]) == 9 and "density" in traces
     assert at.query_params["spot"] == "umap-2d,0,1.000,7.000"
 
@@ -204,6 +206,22 @@ def test_the_learn_page_plays_the_demo_training_beside_a_collapse(app):
         float(chart["layout"]["sliders"][0]["steps"][-1]["label"].split("KL ")[1].split()[0]) for chart in charts
     ]
     assert last_kl[0] > 20 and last_kl[1] < 2  # the defaults keep z in use; no defence lets it collapse
+
+
+def test_presenter_mode_folds_the_controls_and_enlarges_the_map(tmp_path, monkeypatch):
+    monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
+    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at.query_params.update({"present": "on"})
+    at.run()
+    open_page(at, "explore")
+    assert not at.error and by_label(at.toggle, "Presenter mode").value is True
+    assert [e.label for e in at.expander] == ["Map controls"]  # the controls, folded away
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["layout"]["height"] == 820 and spec["layout"]["font"]["size"] == 18
+    headings = [h.value for h in at.subheader]
+    assert "Nearest neighbours in the latent space" in headings and "Download" not in headings
+    by_label(at.toggle, "Presenter mode").set_value(False).run()
+    assert "Download" in [h.value for h in at.subheader] and "present" not in at.query_params
 
 
 def test_bad_upload_shows_an_error_and_the_app_keeps_working(app):

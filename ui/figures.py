@@ -87,6 +87,16 @@ def map_figure(
     return fig
 
 
+def presenter_style(fig: go.Figure) -> None:
+    """Larger type and points, for a map shown to a room: axis and legend text, the sentences' markers and any
+    text written on the map."""
+    fig.update_layout(font={"size": 18}, legend={"font": {"size": 18}})
+    fig.update_traces(marker={"size": 7}, selector={"meta": "sentences"})
+    fig.update_traces(textfont={"size": 18}, selector={"mode": "text"})
+    fig.update_traces(textfont={"size": 14}, selector={"mode": "markers+text"})
+    fig.update_annotations(font={"size": 18})
+
+
 def _holds_numbers(color: pd.Series) -> bool:
     """A column drawn on a colour scale: integers or floats, not categories (e.g. cluster numbers)."""
     dtype = pd.Series(color).dtype

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 
 CLICK_LAYER = "click to decode"  # the invisible grid's trace
 HALO = "0 0 3px white, 0 0 3px white, 0 0 3px white"  # a white glow that keeps text legible over points
+CLUSTER_NAME = "cluster name"  # the name of the annotations that write cluster names
 
 
 def add_click_grid(fig: go.Figure, coords: np.ndarray, columns: int = 90, rows: int = 45) -> None:
@@ -122,22 +123,26 @@ def add_sentence_spread(fig: go.Figure, centre, cloud: np.ndarray, ellipse: np.n
 def add_cluster_names(
     fig: go.Figure, spots: dict[int, np.ndarray], names: dict[int, str], centres: dict[int, str]
 ) -> None:
-    """Each cluster's name (its characteristic words) written at the cluster; hovering it shows what the decoder
-    writes at the cluster's centre."""
-    ids = sorted(spots)
-    fig.add_trace(
-        go.Scatter(
-            x=[spots[c][0] for c in ids],
-            y=[spots[c][1] for c in ids],
-            mode="text",
-            name="cluster names",
-            text=[f"<b>{html.escape(names[c])}</b>" for c in ids],
-            hovertext=[f"cluster {c}, its centre decodes to:<br>{_wrap(centres.get(c, ''))}" for c in ids],
-            hoverinfo="text",
-            showlegend=False,
-            textfont={"size": 13, "color": "black", "shadow": HALO},
+    """Each cluster's name (its characteristic words) written at the cluster on a pale label, so it reads over the
+    points; hovering it shows what the decoder writes at the cluster's centre. Annotations named CLUSTER_NAME; a
+    name whose spot nearly meets an earlier one's is moved a line down."""
+    placed: list[np.ndarray] = []
+    span = np.ptp(np.stack(list(spots.values())), axis=0) if spots else np.ones(2)
+    for c in sorted(spots):
+        crowded = sum(bool(np.all(np.abs(spots[c] - p) < (0.3, 0.05) * span)) for p in placed)  # labels are wide
+        placed.append(spots[c])
+        fig.add_annotation(
+            x=float(spots[c][0]),
+            y=float(spots[c][1]),
+            text=f"<b>{html.escape(names[c])}</b>",
+            name=CLUSTER_NAME,
+            hovertext=f"cluster {c}, its centre decodes to:<br>{_wrap(centres.get(c, ''))}",
+            showarrow=False,
+            font={"size": 13, "color": "black"},
+            bgcolor="rgba(255,255,255,0.75)",
+            borderpad=2,
+            yshift=-22 * crowded,
         )
-    )
 
 
 def add_written_grid(fig: go.Figure, spots: np.ndarray, sentences: list[str], width: int = 28) -> None:
