@@ -103,6 +103,8 @@ def test_main_flow_upload_train_explore_interpolate_generate(app):
     by_label(app.button, "Interpolate").click().run()
     assert not app.error and len(app.dataframe[0].value) == 8
     assert {"decoder's confidence", "where"} <= set(app.dataframe[0].value.columns)
+    path_map = {t.get("name") for t in json.loads(app.get("plotly_chart")[0].proto.spec)["data"]}
+    assert {"A", "B", "q(z|x), 2σ of A", "q(z|x), 2σ of B", "path"} <= path_map  # both ends with their spread
 
     open_page(app, "generate")
     by_label(app.button, "Generate").click().run()

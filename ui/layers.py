@@ -84,17 +84,26 @@ def add_spot(fig: go.Figure, spot, landed, sentence: str) -> None:
         )
 
 
-def add_sentence_spread(fig: go.Figure, centre, cloud: np.ndarray, ellipse: np.ndarray, sentence: str) -> None:
+def add_sentence_spread(
+    fig: go.Figure,
+    centre,
+    cloud: np.ndarray,
+    ellipse: np.ndarray,
+    sentence: str,
+    label: str = "your sentence",
+    colour: str = "#CC79A7",
+) -> None:
     """A typed sentence: its posterior mean as a marker, draws from q(z|x) as a faint cloud, and the ellipse two
-    standard deviations wide around them."""
+    standard deviations wide around them. `label` names it in the legend (e.g. "A" and "B" on one map)."""
+    of = "" if label == "your sentence" else f" of {label}"
     fig.add_trace(
         go.Scatter(
             x=cloud[:, 0],
             y=cloud[:, 1],
             mode="markers",
-            name="q(z|x) draws",
+            name=f"q(z|x) draws{of}",
             hoverinfo="skip",
-            marker={"size": 3, "color": "#CC79A7", "opacity": 0.35},
+            marker={"size": 3, "color": colour, "opacity": 0.35},
         )
     )
     fig.add_trace(
@@ -102,9 +111,9 @@ def add_sentence_spread(fig: go.Figure, centre, cloud: np.ndarray, ellipse: np.n
             x=ellipse[:, 0],
             y=ellipse[:, 1],
             mode="lines",
-            name="q(z|x), 2σ",
+            name=f"q(z|x), 2σ{of}",
             hoverinfo="skip",
-            line={"color": "#CC79A7", "width": 2},
+            line={"color": colour, "width": 2},
         )
     )
     fig.add_trace(
@@ -112,10 +121,10 @@ def add_sentence_spread(fig: go.Figure, centre, cloud: np.ndarray, ellipse: np.n
             x=[centre[0]],
             y=[centre[1]],
             mode="markers",
-            name="your sentence",
+            name=label,
             hovertext=[_wrap(sentence)],
             hoverinfo="text",
-            marker={"symbol": "diamond", "size": 14, "color": "#CC79A7", "line": {"color": "black", "width": 1}},
+            marker={"symbol": "diamond", "size": 14, "color": colour, "line": {"color": "black", "width": 1}},
         )
     )
 
