@@ -5,13 +5,13 @@ import pandas as pd
 import streamlit as st
 
 from ui import cards, downloads, figures, latents, layers, share, state
-from vae_core import LatentLabError, encode
+from vae_core import LatentLabError
 from vae_core.latent import nearest_sentences
 
 st.title("Explore the latent space")
 if not state.require(corpus=True, model=True):
     st.stop()
-corpus, model = state.current_corpus().value, state.current_model().value
+corpus = state.current_corpus().value
 
 VIEWS = {"UMAP 2-D": ("umap", 2), "UMAP 3-D": ("umap", 3), "PCA (instant)": ("pca", 2)}
 SLUGS = {"UMAP 2-D": "umap-2d", "UMAP 3-D": "umap-3d", "PCA (instant)": "pca"}  # the view as the URL names it
@@ -91,8 +91,7 @@ typed_key = f"typed-{scene}"  # the neighbour box below: a typed sentence is dra
 typed, typed_rows, k = st.session_state.get(typed_key, "").strip(), [], int(st.session_state.get("k-neighbours", 10))
 try:
     if typed:
-        typed_z = encode(model.model, model.tokenizer, [typed])[0][0]
-        typed_rows = nearest_sentences(mu, typed_z, k)
+        typed_rows = nearest_sentences(mu, latents.posterior_of(typed)[0][0], k)
 except LatentLabError as e:
     st.error(str(e))
     typed = ""

@@ -182,11 +182,17 @@ def written_grid(method: str, seed: int, n: int) -> tuple[np.ndarray, list[str]]
 
 
 @per_session()
+def posterior_of(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """A typed sentence's posterior mean and log-variance (each (1, D)) under the current model."""
+    model = current_model().value
+    return encode(model.model, model.tokenizer, [text])
+
+
+@per_session()
 def typed_sentence(method: str, seed: int, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """A typed sentence on the current 2-D map: its posterior mean (D,), its position, and its posterior spread
     as a cloud of draws and a 2σ ellipse."""
-    model = current_model().value
-    mu, logvar = encode(model.model, model.tokenizer, [text])
+    mu, logvar = posterior_of(text)
     lmap = latent_map(method, seed)
     cloud, ellipse = spread_on_map(lmap, mu[0], logvar[0])
     return mu[0], lmap.to_map(mu[0])[0], cloud, ellipse

@@ -118,18 +118,14 @@ def load_bundle(path: str | Path, device: str = "auto") -> TrainedModel:
     if not path.is_dir():
         raise BundleError(f"{path}: no model folder here.")
     files = {}
-    for name in FILES:
+    optional = OPTIONAL_FILES if all((path / name).is_file() for name in OPTIONAL_FILES) else ()
+    for name in FILES + optional:
         file = path / name
         if not file.is_file():
             raise BundleError(f"{path.name}: the bundle is missing {name}.")
         if file.stat().st_size > MAX_FILE_BYTES.get(name, 16 << 20):
             raise BundleError(f"{path.name}: {name} is implausibly large.")
         files[name] = file.read_bytes()
-    if all((path / name).is_file() for name in OPTIONAL_FILES):
-        for name in OPTIONAL_FILES:
-            if (path / name).stat().st_size > MAX_FILE_BYTES.get(name, 16 << 20):
-                raise BundleError(f"{path.name}: {name} is implausibly large.")
-            files[name] = (path / name).read_bytes()
     return bundle_from_files(files, device=device, source=path.name)
 
 

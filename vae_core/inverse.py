@@ -16,7 +16,7 @@ from .decoding import DecodeConfig
 from .errors import InputError
 from .latent import decode_latents, encode
 from .model import SentenceVAE
-from .projection import nearest, place_points
+from .projection import ellipse, nearest, place_points
 from .tokenizer import TextTokenizer
 
 UMAP_A, UMAP_B = 1.577, 0.895  # umap.umap_.find_ab_params(spread=1.0, min_dist=0.1): umap-learn's defaults
@@ -148,8 +148,4 @@ def spread_on_map(
     rng = np.random.default_rng(seed)
     z = mu + rng.standard_normal((n, len(mu))).astype(np.float32) * np.exp(0.5 * np.asarray(logvar, np.float32))
     cloud = latent_map.to_map(z)
-    centre = latent_map.to_map(mu)[0]
-    values, vectors = np.linalg.eigh(np.cov(cloud.T) + 1e-12 * np.eye(2))
-    angle = np.linspace(0, 2 * np.pi, 65)
-    circle = np.stack([np.cos(angle), np.sin(angle)], 1)
-    return cloud, centre + 2 * (circle * np.sqrt(np.maximum(values, 0))) @ vectors.T
+    return cloud, ellipse(latent_map.to_map(mu)[0], np.cov(cloud.T) + 1e-12 * np.eye(2))

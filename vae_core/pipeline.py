@@ -106,9 +106,7 @@ def fit(
     history = {"epochs": result.history, "steps": result.steps, "stop_reason": result.stop_reason}
     if result.replay is not None and not streamed and corpus.labels is not None:
         result.replay.labels = [str(corpus.labels[corpus.train_idx[row]]) for row in result.replay.rows]
-    tm = TrainedModel(model, tokenizer, train_config, tokenizer_config, metrics, history, info)
-    tm.replay = result.replay
-    return tm
+    return TrainedModel(model, tokenizer, train_config, tokenizer_config, metrics, history, info, replay=result.replay)
 
 
 def estimate_fit_seconds(

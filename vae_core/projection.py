@@ -107,6 +107,15 @@ def warm_up() -> None:
     project(np.random.default_rng(0).normal(size=(300, 8)).astype(np.float32), "umap")
 
 
+def ellipse(centre: np.ndarray, cov: np.ndarray, widths: float = 2.0, points: int = 65) -> np.ndarray:
+    """The closed outline (points, 2) of a 2-D Gaussian's ellipse `widths` standard deviations out: e.g. a
+    sentence's posterior drawn on a map."""
+    values, vectors = np.linalg.eigh(cov)
+    angle = np.linspace(0, 2 * np.pi, points)
+    circle = np.stack([np.cos(angle), np.sin(angle)], 1)
+    return centre + widths * (circle * np.sqrt(np.maximum(values, 0))) @ vectors.T
+
+
 def place_points(new_latents: np.ndarray, latents: np.ndarray, coords: np.ndarray, k: int = 10) -> np.ndarray:
     """Map positions for new latent vectors: the inverse-distance-weighted mean of the map positions of their
     k nearest neighbours in the latent space (the map itself is not recomputed)."""

@@ -23,6 +23,7 @@ from .errors import BundleError
 from .metrics import posterior
 from .model import SentenceVAE
 from .objective import kl_per_dim
+from .projection import ellipse
 from .tokenizer import TextTokenizer
 
 FIRST_EPOCH_POINTS = (1 / 8, 1 / 4, 1 / 2)  # extra frames in the very first epoch, as fractions of it
@@ -98,14 +99,11 @@ class Replay:
         if pca is None:
             return np.zeros((len(self), 2), np.float32), np.zeros((len(self), 65, 2), np.float32)
         w = pca.components_
-        angle = np.linspace(0, 2 * np.pi, 65)
-        circle = np.stack([np.cos(angle), np.sin(angle)], 1)
         centres, ellipses = [], []
         for means, logvar in zip(self.means, self.followed_logvar):
             centre = pca.transform(means[i : i + 1].astype(np.float32))[0]
-            values, vectors = np.linalg.eigh(w @ np.diag(np.exp(logvar[k].astype(np.float64))) @ w.T)
             centres.append(centre)
-            ellipses.append(centre + 2 * (circle * np.sqrt(np.maximum(values, 0))) @ vectors.T)
+            ellipses.append(ellipse(centre, w @ np.diag(np.exp(logvar[k].astype(np.float64))) @ w.T))
         return np.asarray(centres, np.float32), np.asarray(ellipses, np.float32)
 
     def to_files(self) -> dict[str, bytes]:
