@@ -1,18 +1,24 @@
 """Round-trip report: does sentence -> z -> sentence keep what a sentence says, and what does it cost?
 
     python bench/roundtrip.py trec old new            # train and measure recipes on a corpus (appends rows)
-    python bench/roundtrip.py --report                # write bench/ROUNDTRIP.md from the rows
+    python bench/roundtrip.py trec new --curve        # one training, the round trip measured after every epoch
+    python bench/roundtrip.py --ceilings --report     # (fill older rows' ceiling columns and) write bench/ROUNDTRIP.md
 
 Corpora: trec, subj, sst (train.tsv -> test.tsv) and demo (assets/demo_corpus.tsv, its own seeded split, topic label).
 For each recipe (a named set of ModelConfig / TrainConfig changes, listed in RECIPES), one `fit` on the training file,
 then, greedy from the posterior mean, on up to 500 training and 500 test sentences: exact match, chrF (sacrebleu),
-the pretrained encoder's similarity of input and output (random pairs beside it) and, on test, the agreement of a
-TF-IDF + logistic-regression label judge fit on the training file; 10-NN label accuracy of test posterior means (fit
-on train); KL, MI and active units on test; fluency as a plain GRU language model's NLL per token (trained once per
-corpus, cached under bench/.cache) of real test sentences, of interpolation midpoints between 100 random pairs of
-test sentences and of 200 greedy prior samples; how monotonically meaning moves along 50 interpolations (Spearman
-ρ of step against the pretrained encoder's similarity to B minus to A; 1 = steadily from A to B); training seconds.
-Rows go to bench/results/roundtrip.jsonl. Needs ../shared/data (or LATENT_LAB_DATA) for all but demo.
+the pretrained encoder's similarity of input and output (beside it: random pairs, and a perfect round trip — each
+input against itself as the model can write it, unknown words as ▢ — with the share of test sentences that hold an
+unknown word) and, on test, the agreement of a TF-IDF + logistic-regression label judge fit on the training file;
+10-NN label accuracy of test posterior means (fit on train); KL, MI and active units on test; fluency as a plain GRU
+language model's NLL per token (trained once per corpus, cached under bench/.cache) of real test sentences, of
+interpolation midpoints between 100 random pairs of test sentences and of 200 greedy prior samples; how
+monotonically meaning moves along 50 interpolations (Spearman ρ of step against the pretrained encoder's similarity
+to B minus to A; 1 = steadily from A to B); training seconds.
+With --curve, one training per recipe instead, measured after every epoch on 300 training and 300 test sentences
+(exact, similarity, label agreement; the measuring time left out of the training seconds): what each minute of
+training buys. Rows go to bench/results/roundtrip.jsonl, curves to bench/results/roundtrip-curve.jsonl.
+Needs ../shared/data (or LATENT_LAB_DATA) for all but demo.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from vae_core import (  # noqa: E402
     Corpus,
     CorpusOptions,
     ModelConfig,
+    SentenceVAE,
     TextTokenizer,
     TokenizerConfig,
     TrainConfig,
@@ -56,8 +63,10 @@ from vae_core.latent import (  # noqa: E402
 )
 from vae_core.pretrained import embed_texts  # noqa: E402
 from vae_core.roundtrip import LabelJudge, round_trip  # noqa: E402
+from vae_core.training import train_vae  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "roundtrip.jsonl"
+CURVES = ROOT / "bench" / "results" / "roundtrip-curve.jsonl"
 CACHE = ROOT / "bench" / ".cache"
 SPLITS = {  # name: (train file, test file or None for a held-out split, label column)
     "trec": (DATA / "trec/train.tsv", DATA / "trec/test.tsv", "label"),
@@ -87,6 +96,12 @@ RECIPES = {
     "pretrained-64-gamma1.5": ({"encoder": "pretrained", "bn_gamma": 1.5, "latent_dim": 64}, {}),
     "hybrid-gamma2-bpe": ({"encoder": "hybrid", "bn_gamma": 2.0}, {}, {"kind": "bpe"}),
     "hybrid-gamma3-bpe": ({"encoder": "hybrid", "bn_gamma": 3.0}, {}, {"kind": "bpe"}),
+    "hybrid-gamma2-30-p8-bpe": ({"encoder": "hybrid", "bn_gamma": 2.0}, {"epochs": 30, "patience": 8}, {"kind": "bpe"}),
+    "hybrid-gamma2-30-p8-mf1": (
+        {"encoder": "hybrid", "bn_gamma": 2.0},
+        {"epochs": 30, "patience": 8},
+        {"min_frequency": 1},
+    ),
 }
 
 
@@ -203,6 +218,8 @@ def measure(name: str, recipe: str) -> dict:
         "test_chrf": on_test["roundtrip_chrf"],
         "test_similarity": on_test.get("roundtrip_similarity"),
         "random_similarity": on_test.get("roundtrip_similarity_random"),
+        "ceiling_similarity": on_test.get("roundtrip_similarity_ceiling"),
+        "test_unknown": on_test["roundtrip_unknown"],
         "test_label_agreement": on_test.get("roundtrip_label_agreement"),
         "judge_accuracy": on_test.get("roundtrip_judge_accuracy"),
         "lm_nll_real": nll_per_token(lm, lm_tokenizer, test.texts),
@@ -223,6 +240,63 @@ def measure(name: str, recipe: str) -> dict:
     }
 
 
+def curve(name: str, recipe: str, n: int = 300) -> dict:
+    """One training of `recipe` (as `fit` trains it), the round trip measured after every epoch: what each extra
+    minute of training buys. The measuring time is left out of the training seconds."""
+    train, test = load_split(name)
+    model_config, train_config, tokenizer_config = configs(recipe)
+    tokenizer = TextTokenizer.train(train.train_texts, tokenizer_config)
+    torch.manual_seed(train_config.seed)
+    model = SentenceVAE(model_config, tokenizer.vocab_size, pad_id=tokenizer.pad_id)
+    rng = np.random.default_rng(0)
+    train_texts, train_labels = train.train_texts, [train.labels[i] for i in train.train_idx]
+    judge = LabelJudge(train_texts, train_labels)
+    on_train = [train_texts[i] for i in sorted(rng.choice(len(train_texts), min(n, len(train_texts)), replace=False))]
+    test_idx = sorted(rng.choice(len(test.texts), min(n, len(test.texts)), replace=False))
+    on_test, test_labels = [test.texts[i] for i in test_idx], [test.labels[i] for i in test_idx]
+    points, measuring, start = [], 0.0, time.perf_counter()
+
+    def after_epoch(p) -> None:
+        nonlocal measuring
+        if p.val is None:
+            return
+        began = time.perf_counter()
+        trained = round_trip(model, tokenizer, on_train, similarity=False).summary()
+        held_out = round_trip(model, tokenizer, on_test, labels=test_labels, judge=judge).summary()
+        points.append(
+            {
+                "epoch": p.epoch,
+                "train_seconds": round(began - start - measuring, 1),
+                "val_elbo": p.val.get("elbo"),
+                "train_exact": trained["roundtrip_exact"],
+                "test_exact": held_out["roundtrip_exact"],
+                "test_similarity": held_out.get("roundtrip_similarity"),
+                "test_label_agreement": held_out.get("roundtrip_label_agreement"),
+            }
+        )
+        measuring += time.perf_counter() - began
+        print(json.dumps(points[-1]), flush=True)
+
+    train_vae(model, tokenizer, train_texts, train.val_texts, train_config, on_progress=after_epoch)
+    return {
+        "corpus": name,
+        "recipe": recipe,
+        "points": points,
+        "ceiling_similarity": held_out_ceiling(tokenizer, on_test),
+        "machine": f"{torch.get_num_threads()} threads, {platform.machine()}",
+        "date": time.strftime("%Y-%m-%d"),
+        "command": f"python bench/roundtrip.py {name} {recipe} --curve",
+    }
+
+
+def held_out_ceiling(tokenizer: TextTokenizer, texts: list[str]) -> float | None:
+    """What a perfect round trip scores on meaning kept: each text against itself as the model can write it."""
+    from vae_core.roundtrip import as_written, meaning_similarity
+
+    found = meaning_similarity(texts, as_written(tokenizer, texts))
+    return None if found is None else float(found.cosine.mean())
+
+
 COLUMNS = [  # (key, heading, format)
     ("corpus", "corpus", "{}"),
     ("recipe", "recipe", "{}"),
@@ -232,6 +306,8 @@ COLUMNS = [  # (key, heading, format)
     ("test_chrf", "chrF (test)", "{:.1f}"),
     ("test_similarity", "similarity (test)", "{:.3f}"),
     ("random_similarity", "random pairs", "{:.3f}"),
+    ("ceiling_similarity", "perfect round trip", "{:.3f}"),
+    ("test_unknown", "unknown word (test)", "{:.0%}"),
     ("test_label_agreement", "same label (test)", "{:.1%}"),
     ("knn10", "10-NN", "{:.3f}"),
     ("lm_nll_real", "LM NLL/token real", "{:.2f}"),
@@ -289,6 +365,45 @@ def tradeoff_svg(rows: list[dict], y_key: str, y_label: str) -> str:
     return "\n".join([*parts, "</svg>"]) + "\n"
 
 
+def fill_ceilings(results: Path) -> None:
+    """Add the perfect-round-trip similarity and the unknown-word share to rows measured before they existed: both
+    depend only on the corpus, the tokenizer and the test sentences drawn (the same seeded draw as `measure`)."""
+    from vae_core.roundtrip import has_unknown
+
+    rows = [json.loads(line) for line in results.read_text(encoding="utf-8").splitlines()]
+    for row in rows:
+        if row.get("ceiling_similarity") is not None or row["corpus"] not in SPLITS:
+            continue
+        train, test = load_split(row["corpus"])
+        tokenizer = TextTokenizer.train(train.train_texts, configs(row["recipe"])[2])
+        drawn = np.random.default_rng(0).choice(len(test.texts), min(500, len(test.texts)), replace=False)
+        texts = [test.texts[i] for i in sorted(drawn.tolist())]
+        row["ceiling_similarity"] = held_out_ceiling(tokenizer, texts)
+        row["test_unknown"] = float(has_unknown(tokenizer, texts).mean())
+    results.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+
+
+def curve_table(row: dict) -> list[str]:
+    """A curve (see `curve`) as a table: the round trip after each epoch against the training time so far."""
+    ceiling = row.get("ceiling_similarity")
+    lines = [
+        f"## After every epoch: {row['corpus']} / {row['recipe']} (`{row['command']}`, {row['date']})",
+        "",
+        f"A perfect round trip scores {ceiling:.3f} on meaning kept here." if ceiling else "",
+        "",
+        "| epoch | train s | exact (train) | exact (test) | similarity (test) | same label (test) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for p in row["points"]:
+        similarity = "–" if p["test_similarity"] is None else f"{p['test_similarity']:.3f}"
+        agreement = "–" if p["test_label_agreement"] is None else f"{p['test_label_agreement']:.1%}"
+        lines.append(
+            f"| {p['epoch']} | {p['train_seconds']:.0f} | {p['train_exact']:.1%} | {p['test_exact']:.1%} "
+            f"| {similarity} | {agreement} |"
+        )
+    return [*lines, ""]
+
+
 def write_report(results: Path, out: Path) -> None:
     """bench/ROUNDTRIP.md: the table of every row measured (the newest row per corpus and recipe)."""
     rows = {}
@@ -315,6 +430,9 @@ def write_report(results: Path, out: Path) -> None:
         text += [f"- `{a}` → `{b}`" for a, b in r["examples"]]
         text.append(f"- midpoint: `{r['midpoint_examples'][0]}`; prior sample: `{r['prior_examples'][0]}`")
         text.append("")
+    if CURVES.is_file():
+        for line in CURVES.read_text(encoding="utf-8").splitlines():
+            text += curve_table(json.loads(line))
     marker = "<!-- findings: written by hand, kept by --report -->"
     if out.is_file() and marker in (previous := out.read_text(encoding="utf-8")):
         text += ["", marker + previous.split(marker, 1)[1].rstrip("\n")]
@@ -327,6 +445,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", choices=sorted(SPLITS))
     parser.add_argument("recipes", nargs="*", help=f"default: old new; one of {', '.join(RECIPES)}")
+    parser.add_argument("--curve", action="store_true", help="measure the round trip after every epoch of one training")
+    parser.add_argument("--ceilings", action="store_true", help="add the perfect-round-trip columns to older rows")
     parser.add_argument("--report", action="store_true", help="write bench/ROUNDTRIP.md from the rows")
     args = parser.parse_args()
     unknown = [r for r in args.recipes if r not in RECIPES]
@@ -338,10 +458,12 @@ def main() -> None:
             print(f"skipped: no {train_file}")
             return
         for recipe in args.recipes or ["old", "new"]:
-            row = measure(args.corpus, recipe)
+            row = curve(args.corpus, recipe) if args.curve else measure(args.corpus, recipe)
             print(json.dumps(row), flush=True)
-            with RESULTS.open("a", encoding="utf-8") as f:
+            with (CURVES if args.curve else RESULTS).open("a", encoding="utf-8") as f:
                 f.write(json.dumps(row) + "\n")
+    if args.ceilings:
+        fill_ceilings(RESULTS)
     if args.report:
         write_report(RESULTS, ROOT / "bench" / "ROUNDTRIP.md")
 

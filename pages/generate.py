@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from ui import latents, state
+from ui import figures, latents, state
 from vae_core import DecodeConfig, LatentLabError, apply_attribute, attribute_vector, neighbourhood, reconstruct
 from vae_core.decoding import STRATEGIES
 from vae_core.latent import sample_prior, token_probabilities
@@ -13,6 +13,19 @@ st.title("Generate")
 if not state.require(model=True):
     st.stop()
 model = state.current_model().value
+
+
+def typed_on_the_map(typed: list[tuple[str, str, str]], caption: str, key: str) -> None:
+    """The dataset's map with the typed sentences (text, legend label, colour) drawn on it with their posterior
+    spread; nothing without a dataset to draw."""
+    named_corpus = state.current_corpus()
+    if named_corpus is None or len(named_corpus.value) < 5:
+        return
+    coords, kind = latents.path_map()
+    fig = figures.map_figure(coords, named_corpus.value.texts, height=480)
+    figures.add_typed_sentences(fig, kind, typed)
+    st.caption(f"On the dataset's {kind} map: {caption}")
+    st.plotly_chart(fig, key=key)
 
 
 def decode_settings(key: str, default: str = "sample") -> DecodeConfig:
@@ -70,6 +83,11 @@ with tab_near:
         try:
             texts = neighbourhood(model.model, model.tokenizer, sentence, 10, radius, config, seed=config.seed)
             st.dataframe(pd.DataFrame({"neighbour": texts}), hide_index=True)
+            typed_on_the_map(
+                [(sentence, "your sentence", "#CC79A7")],
+                "the sentence at its posterior mean, with draws from q(z|x) and their 2σ ellipse.",
+                "near-map",
+            )
         except LatentLabError as e:
             st.error(str(e))
 
@@ -87,15 +105,23 @@ with tab_rec:
             c1.code(sentence, language=None)
             c2.text("Reconstruction")
             c2.code(out, language=None)
-            found = meaning_similarity([sentence], [out])
+            written = as_written(model.tokenizer, [sentence])
+            found = meaning_similarity([sentence], [out], perfect=written)
             if found is not None:
                 st.metric(
                     "Meaning kept",
-                    f"{found[0][0]:.2f}",
+                    f"{found.cosine[0]:.2f}",
                     help="Cosine similarity of the pretrained sentence encoder's embeddings of the input and its "
-                    "reconstruction (1 = the same meaning; unrelated sentences score about 0.1-0.2).",
+                    "reconstruction (1 = the same meaning; unrelated sentences score about 0.1-0.2). A perfect "
+                    f"reconstruction, with this vocabulary, scores {found.ceiling:.2f}.",
                 )
-            st.text("Changed words in [brackets]: " + marked_changes(as_written(model.tokenizer, [sentence])[0], out))
+            st.text("Changed words in [brackets]: " + marked_changes(written[0], out))
+            typed_on_the_map(
+                [(sentence, "input", "#CC79A7"), (out, "reconstruction", "#009E73")],
+                "the input and, encoded again, its reconstruction, each with its posterior spread. Where the two "
+                "overlap, the round trip came back to the same place.",
+                "rec-map",
+            )
             probs = token_probabilities(model.model, model.tokenizer, sentence)
             st.dataframe(
                 pd.DataFrame(probs, columns=["token", "probability"]),

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ui import figures, latents, layers, state
+from ui import figures, latents, state
 from vae_core import DecodeConfig, LatentLabError, decode_latents
 from vae_core.coverage import OFF_THE_DATA, check_path
 from vae_core.decoding import STRATEGIES
@@ -73,11 +73,8 @@ if "interpolation" in st.session_state:
             path_labels=decoded,
             path_flags=[c.off_the_data for c in checks],
         )
-        method = "umap" if kind == "UMAP" else "pca"
-        for label, text, colour in (("A", sentence_a, "#CC79A7"), ("B", sentence_b, "#009E73")):
-            if text.strip():  # each end with its posterior spread: where on the map the walk starts and ends
-                _, centre, cloud, ellipse = latents.typed_sentence(method, 0, text)
-                layers.add_sentence_spread(fig, centre, cloud, ellipse, text, label, colour)
+        # each end with its posterior spread: where on the map the walk starts and ends
+        figures.add_typed_sentences(fig, kind, [(sentence_a, "A", "#CC79A7"), (sentence_b, "B", "#009E73")])
         st.plotly_chart(fig, key="path-map")
 
 state.warm_up_the_current_encoder()  # on screen: get ready for the first sentence to encode

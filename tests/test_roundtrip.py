@@ -22,6 +22,15 @@ def test_exact_match_compares_what_the_model_can_write(memorised):
     assert roundtrip.as_written(memorised.tokenizer, ["The CAT sat on the zebra ."]) == ["the cat sat on the ▢."]
 
 
+def test_a_word_outside_the_vocabulary_caps_what_a_round_trip_can_keep(memorised):
+    """A perfect model writes "zebra" back as ▢: the ceiling says what a perfect round trip scores."""
+    texts = [*MEMORISED[:3], "the cat sat on the zebra ."]
+    assert list(roundtrip.has_unknown(memorised.tokenizer, texts)) == [False, False, False, True]
+    summary = roundtrip.round_trip(memorised.model, memorised.tokenizer, texts).summary()
+    assert summary["roundtrip_unknown"] == 0.25
+    assert summary["roundtrip_similarity_random"] < summary["roundtrip_similarity_ceiling"] < 1.0
+
+
 def test_chrf_comes_from_sacrebleu():
     scores = roundtrip.chrf_scores(["the cat sat .", "a dog ran ."], ["the cat sat .", "the cat sat ."])
     assert scores[0] == pytest.approx(100.0) and 0 < scores[1] < 50
@@ -63,7 +72,7 @@ def test_cli_reconstruct_writes_a_row_per_sentence(trained, topic_file, tmp_path
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 0 and len(err) == 1 and "exact" in err[0] and "similarity" in err[0] and "same label" in err[0]
     rows = pd.read_csv(out)
-    assert list(rows.columns) == ["input", "output", "exact", "chrf", "similarity", "same_label"]
+    assert list(rows.columns) == ["input", "output", "exact", "chrf", "unknown_word", "similarity", "same_label"]
     assert len(rows) == len(pd.read_csv(topic_file, sep="\t"))
 
 

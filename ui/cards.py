@@ -22,14 +22,24 @@ def round_trip_section(metrics: dict, examples_folded: bool = False) -> None:
     cols[0].metric("Came back exactly", f"{metrics['roundtrip_exact']:.0%}", help=roundtrip_help["exact"])
     cols[1].metric("chrF", f"{metrics['roundtrip_chrf']:.0f}", help=roundtrip_help["chrf"])
     if "roundtrip_similarity" in metrics:
-        random_pairs = metrics.get("roundtrip_similarity_random")
+        random_pairs, ceiling = metrics.get("roundtrip_similarity_random"), metrics.get("roundtrip_similarity_ceiling")
         cols[2].metric(
             "Meaning kept",
             f"{metrics['roundtrip_similarity']:.2f}",
-            help=roundtrip_help["similarity"] + (f" Random pairs score {random_pairs:.2f}." if random_pairs else ""),
+            help=roundtrip_help["similarity"]
+            + (f" Random pairs score {random_pairs:.2f}." if random_pairs else "")
+            + (f" A perfect round trip scores {ceiling:.2f} here." if ceiling else ""),
         )
     if "roundtrip_label_agreement" in metrics:
         cols[3].metric("Same label", f"{metrics['roundtrip_label_agreement']:.0%}", help=roundtrip_help["label"])
+    unknown = metrics.get("roundtrip_unknown", 0.0)
+    if unknown > 0:
+        ceiling = metrics.get("roundtrip_similarity_ceiling")
+        st.caption(
+            f"{unknown:.0%} of these sentences hold a word outside the model's vocabulary: it comes back as ▢ however "
+            "good the model"
+            + (f", so even a perfect round trip scores {ceiling:.2f} on meaning kept." if ceiling else ".")
+        )
     examples = metrics.get("roundtrip_examples") or []
     if examples:
         rows = [{"input": e["input"], "reconstruction": marked_changes(e["input"], e["output"])} for e in examples]
@@ -41,8 +51,16 @@ def round_trip_section(metrics: dict, examples_folded: bool = False) -> None:
             "This model keeps the sentence pattern but not its meaning: reconstructions change what a sentence says, "
             "so neighbours and interpolations will follow form rather than content. Try the hybrid encoder, a larger "
             "BN-VAE γ (2 or more) or more epochs."
+            + (
+                " Many sentences have words the vocabulary lacks: BPE subwords or a minimum word frequency of 1 "
+                "lets the model write more of them."
+                if unknown >= UNKNOWN_MANY
+                else ""
+            )
         )
 
+
+UNKNOWN_MANY = 0.3  # a share of sentences with an unknown word above which the vocabulary is named as a cause
 
 roundtrip_help = {
     "exact": "Share of held-out sentences that come back word for word (greedy decoding from the posterior mean).",

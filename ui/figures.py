@@ -10,8 +10,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from . import latents
 from .latents import MAX_MAP_POINTS
-from .layers import add_click_grid
+from .layers import add_click_grid, add_sentence_spread
 
 # Okabe & Ito's colour-blind-safe palette, ordered so that the first five are five distinct hues and black (no
 # two blues before the seventh, pale yellow last: it fades on white), then Paul Tol's "safe" colours.
@@ -85,6 +86,16 @@ def map_figure(
         dragmode="zoom" if dims == 2 else "orbit",  # 2-D: a click selects (Streamlit turns clicks off in lasso)
     )
     return fig
+
+
+def add_typed_sentences(fig: go.Figure, kind: str, typed: list[tuple[str, str, str]]) -> None:
+    """Each typed sentence (text, legend label, colour) at its posterior mean on the map `latents.path_map` gave
+    (`kind` "UMAP" or "PCA"), with its posterior spread: where on the map a sentence lands, and how surely."""
+    method = "umap" if kind == "UMAP" else "pca"
+    for text, label, colour in typed:
+        if text.strip():
+            _, centre, cloud, ellipse = latents.typed_sentence(method, 0, text)
+            add_sentence_spread(fig, centre, cloud, ellipse, text, label, colour)
 
 
 def presenter_style(fig: go.Figure) -> None:

@@ -379,10 +379,12 @@ def cmd_reconstruct(args) -> None:
     _write_table(pd.DataFrame(result.rows()), out)
     summary = result.summary()
     line = f"{summary['roundtrip_n']} sentences: exact {summary['roundtrip_exact']:.1%}, "
-    line += f"chrF {summary['roundtrip_chrf']:.1f}"
+    line += f"chrF {summary['roundtrip_chrf']:.1f}, "
+    line += f"{summary['roundtrip_unknown']:.0%} hold a word outside the vocabulary"
     if "roundtrip_similarity" in summary:
         line += f", similarity {summary['roundtrip_similarity']:.3f} "
-        line += f"(random pairs {summary['roundtrip_similarity_random']:.3f})"
+        line += f"(random pairs {summary['roundtrip_similarity_random']:.3f}, "
+        line += f"a perfect round trip {summary['roundtrip_similarity_ceiling']:.3f})"
     if "roundtrip_label_agreement" in summary:
         line += f", same label {summary['roundtrip_label_agreement']:.1%} "
         line += f"(judge right on inputs {summary['roundtrip_judge_accuracy']:.1%})"

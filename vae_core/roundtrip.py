@@ -5,7 +5,8 @@ Each sentence is encoded to its posterior mean and decoded greedily. Then:
   <unk>, and detokenisation), so a lower-cased or <unk> word is not counted against the model;
 - chrF (sacrebleu): character n-gram overlap of output and input, 0-100;
 - similarity: cosine of the pretrained sentence encoder's embeddings of input and output (meaning kept), beside the
-  same for random pairs of inputs, so the number can be read;
+  same for random pairs of inputs and for each input against itself as the model can write it (its ceiling: a word
+  outside the vocabulary comes back as ▢ however good the model), so the number can be read;
 - label agreement: a TF-IDF + logistic-regression judge fit on labelled sentences gives the output the same label
   as the input.
 KL and active units cannot show any of this: a model can carry 8 nats in z and still keep only the first word.
@@ -37,6 +38,8 @@ class RoundTrip:
     chrf: np.ndarray  # (N,) 0-100
     similarity: np.ndarray | None = None  # (N,) cosine of pretrained embeddings, when the encoder is installed
     similarity_random: float | None = None  # the same for random pairs of inputs
+    similarity_ceiling: float | None = None  # the same for each input and itself as written: a perfect round trip
+    unknown: np.ndarray | None = None  # (N,) bool: the input holds a word outside the model's vocabulary
     same_label: np.ndarray | None = None  # (N,) bool, when a label judge was given
     judge_accuracy: float | None = None  # the judge's accuracy on the inputs themselves
 
@@ -50,16 +53,22 @@ class RoundTrip:
         if self.similarity is not None:
             out["roundtrip_similarity"] = float(self.similarity.mean())
             out["roundtrip_similarity_random"] = self.similarity_random
+            out["roundtrip_similarity_ceiling"] = self.similarity_ceiling
+        if self.unknown is not None:
+            out["roundtrip_unknown"] = float(self.unknown.mean()) if len(self.unknown) else 0.0
         if self.same_label is not None:
             out["roundtrip_label_agreement"] = float(self.same_label.mean())
             out["roundtrip_judge_accuracy"] = self.judge_accuracy
         return out
 
     def rows(self) -> list[dict]:
-        """One row per sentence: input, output, exact, chrF, similarity (for a table or a file)."""
+        """One row per sentence: input, output, exact, chrF, whether the input has an unknown word, similarity and
+        label agreement (for a table or a file)."""
         rows = []
         for i, (a, b) in enumerate(zip(self.inputs, self.outputs)):
             row = {"input": a, "output": b, "exact": bool(self.exact[i]), "chrf": round(float(self.chrf[i]), 1)}
+            if self.unknown is not None:
+                row["unknown_word"] = bool(self.unknown[i])
             if self.similarity is not None:
                 row["similarity"] = round(float(self.similarity[i]), 3)
             if self.same_label is not None:
@@ -73,6 +82,11 @@ def as_written(tokenizer: TextTokenizer, texts: list[str]) -> list[str]:
     return [tokenizer.decode(ids) for ids in tokenizer.encode(texts)]
 
 
+def has_unknown(tokenizer: TextTokenizer, texts: list[str]) -> np.ndarray:
+    """Whether each text holds a word (or piece) outside the tokenizer's vocabulary, which no model can write back."""
+    return np.array([tokenizer.unk_id in ids for ids in tokenizer.encode(texts)], dtype=bool)
+
+
 def chrf_scores(outputs: list[str], references: list[str]) -> np.ndarray:
     """sacrebleu's sentence-level chrF of each output against its reference, 0-100."""
     from sacrebleu.metrics import CHRF
@@ -81,23 +95,37 @@ def chrf_scores(outputs: list[str], references: list[str]) -> np.ndarray:
     return np.array([chrf.sentence_score(o, [r]).score for o, r in zip(outputs, references)], dtype=np.float64)
 
 
-def meaning_similarity(a: list[str], b: list[str], seed: int = 0) -> tuple[np.ndarray, float] | None:
-    """Cosine of the pretrained sentence encoder's embeddings of a[i] and b[i], and the mean cosine of random
-    pairs a[i], a[j] (i ≠ j) as the baseline; None when the encoder is not installed."""
+@dataclass
+class Similarity:
+    """Meaning kept, by the pretrained sentence encoder: the cosine of a[i] and b[i], the mean cosine of random pairs
+    a[i], a[j] (what unrelated sentences score) and, given what a perfect output would be, the mean cosine of a[i]
+    and that (what a perfect round trip scores)."""
+
+    cosine: np.ndarray  # (N,)
+    random: float
+    ceiling: float | None = None
+
+
+def meaning_similarity(
+    a: list[str], b: list[str], seed: int = 0, perfect: list[str] | None = None
+) -> Similarity | None:
+    """How much of a[i]'s meaning b[i] keeps, with the two baselines that make it readable (see Similarity); None
+    when the encoder is not installed."""
     from . import pretrained
     from .errors import ConfigError
 
     try:
         pretrained.spec(pretrained.DEFAULT_ENCODER)
         ea, eb = pretrained.embed_texts(a), pretrained.embed_texts(b)
+        ceiling = float((ea * pretrained.embed_texts(perfect)).sum(1).mean()) if perfect is not None else None
     except ConfigError:
         return None
     cosine = (ea * eb).sum(1)
     if len(a) < 2:
-        return cosine, float("nan")
+        return Similarity(cosine, float("nan"), ceiling)
     shift = np.random.default_rng(seed).integers(1, len(a), size=len(a))  # a random other sentence for each
     partner = (np.arange(len(a)) + shift) % len(a)
-    return cosine, float((ea * ea[partner]).sum(1).mean())
+    return Similarity(cosine, float((ea * ea[partner]).sum(1).mean()), ceiling)
 
 
 class LabelJudge:
@@ -142,9 +170,11 @@ def round_trip(
         outputs=outputs,
         exact=np.array([a == b for a, b in zip(inputs, outputs)], dtype=bool),
         chrf=chrf_scores(outputs, inputs),
+        unknown=has_unknown(tokenizer, texts),
     )
-    if similarity and (found := meaning_similarity(texts, outputs, seed)) is not None:
-        result.similarity, result.similarity_random = found
+    if similarity and (found := meaning_similarity(texts, outputs, seed, perfect=inputs)) is not None:
+        result.similarity, result.similarity_random = found.cosine, found.random
+        result.similarity_ceiling = found.ceiling
     if judge is not None:
         on_inputs, on_outputs = judge.predict(texts), judge.predict(outputs)
         result.same_label = on_inputs == on_outputs
