@@ -1,6 +1,8 @@
-"""The README's screenshots of the Explore page on the demo, taken in Chromium (needs `apt-get install chromium`):
+"""The README's screenshots of the Explore, Generate, Models and Learn pages on the demo, taken in Chromium (needs
+`apt-get install chromium`):
 
     python assets/make_readme_screenshots.py   # writes assets/readme_*.png (about a minute)
+    python assets/make_readme_screenshots.py --round-trip-only   # only Generate's round trip on the map
 
 Each view is opened from a link, as a teacher would send it (the scene is in the URL)."""
 
@@ -33,6 +35,34 @@ REPLAYS = {  # file -> (the page, the switch that shows its replay or None, the 
     "readme_tradeoff.png": ("", None, "The trade-off you can see", 900),
 }
 
+RECONSTRUCTION_DRAWN = """() => [...document.querySelectorAll('.js-plotly-plot')].some(
+    p => p._fullData && p._fullData.some(t => t.name === 'reconstruction'))"""
+ROUND_TRIP = ("readme_roundtrip.png", "the new student loved the soup in the kitchen last week and we were pleased .")
+
+
+def round_trip_view(browser, url: str) -> None:
+    """Generate → Reconstruct on a demo sentence: the input and its reconstruction on the map."""
+    name, sentence = ROUND_TRIP
+    page = browser.new_page(viewport={"width": 1400, "height": 1500})
+    page.set_default_timeout(120_000)
+    page.goto(f"{url}/generate")
+    wait_idle(page)
+    page.wait_for_selector("h1:has-text('Generate')")
+    page.get_by_role("tab", name="Reconstruct").click()
+    page.get_by_text("Encode a sentence to its mean").wait_for()  # the tab is open
+    field = page.get_by_label("Sentence").nth(1)  # the Reconstruct tab's (the second tab's field)
+    field.fill(sentence)
+    field.press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="Reconstruct").click()
+    page.wait_for_function(RECONSTRUCTION_DRAWN)
+    wait_idle(page)
+    page.get_by_text("Encode a sentence to its mean").evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(1500)
+    page.screenshot(path=ROOT / "assets" / name)
+    print(f"wrote assets/{name}")
+    page.close()
+
 
 def main() -> None:
     from playwright.sync_api import sync_playwright
@@ -40,6 +70,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         with serve_app(Path(tmp) / "models", Path(tmp) / "streamlit.log") as url:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            round_trip_view(browser, url)
+            if "--round-trip-only" in sys.argv:
+                return
             for name, (query, typed, below) in VIEWS.items():
                 # tall enough that nothing scrolls: headless Chromium leaves a scrolled WebGL map partly undrawn
                 page = browser.new_page(viewport={"width": 1400, "height": 1700 if below else 1100})

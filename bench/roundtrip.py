@@ -97,6 +97,11 @@ RECIPES = {
     "hybrid-gamma2-bpe": ({"encoder": "hybrid", "bn_gamma": 2.0}, {}, {"kind": "bpe"}),
     "hybrid-gamma3-bpe": ({"encoder": "hybrid", "bn_gamma": 3.0}, {}, {"kind": "bpe"}),
     "hybrid-gamma2-30-p8-bpe": ({"encoder": "hybrid", "bn_gamma": 2.0}, {"epochs": 30, "patience": 8}, {"kind": "bpe"}),
+    "hybrid-gamma3-30-p8": ({"encoder": "hybrid", "bn_gamma": 3.0}, {"epochs": 30, "patience": 8}),
+    "hybrid-gamma2-30-p8-wd0.3": (
+        {"encoder": "hybrid", "bn_gamma": 2.0},
+        {"epochs": 30, "patience": 8, "word_dropout": 0.3},
+    ),
     "hybrid-gamma2-30-p8-mf1": (
         {"encoder": "hybrid", "bn_gamma": 2.0},
         {"epochs": 30, "patience": 8},
