@@ -52,8 +52,8 @@ def round_trip_section(metrics: dict, examples_folded: bool = False) -> None:
             "so neighbours and interpolations will follow form rather than content. Try the hybrid encoder, a larger "
             "BN-VAE γ (2 or more) or more epochs."
             + (
-                " Many sentences have words the vocabulary lacks: BPE subwords or a minimum word frequency of 1 "
-                "lets the model write more of them."
+                " Part of the loss is the vocabulary's, not the model's: many of these sentences hold words it "
+                "lacks, which come back as ▢ whatever the model."
                 if unknown >= UNKNOWN_MANY
                 else ""
             )
