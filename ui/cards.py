@@ -18,11 +18,12 @@ def round_trip_section(metrics: dict, examples_folded: bool = False) -> None:
     if "roundtrip_exact" not in metrics:
         st.caption("No round-trip figures: this model was measured before they existed.")
         return
+    ceiling, unknown = metrics.get("roundtrip_similarity_ceiling"), metrics.get("roundtrip_unknown", 0.0)
     cols = st.columns(4)
     cols[0].metric("Came back exactly", f"{metrics['roundtrip_exact']:.0%}", help=roundtrip_help["exact"])
     cols[1].metric("chrF", f"{metrics['roundtrip_chrf']:.0f}", help=roundtrip_help["chrf"])
     if "roundtrip_similarity" in metrics:
-        random_pairs, ceiling = metrics.get("roundtrip_similarity_random"), metrics.get("roundtrip_similarity_ceiling")
+        random_pairs = metrics.get("roundtrip_similarity_random")
         cols[2].metric(
             "Meaning kept",
             f"{metrics['roundtrip_similarity']:.2f}",
@@ -32,9 +33,7 @@ def round_trip_section(metrics: dict, examples_folded: bool = False) -> None:
         )
     if "roundtrip_label_agreement" in metrics:
         cols[3].metric("Same label", f"{metrics['roundtrip_label_agreement']:.0%}", help=roundtrip_help["label"])
-    unknown = metrics.get("roundtrip_unknown", 0.0)
     if unknown > 0:
-        ceiling = metrics.get("roundtrip_similarity_ceiling")
         st.caption(
             f"{unknown:.0%} of these sentences hold a word outside the model's vocabulary: it comes back as ▢ however "
             "good the model"
