@@ -4,6 +4,7 @@
     python assets/make_demo_model.py      # the model (assets/demo_model/, with its training replay), its maps
                                           # (assets/demo_map.npz) and a no-defence training's replay
                                           # (assets/collapse_replay/) for the Learn page
+    python assets/make_demo_model.py --roundtrip-only   # measure the shipped model's round trip again (its card)
 
 The training is the command line's own `train` with the settings below (printed when it runs), so the
 same model can be rebuilt by hand. The maps the Explore page opens with are computed here once and shipped,
@@ -12,6 +13,7 @@ so a first launch shows the map at once.
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -27,7 +29,7 @@ from vae_core.cli import main as cli  # noqa: E402
 from vae_core.clusters import kmeans  # noqa: E402
 from vae_core.corpus import CorpusOptions  # noqa: E402
 from vae_core.latent import encode  # noqa: E402
-from vae_core.pipeline import undefended_configs  # noqa: E402
+from vae_core.pipeline import measure_round_trip, undefended_configs  # noqa: E402
 from vae_core.pretrained import embed_texts  # noqa: E402
 from vae_core.projection import map_key, project  # noqa: E402
 from vae_core.tradeoff import rate_distortion, to_json  # noqa: E402
@@ -74,6 +76,9 @@ def main() -> None:
     if "--tradeoff-only" in sys.argv:
         write_tradeoff()
         return
+    if "--roundtrip-only" in sys.argv:
+        write_round_trip()
+        return
     if "--maps-only" not in sys.argv:
         train()
     write_maps()
@@ -89,6 +94,20 @@ def write_tradeoff() -> None:
     points = rate_distortion(corpus, train_config=train_config)
     atomic_write_bytes(ASSETS / "tradeoff.json", to_json(points).encode())
     print("wrote assets/tradeoff.json: " + ", ".join(f"γ {p.gamma}: KL {p.kl:.1f}, rec {p.rec:.1f}" for p in points))
+
+
+def write_round_trip() -> None:
+    """Measure the shipped model's round trip again, as `train` measures it (on the validation split, with the
+    library's current decoding), and write the figures into its card (assets/demo_model/metrics.json)."""
+    tm = load_bundle(ASSETS / "demo_model", device="cpu")
+    corpus = load_corpus(ASSETS / "demo_corpus.tsv", CorpusOptions(label_column="topic", max_tokens=64))
+    metrics = {k: v for k, v in tm.metrics.items() if not k.startswith("roundtrip_")}
+    metrics.update(measure_round_trip(tm.model, tm.tokenizer, corpus, corpus.val_texts))
+    atomic_write_bytes(ASSETS / "demo_model" / "metrics.json", json.dumps(metrics, indent=2, default=float).encode())
+    figures = ", ".join(
+        f"{k} {v:.3f}" for k, v in metrics.items() if k.startswith("roundtrip_") and k != "roundtrip_examples"
+    )
+    print(f"wrote assets/demo_model/metrics.json: {figures}")
 
 
 def write_collapse() -> None:

@@ -6,7 +6,8 @@
 
 Corpora: trec, subj, sst (train.tsv -> test.tsv) and demo (assets/demo_corpus.tsv, its own seeded split, topic label).
 For each recipe (a named set of ModelConfig / TrainConfig changes, listed in RECIPES), one `fit` on the training file,
-then, greedy from the posterior mean, on up to 500 training and 500 test sentences: exact match, chrF (sacrebleu),
+then, greedy from the posterior mean (`GREEDY`: recipes are compared under one fixed decoding; bench/decoding.py
+compares decodings), on up to 500 training and 500 test sentences: exact match, chrF (sacrebleu),
 the pretrained encoder's similarity of input and output (beside it: random pairs, and a perfect round trip — each
 input against itself as the model can write it, unknown words as ▢ — with the share of test sentences that hold an
 unknown word) and, on test, the agreement of a TF-IDF + logistic-regression label judge fit on the training file;
@@ -74,6 +75,7 @@ SPLITS = {  # name: (train file, test file or None for a held-out split, label c
     "sst": (DATA / "sst/train.tsv", DATA / "sst/test.tsv", "label"),
     "demo": (ROOT / "assets/demo_corpus.tsv", None, "topic"),
 }
+GREEDY = DecodeConfig(strategy="greedy", max_len=80)
 OLD_DEFAULT = (
     {"latent_dim": 32, "bn_gamma": 0.7, "encoder": "rnn"},
     {"epochs": 15, "pretrain_epochs": 5, "word_dropout": 0.1, "patience": 3},
@@ -176,13 +178,15 @@ def measure(name: str, recipe: str) -> dict:
     train_texts, train_labels = train.train_texts, [train.labels[i] for i in train.train_idx]
     judge = LabelJudge(train_texts, train_labels)
     on_test_idx = sample(len(test.texts))
-    on_train = round_trip(model, tokenizer, [train_texts[i] for i in sample(len(train_texts))]).summary()
+    on_train = round_trip(model, tokenizer, [train_texts[i] for i in sample(len(train_texts))], decoding=GREEDY)
+    on_train = on_train.summary()
     on_test = round_trip(
         model,
         tokenizer,
         [test.texts[i] for i in on_test_idx],
         labels=[test.labels[i] for i in on_test_idx],
         judge=judge,
+        decoding=GREEDY,
     ).summary()
     train_z, _ = encode(model, tokenizer, train_texts)
     test_z, _ = encode(model, tokenizer, test.texts)
@@ -266,8 +270,8 @@ def curve(name: str, recipe: str, n: int = 300) -> dict:
         if p.val is None:
             return
         began = time.perf_counter()
-        trained = round_trip(model, tokenizer, on_train, similarity=False).summary()
-        held_out = round_trip(model, tokenizer, on_test, labels=test_labels, judge=judge).summary()
+        trained = round_trip(model, tokenizer, on_train, similarity=False, decoding=GREEDY).summary()
+        held_out = round_trip(model, tokenizer, on_test, labels=test_labels, judge=judge, decoding=GREEDY).summary()
         points.append(
             {
                 "epoch": p.epoch,

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ui import figures, latents, state
+from ui import cards, figures, latents, state
 from vae_core import DecodeConfig, LatentLabError, decode_latents
 from vae_core.coverage import OFF_THE_DATA, check_path
 from vae_core.decoding import STRATEGIES
@@ -33,7 +33,7 @@ method = c2.radio(
     horizontal=True,
     help="slerp follows the sphere where most of the prior's mass lies; linear cuts straight.",
 )
-strategy = c3.selectbox("Decoding", STRATEGIES)
+strategy = c3.selectbox("Decoding", STRATEGIES, help=cards.DECODING_HELP)
 
 if st.button("Interpolate", type="primary"):
     try:

@@ -19,10 +19,24 @@ def same_tokens(tm, a: str, b: str) -> bool:
     return tm.tokenizer.tokens(a) == tm.tokenizer.tokens(b)
 
 
-@pytest.mark.parametrize("strategy", ["greedy", "beam"])
+@pytest.mark.parametrize("strategy", ["greedy", "beam", "rerank"])
 def test_memorised_sentences_come_back(memorised, strategy):
     out = decode(memorised.model, memorised.tokenizer, z_of(memorised, MEMORISED), DecodeConfig(strategy=strategy))
     assert all(same_tokens(memorised, o, s) for o, s in zip(out, MEMORISED)), out
+
+
+def test_reranking_picks_the_sentence_whose_encoding_lands_nearest_z(trained):
+    """Greedy's and the beam's answers are among the candidates: re-ranking never lands farther from z than
+    either, and does land nearer for some of these points."""
+    z = torch.randn(12, trained.latent_dim, generator=torch.Generator().manual_seed(0))
+
+    def distance(strategy: str) -> torch.Tensor:
+        out = decode(trained.model, trained.tokenizer, z, DecodeConfig(strategy=strategy, beam_size=5))
+        return (z_of(trained, [o or "?" for o in out]) - z).pow(2).sum(1)
+
+    greedy, beam, reranked = distance("greedy"), distance("beam"), distance("rerank")
+    assert (reranked <= torch.minimum(greedy, beam) + 1e-4).all(), (reranked, greedy, beam)
+    assert (reranked < torch.minimum(greedy, beam) - 1e-3).any()
 
 
 def test_sampling_is_seeded_and_varied(trained):

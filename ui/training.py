@@ -67,6 +67,8 @@ def _progress_text(p: Progress) -> str:
     eta = f"ETA {format_duration(p.eta_s)}"
     if p.phase == "embed":
         return f"Embedding the sentences · {p.step:,}/{p.total_steps:,} sentences · {eta}"
+    if p.phase == "measure":
+        return "Training done · measuring the model on held-out sentences (likelihood, the round trip)…"
     stage = "Autoencoder pre-training" if p.phase == "pretrain" else f"Epoch {p.epoch}/{p.epochs}"
     return f"{stage} · step {p.step}/{p.total_steps} · {p.tokens_per_s:,.0f} tokens/s · {eta}"
 

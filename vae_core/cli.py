@@ -145,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--temperature", type=float, default=d.temperature)
         p.add_argument("--top-k", type=int, default=d.top_k)
         p.add_argument("--top-p", type=float, default=d.top_p)
-        p.add_argument("--beam", type=int, help="beam width (implies --strategy beam)")
+        p.add_argument("--beam", type=int, help="beam width (beam and rerank; alone it implies --strategy beam)")
         p.add_argument("--max-len", type=int, default=d.max_len)
         p.add_argument("--seed", type=int, default=d.seed)
         p.add_argument("--device", default="auto")
@@ -179,7 +179,7 @@ def _corpus_options(args, **overrides) -> CorpusOptions:
 
 def _decode_config(args) -> DecodeConfig:
     return DecodeConfig(
-        strategy="beam" if args.beam else args.strategy,
+        strategy="beam" if args.beam and args.strategy not in ("beam", "rerank") else args.strategy,
         temperature=args.temperature,
         top_k=args.top_k,
         top_p=args.top_p,
@@ -210,6 +210,8 @@ class ProgressBar:
         )
         if p.phase == "embed":
             line = f"embedding sentences [{bar}] {pct:3d}% {p.step}/{p.total_steps} ETA {format_duration(p.eta_s)}"
+        if p.phase == "measure":
+            line = "measuring the model on held-out sentences (likelihood, the round trip)…"
         if p.val:
             line = f"epoch {p.epoch} done: val rec {p.val['rec']:.2f} kl {p.val['kl']:.2f} AU {p.val['active_units']}"
         self.stream.write(("\r" + line.ljust(110)) if self.tty and p.val is None else line + "\n")

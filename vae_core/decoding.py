@@ -1,16 +1,26 @@
-"""z -> text: greedy, sampling (temperature, top-k, top-p) and beam search, stopping at <eos> or max_len."""
+"""z -> text: greedy, sampling (temperature, top-k, top-p), beam search, and re-ranking (the beam's likeliest
+sentences, of which the one whose own encoding lands nearest z), stopping at <eos> or max_len."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 
+from .batching import to_ids
 from .errors import ConfigError
+from .metrics import posterior
 from .model import SentenceVAE
 from .tokenizer import TextTokenizer
 
-STRATEGIES = ("greedy", "sample", "beam")
+STRATEGIES = ("greedy", "sample", "beam", "rerank")
+STRATEGY_NOTES = {  # one line each, for a person choosing
+    "greedy": "the likeliest word at each step",
+    "sample": "words drawn at random by their probability (temperature, top-p)",
+    "beam": "the likeliest whole sentence found by beam search",
+    "rerank": "of the greedy sentence and the beam's likeliest, the one whose own encoding lands nearest z "
+    "(slower; keeps the most meaning)",
+}
 
 
 @dataclass
@@ -21,7 +31,7 @@ class DecodeConfig:
     temperature: float = 1.0  # sample: <1 sharper, >1 more varied
     top_k: int = 0  # sample: keep the k likeliest words (0 = all)
     top_p: float = 1.0  # sample: keep the smallest set of words with this much probability (1 = all)
-    beam_size: int = 5  # beam
+    beam_size: int = 5  # beam: its width; rerank: also how many of its likeliest sentences are candidates
     length_penalty: float = 1.0  # beam: score / length**penalty, so long sentences are not punished
     max_len: int = 40
     seed: int = 0  # sample
@@ -55,7 +65,9 @@ def decode(
     model.eval()
     z = z.to(model.device, torch.float32)
     if config.strategy == "beam":
-        ids = [beam_search(model, tokenizer, row, config) for row in z]
+        ids = [beam_hypotheses(model, tokenizer, row, config)[0] for row in z]
+    elif config.strategy == "rerank":
+        ids = rerank(model, tokenizer, z, config)
     else:
         ids = step_decode(model, tokenizer, z, config)
     return [tokenizer.decode(seq) for seq in ids]
@@ -107,8 +119,11 @@ def filter_logits(logits: torch.Tensor, top_k: int = 0, top_p: float = 1.0) -> t
     return logits
 
 
-def beam_search(model: SentenceVAE, tokenizer: TextTokenizer, z: torch.Tensor, config: DecodeConfig) -> list[int]:
-    """The likeliest sentence for one z (D,) by beam search, the beams run as one batch."""
+def beam_hypotheses(
+    model: SentenceVAE, tokenizer: TextTokenizer, z: torch.Tensor, config: DecodeConfig
+) -> list[list[int]]:
+    """The sentences beam search finished for one z (D,), likeliest first (log-probability / length**penalty);
+    the first is the beam search's answer. The beams run as one batch."""
     width = config.beam_size
     zb = z.unsqueeze(0)
     state = model.init_state(zb)
@@ -143,6 +158,31 @@ def beam_search(model: SentenceVAE, tokenizer: TextTokenizer, z: torch.Tensor, c
         beams = [beams[r] + [tk] for r, tk in zip(keep_rows, keep_tokens)]
         scores = torch.tensor(keep_scores, device=model.device)
         token = torch.tensor(keep_tokens, device=model.device)
-    if not finished:  # ran to max_len: take the best open beam
+    if not finished:  # ran to max_len: take the open beams
         finished = [(float(s) / config.max_len**config.length_penalty, b) for s, b in zip(scores.tolist(), beams)]
-    return max(finished, key=lambda f: f[0])[1]
+    finished.sort(key=lambda f: -f[0])  # stable: of equal scores, the first found stays first, as max() took it
+    return [ids for _, ids in finished]
+
+
+def rerank(model: SentenceVAE, tokenizer: TextTokenizer, z: torch.Tensor, config: DecodeConfig) -> list[list[int]]:
+    """For each row of z: of the greedy sentence and the beam's `beam_size` likeliest, the one whose own posterior
+    mean lies nearest z, so the sentence shown is one the encoder would put back where z is. The decoder alone
+    often writes a fluent sentence that belongs elsewhere; checking each candidate against the encoder keeps more of
+    what z holds (bench/ROUNDTRIP.md, "Decoding the round trip")."""
+    greedy = step_decode(model, tokenizer, z, replace(config, strategy="greedy"))
+    candidates = []
+    for first, row in zip(greedy, z):
+        found = [first] + beam_hypotheses(model, tokenizer, row, config)[: config.beam_size]
+        texts = {}  # each distinct sentence once, by what it reads as
+        for ids in found:
+            texts.setdefault(tokenizer.decode(ids), ids)
+        candidates.append([(text, ids) for text, ids in texts.items() if text.strip()] or [("", first)])
+    flat = [text for options in candidates for text, _ in options]
+    mu, _ = posterior(model, tokenizer, to_ids(tokenizer, flat), texts=flat)
+    z = z.float().cpu()
+    chosen, start = [], 0
+    for row, options in zip(z, candidates):
+        distance = (mu[start : start + len(options)] - row).pow(2).sum(1)
+        chosen.append(options[int(distance.argmin())][1])
+        start += len(options)
+    return chosen

@@ -116,7 +116,7 @@ class TrainingJob(BackgroundWork):
                 self._replay = p.replay
             if p.val:
                 self._epochs.append({"epoch": p.epoch, **{f"val_{k}": v for k, v in p.val.items()}})
-            elif p.phase != "embed":
+            elif p.phase not in ("embed", "measure"):
                 self._steps.append(p.chart_row())
 
     def _work(self) -> TrainedModel:

@@ -75,15 +75,11 @@ def fit(
     eval_texts = corpus.val_texts or (next(corpus.chunks())[:VAL_MAX] if streamed else train_texts)
     metrics = {}
     if distributed.is_main():
+        if on_progress:  # held-out likelihood and the round trip can take a minute: say so
+            on_progress(Progress(1, 1, 0, 0, 0.0, 0.0, 0.0, 0, 0.0, result.seconds, 0.0, phase="measure"))
         metrics = evaluate(model, tokenizer, eval_texts, iw_samples=iw_samples, seed=train_config.seed)
         if roundtrip_limit > 0:
-            labels = None if streamed else corpus.labels  # a stream carries no labels
-            judge = roundtrip.label_judge(train_texts, [labels[i] for i in corpus.train_idx]) if labels else None
-            eval_labels = [labels[i] for i in (corpus.val_idx or corpus.train_idx)] if labels else None
-            measured = roundtrip.measure(
-                model, tokenizer, eval_texts, labels=eval_labels, judge=judge, limit=roundtrip_limit
-            )
-            metrics.update(measured)
+            metrics.update(measure_round_trip(model, tokenizer, corpus, eval_texts, roundtrip_limit))
     metrics.update(
         evaluated_on="validation split" if corpus.val_texts else "training sentences (no validation split)",
         train_seconds=result.seconds,
@@ -107,6 +103,21 @@ def fit(
     if result.replay is not None and not streamed and corpus.labels is not None:
         result.replay.labels = [str(corpus.labels[corpus.train_idx[row]]) for row in result.replay.rows]
     return TrainedModel(model, tokenizer, train_config, tokenizer_config, metrics, history, info, replay=result.replay)
+
+
+def measure_round_trip(
+    model: SentenceVAE,
+    tokenizer: TextTokenizer,
+    corpus: Corpus | StreamedCorpus,
+    eval_texts: list[str],
+    limit: int = 1000,
+) -> dict:
+    """The model card's round-trip figures on `eval_texts` (the held-out sentences `fit` measures on), with label
+    agreement judged by a classifier fit on the training split's labels when the corpus has them."""
+    labels = None if isinstance(corpus, StreamedCorpus) else corpus.labels  # a stream carries no labels
+    judge = roundtrip.label_judge(corpus.train_texts, [labels[i] for i in corpus.train_idx]) if labels else None
+    eval_labels = [labels[i] for i in (corpus.val_idx or corpus.train_idx)] if labels else None
+    return roundtrip.measure(model, tokenizer, eval_texts, labels=eval_labels, judge=judge, limit=limit)
 
 
 def estimate_fit_seconds(

@@ -1,6 +1,7 @@
 """The round trip sentence -> z -> sentence, measured as a user sees it.
 
-Each sentence is encoded to its posterior mean and decoded greedily. Then:
+Each sentence is encoded to its posterior mean and decoded back (by default re-ranked: of the greedy sentence and
+beam search's ten likeliest, the one whose own encoding lands nearest the mean; `DECODING`). Then:
 - exact: the output equals the input as the model can write it (the tokenizer's own normalisation, unknown words as
   <unk>, and detokenisation), so a lower-cased or <unk> word is not counted against the model;
 - chrF (sacrebleu): character n-gram overlap of output and input, 0-100;
@@ -26,6 +27,8 @@ from .tokenizer import TextTokenizer
 # Below these a model is said not to keep meaning (the app's warning; see bench/ROUNDTRIP.md for what models reach)
 MEANING_KEPT_SIMILARITY = 0.6
 MEANING_KEPT_AGREEMENT = 0.8
+# How a round trip decodes, in the model card, the CLI and the app alike (bench/ROUNDTRIP.md compares strategies)
+DECODING = DecodeConfig(strategy="rerank", beam_size=10, max_len=80)
 
 
 @dataclass
@@ -160,10 +163,11 @@ def round_trip(
     judge: LabelJudge | None = None,
     similarity: bool = True,
     seed: int = 0,
+    decoding: DecodeConfig = DECODING,
 ) -> RoundTrip:
-    """Encode each text to its posterior mean, decode it greedily, and measure what came back (see the module
+    """Encode each text to its posterior mean, decode it by `decoding`, and measure what came back (see the module
     docstring). With `labels` and a `judge`, also whether the judge gives input and output the same label."""
-    outputs = reconstruct(model, tokenizer, texts, DecodeConfig(strategy="greedy", max_len=80))
+    outputs = reconstruct(model, tokenizer, texts, decoding)
     inputs = as_written(tokenizer, texts)
     result = RoundTrip(
         inputs=inputs,

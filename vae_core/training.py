@@ -123,7 +123,8 @@ class Progress:
     elapsed_s: float
     eta_s: float
     val: dict | None = None  # set at the end of an epoch
-    phase: str = "vae"  # "embed" while a pretrained encoder embeds the corpus, "pretrain" during AE pre-training
+    phase: str = "vae"  # "embed" while a pretrained encoder embeds the corpus, "pretrain" during AE pre-training,
+    # "measure" once training is over and the model is measured (fit)
     replay: Replay | None = None  # the training replay so far, at the end of an epoch (when one is recorded)
 
     def epoch_row(self) -> dict:

@@ -1,0 +1,102 @@
+"""The round trip of one trained model under each decoding strategy: which way of turning z back into words keeps
+the most of a sentence?
+
+    python bench/decoding.py trec                 # trains the default recipe with `fit` first (~6 min on 2 cores)
+    python bench/decoding.py trec --model DIR     # a bundle already trained on that corpus's training file
+
+On 500 seeded test sentences and 500 of the training file's own validation split (held out from training, and
+harder than TREC's test questions), each strategy decodes the posterior means: exact match, chrF, meaning kept (the
+pretrained encoder's cosine of input and output) and the agreement of a TF-IDF label judge fit on the training
+split, with seconds per sentence (decoding and, for rerank, encoding the candidates). Rows go to
+bench/results/decoding.jsonl. Needs ../shared/data (or LATENT_LAB_DATA).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from roundtrip import SPLITS, load_split  # noqa: E402
+
+from vae_core import fit, load_bundle  # noqa: E402
+from vae_core.decoding import DecodeConfig  # noqa: E402
+from vae_core.roundtrip import LabelJudge, round_trip  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results" / "decoding.jsonl"
+STRATEGIES = [  # (name, config): max_len as the round trip uses it
+    ("greedy", DecodeConfig(strategy="greedy", max_len=80)),
+    ("beam 5", DecodeConfig(strategy="beam", beam_size=5, max_len=80)),
+    ("rerank 5", DecodeConfig(strategy="rerank", beam_size=5, max_len=80)),
+    ("rerank 10 (the default)", DecodeConfig(strategy="rerank", beam_size=10, max_len=80)),
+    ("rerank 20", DecodeConfig(strategy="rerank", beam_size=20, max_len=80)),
+]
+
+
+def sampled(texts: list[str], labels: list[str], n: int = 500) -> tuple[list[str], list[str]]:
+    idx = sorted(np.random.default_rng(0).choice(len(texts), min(n, len(texts)), replace=False).tolist())
+    return [texts[i] for i in idx], [labels[i] for i in idx]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", choices=sorted(n for n in SPLITS if n != "demo"))
+    parser.add_argument("--model", help="a bundle trained on the corpus's training file (default: train one)")
+    args = parser.parse_args()
+    if not SPLITS[args.corpus][0].is_file():
+        print(f"skipped: no {SPLITS[args.corpus][0]}")
+        return
+    train, test = load_split(args.corpus)
+    tm = load_bundle(args.model, device="cpu") if args.model else fit(train, iw_samples=0, roundtrip_limit=0)
+    train_labels = [train.labels[i] for i in train.train_idx]
+    judge = LabelJudge(train.train_texts, train_labels)
+    held_out = {
+        "test": sampled(test.texts, test.labels),
+        "validation": sampled(train.val_texts, [train.labels[i] for i in train.val_idx]),
+    }
+    print("| sentences | decoding | exact | chrF | meaning kept | same label | s / sentence |")
+    print("|---|---|---|---|---|---|---|")
+    for split, (texts, labels) in held_out.items():
+        for name, config in STRATEGIES:
+            start = time.perf_counter()
+            result = round_trip(tm.model, tm.tokenizer, texts, labels=labels, judge=judge, decoding=config)
+            seconds = time.perf_counter() - start
+            s = result.summary()
+            row = {
+                "corpus": args.corpus,
+                "split": split,
+                "decoding": name,
+                "n": len(texts),
+                "exact": s["roundtrip_exact"],
+                "chrf": s["roundtrip_chrf"],
+                "similarity": s.get("roundtrip_similarity"),
+                "similarity_ceiling": s.get("roundtrip_similarity_ceiling"),
+                "label_agreement": s.get("roundtrip_label_agreement"),
+                "seconds_per_sentence": seconds / len(texts),  # with the similarity and judge measurements
+                "model": args.model or "the default recipe, trained here",
+                "machine": f"{torch.get_num_threads()} threads, {platform.machine()}",
+                "date": time.strftime("%Y-%m-%d"),
+                "command": f"python bench/decoding.py {args.corpus}" + (" --model DIR" if args.model else ""),
+            }
+            with RESULTS.open("a", encoding="utf-8") as f:
+                f.write(json.dumps(row) + "\n")
+            sim = f"{row['similarity']:.3f}" if row["similarity"] is not None else "–"
+            print(
+                f"| {split} {len(texts)} | {name} | {row['exact']:.1%} | {row['chrf']:.1f} | {sim} "
+                f"| {row['label_agreement']:.1%} | {row['seconds_per_sentence']:.3f} |",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
