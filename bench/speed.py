@@ -4,6 +4,7 @@ nearest neighbours at 5k-100k points. Prints a table and writes bench/results/sp
     python bench/speed.py                 # everything (~10 min on 2 cores; the 100k map is most of it)
     python bench/speed.py --quick         # skip the 100k map
     python bench/speed.py --device cuda   # on a GPU
+    python bench/speed.py --batch-sizes 64 128 256   # only: TREC training throughput at each batch size
 
 Training runs on ../shared/data (TREC, SST) at the app's default settings for 2 epochs, skipped without it.
 The map timings use synthetic latents with cluster structure (the map's cost depends on N and D, not on
@@ -20,6 +21,7 @@ import resource
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -76,14 +78,17 @@ def flops_per_token(config: ModelConfig, vocab: int) -> float:
     return 3 * (encoder + decoder + output)
 
 
-def bench_training(name: str, path: str, device: str, peak: float) -> dict:
+def bench_training(name: str, path: str, device: str, peak: float, batch_size: int | None = None) -> dict:
+    """Tokens/s and model FLOP utilisation of a default training (2 epochs; 1 when a batch size is given)."""
     corpus = load_corpus(DATA / path, CorpusOptions(label_column="label", seed=0))
-    config = TrainConfig(epochs=2, pretrain_epochs=0, patience=0, device=device)
-    tm = fit(corpus, train_config=config, iw_samples=0)
+    config = TrainConfig(epochs=2 if batch_size is None else 1, pretrain_epochs=0, patience=0, device=device)
+    if batch_size is not None:
+        config = replace(config, batch_size=batch_size)
+    tm = fit(corpus, train_config=config, iw_samples=0, roundtrip_limit=0)
     rate = tm.metrics["tokens_per_s"]
     model_flops = flops_per_token(tm.model.config, tm.tokenizer.vocab_size) * rate
     return {
-        "what": f"training, {name}, fp32",
+        "what": f"training, {name}, fp32" + (f", batch {batch_size}" if batch_size else ""),
         "tokens_per_s": round(rate),
         "model_gflops": round(model_flops / 1e9, 1),
         "mfu": round(model_flops / peak, 3),
@@ -186,6 +191,7 @@ def main() -> int:
     parser.add_argument("--device", default="auto")
     parser.add_argument("--quick", action="store_true", help="maps up to 20k points only")
     parser.add_argument("--no-maps", action="store_true", help="skip the map benchmarks (they run on the CPU)")
+    parser.add_argument("--batch-sizes", type=int, nargs="+", help="only: TREC training at each of these batch sizes")
     args = parser.parse_args()
     device = torch.device(
         "cuda"
@@ -194,13 +200,16 @@ def main() -> int:
     )
     peak = matmul_rate(device)
     rows = [{"what": "fp32 matmul 2048x2048", "gflops": round(peak / 1e9, 1)}]
-    if DATA.is_dir():
+    if not DATA.is_dir():
+        print(f"training benchmarks skipped: {DATA} is not here")
+    elif args.batch_sizes:
+        rows += [bench_training("TREC", "trec/train.tsv", str(device), peak, size) for size in args.batch_sizes]
+    else:
         for name, path in (("TREC", "trec/train.tsv"), ("SST", "sst/train.tsv")):
             rows.append(bench_training(name, path, str(device), peak))
-    else:
-        print(f"training benchmarks skipped: {DATA} is not here")
-    rows += bench_inference(str(device))
-    if not args.no_maps:
+    if not args.batch_sizes:
+        rows += bench_inference(str(device))
+    if not args.no_maps and not args.batch_sizes:
         rows += bench_maps([5000, 20000] if args.quick else [5000, 20000, 100000])
     header = {
         "date": date.today().isoformat(),
@@ -214,7 +223,7 @@ def main() -> int:
     print(json.dumps(header))
     for row in rows:
         print(json.dumps(row))
-    out = ROOT / "bench" / "results" / f"speed-{device.type}.json"
+    out = ROOT / "bench" / "results" / f"speed-{device.type}{'-batch-sizes' if args.batch_sizes else ''}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"header": header, "rows": rows}, indent=1), encoding="utf-8")
     return 0
