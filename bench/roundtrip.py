@@ -63,7 +63,7 @@ from vae_core.latent import (  # noqa: E402
     sample_prior,
 )
 from vae_core.pretrained import embed_texts  # noqa: E402
-from vae_core.roundtrip import LabelJudge, round_trip  # noqa: E402
+from vae_core.roundtrip import GREEDY, LabelJudge, round_trip  # noqa: E402
 from vae_core.training import train_vae  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "roundtrip.jsonl"
@@ -75,7 +75,6 @@ SPLITS = {  # name: (train file, test file or None for a held-out split, label c
     "sst": (DATA / "sst/train.tsv", DATA / "sst/test.tsv", "label"),
     "demo": (ROOT / "assets/demo_corpus.tsv", None, "topic"),
 }
-GREEDY = DecodeConfig(strategy="greedy", max_len=80)
 OLD_DEFAULT = (
     {"latent_dim": 32, "bn_gamma": 0.7, "encoder": "rnn"},
     {"epochs": 15, "pretrain_epochs": 5, "word_dropout": 0.1, "patience": 3},

@@ -7,7 +7,7 @@ from ui import cards, figures, latents, state
 from vae_core import DecodeConfig, LatentLabError, apply_attribute, attribute_vector, neighbourhood, reconstruct
 from vae_core.decoding import STRATEGIES
 from vae_core.latent import sample_prior, token_probabilities
-from vae_core.roundtrip import DECODING, as_written, marked_changes, meaning_similarity
+from vae_core.roundtrip import RERANK, as_written, marked_changes, meaning_similarity
 
 st.title("Generate")
 if not state.require(model=True):
@@ -95,13 +95,13 @@ with tab_near:
 with tab_rec:
     st.caption(
         "Encode a sentence to its mean μ and decode it again (of the greedy sentence and beam search's ten likeliest, "
-        "the one whose own encoding lands nearest μ, as the model card measures it); the bars show how sure the "
-        "decoder is of each word of the original."
+        "the one whose own encoding lands nearest μ: it keeps more than the greedy decoding the model card "
+        "measures); the bars show how sure the decoder is of each word of the original."
     )
     sentence = st.text_input("Sentence", key="rec-sentence")
     if st.button("Reconstruct"):
         try:
-            out = reconstruct(model.model, model.tokenizer, [sentence], DECODING)[0]
+            out = reconstruct(model.model, model.tokenizer, [sentence], RERANK)[0]
             c1, c2 = st.columns(2)
             c1.text("Input")
             c1.code(sentence, language=None)

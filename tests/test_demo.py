@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from ui import state
-from vae_core import CorpusOptions, DecodeConfig, encode, evaluate, interpolate, load_bundle, load_corpus
+from vae_core import CorpusOptions, encode, evaluate, interpolate, load_bundle, load_corpus
 from vae_core.compare import chance_accuracy, knn_accuracy, loo_knn_accuracy, neighbour_sets
-from vae_core.roundtrip import DECODING, as_written, round_trip
+from vae_core.roundtrip import RERANK, as_written, round_trip
 
 MODEL_FILES = ["config.json", "tokenizer.json", "model.safetensors", "metrics.json", "history.json"]
 MODEL_FILES += ["replay.safetensors", "replay.json"]  # its training replay
@@ -82,12 +82,12 @@ def test_the_latent_space_separates_the_factors_better_than_chance(demo):
 
 def test_the_demo_gives_its_sentences_back(demo):
     """The round trip on every demo sentence: at least 90% come back word for word greedily from the mean, and
-    re-ranking (as the app and the card decode) brings back most of the rest."""
+    re-ranking (as Generate -> Reconstruct decodes) brings back most of the rest."""
     tm, corpus = demo
-    greedy = round_trip(tm.model, tm.tokenizer, corpus.texts, similarity=False, decoding=DecodeConfig(max_len=80))
+    greedy = round_trip(tm.model, tm.tokenizer, corpus.texts, similarity=False)
     assert greedy.exact.mean() >= 0.90, greedy.exact.mean()
     missed = [text for text, exact in zip(corpus.texts, greedy.exact) if not exact]
-    reranked = round_trip(tm.model, tm.tokenizer, missed, similarity=False, decoding=DECODING)
+    reranked = round_trip(tm.model, tm.tokenizer, missed, similarity=False, decoding=RERANK)
     assert reranked.exact.mean() >= 0.75, (len(missed), reranked.exact.mean())
 
 

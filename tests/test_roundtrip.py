@@ -76,6 +76,18 @@ def test_cli_reconstruct_writes_a_row_per_sentence(trained, topic_file, tmp_path
     assert len(rows) == len(pd.read_csv(topic_file, sep="\t"))
 
 
+def test_cli_reconstruct_decodes_by_the_strategy_asked_for(trained, topic_file, tmp_path, capsys):
+    """--strategy rerank writes what Generate -> Reconstruct would: the library's re-ranked round trip."""
+    from vae_core import CorpusOptions, load_corpus, save_bundle
+
+    bundle, out = save_bundle(trained, tmp_path / "m"), tmp_path / "rows.csv"
+    assert main(["reconstruct", str(bundle), str(topic_file), "--strategy", "rerank", "--out", str(out)]) == 0
+    assert "(rerank)" in capsys.readouterr().err
+    texts = load_corpus(topic_file, CorpusOptions(max_tokens=None, val_fraction=0.0)).texts  # as the CLI reads it
+    expected = roundtrip.round_trip(trained.model, trained.tokenizer, texts, decoding=roundtrip.RERANK)
+    assert pd.read_csv(out, keep_default_na=False)["output"].tolist() == expected.outputs
+
+
 def test_cli_evaluate_includes_the_round_trip(trained, topic_file, tmp_path, capsys):
     import json
 

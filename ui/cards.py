@@ -65,8 +65,7 @@ UNKNOWN_MANY = 0.3  # a share of sentences with an unknown word above which the 
 DECODING_HELP = "  \n".join(f"**{name}**: {note}" for name, note in STRATEGY_NOTES.items())  # the choosers' help
 
 roundtrip_help = {
-    "exact": "Share of held-out sentences that come back word for word (decoded from the posterior mean: of the greedy "
-    "sentence and beam search's ten likeliest, the one whose own encoding lands nearest it).",
+    "exact": "Share of held-out sentences that come back word for word (greedy decoding from the posterior mean).",
     "chrf": "Character n-gram overlap of reconstruction and input (sacrebleu's chrF, 0-100).",
     "similarity": "Cosine similarity of the pretrained sentence encoder's embeddings of input and reconstruction.",
     "label": "How often a TF-IDF classifier of the labels gives the reconstruction the same label as the input.",

@@ -10,6 +10,7 @@ import io
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -138,6 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
     data_args(p)
     p.add_argument("--out", required=True, help="output file: .parquet or .csv, one row per sentence")
     p.add_argument("--judge-data", help="labelled corpus to fit the label judge on (default: DATA itself)")
+    p.add_argument(
+        "--strategy",
+        choices=("greedy", "beam", "rerank"),
+        default="greedy",
+        help="how to decode each posterior mean (greedy: the model card's measure; rerank: as Generate does)",
+    )
     p.add_argument("--seed", type=int, default=0)
 
     def decode_args(p: argparse.ArgumentParser, strategy: str) -> None:
@@ -377,10 +384,18 @@ def cmd_reconstruct(args) -> None:
     if args.judge_data:
         judged = load_corpus(args.judge_data, _corpus_options(args, max_tokens=None, val_fraction=0.0))
     judge = roundtrip.label_judge(judged.texts, judged.labels)
-    result = roundtrip.round_trip(tm.model, tm.tokenizer, corpus.texts, labels=corpus.labels, judge=judge)
+    decoding = {
+        "greedy": roundtrip.GREEDY,
+        "beam": replace(roundtrip.GREEDY, strategy="beam"),
+        "rerank": roundtrip.RERANK,
+    }
+    decoding = decoding[args.strategy]
+    result = roundtrip.round_trip(
+        tm.model, tm.tokenizer, corpus.texts, labels=corpus.labels, judge=judge, decoding=decoding
+    )
     _write_table(pd.DataFrame(result.rows()), out)
     summary = result.summary()
-    line = f"{summary['roundtrip_n']} sentences: exact {summary['roundtrip_exact']:.1%}, "
+    line = f"{summary['roundtrip_n']} sentences ({args.strategy}): exact {summary['roundtrip_exact']:.1%}, "
     line += f"chrF {summary['roundtrip_chrf']:.1f}, "
     line += f"{summary['roundtrip_unknown']:.0%} hold a word outside the vocabulary"
     if "roundtrip_similarity" in summary:
