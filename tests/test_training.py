@@ -182,6 +182,17 @@ def test_every_corpus_size_from_two_trains():
         assert tm.history["epochs"], n
 
 
+def test_fit_says_when_training_is_over_and_the_model_is_measured(topic_file):
+    """The last progress `fit` reports is the measuring phase, so the app and the CLI do not sit at "ETA 0 s"."""
+    from vae_core import CorpusOptions, fit, load_corpus
+
+    corpus = load_corpus(topic_file, CorpusOptions(label_column="label", seed=0))
+    seen = []
+    config = TrainConfig(epochs=1, pretrain_epochs=0, device="cpu")
+    fit(corpus, TINY, config, on_progress=seen.append, iw_samples=2, roundtrip_limit=5)
+    assert seen[-1].phase == "measure" and all(p.phase != "measure" for p in seen[:-1])
+
+
 def test_fewer_than_two_sentences_are_refused():
     from vae_core import Corpus, CorpusReport, fit
 

@@ -384,14 +384,13 @@ def cmd_reconstruct(args) -> None:
     if args.judge_data:
         judged = load_corpus(args.judge_data, _corpus_options(args, max_tokens=None, val_fraction=0.0))
     judge = roundtrip.label_judge(judged.texts, judged.labels)
-    decoding = {
+    decodings = {
         "greedy": roundtrip.GREEDY,
         "beam": replace(roundtrip.GREEDY, strategy="beam"),
         "rerank": roundtrip.RERANK,
     }
-    decoding = decoding[args.strategy]
     result = roundtrip.round_trip(
-        tm.model, tm.tokenizer, corpus.texts, labels=corpus.labels, judge=judge, decoding=decoding
+        tm.model, tm.tokenizer, corpus.texts, labels=corpus.labels, judge=judge, decoding=decodings[args.strategy]
     )
     _write_table(pd.DataFrame(result.rows()), out)
     summary = result.summary()
