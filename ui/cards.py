@@ -50,7 +50,8 @@ def round_trip_section(metrics: dict, examples_folded: bool = False) -> None:
         st.warning(
             "This model keeps the sentence pattern but not its meaning: reconstructions change what a sentence says, "
             "so neighbours and interpolations will follow form rather than content. Try the hybrid encoder, a larger "
-            "BN-VAE γ (2 or more) or more epochs."
+            "BN-VAE γ (2 or more) or more epochs. These figures decode greedily; Generate → Reconstruct re-ranks the "
+            "decoder's candidates by where they encode, which keeps more."
             + (
                 " Part of the loss is the vocabulary's, not the model's: many of these sentences hold words it "
                 "lacks, which come back as ▢ whatever the model."
