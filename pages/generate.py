@@ -1,5 +1,7 @@
 """Generate: sample from the prior, explore around a sentence, reconstruct one, move one towards a label."""
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
@@ -59,6 +61,8 @@ def decode_settings(key: str, default: str = "sample") -> DecodeConfig:
         help="Sample only from the likeliest words holding this much probability.",
     )
     seed = c4.number_input("Seed", 0, 10**6, 0, key=f"{key}-seed")
+    if strategy == "rerank":
+        return replace(RERANK, seed=int(seed))  # the seed draws the vectors to decode
     return DecodeConfig(strategy=strategy, temperature=temperature, top_p=top_p, seed=int(seed))
 
 
@@ -66,7 +70,7 @@ tab_prior, tab_near, tab_rec, tab_attr = st.tabs(["From the prior", "Around a se
 
 with tab_prior:
     st.caption("z drawn from N(0, I), the prior, and decoded.")
-    config = decode_settings("prior")
+    config = decode_settings("prior", "rerank")  # its samples read far more fluently (bench/ROUNDTRIP.md)
     n = st.slider("How many", 1, 50, 10)
     if st.button("Generate", type="primary"):
         try:
