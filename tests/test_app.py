@@ -324,3 +324,13 @@ def test_a_selection_on_either_linked_map_is_shown_on_both(monkeypatch):
     assert figures.linked_selection(keys) == [7]  # and stays while nothing changes
     state["left"] = _Event([])
     assert figures.linked_selection(keys) == []  # clearing a selection clears the highlight
+
+
+def test_the_server_skips_a_full_garbage_collection_after_each_run():
+    """Streamlit's default collects every generation after each script run; with torch, a model and a corpus in
+    memory that took most of the server's time on a click (bench/app_timing.py)."""
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False

@@ -1,9 +1,10 @@
-"""The map figure: categories in distinct colour-blind-safe colours, numbers on a scale, hover text escaped."""
+"""The map figure: categories in distinct colour-blind-safe colours, numbers on a scale, hover text escaped, SVG
+for a small map and WebGL for a big one."""
 
 import numpy as np
 import pandas as pd
 
-from ui.figures import CATEGORY_COLOURS, map_figure
+from ui.figures import CATEGORY_COLOURS, SVG_MAX_POINTS, map_figure
 
 
 def coords(n: int) -> np.ndarray:
@@ -31,3 +32,14 @@ def test_numbers_get_a_scale_and_group_numbers_get_categories():
 def test_hover_text_is_escaped():
     fig = map_figure(coords(2), ["<b>bold</b>", "fine"])
     assert "&lt;b&gt;bold&lt;/b&gt;" in list(fig.data[0].hovertext)
+
+
+def test_a_small_map_is_svg_and_a_big_one_webgl_click_grid_included():
+    """SVG draws a few thousand points at once (a click redraws the map); WebGL keeps a big map usable. The
+    invisible click grid is drawn the same way as the sentences, so a small map needs no WebGL at all."""
+    small = map_figure(coords(300), ["s"] * 300, clickable=True)
+    assert {t.type for t in small.data} == {"scatter"} and small.data[0].name == "click to decode"
+    assert small.layout.margin.autoexpand is False  # no second drawing to make room for the legend
+    n = SVG_MAX_POINTS + 1
+    big = map_figure(coords(n), ["s"] * n, clickable=True)
+    assert {t.type for t in big.data} == {"scattergl"}

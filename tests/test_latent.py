@@ -91,3 +91,27 @@ def test_nearest_sentences_leaves_the_query_itself_out():
     assert [i for i, _ in nearest_sentences(points, points[0], 2, exclude=0)] == [3, 1]
     rows = nearest_sentences(points, np.array([2.9, 0.0]), 2)
     assert [i for i, _ in rows] == [2, 1] and rows[0][1] == pytest.approx(0.1, abs=1e-5)
+
+
+def test_a_few_rows_run_on_one_thread_and_a_batch_keeps_every_thread(trained, monkeypatch):
+    """A click's decode or a typed sentence's encode uses one torch thread (the others stay free for the
+    browser, a training, another user); a corpus keeps the thread's setting, which is restored afterwards."""
+    import torch
+
+    import vae_core.latent as latent
+
+    seen = []
+    real_decode, real_posterior = latent.decode, latent.posterior
+    monkeypatch.setattr(latent, "decode", lambda *a, **k: seen.append(torch.get_num_threads()) or real_decode(*a, **k))
+    monkeypatch.setattr(
+        latent, "posterior", lambda *a, **k: seen.append(torch.get_num_threads()) or real_posterior(*a, **k)
+    )
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        mu, _ = encode(trained.model, trained.tokenizer, ["the cat sleeps ."])
+        latent.decode_latents(trained.model, trained.tokenizer, np.repeat(mu, 4, axis=0))
+        latent.decode_latents(trained.model, trained.tokenizer, np.repeat(mu, latent.FEW_ROWS + 1, axis=0))
+        assert seen == [1, 1, 2] and torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)

@@ -12,12 +12,14 @@ import streamlit as st
 
 from . import latents
 from .latents import MAX_MAP_POINTS
-from .layers import add_click_grid, add_sentence_spread
+from .layers import CLICK_REACH, add_click_grid, add_sentence_spread
 
 # Okabe & Ito's colour-blind-safe palette, ordered so that the first five are five distinct hues and black (no
 # two blues before the seventh, pale yellow last: it fades on white), then Paul Tol's "safe" colours.
 CATEGORY_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#000000", "#D55E00", "#56B4E9", "#F0E442"]
 CATEGORY_COLOURS += ["#882255", "#117733", "#332288", "#DDCC77", "#AA4499", "#44AA99", "#999933", "#661100"]
+SVG_MAX_POINTS = 5_000  # a 2-D map of this many points or fewer is drawn as SVG, a bigger one with WebGL
+MAP_MARGIN = {"l": 40, "r": 170, "t": 30, "b": 30, "autoexpand": False}  # room for ticks and the legend
 
 
 def map_figure(
@@ -37,19 +39,25 @@ def map_figure(
     dim_unselected: bool = True,
     opacity: float = 0.8,
 ) -> go.Figure:
-    """A WebGL scatter of the map. Each point carries its row id in `customdata` (selections read it); hover
+    """A scatter of the map: SVG up to `SVG_MAX_POINTS` drawn, WebGL beyond. Each point carries its row id in `customdata` (selections read it); hover
     shows the sentence, HTML-escaped; the sentences' traces have `meta` "sentences" (tests count them). A column of
     numbers is coloured on a scale with a colour bar; any other column (text, categories) gets one trace per value,
     in colour-blind-safe hues, with a legend. An optional path (e.g. an interpolation; `path_flags` steps in red)
     is drawn on top, and `highlight` rows (e.g. a selection made on another map) are ringed. A `clickable` 2-D map
     has an invisible grid as its first trace, so that a click anywhere picks a spot (`layers.clicked_spot`); with
     `dim_unselected` False, the sentences keep their colours while something else is selected (such as a spot); a
-    lower `opacity` fades them under text drawn over the map."""
+    lower `opacity` fades them under text drawn over the map.
+
+    Streamlit draws a changed figure afresh (a click that adds a star is one), so what costs most is a first
+    drawing: SVG starts at once where WebGL first builds its drawing contexts (slow without a GPU, as in a
+    headless browser), but it draws each point as an element, so a big map keeps WebGL. The margins are fixed:
+    room that plotly had to find for the legend cost a second drawing."""
     n = len(coords)
     rows = np.arange(n)
     if n > max_points:  # thin the drawing only; callers keep every point for tables and search
         rows = np.sort(np.random.default_rng(seed).choice(n, max_points, replace=False))
     dims = coords.shape[1]
+    scatter = go.Scatter if len(rows) <= SVG_MAX_POINTS else go.Scattergl
     hover = np.empty(n, dtype=object)
     hover[rows] = [html.escape(texts[i][:200]) for i in rows]  # only the points drawn
     numeric = color is not None and _holds_numbers(color)
@@ -62,11 +70,11 @@ def map_figure(
             common["unselected"] = {"marker": {"opacity": opacity}}
         if dims == 3:
             return go.Scatter3d(x=coords[index, 0], y=coords[index, 1], z=coords[index, 2], marker=marker, **common)
-        return go.Scattergl(x=coords[index, 0], y=coords[index, 1], marker=marker, **common)
+        return scatter(x=coords[index, 0], y=coords[index, 1], marker=marker, **common)
 
     fig = go.Figure()
     if clickable and dims == 2:
-        add_click_grid(fig, coords)
+        add_click_grid(fig, coords, scatter)
     if numeric:
         scale = {"color": values[rows].astype(float), "colorscale": "Viridis", "showscale": True}
         fig.add_trace(trace(rows, color_name, **scale, colorbar={"title": {"text": color_name}}))
@@ -81,9 +89,10 @@ def map_figure(
         _add_path(fig, path, path_labels, path_flags)
     fig.update_layout(
         height=height,
-        margin={"l": 0, "r": 0, "t": 30, "b": 0},
+        margin=MAP_MARGIN,
         legend_title_text=color_name,
         dragmode="zoom" if dims == 2 else "orbit",  # 2-D: a click selects (Streamlit turns clicks off in lasso)
+        hoverdistance=CLICK_REACH,
     )
     return fig
 

@@ -13,19 +13,23 @@ import plotly.graph_objects as go
 CLICK_LAYER = "click to decode"  # the invisible grid's trace
 HALO = "0 0 3px white, 0 0 3px white, 0 0 3px white"  # a white glow that keeps text legible over points
 CLUSTER_NAME = "cluster name"  # the name of the annotations that write cluster names
+CLICK_REACH = 30  # pixels: how far from a point a click still picks it (plotly's hoverdistance)
 
 
-def add_click_grid(fig: go.Figure, coords: np.ndarray, columns: int = 90, rows: int = 45) -> None:
+def add_click_grid(
+    fig: go.Figure, coords: np.ndarray, scatter=go.Scattergl, columns: int = 45, rows: int = 23
+) -> None:
     """An invisible grid of points over the whole map, so that a click anywhere (between the sentences too)
-    selects a spot (see `clicked_spot`; `figures.map_figure` draws it first). Points are no more than ~20 pixels
-    apart, plotly's reach for a click."""
+    selects a spot (see `clicked_spot`; `figures.map_figure` draws it first), drawn by `scatter` like the
+    sentences (one kind of drawing, not two). Every pixel of a map ~1,200 x 600 is within `CLICK_REACH` of a
+    grid point; each point drawn costs time on every click, so the grid is no finer."""
     low, high = coords.min(0), coords.max(0)
     pad = (high - low) * 0.03
     xs, ys = np.meshgrid(
         np.linspace(low[0] - pad[0], high[0] + pad[0], columns), np.linspace(low[1] - pad[1], high[1] + pad[1], rows)
     )
     fig.add_trace(
-        go.Scattergl(
+        scatter(
             x=xs.ravel(),
             y=ys.ravel(),
             mode="markers",

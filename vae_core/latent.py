@@ -4,6 +4,8 @@ explore a sentence's neighbourhood, and shift sentences along attribute vectors.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import torch
@@ -18,6 +20,23 @@ from .projection import nearest
 from .tokenizer import TextTokenizer
 
 PATHS = ("slerp", "linear")  # interpolation: along the sphere where the prior's mass lies, or straight
+FEW_ROWS = 16  # encoding or decoding this many rows or fewer runs torch on one thread (see `_threads_for`)
+
+
+@contextmanager
+def _threads_for(rows: int) -> Iterator[None]:
+    """One torch thread for a handful of rows (a click, a typed sentence): so little work gains nothing from more
+    threads, and on a small server, where the same cores also run the browser, a training or another user, the
+    extra threads only wait their turn and make the click slower. Bigger batches keep the thread's setting."""
+    before = torch.get_num_threads()
+    if rows > FEW_ROWS or before == 1:
+        yield
+        return
+    torch.set_num_threads(1)  # this thread's setting only (see jobs.BackgroundWork._take_share_of_threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def _check_texts(texts: list[str]) -> list[str]:
@@ -33,7 +52,8 @@ def encode(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Posterior means and log-variances (N, D) of `texts`, as float32 numpy arrays, in input order."""
     cleaned = _check_texts(texts)
-    mu, logvar = posterior(model, tokenizer, to_ids(tokenizer, cleaned), batch_size, texts=cleaned)
+    with _threads_for(len(cleaned)):
+        mu, logvar = posterior(model, tokenizer, to_ids(tokenizer, cleaned), batch_size, texts=cleaned)
     return mu.numpy(), logvar.numpy()
 
 
@@ -41,7 +61,9 @@ def decode_latents(
     model: SentenceVAE, tokenizer: TextTokenizer, z: np.ndarray | torch.Tensor, config: DecodeConfig | None = None
 ) -> list[str]:
     """Decode rows of z (numpy or torch) into sentences."""
-    return decode(model, tokenizer, torch.as_tensor(np.asarray(z, dtype=np.float32)), config)
+    z = torch.as_tensor(np.asarray(z, dtype=np.float32))
+    with _threads_for(len(z)):
+        return decode(model, tokenizer, z, config)
 
 
 def reconstruct(
