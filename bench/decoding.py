@@ -37,9 +37,9 @@ RESULTS = ROOT / "bench" / "results" / "decoding.jsonl"
 STRATEGIES = [  # (name, config): max_len as the round trip uses it
     ("greedy", DecodeConfig(strategy="greedy", max_len=80)),
     ("beam 5", DecodeConfig(strategy="beam", beam_size=5, max_len=80)),
-    ("rerank 5", DecodeConfig(strategy="rerank", beam_size=5, max_len=80)),
-    ("rerank 10 (Reconstruct's)", DecodeConfig(strategy="rerank", beam_size=10, max_len=80)),
-    ("rerank 20", DecodeConfig(strategy="rerank", beam_size=20, max_len=80)),
+    ("rerank 5", DecodeConfig(strategy="rerank", candidates=5, max_len=80)),
+    ("rerank 10 (Reconstruct's)", DecodeConfig(strategy="rerank", candidates=10, max_len=80)),
+    ("rerank 20", DecodeConfig(strategy="rerank", candidates=20, max_len=80)),
 ]
 
 

@@ -1,7 +1,5 @@
 """Generate: sample from the prior, explore around a sentence, reconstruct one, move one towards a label."""
 
-from dataclasses import replace
-
 import pandas as pd
 import streamlit as st
 
@@ -61,8 +59,6 @@ def decode_settings(key: str, default: str = "sample") -> DecodeConfig:
         help="Sample only from the likeliest words holding this much probability.",
     )
     seed = c4.number_input("Seed", 0, 10**6, 0, key=f"{key}-seed")
-    if strategy == "rerank":
-        return replace(RERANK, seed=int(seed))  # the seed draws the vectors to decode
     return DecodeConfig(strategy=strategy, temperature=temperature, top_p=top_p, seed=int(seed))
 
 

@@ -10,7 +10,6 @@ from vae_core.coverage import OFF_THE_DATA, check_path
 from vae_core.decoding import STRATEGIES
 from vae_core.latent import PATHS, interpolation_path
 from vae_core.projection import place_points
-from vae_core.roundtrip import RERANK
 
 st.title("Interpolate")
 if not state.require(model=True):
@@ -41,8 +40,7 @@ strategy = c3.selectbox(  # rerank by default: its midpoints read far more fluen
 if st.button("Interpolate", type="primary"):
     try:
         z_path = interpolation_path(model.model, model.tokenizer, sentence_a, sentence_b, steps, method)
-        config = RERANK if strategy == "rerank" else DecodeConfig(strategy=strategy)
-        decoded = decode_latents(model.model, model.tokenizer, z_path, config)
+        decoded = decode_latents(model.model, model.tokenizer, z_path, DecodeConfig(strategy=strategy))
         st.session_state.interpolation = (z_path, decoded)
     except LatentLabError as e:
         st.error(str(e))

@@ -31,7 +31,7 @@ def test_reranking_picks_the_sentence_whose_encoding_lands_nearest_z(trained):
     z = torch.randn(12, trained.latent_dim, generator=torch.Generator().manual_seed(0))
 
     def distance(strategy: str) -> torch.Tensor:
-        out = decode(trained.model, trained.tokenizer, z, DecodeConfig(strategy=strategy, beam_size=5))
+        out = decode(trained.model, trained.tokenizer, z, DecodeConfig(strategy=strategy, beam_size=5, candidates=5))
         return (z_of(trained, [o or "?" for o in out]) - z).pow(2).sum(1)
 
     greedy, beam, reranked = distance("greedy"), distance("beam"), distance("rerank")
@@ -80,7 +80,7 @@ def test_filter_logits():
 
 def test_bad_decoding_settings(trained):
     z = torch.zeros(1, trained.latent_dim)
-    for bad in ({"strategy": "psychic"}, {"temperature": 0}, {"top_p": 0}, {"beam_size": 0}):
+    for bad in ({"strategy": "psychic"}, {"temperature": 0}, {"top_p": 0}, {"beam_size": 0}, {"candidates": 0}):
         with pytest.raises(ConfigError):
             decode(trained.model, trained.tokenizer, z, DecodeConfig(**bad))
     with pytest.raises(ConfigError, match="shape"):

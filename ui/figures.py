@@ -39,14 +39,14 @@ def map_figure(
     dim_unselected: bool = True,
     opacity: float = 0.8,
 ) -> go.Figure:
-    """A scatter of the map: SVG up to `SVG_MAX_POINTS` drawn, WebGL beyond. Each point carries its row id in `customdata` (selections read it); hover
-    shows the sentence, HTML-escaped; the sentences' traces have `meta` "sentences" (tests count them). A column of
-    numbers is coloured on a scale with a colour bar; any other column (text, categories) gets one trace per value,
-    in colour-blind-safe hues, with a legend. An optional path (e.g. an interpolation; `path_flags` steps in red)
-    is drawn on top, and `highlight` rows (e.g. a selection made on another map) are ringed. A `clickable` 2-D map
-    has an invisible grid as its first trace, so that a click anywhere picks a spot (`layers.clicked_spot`); with
-    `dim_unselected` False, the sentences keep their colours while something else is selected (such as a spot); a
-    lower `opacity` fades them under text drawn over the map.
+    """A scatter of the map: SVG up to `SVG_MAX_POINTS` drawn, WebGL beyond. Each point carries its row id in
+    `customdata` (selections read it); hover shows the sentence, HTML-escaped; the sentences' traces have `meta`
+    "sentences" (tests count them). A column of numbers is coloured on a scale with a colour bar; any other column
+    (text, categories) gets one trace per value, in colour-blind-safe hues, with a legend. An optional path (e.g. an
+    interpolation; `path_flags` steps in red) is drawn on top, and `highlight` rows (e.g. a selection made on
+    another map) are ringed. A `clickable` 2-D map has an invisible grid as its first trace, so that a click
+    anywhere picks a spot (`layers.clicked_spot`); with `dim_unselected` False, the sentences keep their colours
+    while something else is selected (such as a spot); a lower `opacity` fades them under text drawn over the map.
 
     Streamlit draws a changed figure afresh (a click that adds a star is one), so what costs most is a first
     drawing: SVG starts at once where WebGL first builds its drawing contexts (slow without a GPU, as in a

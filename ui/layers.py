@@ -16,9 +16,7 @@ CLUSTER_NAME = "cluster name"  # the name of the annotations that write cluster 
 CLICK_REACH = 30  # pixels: how far from a point a click still picks it (plotly's hoverdistance)
 
 
-def add_click_grid(
-    fig: go.Figure, coords: np.ndarray, scatter=go.Scattergl, columns: int = 45, rows: int = 23
-) -> None:
+def add_click_grid(fig: go.Figure, coords: np.ndarray, scatter=go.Scattergl, columns: int = 45, rows: int = 23) -> None:
     """An invisible grid of points over the whole map, so that a click anywhere (between the sentences too)
     selects a spot (see `clicked_spot`; `figures.map_figure` draws it first), drawn by `scatter` like the
     sentences (one kind of drawing, not two). Every pixel of a map ~1,200 x 600 is within `CLICK_REACH` of a

@@ -152,7 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--temperature", type=float, default=d.temperature)
         p.add_argument("--top-k", type=int, default=d.top_k)
         p.add_argument("--top-p", type=float, default=d.top_p)
-        p.add_argument("--beam", type=int, help="beam width (beam and rerank; alone it implies --strategy beam)")
+        p.add_argument(
+            "--beam", type=int, help="beam width (beam), or candidates (rerank); alone it implies --strategy beam"
+        )
         p.add_argument("--max-len", type=int, default=d.max_len)
         p.add_argument("--seed", type=int, default=d.seed)
         p.add_argument("--device", default="auto")
@@ -191,6 +193,7 @@ def _decode_config(args) -> DecodeConfig:
         top_k=args.top_k,
         top_p=args.top_p,
         beam_size=args.beam or DecodeConfig.beam_size,
+        candidates=args.beam or DecodeConfig.candidates,
         max_len=args.max_len,
         seed=args.seed,
     )
@@ -384,13 +387,9 @@ def cmd_reconstruct(args) -> None:
     if args.judge_data:
         judged = load_corpus(args.judge_data, _corpus_options(args, max_tokens=None, val_fraction=0.0))
     judge = roundtrip.label_judge(judged.texts, judged.labels)
-    decodings = {
-        "greedy": roundtrip.GREEDY,
-        "beam": replace(roundtrip.GREEDY, strategy="beam"),
-        "rerank": roundtrip.RERANK,
-    }
+    decoding = replace(roundtrip.GREEDY, strategy=args.strategy)  # the card's measure, decoded as asked
     result = roundtrip.round_trip(
-        tm.model, tm.tokenizer, corpus.texts, labels=corpus.labels, judge=judge, decoding=decodings[args.strategy]
+        tm.model, tm.tokenizer, corpus.texts, labels=corpus.labels, judge=judge, decoding=decoding
     )
     _write_table(pd.DataFrame(result.rows()), out)
     summary = result.summary()

@@ -31,7 +31,8 @@ class DecodeConfig:
     temperature: float = 1.0  # sample: <1 sharper, >1 more varied
     top_k: int = 0  # sample: keep the k likeliest words (0 = all)
     top_p: float = 1.0  # sample: keep the smallest set of words with this much probability (1 = all)
-    beam_size: int = 5  # beam: its width; rerank: also how many of its likeliest sentences are candidates
+    beam_size: int = 5  # beam: its width
+    candidates: int = 10  # rerank: how many of beam search's likeliest sentences compete with the greedy one
     length_penalty: float = 1.0  # beam: score / length**penalty, so long sentences are not punished
     max_len: int = 40
     seed: int = 0  # sample
@@ -50,6 +51,8 @@ class DecodeConfig:
             raise ConfigError(f"top_p must be in (0, 1] (got {self.top_p}).")
         if not 1 <= self.beam_size <= 100:
             raise ConfigError(f"beam_size must be from 1 to 100 (got {self.beam_size}).")
+        if not 1 <= self.candidates <= 100:
+            raise ConfigError(f"candidates must be from 1 to 100 (got {self.candidates}).")
         if not 1 <= self.max_len <= 1000:
             raise ConfigError(f"max_len must be from 1 to 1000 (got {self.max_len}).")
 
@@ -165,14 +168,15 @@ def beam_hypotheses(
 
 
 def rerank(model: SentenceVAE, tokenizer: TextTokenizer, z: torch.Tensor, config: DecodeConfig) -> list[list[int]]:
-    """For each row of z: of the greedy sentence and the beam's `beam_size` likeliest, the one whose own posterior
-    mean lies nearest z, so the sentence shown is one the encoder would put back where z is. The decoder alone
-    often writes a fluent sentence that belongs elsewhere; checking each candidate against the encoder keeps more of
-    what z holds (bench/ROUNDTRIP.md, "Decoding the round trip")."""
+    """For each row of z: of the greedy sentence and the `candidates` likeliest of a beam search that wide, the one
+    whose own posterior mean lies nearest z, so the sentence shown is one the encoder would put back where z is. The
+    decoder alone often writes a fluent sentence that belongs elsewhere; checking each candidate against the encoder
+    keeps more of what z holds (bench/ROUNDTRIP.md, "Decoding the round trip")."""
     greedy = step_decode(model, tokenizer, z, replace(config, strategy="greedy"))
     candidates = []
     for first, row in zip(greedy, z):
-        found = [first] + beam_hypotheses(model, tokenizer, row, config)[: config.beam_size]
+        beam = replace(config, beam_size=config.candidates)
+        found = [first] + beam_hypotheses(model, tokenizer, row, beam)[: config.candidates]
         texts = {}  # each distinct sentence once, by what it reads as
         for ids in found:
             texts.setdefault(tokenizer.decode(ids), ids)

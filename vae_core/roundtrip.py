@@ -30,7 +30,7 @@ MEANING_KEPT_AGREEMENT = 0.8
 # How a round trip is decoded: greedily for the model card, `evaluate` and `reconstruct` (one fixed measure of the
 # model); re-ranked for the sentence a user asks to reconstruct (bench/ROUNDTRIP.md compares the strategies)
 GREEDY = DecodeConfig(strategy="greedy", max_len=80)
-RERANK = DecodeConfig(strategy="rerank", beam_size=10, max_len=80)
+RERANK = DecodeConfig(strategy="rerank", max_len=80)
 
 
 @dataclass
