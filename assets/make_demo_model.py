@@ -5,6 +5,7 @@
                                           # (assets/demo_map.npz) and a no-defence training's replay
                                           # (assets/collapse_replay/) for the Learn page
     python assets/make_demo_model.py --roundtrip-only   # measure the shipped model's round trip again (its card)
+    python assets/make_demo_model.py --maps-only        # add what assets/demo_map.npz lacks, keep the rest
 
 The training is the command line's own `train` with the settings below (printed when it runs), so the
 same model can be rebuilt by hand. The maps the Explore page opens with are computed here once and shipped,
@@ -26,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from vae_core import fit, load_bundle, load_corpus  # noqa: E402
 from vae_core.atomic import atomic_write_bytes  # noqa: E402
 from vae_core.cli import main as cli  # noqa: E402
-from vae_core.clusters import kmeans  # noqa: E402
+from vae_core.clusters import characteristic_words, kmeans, words_to_table  # noqa: E402
 from vae_core.corpus import CorpusOptions  # noqa: E402
 from vae_core.latent import encode  # noqa: E402
 from vae_core.pipeline import measure_round_trip, undefended_configs  # noqa: E402
@@ -79,8 +80,10 @@ def main() -> None:
     if "--roundtrip-only" in sys.argv:
         write_round_trip()
         return
-    if "--maps-only" not in sys.argv:
-        train()
+    if "--maps-only" in sys.argv:
+        write_maps()
+        return
+    train()
     write_maps()
     write_collapse()
     write_tradeoff()
@@ -153,6 +156,8 @@ def write_maps() -> None:
         maps["pretrained_embeddings"] = embed_texts(corpus.texts, device="cpu").astype(np.float16)
     if "kmeans_8" not in maps:  # Explore names its 8 clusters (the slider's default) without running k-means first
         maps["kmeans_8"] = kmeans(maps["latents_mu"], 8)
+    if "kmeans_8_words" not in maps:  # and writes their names without importing scikit-learn's text tools
+        maps["kmeans_8_words"] = words_to_table(characteristic_words(corpus.texts, maps["kmeans_8"]))
     import io
 
     buffer = io.BytesIO()

@@ -30,6 +30,7 @@ def test_the_demo_is_small_and_complete():
         "latents_logvar",
         "pretrained_embeddings",
         "kmeans_8",
+        "kmeans_8_words",
     ]
 
 

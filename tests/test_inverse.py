@@ -9,7 +9,14 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from ui.layers import clicked_spot
 from vae_core import InputError, load_bundle
-from vae_core.clusters import centres, characteristic_words, kmeans, label_spots
+from vae_core.clusters import (
+    centres,
+    characteristic_words,
+    kmeans,
+    label_spots,
+    words_from_table,
+    words_to_table,
+)
 from vae_core.corpus import load_corpus
 from vae_core.coverage import OFF_THE_DATA, check_path, typical_spacing
 from vae_core.inverse import LatentMap, read_spot, spread_on_map, write_grid
@@ -115,6 +122,17 @@ def test_cluster_names_on_the_demo_and_where_they_are_written(demo):
         assert any(np.array_equal(spot, p) for p in saved["umap_2d_seed0"][labels == c])
     middle = centres(saved["latents_mu"], labels)
     assert np.allclose(middle[0], saved["latents_mu"][labels == 0].mean(0), atol=1e-5)
+
+
+def test_the_demo_ships_its_clusters_words_as_they_are_computed(demo):
+    """Explore's first map names the demo's clusters from assets/demo_map.npz (no scikit-learn text import on
+    the way): what ships is what `characteristic_words` gives for the shipped clusters, through a table numpy
+    saves without pickling."""
+    _, saved = demo
+    corpus = load_corpus(ASSETS / "demo_corpus.tsv")
+    fresh = characteristic_words(corpus.texts, saved["kmeans_8"])
+    assert words_from_table(saved["kmeans_8_words"]) == fresh
+    assert words_from_table(words_to_table({0: ["a", "b"], 1: [], 2: ["c"]})) == {0: ["a", "b"], 1: [], 2: ["c"]}
 
 
 def test_a_click_on_the_grid_is_a_spot_and_a_click_on_a_sentence_is_not():

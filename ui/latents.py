@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from vae_core import decode_latents, encode
-from vae_core.clusters import centres, characteristic_words, kmeans, label_spots
+from vae_core.clusters import centres, characteristic_words, kmeans, label_spots, words_from_table
 from vae_core.compare import neighbour_sets
 from vae_core.corpus import count_tokens
 from vae_core.external import ExternalMap
@@ -143,6 +143,9 @@ def clusters(k: int) -> tuple[np.ndarray, dict[int, list[str]]]:
     """k-means cluster of each sentence of the current corpus and each cluster's characteristic words."""
     mu, _ = latents()
     labels = _shipped_demo_array(f"kmeans_{k}")  # the demo's, for the slider's default k
+    words = _shipped_demo_array(f"kmeans_{k}_words", per_sentence=False)  # and their words: a first map need not
+    if labels is not None and words is not None:  # wait on importing scikit-learn's text tools
+        return labels, words_from_table(words)
     if labels is None:
         labels = kmeans(mu, k) if len(mu) >= k else np.zeros(len(mu), dtype=int)
     return labels, characteristic_words(current_corpus().value.texts, labels)
@@ -234,11 +237,13 @@ def label_column(name: str) -> str:
     return f"label: {name}" if name in BUILT_IN_COLUMNS else name
 
 
-def _shipped_demo_array(name: str, model_free: bool = False) -> np.ndarray | None:
+def _shipped_demo_array(name: str, model_free: bool = False, per_sentence: bool = True) -> np.ndarray | None:
     """An array precomputed for the demo corpus (and, unless `model_free`, the demo model) in assets/demo_map.npz
-    by assets/make_demo_model.py; None when something else is loaded or the file lacks it."""
+    by assets/make_demo_model.py (a row per sentence, unless not `per_sentence`); None when something else is
+    loaded or the file lacks it."""
     if not showing_the_demo(model_free) or not DEMO_MAP.is_file():
         return None
     saved = np.load(DEMO_MAP)
-    n = len(current_corpus().value)
-    return saved[name] if name in saved.files and len(saved[name]) == n else None
+    if name not in saved.files:
+        return None
+    return saved[name] if not per_sentence or len(saved[name]) == len(current_corpus().value) else None

@@ -58,6 +58,22 @@ def characteristic_words(texts: list[str], clusters: np.ndarray, top: int = 6, s
     return words
 
 
+def words_to_table(words: dict[int, list[str]]) -> np.ndarray:
+    """Characteristic words as a (clusters, words) array of strings, row c for cluster c, padded with "": a form
+    numpy saves without pickling (the demo ships its clusters' words in assets/demo_map.npz)."""
+    if not words:
+        return np.empty((0, 0), dtype=str)
+    table = np.full((max(words) + 1, max(1, max(map(len, words.values())))), "", dtype=object)
+    for c, row in words.items():
+        table[c, : len(row)] = row
+    return table.astype(str)
+
+
+def words_from_table(table: np.ndarray) -> dict[int, list[str]]:
+    """The words `words_to_table` saved, as `characteristic_words` gives them."""
+    return {c: [str(w) for w in row if w] for c, row in enumerate(np.asarray(table))}
+
+
 def centres(latents: np.ndarray, clusters: np.ndarray) -> dict[int, np.ndarray]:
     """Each cluster's centre in the latent space (the mean of its members' vectors): what the decoder writes there
     names the cluster in the model's own words."""
