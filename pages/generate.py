@@ -79,7 +79,7 @@ with tab_near:
     st.caption("Points drawn around a sentence's code: z = μ + radius·ε. Small radii paraphrase; large ones wander.")
     sentence = st.text_input("Sentence", key="near-sentence")
     radius = st.slider("Radius", 0.0, 3.0, 0.5, 0.1)
-    config = decode_settings("near", "greedy")
+    config = decode_settings("near", "rerank")  # its draws keep more of the sentence (bench/ROUNDTRIP.md)
     if st.button("Explore around it"):
         try:
             texts = neighbourhood(model.model, model.tokenizer, sentence, 10, radius, config, seed=config.seed)
@@ -144,7 +144,10 @@ with tab_attr:
     if named_corpus is None or named_corpus.value.labels is None:
         st.info("Attribute arithmetic needs a dataset with labels (choose a label column on the Data page).")
     else:
-        st.caption("The mean code of label B minus that of label A, added to a sentence's code with growing strength.")
+        st.caption(
+            "The mean code of label B minus that of label A, added to a sentence's code with growing strength, "
+            "decoded by re-ranking (it reaches label B sooner and keeps more of the sentence than greedy decoding)."
+        )
         label_sets = named_corpus.value.label_sets
         factor = st.selectbox("Label column", list(label_sets)) if len(label_sets) > 1 else next(iter(label_sets))
         labels = sorted(set(label_sets[factor]))
@@ -162,7 +165,7 @@ with tab_attr:
                     sentence,
                     vector,
                     [0.0, 0.5, 1.0, 1.5, 2.0],
-                    DecodeConfig(strategy="greedy"),
+                    DecodeConfig(strategy="rerank"),
                 )
                 st.dataframe(pd.DataFrame(steps, columns=["strength", "decoded sentence"]), hide_index=True)
             except LatentLabError as e:

@@ -136,6 +136,21 @@ def test_a_reconstruction_lands_on_the_map_beside_its_input(app):
     assert gap < 0.5
 
 
+def test_around_a_sentence_and_attributes_decode_by_reranking(app):
+    """Both tabs decode with rerank by default (bench/ROUNDTRIP.md): ten neighbours around a sentence, and five
+    attribute steps whose first (strength 0) is the demo model's own sentence back."""
+    open_page(app, "generate")
+    assert app.selectbox(key="near-strategy").value == "rerank"
+    sentence = "the new student loved the soup in the kitchen last week and we were pleased ."
+    app.text_input(key="near-sentence").set_value(sentence)
+    by_label(app.button, "Explore around it").click().run()
+    assert not app.error and len(app.dataframe[0].value) == 10
+    app.text_input(key="attr-sentence").set_value(sentence)
+    by_label(app.button, "Move it").click().run()
+    steps = app.dataframe[-1].value
+    assert not app.error and len(steps) == 5 and steps["decoded sentence"][0] == sentence.replace(" .", ".")
+
+
 def test_the_data_page_suggests_the_text_and_label_columns(app):
     lines = [f"{i},the food was {w} today,{w}" for i, w in enumerate(["good", "bad"] * 10)]
     rows = "id,review,sentiment\n" + "\n".join(lines)
