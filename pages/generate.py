@@ -146,7 +146,7 @@ with tab_attr:
     else:
         st.caption(
             "The mean code of label B minus that of label A, added to a sentence's code with growing strength, "
-            "decoded by re-ranking (it reaches label B sooner and keeps more of the sentence than greedy decoding)."
+            "decoded by re-ranking (at the same strength it keeps more of the sentence than greedy decoding)."
         )
         label_sets = named_corpus.value.label_sets
         factor = st.selectbox("Label column", list(label_sets)) if len(label_sets) > 1 else next(iter(label_sets))
