@@ -40,6 +40,7 @@ def test_a_small_map_is_svg_and_a_big_one_webgl_click_grid_included():
     small = map_figure(coords(300), ["s"] * 300, clickable=True)
     assert {t.type for t in small.data} == {"scatter"} and small.data[0].name == "click to decode"
     assert small.layout.margin.autoexpand is False  # no second drawing to make room for the legend
+    assert map_figure(coords(300), ["s"] * 300).layout.margin.autoexpand is not False  # drawn once: legend fitted
     n = SVG_MAX_POINTS + 1
     big = map_figure(coords(n), ["s"] * n, clickable=True)
     assert {t.type for t in big.data} == {"scattergl"}

@@ -19,7 +19,7 @@ from .layers import CLICK_REACH, add_click_grid, add_sentence_spread
 CATEGORY_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#000000", "#D55E00", "#56B4E9", "#F0E442"]
 CATEGORY_COLOURS += ["#882255", "#117733", "#332288", "#DDCC77", "#AA4499", "#44AA99", "#999933", "#661100"]
 SVG_MAX_POINTS = 5_000  # a 2-D map of this many points or fewer is drawn as SVG, a bigger one with WebGL
-MAP_MARGIN = {"l": 40, "r": 170, "t": 30, "b": 30, "autoexpand": False}  # room for ticks and the legend
+CLICKABLE_MARGIN = {"l": 40, "r": 170, "t": 30, "b": 30, "autoexpand": False}  # room for ticks and the legend
 
 
 def map_figure(
@@ -50,8 +50,9 @@ def map_figure(
 
     Streamlit draws a changed figure afresh (a click that adds a star is one), so what costs most is a first
     drawing: SVG starts at once where WebGL first builds its drawing contexts (slow without a GPU, as in a
-    headless browser), but it draws each point as an element, so a big map keeps WebGL. The margins are fixed:
-    room that plotly had to find for the legend cost a second drawing."""
+    headless browser), but it draws each point as an element, so a big map keeps WebGL. A clickable map's margins
+    are fixed (room that plotly had to find for the legend cost a second drawing on every click); other maps, drawn
+    once, let plotly fit their longer legends."""
     n = len(coords)
     rows = np.arange(n)
     if n > max_points:  # thin the drawing only; callers keep every point for tables and search
@@ -89,7 +90,7 @@ def map_figure(
         _add_path(fig, path, path_labels, path_flags)
     fig.update_layout(
         height=height,
-        margin=MAP_MARGIN,
+        margin=CLICKABLE_MARGIN if clickable else {"l": 0, "r": 0, "t": 30, "b": 0},
         legend_title_text=color_name,
         dragmode="zoom" if dims == 2 else "orbit",  # 2-D: a click selects (Streamlit turns clicks off in lasso)
         hoverdistance=CLICK_REACH,
