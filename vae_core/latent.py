@@ -32,7 +32,7 @@ def _threads_for(rows: int) -> Iterator[None]:
     if rows > FEW_ROWS or before == 1:
         yield
         return
-    torch.set_num_threads(1)  # this thread's setting only (see jobs.BackgroundWork._take_share_of_threads)
+    torch.set_num_threads(1)  # torch keeps it per thread, and threads started later begin from the last value set
     try:
         yield
     finally:
