@@ -48,18 +48,28 @@ def sampled(texts: list[str], labels: list[str], n: int = 500) -> tuple[list[str
     return [texts[i] for i in idx], [labels[i] for i in idx]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def held_out_setup(description: str) -> tuple | None:
+    """What the decoding benches share: the command line `CORPUS [--model DIR]`, then (args, the training corpus,
+    the test corpus, the model — loaded, or the default recipe trained here —, a label judge fit on the training
+    split). None, after saying so, when the corpus is not there."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("corpus", choices=sorted(n for n in SPLITS if n != "demo"))
     parser.add_argument("--model", help="a bundle trained on the corpus's training file (default: train one)")
     args = parser.parse_args()
     if not SPLITS[args.corpus][0].is_file():
         print(f"skipped: no {SPLITS[args.corpus][0]}")
-        return
+        return None
     train, test = load_split(args.corpus)
     tm = load_bundle(args.model, device="cpu") if args.model else fit(train, iw_samples=0, roundtrip_limit=0)
-    train_labels = [train.labels[i] for i in train.train_idx]
-    judge = LabelJudge(train.train_texts, train_labels)
+    judge = LabelJudge(train.train_texts, [train.labels[i] for i in train.train_idx])
+    return args, train, test, tm, judge
+
+
+def main() -> None:
+    setup = held_out_setup(__doc__.splitlines()[0])
+    if setup is None:
+        return
+    args, train, test, tm, judge = setup
     held_out = {
         "test": sampled(test.texts, test.labels),
         "validation": sampled(train.val_texts, [train.labels[i] for i in train.val_idx]),

@@ -14,7 +14,6 @@ and meaning kept. Rows go to bench/results/generate-decoding.jsonl. Needs ../sha
 
 from __future__ import annotations
 
-import argparse
 import json
 import platform
 import sys
@@ -28,12 +27,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from roundtrip import SPLITS, load_split  # noqa: E402
+from decoding import held_out_setup  # noqa: E402
 
-from vae_core import fit, load_bundle  # noqa: E402
 from vae_core.decoding import DecodeConfig  # noqa: E402
 from vae_core.latent import attribute_vector, decode_latents, encode  # noqa: E402
-from vae_core.roundtrip import LabelJudge, meaning_similarity  # noqa: E402
+from vae_core.roundtrip import meaning_similarity  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "generate-decoding.jsonl"
 DECODINGS = [("greedy", DecodeConfig(strategy="greedy")), ("rerank", DecodeConfig(strategy="rerank"))]
@@ -41,17 +39,11 @@ N, DRAWS, RADIUS, STRENGTHS = 100, 10, 0.5, (1.0, 1.5)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", choices=sorted(n for n in SPLITS if n != "demo"))
-    parser.add_argument("--model", help="a bundle trained on the corpus's training file (default: train one)")
-    args = parser.parse_args()
-    if not SPLITS[args.corpus][0].is_file():
-        print(f"skipped: no {SPLITS[args.corpus][0]}")
+    setup = held_out_setup(__doc__.splitlines()[0])
+    if setup is None:
         return
-    train, test = load_split(args.corpus)
-    tm = load_bundle(args.model, device="cpu") if args.model else fit(train, iw_samples=0, roundtrip_limit=0)
+    args, train, test, tm, judge = setup
     train_labels = [train.labels[i] for i in train.train_idx]
-    judge = LabelJudge(train.train_texts, train_labels)
     rng = np.random.default_rng(0)
     idx = sorted(rng.choice(len(test.texts), min(N, len(test.texts)), replace=False).tolist())
     sources, labels = [test.texts[i] for i in idx], [test.labels[i] for i in idx]
