@@ -65,6 +65,19 @@ def held_out_setup(description: str) -> tuple | None:
     return args, train, test, tm, judge
 
 
+def append_row(path: Path, row: dict, args, script: str) -> None:
+    """One result as a JSON line, with where it came from: the model, the machine, the date and the command."""
+    row = {
+        **row,
+        "model": args.model or "the default recipe, trained here",
+        "machine": f"{torch.get_num_threads()} threads, {platform.machine()}",
+        "date": time.strftime("%Y-%m-%d"),
+        "command": f"python {script} {args.corpus}" + (" --model DIR" if args.model else ""),
+    }
+    with path.open("a", encoding="utf-8") as f:
+        f.write(json.dumps(row) + "\n")
+
+
 def main() -> None:
     setup = held_out_setup(__doc__.splitlines()[0])
     if setup is None:
@@ -93,13 +106,8 @@ def main() -> None:
                 "similarity_ceiling": s.get("roundtrip_similarity_ceiling"),
                 "label_agreement": s.get("roundtrip_label_agreement"),
                 "seconds_per_sentence": seconds / len(texts),  # with the similarity and judge measurements
-                "model": args.model or "the default recipe, trained here",
-                "machine": f"{torch.get_num_threads()} threads, {platform.machine()}",
-                "date": time.strftime("%Y-%m-%d"),
-                "command": f"python bench/decoding.py {args.corpus}" + (" --model DIR" if args.model else ""),
             }
-            with RESULTS.open("a", encoding="utf-8") as f:
-                f.write(json.dumps(row) + "\n")
+            append_row(RESULTS, row, args, "bench/decoding.py")
             sim = f"{row['similarity']:.3f}" if row["similarity"] is not None else "–"
             print(
                 f"| {split} {len(texts)} | {name} | {row['exact']:.1%} | {row['chrf']:.1f} | {sim} "

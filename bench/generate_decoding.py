@@ -14,20 +14,17 @@ and meaning kept. Rows go to bench/results/generate-decoding.jsonl. Needs ../sha
 
 from __future__ import annotations
 
-import json
-import platform
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
-import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from decoding import held_out_setup  # noqa: E402
+from decoding import append_row, held_out_setup  # noqa: E402
 
 from vae_core.decoding import DecodeConfig  # noqa: E402
 from vae_core.latent import attribute_vector, decode_latents, encode  # noqa: E402
@@ -84,13 +81,8 @@ def record(args, task: str, decoding: str, kept, label_name: str, label_rate, se
         label_name.replace(" ", "_"): round(float(label_rate), 4),
         "distinct_of_10": None if distinct is None else round(float(distinct), 2),
         "seconds_per_sentence": round(seconds, 4),
-        "model": args.model or "the default recipe, trained here",
-        "machine": f"{torch.get_num_threads()} threads, {platform.machine()}",
-        "date": time.strftime("%Y-%m-%d"),
-        "command": f"python bench/generate_decoding.py {args.corpus}" + (" --model DIR" if args.model else ""),
     }
-    with RESULTS.open("a", encoding="utf-8") as f:
-        f.write(json.dumps(row) + "\n")
+    append_row(RESULTS, row, args, "bench/generate_decoding.py")
     shown = "–" if distinct is None else f"{distinct:.2f}"
     print(f"| {task} | {decoding} | {kept:.3f} | {label_name} {label_rate:.1%} | {shown} | {seconds:.3f} |", flush=True)
 
