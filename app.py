@@ -17,9 +17,20 @@ pages = [
     st.Page("pages/compare.py", title="Compare", icon=":material/compare:"),
 ]
 navigation = st.navigation(pages)
+import numpy  # noqa: E402,F401  (plotly reads numpy from sys.modules: a half-imported one broke a first run)
+
+# A new browser loads plotly.js (4.7 MB) only when it meets its first chart. An invisible one drawn before the import
+# below lets it do that while this run imports torch, so the first map is not kept waiting on both, one after the
+# other. The slot is made on every run, so that the next run clears it.
+preload = st.empty()
+if "session_id" not in st.session_state:
+    preload.plotly_chart(
+        {"data": [{"type": "scatter", "x": [], "y": []}], "layout": {"height": 10}}, config={"staticPlot": True}
+    )
 
 from ui import state  # noqa: E402  (torch, plotly and the demo load after the navigation is on screen)
 
+preload.empty()
 state.init_session()
 navigation.run()
 state.sidebar()  # after the page, so it shows what the page just changed
