@@ -23,7 +23,7 @@ from vae_core import (
 )
 from vae_core.cli import main
 from vae_core.compare import loo_knn_accuracy, neighbour_agreement, neighbour_sets
-from vae_core.pretrained import embed_texts, trainable_encoder
+from vae_core.pretrained import DEFAULT_ENCODER, embed_texts, get_embedder, trainable_encoder
 
 PRETRAINED = dataclasses.replace(TINY, encoder="pretrained")
 QUICK = TrainConfig(epochs=2, batch_size=32, pretrain_epochs=1, device="cpu")
@@ -36,6 +36,18 @@ def test_embeddings_are_offline_unit_vectors_that_put_paraphrases_close():
     np.testing.assert_allclose(np.linalg.norm(e, axis=1), 1.0, atol=1e-5)
     assert e[0] @ e[1] > e[0] @ e[2] + 0.3  # paraphrases far closer than an unrelated sentence
     np.testing.assert_allclose(embed_texts(texts[::-1], device="cpu"), e[::-1], atol=1e-6)  # cached, in order
+
+
+def test_new_texts_run_shortest_first_in_batches_and_come_back_in_the_order_asked(monkeypatch):
+    embedder = get_embedder(DEFAULT_ENCODER, "cpu")
+    texts = [f"sentence number {i} " + "word " * (i * 7 % 13) for i in range(150)]  # lengths in no order
+    batches = []
+    run = embedder._run
+    monkeypatch.setattr(embedder, "_run", lambda chunk: batches.append(chunk) or run(chunk))
+    e = embedder.embed(texts).numpy()
+    assert [len(t) for b in batches for t in b] == sorted(len(t) for t in texts)  # each batch pads little
+    assert len(batches) == 3  # batches of 64
+    np.testing.assert_allclose(e[7], embedder._run([texts[7]])[0].numpy(), atol=1e-5)  # row 7 is text 7's
 
 
 @pytest.fixture(scope="module")

@@ -79,10 +79,11 @@ class SentenceEmbedder:
 
     @torch.no_grad()
     def embed(self, texts: list[str], on_progress: Callable[[int, int], None] | None = None) -> torch.Tensor:
-        """Embeddings of `texts` in order; only texts not seen before are run through the network.
+        """Embeddings of `texts` in order; only texts not seen before are run through the network, shortest first
+        (a batch is padded to its longest text, so batches of like lengths waste little: bench/embedding.py).
         `on_progress(done, total)` is called after each batch of new texts."""
         with self._lock:
-            todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            todo = sorted(dict.fromkeys(t for t in texts if t not in self._cache), key=len)
         for start in range(0, len(todo), self.batch_size):
             chunk = todo[start : start + self.batch_size]
             vectors = self._run(chunk)
