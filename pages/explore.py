@@ -143,6 +143,20 @@ event = st.plotly_chart(fig, key="map", on_select="rerun", selection_mode=("poin
 selected = figures.selected_rows(event)
 clusters, cluster_words = latents.clusters(n_clusters)  # after the map is on its way: a first map never waits on it
 frame["cluster"] = pd.Categorical(clusters)
+label_columns = [latents.label_column(name) for name in corpus.label_sets]
+if color_by in label_columns and len(frame) > 10:
+    kept = latents.label_kept_on_map(color_by, method, dims, int(seed))
+    st.text(
+        f"Coloured by {color_by}: {kept.on_map:.0%} of sentences share the {color_by} of most of their 10 nearest "
+        f"neighbours on this map, {kept.in_space:.0%} in the full {mu.shape[1]}-D latent space (always guessing the "
+        f"commonest: {kept.chance:.0%})"
+        + (f", over {kept.sentences:,} sentences drawn at random." if kept.sentences < len(frame) else ".")
+        + (
+            " The flat map loses part of what the space keeps: the neighbours below are measured in the full space."
+            if kept.in_space - kept.on_map >= 0.1
+            else ""
+        )
+    )
 
 if reading is not None:
     cards.spot_reading(reading, exact=latents.latent_map(method, int(seed)).exact)
@@ -171,7 +185,6 @@ st.caption(
 n1, n2 = st.columns([3, 1])
 n1.text_input("Type a sentence, or leave empty to use the clicked / first selected point", key=typed_key)
 n2.number_input("Neighbours", 1, 100, 10, key="k-neighbours")
-label_columns = [latents.label_column(name) for name in corpus.label_sets]
 if typed:
     anchor, rows = typed, typed_rows
 elif selected:

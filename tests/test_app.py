@@ -6,6 +6,7 @@ import os
 import time
 
 import numpy as np
+import pandas as pd
 import pytest
 
 os.environ["LATENT_LAB_WARMUP"] = "0"  # no background umap compile competing for the CPU in tests
@@ -13,6 +14,7 @@ os.environ["LATENT_LAB_WARMUP"] = "0"  # no background umap compile competing fo
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from ui import figures, state  # noqa: E402
+from vae_core.compare import label_on_map  # noqa: E402
 
 PAGES = ["learn", "data", "train", "models", "explore", "interpolate", "generate", "compare"]
 TIMEOUT = 120
@@ -182,6 +184,20 @@ def test_the_explore_scene_lives_in_the_url(tmp_path, monkeypatch):
     open_page(again, "explore")
     assert not again.error and by_label(again.selectbox, "Colour by").value == "topic"  # the defaults
     assert by_label(again.radio, "Map").value == "UMAP 2-D" and by_label(again.number_input, "Seed").value == 0
+
+
+def test_explore_says_how_much_of_the_coloured_label_the_flat_map_keeps(app):
+    """The demo's 32-D space keeps its topics' neighbourhoods, its 2-D UMAP much less: a user reading the colours
+    is told both figures, measured on the shipped map and latents."""
+    open_page(app, "explore")
+    shipped = np.load(state.DEMO_MAP)
+    topics = pd.read_csv(state.DEMO_CORPUS, sep="\t")["topic"].tolist()
+    kept = label_on_map(shipped["umap_2d_seed0"], shipped["latents_mu"], topics)
+    told = next(t.value for t in app.text if t.value.startswith("Coloured by topic"))
+    assert f"{kept.on_map:.0%} of sentences" in told and f"{kept.in_space:.0%} in the full 32-D" in told
+    assert kept.in_space - kept.on_map >= 0.1 and "The flat map loses part" in told
+    by_label(app.selectbox, "Colour by").set_value("length").run()
+    assert not [t for t in app.text if t.value.startswith("Coloured by")]  # a number, not a label: nothing to say
 
 
 def test_explore_decodes_a_spot_names_the_clusters_and_draws_a_typed_sentence(tmp_path, monkeypatch):

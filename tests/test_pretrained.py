@@ -13,8 +13,10 @@ from vae_core import (
     BundleError,
     ConfigError,
     CorpusOptions,
+    InputError,
     TokenizerConfig,
     TrainConfig,
+    compare,
     encode,
     fit,
     load_bundle,
@@ -22,7 +24,7 @@ from vae_core import (
     save_bundle,
 )
 from vae_core.cli import main
-from vae_core.compare import loo_knn_accuracy, neighbour_agreement, neighbour_sets
+from vae_core.compare import label_on_map, loo_knn_accuracy, neighbour_agreement, neighbour_sets
 from vae_core.pretrained import DEFAULT_ENCODER, embed_texts, get_embedder, trainable_encoder
 
 PRETRAINED = dataclasses.replace(TINY, encoder="pretrained")
@@ -121,6 +123,21 @@ def test_neighbour_agreement_is_one_for_the_same_geometry_and_low_for_unrelated_
     assert neighbour_agreement(neighbour_sets(a, 10), same_geometry).min() == 1.0
     unrelated = neighbour_agreement(neighbour_sets(a, 10), neighbour_sets(rng.normal(size=(300, 16)), 10))
     assert unrelated.mean() < 0.1
+
+
+def test_a_map_that_scrambles_a_label_the_space_keeps_is_told_apart_from_one_that_keeps_it(monkeypatch):
+    rng = np.random.default_rng(2)
+    labels = ["a", "b", "c"] * 100
+    centres = {"a": 0.0, "b": 6.0, "c": 12.0}
+    space = np.stack([rng.normal(size=8) + centres[v] for v in labels]).astype(np.float32)
+    keeps = label_on_map(space[:, :2], space, labels)  # a map that is two of the space's own axes
+    scrambles = label_on_map(rng.normal(size=(300, 2)), space, labels)  # a map unrelated to the space
+    assert keeps.in_space == scrambles.in_space == 1.0 and keeps.on_map > 0.95
+    assert scrambles.on_map < 0.6 and scrambles.chance == pytest.approx(1 / 3) and scrambles.sentences == 300
+    monkeypatch.setattr(compare, "MAP_CHECK_MAX", 120)  # a big corpus: one seeded sample measured in both
+    assert label_on_map(space[:, :2], space, labels).sentences == 120
+    with pytest.raises(InputError, match="300, 299 and 300"):
+        label_on_map(space[:, :2], space[:-1], labels)
 
 
 def test_leave_one_out_knn_accuracy_matches_scikit_learn():

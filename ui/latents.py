@@ -10,7 +10,7 @@ import streamlit as st
 
 from vae_core import decode_latents, encode
 from vae_core.clusters import centres, characteristic_words, kmeans, label_spots, words_from_table
-from vae_core.compare import neighbour_sets
+from vae_core.compare import LabelOnMap, label_on_map, neighbour_sets
 from vae_core.corpus import count_tokens
 from vae_core.external import ExternalMap
 from vae_core.inverse import LatentMap, Reading, read_spot, spread_on_map, write_grid
@@ -136,6 +136,12 @@ def neighbours(space: str, k: int = 10) -> np.ndarray:
     (the agreement and both accuracies are read off these)."""
     points = latents()[0] if space == "vae" else pretrained_embeddings()
     return neighbour_sets(points, k)
+
+
+@per_session()
+def label_kept_on_map(column: str, method: str, dims: int, seed: int) -> LabelOnMap:
+    """How well this map keeps the neighbourhoods of a label column that the full latent space keeps."""
+    return label_on_map(coordinates(method, dims, seed), latents()[0], sentence_frame()[column].tolist())
 
 
 @per_session()

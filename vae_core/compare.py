@@ -5,6 +5,8 @@ another)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .errors import InputError
@@ -38,6 +40,40 @@ def loo_knn_accuracy(neighbours: np.ndarray, labels: list) -> float:
     votes = np.zeros((n, len(classes)), dtype=np.int64)
     np.add.at(votes, (np.repeat(np.arange(n), k), codes[neighbours].ravel()), 1)
     return float(np.mean(votes.argmax(1) == codes))
+
+
+@dataclass(frozen=True)
+class LabelOnMap:
+    """How well a map shows one label: leave-one-out k-NN accuracy among the map's points and among the same
+    sentences' latent vectors, beside what always guessing the commonest label scores."""
+
+    on_map: float
+    in_space: float
+    chance: float
+    sentences: int  # how many sentences were measured (a sample of a big corpus)
+
+
+MAP_CHECK_MAX = 5000  # sentences measured at most: exact neighbours cost O(N²)
+
+
+def label_on_map(coords: np.ndarray, latents: np.ndarray, labels: list, k: int = 10, seed: int = 0) -> LabelOnMap:
+    """Does a 2-D or 3-D map keep the neighbourhoods of a label that the full latent space keeps? A flat map cannot
+    keep every neighbourhood, and a user reading colours on it should know which ones it lost. Above
+    MAP_CHECK_MAX sentences, the same seeded sample is measured in both."""
+    n = len(labels)
+    if len(coords) != n or len(latents) != n:
+        raise InputError(f"the map, the latents and the labels hold {len(coords)}, {len(latents)} and {n} rows.")
+    rows = np.arange(n)
+    if n > MAP_CHECK_MAX:
+        rows = np.sort(np.random.default_rng(seed).choice(n, MAP_CHECK_MAX, replace=False))
+    picked = [labels[i] for i in rows]
+    _, counts = np.unique(np.asarray([str(v) for v in picked]), return_counts=True)
+    return LabelOnMap(
+        on_map=loo_knn_accuracy(neighbour_sets(np.asarray(coords)[rows], k), picked),
+        in_space=loo_knn_accuracy(neighbour_sets(np.asarray(latents)[rows], k), picked),
+        chance=float(counts.max() / len(rows)),
+        sentences=len(rows),
+    )
 
 
 def knn_accuracy(train_x: np.ndarray, train_y: list, test_x: np.ndarray, test_y: list, k: int = 10) -> float:
