@@ -429,6 +429,7 @@ def write_report(results: Path, out: Path) -> None:
         "",
         "![rate against exact match](results/roundtrip-train_exact.svg)",
         "![rate against meaning kept](results/roundtrip-test_similarity.svg)",
+        "![rate against label agreement](results/roundtrip-test_label_agreement.svg)",
         "",
         "## Examples (test sentences, greedy from the posterior mean)",
         "",
@@ -444,7 +445,12 @@ def write_report(results: Path, out: Path) -> None:
     marker = "<!-- findings: written by hand, kept by --report -->"
     if out.is_file() and marker in (previous := out.read_text(encoding="utf-8")):
         text += ["", marker + previous.split(marker, 1)[1].rstrip("\n")]
-    for key, label in (("train_exact", "exact match (training sentences)"), ("test_similarity", "meaning kept")):
+    plots = [
+        ("train_exact", "exact match (training sentences)"),
+        ("test_similarity", "meaning kept"),
+        ("test_label_agreement", "same label (test)"),
+    ]
+    for key, label in plots:
         (out.parent / "results" / f"roundtrip-{key}.svg").write_text(tradeoff_svg(ordered, key, label), "utf-8")
     out.write_text("\n".join(text) + "\n", encoding="utf-8")
 
