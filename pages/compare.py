@@ -62,13 +62,19 @@ for column, name, labels in zip(summary[1:], label_names, corpus.label_sets.valu
 highlight = figures.linked_selection(("compare_vae", "compare_pretrained"))
 texts, colour = frame["text"].tolist(), frame[color_by]
 left, right = st.columns(2)
-for column, coords, title, key in (
-    (left, vae_coords, f"VAE latent space ({model.latent_dim}-D)", "compare_vae"),
-    (right, pretrained_coords, f"{DEFAULT_ENCODER} ({pretrained.shape[1]}-D)", "compare_pretrained"),
+for column, coords, title, key, space in (
+    (left, vae_coords, f"VAE latent space ({model.latent_dim}-D)", "compare_vae", "vae"),
+    (right, pretrained_coords, f"{DEFAULT_ENCODER} ({pretrained.shape[1]}-D)", "compare_pretrained", "pretrained"),
 ):
     fig = figures.map_figure(coords, texts, colour, color_by, seed=int(seed), highlight=highlight, height=480)
     fig.update_layout(title={"text": title})
     column.plotly_chart(fig, key=key, on_select="rerun", selection_mode=("points", "box", "lasso"))
+    if color_by in label_names:  # a flat map keeps less than its space: say how much, so the two are read fairly
+        kept = latents.label_kept_on_map(color_by, method, 2, int(seed), space)
+        column.text(
+            f"{color_by}: {kept.on_map:.0%} of sentences share it with most of their {K} nearest neighbours on this "
+            f"map, {kept.in_space:.0%} in the space itself."
+        )
 
 st.subheader("Selected sentences")
 if highlight:

@@ -336,6 +336,15 @@ def test_compare_page_sets_the_two_spaces_side_by_side_on_the_demo(app):
     for chart in charts:
         spec = json.loads(chart.proto.spec)
         assert sum(array_length(t["x"]) for t in spec["data"]) == 3600
+    shipped = np.load(state.DEMO_MAP)
+    topics = pd.read_csv(state.DEMO_CORPUS, sep="\t")["topic"].tolist()
+    told = [t.value for t in app.text if t.value.startswith("topic: ")]  # under each map, what it keeps of topic
+    for text, coords, space in zip(
+        told, ["umap_2d_seed0", "pretrained_umap_2d_seed0"], ["latents_mu", "pretrained_embeddings"]
+    ):
+        kept = label_on_map(shipped[coords], shipped[space].astype(np.float32), topics)
+        assert text.startswith(f"topic: {kept.on_map:.0%} of sentences") and f"map, {kept.in_space:.0%} in the" in text
+    assert len(told) == 2
 
 
 class _Event:

@@ -139,9 +139,14 @@ def neighbours(space: str, k: int = 10) -> np.ndarray:
 
 
 @per_session()
-def label_kept_on_map(column: str, method: str, dims: int, seed: int) -> LabelOnMap:
-    """How well this map keeps the neighbourhoods of a label column that the full latent space keeps."""
-    return label_on_map(coordinates(method, dims, seed), latents()[0], sentence_frame()[column].tolist())
+def label_kept_on_map(column: str, method: str, dims: int, seed: int, space: str = "vae") -> LabelOnMap:
+    """How well the map of the "vae" latent space or of the "pretrained" embeddings keeps the neighbourhoods of a
+    label column that the space itself keeps."""
+    if space == "vae":
+        coords, points = coordinates(method, dims, seed), latents()[0]
+    else:
+        coords, points = pretrained_coordinates(method, dims, seed), pretrained_embeddings()
+    return label_on_map(coords, points, sentence_frame()[column].tolist())
 
 
 @per_session()
