@@ -21,7 +21,8 @@ import numpy  # noqa: E402,F401  (plotly reads numpy from sys.modules: a half-im
 
 # A new browser loads plotly.js (4.7 MB) only when it meets its first chart. An invisible one drawn before the import
 # below lets it do that while this run imports torch, so the first map is not kept waiting on both, one after the
-# other. The slot is made on every run, so that the next run clears it.
+# other. It is cleared once the import is done, and the slot is made on every run, so that a rerun that cut this
+# one short clears it too.
 preload = st.empty()
 if "session_id" not in st.session_state:
     preload.plotly_chart(
