@@ -10,7 +10,7 @@ import streamlit as st
 
 from vae_core import decode_latents, encode
 from vae_core.clusters import centres, characteristic_words, kmeans, label_spots, words_from_table
-from vae_core.compare import LabelOnMap, label_on_map, neighbour_sets
+from vae_core.compare import LabelOnMap, label_kept, map_check_rows, neighbour_sets
 from vae_core.corpus import count_tokens
 from vae_core.external import ExternalMap
 from vae_core.inverse import LatentMap, Reading, read_spot, spread_on_map, write_grid
@@ -142,11 +142,18 @@ def neighbours(space: str, k: int = 10) -> np.ndarray:
 def label_kept_on_map(column: str, method: str, dims: int, seed: int, space: str = "vae") -> LabelOnMap:
     """How well the map of the "vae" latent space or of the "pretrained" embeddings keeps the neighbourhoods of a
     label column that the space itself keeps."""
-    if space == "vae":
-        coords, points = coordinates(method, dims, seed), latents()[0]
-    else:
-        coords, points = pretrained_coordinates(method, dims, seed), pretrained_embeddings()
-    return label_on_map(coords, points, sentence_frame()[column].tolist())
+    coords = coordinates(method, dims, seed) if space == "vae" else pretrained_coordinates(method, dims, seed)
+    rows, labels = map_check_rows(len(coords)), sentence_frame()[column].tolist()
+    return label_kept(neighbour_sets(coords[rows], 10), _checked_space_neighbours(space), [labels[i] for i in rows])
+
+
+@per_session()
+def _checked_space_neighbours(space: str) -> np.ndarray:
+    """The space's 10 nearest neighbours among the sentences a map check measures: found once per space, whatever
+    the map, seed or label checked (and, when every sentence is measured, the same as `neighbours`)."""
+    points = latents()[0] if space == "vae" else pretrained_embeddings()
+    rows = map_check_rows(len(points))
+    return neighbours(space, 10) if len(rows) == len(points) else neighbour_sets(points[rows], 10)
 
 
 @per_session()

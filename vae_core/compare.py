@@ -56,6 +56,13 @@ class LabelOnMap:
 MAP_CHECK_MAX = 5000  # sentences measured at most: exact neighbours cost O(N²)
 
 
+def map_check_rows(n: int, seed: int = 0) -> np.ndarray:
+    """The sentences a map check measures: every one of `n`, or above MAP_CHECK_MAX one seeded sample."""
+    if n <= MAP_CHECK_MAX:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, MAP_CHECK_MAX, replace=False))
+
+
 def label_on_map(coords: np.ndarray, latents: np.ndarray, labels: list, k: int = 10, seed: int = 0) -> LabelOnMap:
     """Does a 2-D or 3-D map keep the neighbourhoods of a label that the full latent space keeps? A flat map cannot
     keep every neighbourhood, and a user reading colours on it should know which ones it lost. Above
@@ -63,16 +70,20 @@ def label_on_map(coords: np.ndarray, latents: np.ndarray, labels: list, k: int =
     n = len(labels)
     if len(coords) != n or len(latents) != n:
         raise InputError(f"the map, the latents and the labels hold {len(coords)}, {len(latents)} and {n} rows.")
-    rows = np.arange(n)
-    if n > MAP_CHECK_MAX:
-        rows = np.sort(np.random.default_rng(seed).choice(n, MAP_CHECK_MAX, replace=False))
-    picked = [labels[i] for i in rows]
-    _, counts = np.unique(np.asarray([str(v) for v in picked]), return_counts=True)
+    rows = map_check_rows(n, seed)
+    on_map, in_space = neighbour_sets(np.asarray(coords)[rows], k), neighbour_sets(np.asarray(latents)[rows], k)
+    return label_kept(on_map, in_space, [labels[i] for i in rows])
+
+
+def label_kept(map_neighbours: np.ndarray, space_neighbours: np.ndarray, labels: list) -> LabelOnMap:
+    """`label_on_map` from the `neighbour_sets` of the same sentences on the map and in the space, for a caller
+    that checks several maps or labels of one space and finds the space's neighbours once."""
+    _, counts = np.unique(np.asarray([str(v) for v in labels]), return_counts=True)
     return LabelOnMap(
-        on_map=loo_knn_accuracy(neighbour_sets(np.asarray(coords)[rows], k), picked),
-        in_space=loo_knn_accuracy(neighbour_sets(np.asarray(latents)[rows], k), picked),
-        chance=float(counts.max() / len(rows)),
-        sentences=len(rows),
+        on_map=loo_knn_accuracy(map_neighbours, labels),
+        in_space=loo_knn_accuracy(space_neighbours, labels),
+        chance=float(counts.max() / len(labels)),
+        sentences=len(labels),
     )
 
 
