@@ -35,12 +35,13 @@ def nearest(
     small enough that a chunk's distance matrix stays under ~512 MB). Returns (indices, distances), each (Q, k).
     With `exclude_self`, queries are the latents themselves. `device` "auto" uses the GPU when there is one."""
     dev = _device(device)
-    base = torch.as_tensor(np.asarray(latents, dtype=np.float32)).to(dev)
+    # copies (np.array): torch wants a writable buffer, and a map read from Parquet may hand over a read-only one
+    base = torch.from_numpy(np.array(latents, dtype=np.float32)).to(dev)
     k_eff = min(k + int(exclude_self), len(base))
     chunk = max(1, min(chunk, 2**27 // max(len(base), 1)))
     idx_out, dist_out = [], []
     for start in range(0, len(queries), chunk):
-        q = torch.as_tensor(np.asarray(queries[start : start + chunk], dtype=np.float32)).to(dev)
+        q = torch.from_numpy(np.array(queries[start : start + chunk], dtype=np.float32)).to(dev)
         dist = torch.cdist(q, base)
         if exclude_self:
             rows = torch.arange(len(q), device=dev)
