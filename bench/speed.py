@@ -5,6 +5,7 @@ nearest neighbours at 5k-100k points. Prints a table and writes bench/results/sp
     python bench/speed.py --quick         # skip the 100k map
     python bench/speed.py --device cuda   # on a GPU
     python bench/speed.py --batch-sizes 64 128 256   # only: TREC training throughput at each batch size
+    python bench/speed.py --quick --precisions fp32 bf16   # training with fp32 and with bf16 matrix multiplies
 
 Training runs on ../shared/data (TREC, SST) at the app's default settings for 2 epochs, skipped without it.
 The map timings use synthetic latents with cluster structure (the map's cost depends on N and D, not on
@@ -49,9 +50,9 @@ DATA = Path(os.environ.get("LATENT_LAB_DATA", ROOT.parent / "shared" / "data"))
 DEMO = ROOT / "assets" / "demo_model"
 
 
-def matmul_rate(device: torch.device, n: int = 2048, repeats: int = 10) -> float:
-    """Measured fp32 matrix-multiply rate in FLOP/s (the denominator of model FLOP utilisation)."""
-    a, b = torch.randn(n, n, device=device), torch.randn(n, n, device=device)
+def matmul_rate(device: torch.device, dtype: torch.dtype = torch.float32, n: int = 2048, repeats: int = 10) -> float:
+    """Measured matrix-multiply rate in FLOP/s at `dtype` (the denominator of model FLOP utilisation)."""
+    a, b = torch.randn(n, n, device=device, dtype=dtype), torch.randn(n, n, device=device, dtype=dtype)
     for _ in range(3):
         a @ b
     sync(device)
@@ -78,17 +79,22 @@ def flops_per_token(config: ModelConfig, vocab: int) -> float:
     return 3 * (encoder + decoder + output)
 
 
-def bench_training(name: str, path: str, device: str, peak: float, batch_size: int | None = None) -> dict:
-    """Tokens/s and model FLOP utilisation of a default training (2 epochs; 1 when a batch size is given)."""
+def bench_training(
+    name: str, path: str, device: str, peak: float, batch_size: int | None = None, precision: str = "fp32"
+) -> dict:
+    """Tokens/s and model FLOP utilisation of a default training (2 epochs; 1 when a batch size is given), its
+    matrix multiplies at `precision`; `peak` is the measured matmul rate at that precision."""
     corpus = load_corpus(DATA / path, CorpusOptions(label_column="label", seed=0))
-    config = TrainConfig(epochs=2 if batch_size is None else 1, pretrain_epochs=0, patience=0, device=device)
+    config = TrainConfig(
+        epochs=2 if batch_size is None else 1, pretrain_epochs=0, patience=0, device=device, precision=precision
+    )
     if batch_size is not None:
         config = replace(config, batch_size=batch_size)
     tm = fit(corpus, train_config=config, iw_samples=0, roundtrip_limit=0)
     rate = tm.metrics["tokens_per_s"]
     model_flops = flops_per_token(tm.model.config, tm.tokenizer.vocab_size) * rate
     return {
-        "what": f"training, {name}, fp32" + (f", batch {batch_size}" if batch_size else ""),
+        "what": f"training, {name}, {precision}" + (f", batch {batch_size}" if batch_size else ""),
         "tokens_per_s": round(rate),
         "model_gflops": round(model_flops / 1e9, 1),
         "mfu": round(model_flops / peak, 3),
@@ -192,21 +198,32 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="maps up to 20k points only")
     parser.add_argument("--no-maps", action="store_true", help="skip the map benchmarks (they run on the CPU)")
     parser.add_argument("--batch-sizes", type=int, nargs="+", help="only: TREC training at each of these batch sizes")
+    parser.add_argument(
+        "--precisions",
+        nargs="+",
+        choices=("fp32", "bf16"),
+        default=["fp32", "bf16"],
+        help="training at each (TrainConfig.precision; its default, auto, is bf16 on a CPU with native bfloat16)",
+    )
     args = parser.parse_args()
     device = torch.device(
         "cuda"
         if args.device == "auto" and torch.cuda.is_available()
         else ("cpu" if args.device == "auto" else args.device)
     )
-    peak = matmul_rate(device)
-    rows = [{"what": "fp32 matmul 2048x2048", "gflops": round(peak / 1e9, 1)}]
+    peaks = {"fp32": matmul_rate(device), "bf16": matmul_rate(device, torch.bfloat16)}
+    rows = [{"what": f"{p} matmul 2048x2048", "gflops": round(peaks[p] / 1e9, 1)} for p in args.precisions]
     if not DATA.is_dir():
         print(f"training benchmarks skipped: {DATA} is not here")
     elif args.batch_sizes:
-        rows += [bench_training("TREC", "trec/train.tsv", str(device), peak, size) for size in args.batch_sizes]
+        rows += [
+            bench_training("TREC", "trec/train.tsv", str(device), peaks["fp32"], size, "fp32")
+            for size in args.batch_sizes
+        ]
     else:
         for name, path in (("TREC", "trec/train.tsv"), ("SST", "sst/train.tsv")):
-            rows.append(bench_training(name, path, str(device), peak))
+            for precision in args.precisions:  # one after the other, so both meet the same machine
+                rows.append(bench_training(name, path, str(device), peaks[precision], precision=precision))
     if not args.batch_sizes:
         rows += bench_inference(str(device))
     if not args.no_maps and not args.batch_sizes:

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA G
 
 def test_train_save_and_reload_on_cpu(topic_file, tmp_path):
     corpus = load_corpus(topic_file, CorpusOptions(label_column="label"))
-    tm = fit(corpus, TINY, TrainConfig(epochs=3, batch_size=32, device="auto", mixed_precision=True), iw_samples=5)
+    tm = fit(corpus, TINY, TrainConfig(epochs=3, batch_size=32, device="auto", precision="bf16"), iw_samples=5)
     assert tm.model.device.type == "cuda" and tm.metrics["device"].startswith("cuda")
     assert tm.metrics["kl"] > 0 and np.isfinite(tm.metrics["nll_iw"])
     texts = ["the cat sleeps in the garden .", "a tourist visits the coast ."]

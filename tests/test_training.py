@@ -16,7 +16,7 @@ from vae_core import (
     TrainConfig,
     train_vae,
 )
-from vae_core.training import word_dropout
+from vae_core.training import resolve_precision, word_dropout
 
 from .conftest import TINY, make_sentences
 
@@ -102,6 +102,24 @@ def test_a_saved_setting_that_no_longer_exists_is_ignored():
     assert TrainConfig.from_dict(saved) == TrainConfig(epochs=7)
 
 
+def test_bf16_steps_learn_as_fp32_ones_do(data):
+    _, fp32 = run(data, epochs=4, lr=3e-3, precision="fp32")
+    _, bf16 = run(data, epochs=4, lr=3e-3, precision="bf16")
+    assert (fp32.precision, bf16.precision) == ("fp32", "bf16")
+    assert [s["rec"] for s in fp32.steps] != [s["rec"] for s in bf16.steps]  # the steps really ran in bfloat16
+    assert bf16.history[-1]["val_rec"] == pytest.approx(fp32.history[-1]["val_rec"], rel=0.05)
+    assert bf16.history[-1]["val_kl"] == pytest.approx(fp32.history[-1]["val_kl"], rel=0.2)
+
+
+def test_auto_precision_is_bf16_only_on_a_cpu_with_native_bfloat16(monkeypatch):
+    cpu, cuda = torch.device("cpu"), torch.device("cuda")
+    for native in (True, False):
+        monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda native=native: native)
+        assert resolve_precision("auto", cpu) == (torch.bfloat16 if native else torch.float32)
+        assert resolve_precision("auto", cuda) == torch.float32  # these small GRUs ran slower in bf16 on a GPU
+    assert resolve_precision("bf16", cuda) == torch.bfloat16 and resolve_precision("fp32", cpu) == torch.float32
+
+
 def test_word_dropout_spares_bos_and_padding():
     torch.manual_seed(0)
     dec_in = torch.tensor([[1, 5, 6, 7, 0, 0]] * 200)
@@ -113,7 +131,15 @@ def test_word_dropout_spares_bos_and_padding():
 
 @pytest.mark.parametrize(
     "field, value",
-    [("epochs", 0), ("batch_size", 10**9), ("lr", 0), ("word_dropout", 1.0), ("free_bits", -1), ("device", "tpu")],
+    [
+        ("epochs", 0),
+        ("batch_size", 10**9),
+        ("lr", 0),
+        ("word_dropout", 1.0),
+        ("free_bits", -1),
+        ("device", "tpu"),
+        ("precision", "fp16"),
+    ],
 )
 def test_absurd_settings_are_refused(field, value):
     with pytest.raises(ConfigError):

@@ -30,7 +30,7 @@ from .pipeline import check_trainable, fit
 from .projection import project
 from .streaming import StreamedCorpus, encode_file, latent_frame
 from .tokenizer import KINDS, TokenizerConfig
-from .training import Progress, TrainConfig, format_duration
+from .training import PRECISIONS, Progress, TrainConfig, format_duration
 
 CHUNK_ROWS = 50_000  # rows per chunk when a corpus is streamed
 
@@ -95,6 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--threads",
         type=int,
         help="CPU threads for torch (default: every core); give each of several trainings on one machine its share",
+    )
+    p.add_argument(
+        "--precision",
+        choices=PRECISIONS,
+        default=t.precision,
+        help="of the training steps' matrix multiplies; auto: bf16 on a CPU with native bfloat16, else fp32",
     )
     p.add_argument("--beta-schedule", choices=SCHEDULES, default=b.kind)
     p.add_argument("--beta-max", type=float, default=b.beta_max)
@@ -253,6 +259,7 @@ def cmd_train(args) -> None:
         pretrain_epochs=args.pretrain_epochs,
         seed=args.seed,
         device=args.device,
+        precision=args.precision,
     )
     tokenizer_config = TokenizerConfig(
         kind=args.tokenizer,

@@ -124,10 +124,10 @@ class SentenceVAE(nn.Module):
             summary = self._text_summary(texts)
         else:
             summary = torch.cat([self._rnn_summary(tokens, lengths), self._text_summary(texts)], dim=-1)
-        mu = self.to_mu(summary)
+        mu, logvar = self.to_mu(summary).float(), self.to_logvar(summary).float()  # float32 under bf16 autocast too
         if self.config.bn_gamma > 0:
             mu = self.config.bn_gamma * self._normalise_mu(mu) + self.mu_shift
-        return mu, self.to_logvar(summary)
+        return mu, logvar
 
     def _normalise_mu(self, mu: torch.Tensor) -> torch.Tensor:
         """BN-VAE's BatchNorm of μ. A training batch of one sentence has no spread to measure (BatchNorm raises on
@@ -150,7 +150,6 @@ class SentenceVAE(nn.Module):
         target logits given z. `corrupt` (word dropout) is applied to the decoder's input after z is drawn, so the
         random numbers come in the same order as ever. Training calls this (so DistributedDataParallel can wrap it)."""
         mu, logvar = self.encode(tokens, lengths, texts)
-        mu, logvar = mu.float(), logvar.float()
         z = self.reparameterize(mu, logvar)
         return mu, logvar, self.target_logits(z, corrupt(dec_in) if corrupt else dec_in, mask)
 

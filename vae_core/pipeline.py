@@ -88,6 +88,7 @@ def fit(
         stop_reason=result.stop_reason,
         best_epoch=result.best_epoch,
         device=str(model.device),
+        precision=result.precision,
         processes=distributed.world_size(),
     )
     info = {
