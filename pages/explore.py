@@ -146,17 +146,7 @@ frame["cluster"] = pd.Categorical(clusters)
 label_columns = [latents.label_column(name) for name in corpus.label_sets]
 if color_by in label_columns and len(frame) > 10:
     kept = latents.label_kept_on_map(color_by, method, dims, int(seed))
-    st.text(
-        f"Coloured by {color_by}: {kept.on_map:.0%} of sentences share the {color_by} of most of their 10 nearest "
-        f"neighbours on this map, {kept.in_space:.0%} in the full {mu.shape[1]}-D latent space (always guessing the "
-        f"commonest: {kept.chance:.0%})"
-        + (f", over {kept.sentences:,} sentences drawn at random." if kept.sentences < len(frame) else ".")
-        + (
-            " The flat map loses part of what the space keeps: the neighbours below are measured in the full space."
-            if kept.in_space - kept.on_map >= 0.1
-            else ""
-        )
-    )
+    cards.label_kept_on_map(kept, color_by, mu.shape[1], len(frame))
 
 if reading is not None:
     cards.spot_reading(reading, exact=latents.latent_map(method, int(seed)).exact)

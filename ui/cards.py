@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from vae_core.compare import LabelOnMap
 from vae_core.decoding import STRATEGY_NOTES
 from vae_core.inverse import Reading
 from vae_core.roundtrip import marked_changes, meaning_kept
@@ -98,3 +99,15 @@ def spot_reading(reading: Reading, exact: bool) -> None:
             f"No sentence of the corpus lies within {reading.gap:.0%} of the map's diagonal: "
             "the decoder is writing from a region it has seen little of."
         )
+
+
+def label_kept_on_map(kept: LabelOnMap, label: str, latent_dim: int, n_points: int) -> None:
+    """Under a map coloured by `label`: how much of it the map's neighbourhoods keep, beside the full latent space's
+    (a flat map of a 32-D space keeps less, and a mixed-looking map should not be read as a space that mixes)."""
+    sampled = f", over {kept.sentences:,} sentences drawn at random." if kept.sentences < n_points else "."
+    loses = " The flat map loses part of what the space keeps: the neighbours below are measured in the full space."
+    st.text(
+        f"Coloured by {label}: {kept.on_map:.0%} of sentences share the {label} of most of their 10 nearest "
+        f"neighbours on this map, {kept.in_space:.0%} in the full {latent_dim}-D latent space (always guessing the "
+        f"commonest: {kept.chance:.0%}){sampled}{loses if kept.in_space - kept.on_map >= 0.1 else ''}"
+    )
