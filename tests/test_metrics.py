@@ -38,6 +38,14 @@ def test_iw_nll_is_tighter_than_the_elbo(trained):
     assert nll > 0
 
 
+def test_the_elbo_without_the_accuracy_pass_is_the_same_elbo(trained):
+    seqs = to_ids(trained.tokenizer, make_sentences(60, seed=1)[0])
+    full = elbo_terms(trained.model, trained.tokenizer, seqs)
+    lean = elbo_terms(trained.model, trained.tokenizer, seqs, accuracy=False)
+    assert "rec_accuracy" in full and "rec_accuracy" not in lean
+    assert lean == {key: full[key] for key in lean}
+
+
 def test_evaluate_reports_the_standard_keys(trained):
     texts, _ = make_sentences(40, seed=2)
     m = evaluate(trained.model, trained.tokenizer, texts, iw_samples=10)

@@ -448,7 +448,9 @@ def _validation(
     n = distributed.all_sum([len(seqs)], model.device)[0]
     if not n:
         return {}
-    terms = elbo_terms(model, tokenizer, seqs, seed=seed, texts=texts) if seqs else {"rec": 0.0, "kl": 0.0}
+    terms = {"rec": 0.0, "kl": 0.0}
+    if seqs:  # the ELBO only: the token-accuracy pass is for the final measures
+        terms = elbo_terms(model, tokenizer, seqs, seed=seed, texts=texts, accuracy=False)
     rec, kl = (s / n for s in distributed.all_sum([terms["rec"] * len(seqs), terms["kl"] * len(seqs)], model.device))
     mu, _ = posterior(model, tokenizer, seqs, texts=texts)
     return {"rec": rec, "kl": kl, "elbo": -(rec + kl), "active_units": active_units(distributed.all_gather_rows(mu))}
