@@ -211,7 +211,9 @@ def main() -> int:
         if args.device == "auto" and torch.cuda.is_available()
         else ("cpu" if args.device == "auto" else args.device)
     )
-    peaks = {"fp32": matmul_rate(device), "bf16": matmul_rate(device, torch.bfloat16)}
+    dtypes = {"fp32": torch.float32, "bf16": torch.bfloat16}
+    wanted = dict.fromkeys(["fp32", *args.precisions])  # fp32 always: --batch-sizes trains in fp32
+    peaks = {p: matmul_rate(device, dtypes[p]) for p in wanted}
     rows = [{"what": f"{p} matmul 2048x2048", "gflops": round(peaks[p] / 1e9, 1)} for p in args.precisions]
     if not DATA.is_dir():
         print(f"training benchmarks skipped: {DATA} is not here")
