@@ -103,6 +103,10 @@ RECIPES = {
         {"encoder": "hybrid", "bn_gamma": 2.0},
         {"epochs": 30, "patience": 8, "word_dropout": 0.3},
     ),
+    "hybrid-gamma2-30-p8-bow1": (
+        {"encoder": "hybrid", "bn_gamma": 2.0, "bow_weight": 1.0},
+        {"epochs": 30, "patience": 8},
+    ),
     "hybrid-gamma2-30-p8-mf1": (
         {"encoder": "hybrid", "bn_gamma": 2.0},
         {"epochs": 30, "patience": 8},

@@ -1,11 +1,14 @@
-"""The ELBO's KL term, free bits and β schedules."""
+"""The ELBO's KL term, free bits, β schedules and the bag-of-words term."""
+
+import math
 
 import pytest
 import torch
 from torch.distributions import Normal, kl_divergence
 
-from vae_core import BetaSchedule, ConfigError
-from vae_core.objective import kl_objective, kl_per_dim
+from vae_core import BetaSchedule, ConfigError, ModelConfig, SentenceVAE, TextTokenizer, TokenizerConfig
+from vae_core.batching import make_batch, to_ids
+from vae_core.objective import bag_of_words_nll, batch_loss, kl_objective, kl_per_dim
 
 
 def test_kl_matches_torch_distributions():
@@ -58,3 +61,34 @@ def test_bad_schedule_settings():
     for bad in ({"kind": "sometimes"}, {"beta_max": -1}, {"cycles": 0}):
         with pytest.raises(ConfigError):
             BetaSchedule(**bad)
+
+
+def test_bag_of_words_loss_counts_each_word_of_a_sentence_in_any_order():
+    log_probs = torch.log(torch.tensor([[0.5, 0.25, 0.25], [0.1, 0.1, 0.8]]))
+    targets = torch.tensor([[1, 2, 1], [2, 0, 0]])
+    mask = torch.tensor([[True, True, True], [True, False, False]])  # the second sentence is one word, then padding
+    expected = -(2 * math.log(0.25) + math.log(0.25) + math.log(0.8)) / 2
+    assert bag_of_words_nll(log_probs, targets, mask).item() == pytest.approx(expected)
+    shuffled = torch.tensor([[2, 1, 1], [2, 0, 0]])
+    assert bag_of_words_nll(log_probs, shuffled, mask).item() == pytest.approx(expected)
+
+
+def test_a_bag_of_words_weight_adds_to_the_loss_and_leaves_the_elbo_terms_alone():
+    texts = ["the cat sat on the mat .", "a dog ran in the park .", "birds sing ."]
+    tokenizer = TextTokenizer.train(texts, TokenizerConfig(min_frequency=1))
+    batch = make_batch(to_ids(tokenizer, texts), [0, 1, 2], tokenizer)
+    losses = {}
+    for weight in (0.0, 2.0):
+        torch.manual_seed(0)
+        model = SentenceVAE(ModelConfig(encoder="rnn", latent_dim=4, bow_weight=weight), tokenizer.vocab_size)
+        model.eval()
+        torch.manual_seed(1)
+        losses[weight] = batch_loss(model, batch)
+    plain, with_bow = losses[0.0], losses[2.0]
+    assert torch.equal(plain.rec, with_bow.rec) and torch.equal(plain.kl, with_bow.kl)
+    assert with_bow.loss.item() > plain.loss.item() + 1.0  # an untrained bag of words costs log V nats a word
+
+
+def test_bow_weight_is_validated():
+    with pytest.raises(ConfigError, match="bow_weight"):
+        ModelConfig(bow_weight=-1.0)

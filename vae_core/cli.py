@@ -83,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"BN-VAE scale of μ (default {m.bn_gamma}, {PRETRAINED_SUGGESTED['bn_gamma']} with --encoder pretrained); "
         "0: off",
     )
+    p.add_argument(
+        "--bow-weight",
+        type=float,
+        default=m.bow_weight,
+        help="weight of a bag-of-words loss (z must also predict the sentence's words in any order); 0: off",
+    )
     p.add_argument("--pretrain-epochs", type=int, default=t.pretrain_epochs, help="autoencoder pre-training")
     p.add_argument(
         "--encoder",
@@ -244,6 +250,7 @@ def cmd_train(args) -> None:
         dropout=args.dropout,
         cell=args.cell,
         finetune_encoder=args.finetune_encoder,
+        bow_weight=args.bow_weight,
         **{k: v for k, v in chosen.items() if v is not None},
     )
     beta = BetaSchedule(kind=args.beta_schedule, beta_max=args.beta_max, cycles=args.beta_cycles)

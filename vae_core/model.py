@@ -47,6 +47,8 @@ class ModelConfig:
     # "hybrid": both, their summaries side by side (the meaning from the pretrained one, the wording from the RNN)
     pretrained_name: str = pretrained.DEFAULT_ENCODER
     finetune_encoder: bool = False  # pretrained only: train its weights too (slow on a CPU) instead of freezing them
+    bow_weight: float = 0.0  # Zhao et al. 2017's bag-of-words loss: z alone must also predict which words the
+    # sentence holds (in any order), so z keeps its content words, not only its pattern; 0 turns it off
 
     def __post_init__(self) -> None:
         self.validate()  # a config is checked once, where it is built
@@ -62,6 +64,8 @@ class ModelConfig:
             raise ConfigError(f"dropout must be in [0, 1) (got {self.dropout}).")
         if not 0.0 <= self.bn_gamma <= 10.0:
             raise ConfigError(f"bn_gamma must be in [0, 10] (got {self.bn_gamma}).")
+        if not 0.0 <= self.bow_weight <= 10.0:
+            raise ConfigError(f"bow_weight must be in [0, 10] (got {self.bow_weight}).")
         if not 0.0 < self.bn_eps <= 1e-3:
             raise ConfigError(f"bn_eps must be in (0, 0.001] (got {self.bn_eps}).")
         if self.cell not in CELLS:
@@ -107,6 +111,8 @@ class SentenceVAE(nn.Module):
         self.z_to_hidden = nn.Linear(c.latent_dim, c.num_layers * c.hidden_dim)
         self.decoder = rnn(c.embed_dim + c.latent_dim, c.hidden_dim, c.num_layers, batch_first=True, dropout=between)
         self.out = nn.Linear(c.hidden_dim, vocab_size)
+        if c.bow_weight > 0:
+            self.bow = nn.Linear(c.latent_dim, vocab_size)
 
     @property
     def device(self) -> torch.device:
@@ -145,13 +151,16 @@ class SentenceVAE(nn.Module):
         mask: torch.Tensor,
         texts: list[str] | None = None,
         corrupt=None,
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """One teacher-forced training pass: posterior (float32 mu, logvar), a sample z from it, and the
-        target logits given z. `corrupt` (word dropout) is applied to the decoder's input after z is drawn, so the
-        random numbers come in the same order as ever. Training calls this (so DistributedDataParallel can wrap it)."""
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor | None]:
+        """One teacher-forced training pass: posterior (float32 mu, logvar), a sample z from it, the target
+        logits given z, and (with a bag-of-words loss) the bag-of-words log-probabilities given z, else None.
+        `corrupt` (word dropout) is applied to the decoder's input after z is drawn, so the random numbers come in the
+        same order as ever. Training calls this (so DistributedDataParallel can wrap it)."""
         mu, logvar = self.encode(tokens, lengths, texts)
         z = self.reparameterize(mu, logvar)
-        return mu, logvar, self.target_logits(z, corrupt(dec_in) if corrupt else dec_in, mask)
+        logits = self.target_logits(z, corrupt(dec_in) if corrupt else dec_in, mask)
+        bow = torch.log_softmax(self.bow(z).float(), dim=-1) if self.config.bow_weight > 0 else None
+        return mu, logvar, logits, bow
 
     def _rnn_summary(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         emb = self.drop(self.embed(tokens))

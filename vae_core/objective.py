@@ -94,6 +94,13 @@ def reconstruction(logits: torch.Tensor, targets: torch.Tensor, n_sentences: int
     return token_nll(logits, targets).sum() / n_sentences
 
 
+def bag_of_words_nll(log_probs: torch.Tensor, targets: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Zhao et al. 2017's bag-of-words loss: −Σ_t log p_bow(x_t | z) per sentence, averaged over the batch, from
+    (B, V) log-probabilities and the (B, T) targets where `mask` is True. Word order plays no part."""
+    picked = log_probs.gather(1, targets) * mask
+    return -picked.sum() / len(targets)
+
+
 @dataclass
 class BatchLoss:
     """One batch's ELBO terms, from one sample z ~ q(z|x) per sentence."""
@@ -101,7 +108,7 @@ class BatchLoss:
     mu: torch.Tensor  # (B, D) posterior means
     rec: torch.Tensor  # reconstruction NLL, nats per sentence (a scalar)
     kl_dims: torch.Tensor  # (B, D) KL per sentence and latent dimension
-    loss: torch.Tensor  # rec + β · (the KL term, free bits applied): what training minimises
+    loss: torch.Tensor  # rec + β · (the KL term, free bits applied) [+ the bag-of-words term]: what training minimises
 
     @property
     def kl(self) -> torch.Tensor:
@@ -117,8 +124,13 @@ def batch_loss(
     corrupt: Callable[[torch.Tensor], torch.Tensor] | None = None,
 ) -> BatchLoss:
     """The -ELBO terms of a batch (a batching.Batch on the model's device) under `model` (a SentenceVAE, or one
-    wrapped for DistributedDataParallel). β = 1 with no free bits is the true -ELBO; `corrupt` is word dropout."""
-    mu, logvar, logits = model(batch.tokens, batch.lengths, batch.dec_in, batch.mask, batch.texts, corrupt)
+    wrapped for DistributedDataParallel). β = 1 with no free bits is the true -ELBO; `corrupt` is word dropout.
+    A model with a bag-of-words weight adds that term to the loss only: `rec` and `kl` stay the ELBO's."""
+    mu, logvar, logits, bow = model(batch.tokens, batch.lengths, batch.dec_in, batch.mask, batch.texts, corrupt)
     rec = reconstruction(logits, batch.dec_out[batch.mask], len(batch.lengths))
     kl_dims = kl_per_dim(mu, logvar)
-    return BatchLoss(mu, rec, kl_dims, rec + beta * kl_objective(kl_dims, free_bits))
+    loss = rec + beta * kl_objective(kl_dims, free_bits)
+    if bow is not None:
+        weight = getattr(model, "module", model).config.bow_weight  # DistributedDataParallel keeps it in .module
+        loss = loss + weight * bag_of_words_nll(bow, batch.dec_out, batch.mask)
+    return BatchLoss(mu, rec, kl_dims, loss)
