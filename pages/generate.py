@@ -28,7 +28,7 @@ def typed_on_the_map(typed: list[tuple[str, str, str]], caption: str, key: str) 
     st.plotly_chart(fig, key=key)
 
 
-def decode_settings(key: str, default: str = "sample") -> DecodeConfig:
+def decode_settings(key: str, default: str = "sample", known_words_only: bool = False) -> DecodeConfig:
     """The decoding controls, shared by the sections below."""
     c1, c2, c3, c4 = st.columns(4)
     strategy = c1.selectbox(
@@ -59,14 +59,18 @@ def decode_settings(key: str, default: str = "sample") -> DecodeConfig:
         help="Sample only from the likeliest words holding this much probability.",
     )
     seed = c4.number_input("Seed", 0, 10**6, 0, key=f"{key}-seed")
-    return DecodeConfig(strategy=strategy, temperature=temperature, top_p=top_p, seed=int(seed))
+    known = st.checkbox("Known words only (no ▢)", known_words_only, key=f"{key}-known", help=cards.KNOWN_WORDS_HELP)
+    return DecodeConfig(
+        strategy=strategy, temperature=temperature, top_p=top_p, seed=int(seed), unknown_words=not known
+    )
 
 
 tab_prior, tab_near, tab_rec, tab_attr = st.tabs(["From the prior", "Around a sentence", "Reconstruct", "Attributes"])
 
 with tab_prior:
     st.caption("z drawn from N(0, I), the prior, and decoded.")
-    config = decode_settings("prior", "rerank")  # its samples read far more fluently (bench/ROUNDTRIP.md)
+    # re-ranked and without ▢, its samples read far more fluently (bench/ROUNDTRIP.md)
+    config = decode_settings("prior", "rerank", known_words_only=True)
     n = st.slider("How many", 1, 50, 10)
     if st.button("Generate", type="primary"):
         try:

@@ -36,11 +36,13 @@ method = c2.radio(
 strategy = c3.selectbox(  # rerank by default: its midpoints read far more fluently (bench/ROUNDTRIP.md)
     "Decoding", STRATEGIES, index=STRATEGIES.index("rerank"), help=cards.DECODING_HELP
 )
+known = c3.checkbox("Known words only (no ▢)", help=cards.KNOWN_WORDS_HELP)
 
 if st.button("Interpolate", type="primary"):
     try:
         z_path = interpolation_path(model.model, model.tokenizer, sentence_a, sentence_b, steps, method)
-        decoded = decode_latents(model.model, model.tokenizer, z_path, DecodeConfig(strategy=strategy))
+        config = DecodeConfig(strategy=strategy, unknown_words=not known)
+        decoded = decode_latents(model.model, model.tokenizer, z_path, config)
         st.session_state.interpolation = (z_path, decoded)
     except LatentLabError as e:
         st.error(str(e))

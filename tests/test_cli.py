@@ -69,7 +69,9 @@ def test_evaluate_prints_one_json_object(bundle_dir, topic_file, capsys):
         assert key in result
 
 
-@pytest.mark.parametrize("extra", [[], ["--temperature", "0.7", "--top-p", "0.9"], ["--beam", "3"]])
+@pytest.mark.parametrize(
+    "extra", [[], ["--temperature", "0.7", "--top-p", "0.9"], ["--beam", "3"], ["--known-words-only"]]
+)
 def test_sample(bundle_dir, capsys, extra):
     assert main(["sample", bundle_dir, "-n", "4", "--seed", "1", *extra]) == 0
     assert len(capsys.readouterr().out.strip().splitlines()) == 4

@@ -1,5 +1,7 @@
 """Greedy, sampling and beam-search decoding."""
 
+import copy
+
 import pytest
 import torch
 
@@ -85,3 +87,16 @@ def test_bad_decoding_settings(trained):
             decode(trained.model, trained.tokenizer, z, DecodeConfig(**bad))
     with pytest.raises(ConfigError, match="shape"):
         decode(trained.model, trained.tokenizer, torch.zeros(1, trained.latent_dim + 1))
+
+
+@pytest.mark.parametrize("strategy", ["greedy", "beam", "rerank"])
+def test_known_words_only_never_writes_the_unknown_word(trained, strategy):
+    model = copy.deepcopy(trained.model)
+    with torch.no_grad():
+        model.out.bias[trained.tokenizer.unk_id] += 50.0  # a decoder that would write ▢ at every step
+    z = torch.randn(4, trained.latent_dim, generator=torch.Generator().manual_seed(0))
+    assert all("▢" in s for s in decode(model, trained.tokenizer, z, DecodeConfig(strategy=strategy, max_len=8)))
+    known = decode(model, trained.tokenizer, z, DecodeConfig(strategy=strategy, unknown_words=False))
+    assert all(known) and not any("▢" in s for s in known), known
+    if strategy == "greedy":  # the other words' scores are untouched: what the model writes without ▢ either way
+        assert known == decode(trained.model, trained.tokenizer, z, DecodeConfig(unknown_words=False))

@@ -65,6 +65,10 @@ def round_trip_section(metrics: dict, examples_folded: bool = False) -> None:
 UNKNOWN_MANY = 0.3  # a share of sentences with an unknown word above which the vocabulary is named as a cause
 
 DECODING_HELP = "  \n".join(f"**{name}**: {note}" for name, note in STRATEGY_NOTES.items())  # the choosers' help
+KNOWN_WORDS_HELP = (
+    "▢ marks a word outside the model's vocabulary. On: the decoder writes its likeliest known word instead, so "
+    "every output reads as a sentence — but where a name stood it puts a word of its own."
+)
 
 roundtrip_help = {
     "exact": "Share of held-out sentences that come back word for word (greedy decoding from the posterior mean).",

@@ -169,6 +169,11 @@ def build_parser() -> argparse.ArgumentParser:
         )
         p.add_argument("--max-len", type=int, default=d.max_len)
         p.add_argument("--seed", type=int, default=d.seed)
+        p.add_argument(
+            "--known-words-only",
+            action="store_true",
+            help="never write ▢ (a word outside the vocabulary): the likeliest known word instead",
+        )
         p.add_argument("--device", default="auto")
 
     p = sub.add_parser("sample", help="decode sentences drawn from the prior")
@@ -208,6 +213,7 @@ def _decode_config(args) -> DecodeConfig:
         candidates=args.beam or DecodeConfig.candidates,
         max_len=args.max_len,
         seed=args.seed,
+        unknown_words=not args.known_words_only,
     )
 
 

@@ -36,6 +36,8 @@ class DecodeConfig:
     length_penalty: float = 1.0  # beam: score / length**penalty, so long sentences are not punished
     max_len: int = 40
     seed: int = 0  # sample
+    unknown_words: bool = True  # False: never write ▢ (a word outside the vocabulary) but the likeliest known word;
+    # it reads as a sentence, though where a name stood it puts a word of its own
 
     def __post_init__(self) -> None:
         self.validate()  # a config is checked once, where it is built
@@ -76,8 +78,9 @@ def decode(
     return [tokenizer.decode(seq) for seq in ids]
 
 
-def _banned(tokenizer: TextTokenizer) -> list[int]:
-    return [tokenizer.pad_id, tokenizer.bos_id]
+def _banned(tokenizer: TextTokenizer, config: DecodeConfig) -> list[int]:
+    """Token ids a decoder may never write: padding and the start token, and <unk> unless allowed."""
+    return [tokenizer.pad_id, tokenizer.bos_id] + ([] if config.unknown_words else [tokenizer.unk_id])
 
 
 def step_decode(model: SentenceVAE, tokenizer: TextTokenizer, z: torch.Tensor, config: DecodeConfig) -> list[list[int]]:
@@ -90,7 +93,7 @@ def step_decode(model: SentenceVAE, tokenizer: TextTokenizer, z: torch.Tensor, c
     out = []
     for _ in range(config.max_len):
         logp, state = model.step(z, token, state)
-        logp[:, _banned(tokenizer)] = -torch.inf
+        logp[:, _banned(tokenizer, config)] = -torch.inf
         if config.strategy == "greedy":
             token = logp.argmax(-1)
         else:
@@ -136,7 +139,7 @@ def beam_hypotheses(
     token = torch.tensor([tokenizer.bos_id], device=model.device)
     for t in range(1, config.max_len + 1):
         logp, state = model.step(zb.expand(len(beams), -1), token, state)
-        logp[:, _banned(tokenizer)] = -torch.inf
+        logp[:, _banned(tokenizer, config)] = -torch.inf
         total = (scores.unsqueeze(1) + logp).view(-1)
         top_scores, top_idx = torch.topk(total, min(2 * width, total.numel()))
         vocab = logp.size(1)
