@@ -26,6 +26,7 @@ share.restore(f"search-{scene}", "search", str, "")
 share.restore(f"names-{scene}", "names", share.on_off, True)
 share.restore(f"density-{scene}", "density", share.on_off, False)
 share.restore(f"grid-{scene}", "grid", share.whole_number(0, 8), 0)
+share.restore(f"known-{scene}", "known", share.on_off, False)
 share.restore(f"spot-{scene}", "spot", share.spot(list(SLUGS.values())), None)
 share.restore(f"present-{scene}", "present", share.on_off, False)
 present = st.sidebar.toggle(
@@ -43,7 +44,7 @@ with st.expander("Map controls") if present else st.container():
     seed = c2.number_input("Seed", 0, 10**6, key=f"seed-{scene}", help="The same seed gives the same map.")
     color_by = c3.selectbox("Colour by", color_options, key=f"colour-{scene}")
     query = c4.text_input("Search sentences", key=f"search-{scene}", placeholder="a word or phrase")
-    l1, l2, l3 = st.columns([1, 1, 2])
+    l1, l2, l3, l4 = st.columns([1, 1, 1, 2])
     names_on = l1.toggle(
         "Cluster names", key=f"names-{scene}", help="Characteristic words (c-TF-IDF) of each k-means cluster."
     )
@@ -52,7 +53,8 @@ with st.expander("Map controls") if present else st.container():
         key=f"density-{scene}",
         help="Where the encoded sentences lie thick; between the lines the decoder has seen little.",
     )
-    grid_n = l3.select_slider(
+    known = l3.toggle("Known words only", key=f"known-{scene}", help=cards.KNOWN_WORDS_HELP)
+    grid_n = l4.select_slider(
         "Write the decoder's sentences on the map",
         [0, 3, 4, 5, 6, 7, 8],
         key=f"grid-{scene}",
@@ -67,6 +69,7 @@ share.publish(
     names="on" if names_on else "off",
     density="on" if density_on else "off",
     grid=grid_n or None,
+    known="on" if known else None,
     present="on" if present else None,
 )
 n_clusters = st.sidebar.slider("k-means clusters", 2, 30, 8)
@@ -120,14 +123,14 @@ if dims == 2:
     if density_on:
         layers.add_density(fig, coords)
     if grid_n:
-        layers.add_written_grid(fig, *latents.written_grid(method, int(seed), grid_n))
+        layers.add_written_grid(fig, *latents.written_grid(method, int(seed), grid_n, known))
     if names_on:
         layers.add_cluster_names(fig, *latents.cluster_names(n_clusters, method, int(seed)))
     if typed:
         _, centre, cloud, ellipse = latents.typed_sentence(method, int(seed), typed)
         layers.add_sentence_spread(fig, centre, cloud, ellipse, typed)
     if here:
-        reading = latents.reading(method, int(seed), here)
+        reading = latents.reading(method, int(seed), here, known)
         layers.add_spot(fig, reading.spot, reading.landed, reading.sentence)
 if present:
     figures.presenter_style(fig)

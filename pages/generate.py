@@ -59,7 +59,7 @@ def decode_settings(key: str, default: str = "sample", known_words_only: bool = 
         help="Sample only from the likeliest words holding this much probability.",
     )
     seed = c4.number_input("Seed", 0, 10**6, 0, key=f"{key}-seed")
-    known = st.checkbox("Known words only (no ▢)", known_words_only, key=f"{key}-known", help=cards.KNOWN_WORDS_HELP)
+    known = st.checkbox("Known words only", known_words_only, key=f"{key}-known", help=cards.KNOWN_WORDS_HELP)
     return DecodeConfig(
         strategy=strategy, temperature=temperature, top_p=top_p, seed=int(seed), unknown_words=not known
     )

@@ -36,7 +36,7 @@ method = c2.radio(
 strategy = c3.selectbox(  # rerank by default: its midpoints read far more fluently (bench/ROUNDTRIP.md)
     "Decoding", STRATEGIES, index=STRATEGIES.index("rerank"), help=cards.DECODING_HELP
 )
-known = c3.checkbox("Known words only (no ▢)", help=cards.KNOWN_WORDS_HELP)
+known = c3.checkbox("Known words only", help=cards.KNOWN_WORDS_HELP)
 
 if st.button("Interpolate", type="primary"):
     try:

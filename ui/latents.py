@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from vae_core import decode_latents, encode
+from vae_core import DecodeConfig, decode_latents, encode
 from vae_core.clusters import centres, characteristic_words, kmeans, label_spots, words_from_table
 from vae_core.compare import LabelOnMap, label_kept, map_check_rows, neighbour_sets
 from vae_core.corpus import count_tokens
@@ -189,17 +189,20 @@ def latent_map(method: str, seed: int) -> LatentMap:
 
 
 @per_session()
-def reading(method: str, seed: int, spot: tuple[float, float]) -> Reading:
-    """What the decoder writes at a spot of the current 2-D map (see `vae_core.inverse.read_spot`)."""
+def reading(method: str, seed: int, spot: tuple[float, float], known_words_only: bool = False) -> Reading:
+    """What the decoder writes at a spot of the current 2-D map (see `vae_core.inverse.read_spot`); with
+    `known_words_only`, never ▢."""
     model = current_model().value
-    return read_spot(model.model, model.tokenizer, latent_map(method, seed), np.asarray(spot))
+    config = DecodeConfig(unknown_words=not known_words_only)
+    return read_spot(model.model, model.tokenizer, latent_map(method, seed), np.asarray(spot), config=config)
 
 
 @per_session()
-def written_grid(method: str, seed: int, n: int) -> tuple[np.ndarray, list[str]]:
-    """The decoder's sentences at an n x n grid of spots over the current 2-D map."""
+def written_grid(method: str, seed: int, n: int, known_words_only: bool = False) -> tuple[np.ndarray, list[str]]:
+    """The decoder's sentences at an n x n grid of spots over the current 2-D map (with `known_words_only`, no ▢)."""
     model = current_model().value
-    return write_grid(model.model, model.tokenizer, latent_map(method, seed), n)
+    config = DecodeConfig(unknown_words=not known_words_only)
+    return write_grid(model.model, model.tokenizer, latent_map(method, seed), n, config)
 
 
 @per_session()
