@@ -3,8 +3,9 @@ the decoder may not write the unknown word (`DecodeConfig(unknown_words=False)`,
 
     python bench/unknown_words.py trec --model DIR    # DIR: a bundle trained on that corpus's training file
 
-200 seeded prior samples and the midpoints of 100 seeded pairs of test sentences, decoded greedily and with rerank,
-each with ▢ allowed (as before) and banned: the share of outputs holding ▢, distinct prior samples, and the
+200 seeded prior samples (`sample_prior`) and the midpoints (step 4 of 8 of `interpolation_path`) of 100 seeded pairs
+of test sentences, as bench/roundtrip.py draws them, decoded greedily and with rerank, each with ▢ allowed (as
+before) and banned: the share of outputs holding ▢, distinct prior samples, and the
 reference language model's NLL per token (bench/roundtrip.py's, trained once per corpus and cached; it keeps every
 training word, so a written ▢ costs what an unseen word costs). Rows go to bench/results/unknown-words.jsonl.
 Needs ../shared/data (or LATENT_LAB_DATA).
@@ -29,7 +30,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from roundtrip import SPLITS, load_split, nll_per_token, reference_lm  # noqa: E402
 
-from vae_core import DecodeConfig, decode, encode, load_bundle  # noqa: E402
+from vae_core import DecodeConfig, decode_latents, load_bundle  # noqa: E402
+from vae_core.latent import interpolation_path, sample_prior  # noqa: E402
 from vae_core.tokenizer import UNKNOWN_SHOWN  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "unknown-words.jsonl"
@@ -46,19 +48,19 @@ def main() -> int:
     train, test = load_split(args.corpus)
     lm, lm_tokenizer = reference_lm(args.corpus, train)
     tm = load_bundle(args.model)
-    prior = torch.randn(200, tm.latent_dim, generator=torch.Generator().manual_seed(0))
     pairs = np.random.default_rng(0).choice(len(test.texts), size=(100, 2), replace=False)
-    mu = torch.as_tensor(encode(tm.model, tm.tokenizer, test.texts)[0])
-    midpoints = 0.5 * (mu[pairs[:, 0]] + mu[pairs[:, 1]])
+    midpoints = np.vstack(
+        [interpolation_path(tm.model, tm.tokenizer, test.texts[a], test.texts[b], steps=8)[4] for a, b in pairs]
+    )
     real = nll_per_token(lm, lm_tokenizer, test.texts[:500])
     print(f"real test sentences: {real:.2f} nats/token under the reference LM")
     with RESULTS.open("a", encoding="utf-8") as out:
         for strategy in ("greedy", "rerank"):
             for allowed in (True, False):
-                config = DecodeConfig(strategy=strategy, unknown_words=allowed)
+                config = DecodeConfig(strategy=strategy, max_len=60, unknown_words=allowed)  # roundtrip.py's length
                 start = time.perf_counter()
-                samples = decode(tm.model, tm.tokenizer, prior, config)
-                middles = decode(tm.model, tm.tokenizer, midpoints, config)
+                _, samples = sample_prior(tm.model, tm.tokenizer, 200, config, seed=0)
+                middles = decode_latents(tm.model, tm.tokenizer, midpoints, config)
                 row = {
                     "corpus": args.corpus,
                     "decoding": strategy,
