@@ -17,19 +17,23 @@ pages = [
     st.Page("pages/compare.py", title="Compare", icon=":material/compare:"),
 ]
 navigation = st.navigation(pages)
-import numpy  # noqa: E402,F401  (plotly reads numpy from sys.modules: a half-imported one broke a first run)
 
-# A new browser loads plotly.js (4.7 MB) only when it meets its first chart. An invisible one drawn before the import
-# below lets it do that while this run imports torch, so the first map is not kept waiting on both, one after the
-# other. It is cleared once the import is done, and the slot is made on every run, so that a rerun that cut this
-# one short clears it too.
+# A new browser loads plotly.js (4.7 MB, slow to compile) only when it meets its first chart.
+# An invisible one sent first lets it start on that while this run imports what the pages need. It is cleared once
+# the imports are done; the slot is made on every run, so that a rerun that cut this one short clears it too. Only a
+# session's first run sends it: plotly reads numpy and pandas from sys.modules, and a rerun of a first run that was
+# cut short while importing them would find them half-imported.
 preload = st.empty()
-if "session_id" not in st.session_state:
+if "preloaded" not in st.session_state:
+    st.session_state.preloaded = True
     preload.plotly_chart(
         {"data": [{"type": "scatter", "x": [], "y": []}], "layout": {"height": 10}}, config={"staticPlot": True}
     )
 
-from ui import state  # noqa: E402  (torch, plotly and the demo load after the navigation is on screen)
+import numpy  # noqa: E402,F401
+import pandas  # noqa: E402,F401
+
+from ui import state  # noqa: E402  (after the navigation is on screen: pages and the demo load below)
 
 preload.empty()
 state.init_session()

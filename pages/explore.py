@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+import vae_core
 from ui import cards, downloads, figures, latents, layers, share, state
-from vae_core import LatentLabError
-from vae_core.latent import nearest_sentences
+from vae_core.errors import LatentLabError
 
 st.title("Explore the latent space")
 if not state.require(corpus=True, model=True):
@@ -94,7 +94,7 @@ typed_key = f"typed-{scene}"  # the neighbour box below: a typed sentence is dra
 typed, typed_rows, k = st.session_state.get(typed_key, "").strip(), [], int(st.session_state.get("k-neighbours", 10))
 try:
     if typed:
-        typed_rows = nearest_sentences(mu, latents.posterior_of(typed)[0][0], k)
+        typed_rows = vae_core.latent.nearest_sentences(mu, latents.posterior_of(typed)[0][0], k)
 except LatentLabError as e:
     st.error(str(e))
     typed = ""
@@ -181,7 +181,7 @@ n2.number_input("Neighbours", 1, 100, 10, key="k-neighbours")
 if typed:
     anchor, rows = typed, typed_rows
 elif selected:
-    anchor, rows = frame.at[selected[0], "text"], nearest_sentences(mu, mu[selected[0]], k, selected[0])
+    anchor, rows = frame.at[selected[0], "text"], vae_core.latent.nearest_sentences(mu, mu[selected[0]], k, selected[0])
 else:
     anchor, rows = None, []
 if anchor is not None:

@@ -36,7 +36,7 @@ def decode_settings(key: str, default: str = "sample", known_words_only: bool = 
         STRATEGIES,
         index=STRATEGIES.index(default),
         key=f"{key}-strategy",
-        help=cards.DECODING_HELP,
+        help=cards.decoding_help(),
     )
     temperature = c2.slider(
         "Temperature",

@@ -34,7 +34,7 @@ method = c2.radio(
     help="slerp follows the sphere where most of the prior's mass lies; linear cuts straight.",
 )
 strategy = c3.selectbox(  # rerank by default: its midpoints read far more fluently (bench/ROUNDTRIP.md)
-    "Decoding", STRATEGIES, index=STRATEGIES.index("rerank"), help=cards.DECODING_HELP
+    "Decoding", STRATEGIES, index=STRATEGIES.index("rerank"), help=cards.decoding_help()
 )
 known = c3.checkbox("Known words only", help=cards.KNOWN_WORDS_HELP)
 

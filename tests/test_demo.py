@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 
 from ui import state
-from vae_core import CorpusOptions, encode, evaluate, interpolate, load_bundle, load_corpus
+from vae_core import CorpusOptions, decode_latents, encode, evaluate, interpolate, load_bundle, load_corpus
+from vae_core.clusters import centres
 from vae_core.compare import chance_accuracy, knn_accuracy, loo_knn_accuracy, neighbour_sets
+from vae_core.latent import sentence_kl
 from vae_core.roundtrip import RERANK, as_written, round_trip
 
 MODEL_FILES = ["config.json", "tokenizer.json", "model.safetensors", "metrics.json", "history.json"]
@@ -31,6 +33,8 @@ def test_the_demo_is_small_and_complete():
         "pretrained_embeddings",
         "kmeans_8",
         "kmeans_8_words",
+        "sentence_kl",
+        "kmeans_8_written",
     ]
 
 
@@ -50,6 +54,15 @@ def test_the_shipped_latents_are_the_models_own(demo):
     mu, logvar = encode(tm.model, tm.tokenizer, corpus.texts)
     np.testing.assert_allclose(saved["latents_mu"], mu, atol=1e-4)
     np.testing.assert_allclose(saved["latents_logvar"], logvar, atol=1e-4)
+    np.testing.assert_allclose(saved["sentence_kl"], sentence_kl(mu, logvar), rtol=1e-4)
+
+
+def test_the_shipped_cluster_sentences_are_the_decoders_own(demo):
+    """Explore writes the 8 clusters' centre sentences on its first map from the file, without loading the model."""
+    tm, _ = demo
+    saved = np.load(state.DEMO_MAP)
+    middle = centres(saved["latents_mu"], saved["kmeans_8"])
+    assert list(saved["kmeans_8_written"]) == decode_latents(tm.model, tm.tokenizer, np.stack(list(middle.values())))
 
 
 def test_the_corpus_has_its_factors(demo):

@@ -3,14 +3,17 @@ the model keeps the sentence pattern but not its meaning."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from vae_core.compare import LabelOnMap
-from vae_core.decoding import STRATEGY_NOTES
-from vae_core.inverse import Reading
-from vae_core.roundtrip import marked_changes, meaning_kept
+import vae_core  # its torch-backed modules load on first use: Explore's first map needs none of them
+
+if TYPE_CHECKING:
+    from vae_core.compare import LabelOnMap
+    from vae_core.inverse import Reading
 
 
 def round_trip_section(metrics: dict, examples_folded: bool = False) -> None:
@@ -43,11 +46,14 @@ def round_trip_section(metrics: dict, examples_folded: bool = False) -> None:
         )
     examples = metrics.get("roundtrip_examples") or []
     if examples:
-        rows = [{"input": e["input"], "reconstruction": marked_changes(e["input"], e["output"])} for e in examples]
+        rows = [
+            {"input": e["input"], "reconstruction": vae_core.roundtrip.marked_changes(e["input"], e["output"])}
+            for e in examples
+        ]
         with st.expander("Five held-out sentences and what came back", expanded=not examples_folded):
             st.caption("Changed words are in [brackets]; [–] marks words left out.")
             st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    if meaning_kept(metrics) is False:
+    if vae_core.roundtrip.meaning_kept(metrics) is False:
         st.warning(
             "This model keeps the sentence pattern but not its meaning: reconstructions change what a sentence says, "
             "so neighbours and interpolations will follow form rather than content. Try the hybrid encoder, a larger "
@@ -64,7 +70,12 @@ def round_trip_section(metrics: dict, examples_folded: bool = False) -> None:
 
 UNKNOWN_MANY = 0.3  # a share of sentences with an unknown word above which the vocabulary is named as a cause
 
-DECODING_HELP = "  \n".join(f"**{name}**: {note}" for name, note in STRATEGY_NOTES.items())  # the choosers' help
+
+def decoding_help() -> str:
+    """The help of a decoding chooser: each strategy and what it is for."""
+    return "  \n".join(f"**{name}**: {note}" for name, note in vae_core.decoding.STRATEGY_NOTES.items())
+
+
 KNOWN_WORDS_HELP = (
     "▢ marks a word outside the model's vocabulary. On: the decoder writes its likeliest known word instead, so "
     "every output reads as a sentence — but where a name stood it puts a word of its own."

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from vae_core import bundle_to_zip
+import vae_core
 
 
 def bundle_zip(path: str) -> bytes:
@@ -18,7 +18,7 @@ def bundle_zip(path: str) -> bytes:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _zip_cached(path: str, mtime: float) -> bytes:
-    return bundle_to_zip(path)
+    return vae_core.bundle_to_zip(path)
 
 
 def to_parquet_bytes(frame: pd.DataFrame) -> bytes:

@@ -4,22 +4,24 @@ precomputed in assets/demo_map.npz."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from vae_core import DecodeConfig, decode_latents, encode
+import vae_core  # its torch-backed modules load on first use: the demo's first map is drawn from shipped arrays
 from vae_core.clusters import centres, characteristic_words, kmeans, label_spots, words_from_table
 from vae_core.compare import LabelOnMap, label_kept, map_check_rows, neighbour_sets
 from vae_core.corpus import count_tokens
-from vae_core.external import ExternalMap
-from vae_core.inverse import LatentMap, Reading, read_spot, spread_on_map, write_grid
-from vae_core.latent import path_between, sentence_kl
-from vae_core.pretrained import DEFAULT_ENCODER, embed_texts
 from vae_core.projection import map_key, project
 
 from .cache import per_session
 from .state import DEMO_MAP, current_corpus, current_model, set_corpus, set_model, showing_the_demo
+
+if TYPE_CHECKING:
+    from vae_core.external import ExternalMap
+    from vae_core.inverse import LatentMap, Reading
 
 MAX_MAP_POINTS = 50_000  # the map draws at most this many points; tables, search and neighbours use all
 UMAP_IN_APP_MAX = 100_000  # above this, a UMAP computed in the app takes minutes on 2 cores: PCA opens instead
@@ -29,12 +31,12 @@ BUILT_IN_COLUMNS = ("id", "text", "length", "kl", "KL", "cluster", "search match
 @per_session()
 def latents() -> tuple[np.ndarray, np.ndarray]:
     """Posterior means and log-variances of the current corpus under the current model."""
-    corpus, model = current_corpus().value, current_model().value
     shipped = _shipped_demo_array("latents_mu"), _shipped_demo_array("latents_logvar")
     if shipped[0] is not None and shipped[1] is not None:  # the demo's, as `encode` gives them
         return shipped
+    corpus, model = current_corpus().value, current_model().value
     with st.spinner(f"Encoding {len(corpus)} sentences…"):
-        return encode(model.model, model.tokenizer, corpus.texts)
+        return vae_core.encode(model.model, model.tokenizer, corpus.texts)
 
 
 @per_session()
@@ -110,12 +112,13 @@ def pretrained_embeddings() -> np.ndarray:
     shipped = _shipped_demo_array("pretrained_embeddings", model_free=True)
     if shipped is not None:
         return shipped.astype(np.float32)
-    bar = st.progress(0.0, text=f"Loading {DEFAULT_ENCODER}…")
+    encoder = vae_core.pretrained.DEFAULT_ENCODER
+    bar = st.progress(0.0, text=f"Loading {encoder}…")
 
     def report(done: int, total: int) -> None:
-        bar.progress(done / total, text=f"Embedding sentences with {DEFAULT_ENCODER}: {done:,}/{total:,}")
+        bar.progress(done / total, text=f"Embedding sentences with {encoder}: {done:,}/{total:,}")
 
-    embeddings = embed_texts(current_corpus().value.texts, on_progress=report)
+    embeddings = vae_core.pretrained.embed_texts(current_corpus().value.texts, on_progress=report)
     bar.empty()
     return embeddings
 
@@ -126,7 +129,7 @@ def pretrained_coordinates(method: str, dims: int, seed: int) -> np.ndarray:
     shipped = _shipped_demo_array(map_key(f"pretrained_{method}", dims, seed), model_free=True)
     if shipped is not None:
         return shipped
-    with st.spinner(f"Computing the {dims}-D map of the {DEFAULT_ENCODER} embeddings…"):
+    with st.spinner(f"Computing the {dims}-D map of the {vae_core.pretrained.DEFAULT_ENCODER} embeddings…"):
         return project(pretrained_embeddings(), method, dims, seed)
 
 
@@ -174,18 +177,20 @@ def cluster_names(k: int, method: str, seed: int) -> tuple[dict[int, np.ndarray]
     """For writing the k clusters on a 2-D map: where each name goes, the name (three characteristic words) and
     the sentence the decoder writes at the cluster's centre."""
     labels, words = clusters(k)
-    model = current_model().value
     middle = centres(latents()[0], labels)
-    written = decode_latents(model.model, model.tokenizer, np.stack(list(middle.values())))
+    written = _shipped_demo_array(f"kmeans_{k}_written", per_sentence=False)  # the demo's, as below
+    if written is None:
+        model = current_model().value
+        written = vae_core.decode_latents(model.model, model.tokenizer, np.stack(list(middle.values())))
     names = {c: " · ".join(words.get(c, [])[:3]) or f"cluster {c}" for c in middle}
-    return label_spots(coordinates(method, 2, seed), labels), names, dict(zip(middle, written))
+    return label_spots(coordinates(method, 2, seed), labels), names, dict(zip(middle, map(str, written)))
 
 
 @per_session()
 def latent_map(method: str, seed: int) -> LatentMap:
     """The current 2-D map, readable both ways: spot -> latent vector -> sentence, sentence -> spot."""
     mu, logvar = latents()
-    return LatentMap(mu, coordinates(method, 2, seed), method, logvar)
+    return vae_core.inverse.LatentMap(mu, coordinates(method, 2, seed), method, logvar)
 
 
 @per_session()
@@ -193,23 +198,25 @@ def reading(method: str, seed: int, spot: tuple[float, float], known_words_only:
     """What the decoder writes at a spot of the current 2-D map (see `vae_core.inverse.read_spot`); with
     `known_words_only`, never ▢."""
     model = current_model().value
-    config = DecodeConfig(unknown_words=not known_words_only)
-    return read_spot(model.model, model.tokenizer, latent_map(method, seed), np.asarray(spot), config=config)
+    config = vae_core.DecodeConfig(unknown_words=not known_words_only)
+    return vae_core.inverse.read_spot(
+        model.model, model.tokenizer, latent_map(method, seed), np.asarray(spot), config=config
+    )
 
 
 @per_session()
 def written_grid(method: str, seed: int, n: int, known_words_only: bool = False) -> tuple[np.ndarray, list[str]]:
     """The decoder's sentences at an n x n grid of spots over the current 2-D map (with `known_words_only`, no ▢)."""
     model = current_model().value
-    config = DecodeConfig(unknown_words=not known_words_only)
-    return write_grid(model.model, model.tokenizer, latent_map(method, seed), n, config)
+    config = vae_core.DecodeConfig(unknown_words=not known_words_only)
+    return vae_core.inverse.write_grid(model.model, model.tokenizer, latent_map(method, seed), n, config)
 
 
 @per_session()
 def posterior_of(text: str) -> tuple[np.ndarray, np.ndarray]:
     """A typed sentence's posterior mean and log-variance (each (1, D)) under the current model."""
     model = current_model().value
-    return encode(model.model, model.tokenizer, [text])
+    return vae_core.encode(model.model, model.tokenizer, [text])
 
 
 @per_session()
@@ -218,7 +225,7 @@ def typed_sentence(method: str, seed: int, text: str) -> tuple[np.ndarray, np.nd
     as a cloud of draws and a 2σ ellipse."""
     mu, logvar = posterior_of(text)
     lmap = latent_map(method, seed)
-    cloud, ellipse = spread_on_map(lmap, mu[0], logvar[0])
+    cloud, ellipse = vae_core.inverse.spread_on_map(lmap, mu[0], logvar[0])
     return mu[0], lmap.to_map(mu[0])[0], cloud, ellipse
 
 
@@ -229,8 +236,8 @@ def model_at_work(steps: int = 5) -> tuple[str, str, list[str]]:
     mu, _ = latents()
     model, texts = current_model().value, current_corpus().value.texts
     middle = len(texts) // 2
-    back, *walk = decode_latents(
-        model.model, model.tokenizer, np.vstack([mu[:1], path_between(mu[0], mu[middle], steps)])
+    back, *walk = vae_core.decode_latents(
+        model.model, model.tokenizer, np.vstack([mu[:1], vae_core.latent.path_between(mu[0], mu[middle], steps)])
     )
     return texts[0], back, walk
 
@@ -249,7 +256,8 @@ def _sentence_frame() -> pd.DataFrame:
     for name, values in corpus.label_sets.items():
         frame[label_column(name)] = values
     frame["length"] = [count_tokens(t) for t in corpus.texts]  # as the Data page's histogram counts them
-    frame["kl"] = sentence_kl(mu, logvar)
+    shipped = _shipped_demo_array("sentence_kl")  # the demo's, as `sentence_kl` gives it
+    frame["kl"] = shipped if shipped is not None else vae_core.latent.sentence_kl(mu, logvar)
     return frame
 
 

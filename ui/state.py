@@ -10,15 +10,16 @@ from __future__ import annotations
 import os
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
-from vae_core import Corpus, CorpusOptions, LatentLabError, TrainedModel, load_bundle, load_corpus
-from vae_core.jobs import JobRegistry
-from vae_core.pretrained import get_embedder
-from vae_core.projection import warm_up
+import vae_core  # torch-backed parts load on first use (see vae_core/__init__.py): a first map does not wait on them
+from vae_core.corpus import Corpus, CorpusOptions, load_corpus
+from vae_core.errors import LatentLabError
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_CORPUS = ROOT / "assets" / "demo_corpus.tsv"
@@ -34,10 +35,16 @@ class Named:
     bundled demo (whose maps ship precomputed)."""
 
     name: str
-    value: object
+    held: object | Callable[[], object]  # the dataset or model, or (the demo model) the function that loads it
     key: str
     demo: bool = False
     opened_with: str | None = None  # a model opened together with its dataset (a map made elsewhere): that key
+
+    @property
+    def value(self) -> Any:
+        """The dataset or model. The demo model is loaded here, on first use: the demo's first map is drawn from
+        shipped arrays, and need not wait on torch and the weights."""
+        return self.held() if callable(self.held) else self.held
 
 
 def session_id() -> str:
@@ -55,10 +62,10 @@ def workspace() -> Path:
 
 
 @st.cache_resource
-def job_registry() -> JobRegistry:
+def job_registry() -> vae_core.jobs.JobRegistry:
     """One registry for the server; jobs inside it are keyed by session id. LATENT_LAB_MAX_TRAINING bounds how
     many trainings run at once (2 by default: each one wants the CPU cores)."""
-    return JobRegistry(max_running=int(os.environ.get("LATENT_LAB_MAX_TRAINING", "2")))
+    return vae_core.jobs.JobRegistry(max_running=int(os.environ.get("LATENT_LAB_MAX_TRAINING", "2")))
 
 
 @st.cache_resource
@@ -69,7 +76,7 @@ def umap_warm_up() -> threading.Thread | None:
     LATENT_LAB_WARMUP=0 turns it off (tests that never draw a UMAP map)."""
     if os.environ.get("LATENT_LAB_WARMUP", "1") == "0":
         return None
-    thread = threading.Thread(target=warm_up, name="umap-warm-up", daemon=True)
+    thread = threading.Thread(target=vae_core.projection.warm_up, name="umap-warm-up", daemon=True)
     thread.start()
     return thread
 
@@ -79,7 +86,9 @@ def encoder_warm_up(name: str) -> threading.Thread:
     """Load the pretrained sentence encoder `name` in the background once per server process (~6 s, mostly
     imports), so the first sentence a user types or clicks into being is not kept waiting on it. Started by a page
     once its own content is on screen, for a model whose encoder uses it."""
-    thread = threading.Thread(target=get_embedder, args=(name,), name="encoder-warm-up", daemon=True)
+    thread = threading.Thread(
+        target=vae_core.pretrained.get_embedder, args=(name,), name="encoder-warm-up", daemon=True
+    )
     thread.start()
     return thread
 
@@ -92,9 +101,9 @@ def warm_up_the_current_encoder() -> None:
 
 
 @st.cache_resource
-def demo_model() -> TrainedModel | None:
+def demo_model() -> vae_core.TrainedModel:
     """The bundled demo model, loaded once per server and shared read-only (inference only)."""
-    return load_bundle(DEMO_MODEL) if DEMO_MODEL.is_dir() else None
+    return vae_core.load_bundle(DEMO_MODEL)
 
 
 def demo_corpus() -> Corpus | None:
@@ -113,8 +122,8 @@ def init_session() -> None:
         try:
             if (corpus := demo_corpus()) is not None:
                 set_corpus(corpus, "demo corpus", demo=True)
-            if (model := demo_model()) is not None:
-                set_model(model, "demo model", demo=True)
+            if DEMO_MODEL.is_dir():
+                set_model(demo_model, "demo model", demo=True)  # loaded on first use (see `Named.value`)
         except LatentLabError as e:
             st.error(f"The demo could not be opened: {e}")
 
@@ -125,7 +134,9 @@ def set_corpus(corpus: Corpus, name: str, demo: bool = False) -> None:
         umap_warm_up()
 
 
-def set_model(model: TrainedModel, name: str, demo: bool = False) -> None:
+def set_model(
+    model: vae_core.TrainedModel | Callable[[], vae_core.TrainedModel], name: str, demo: bool = False
+) -> None:
     st.session_state.model = Named(name, model, uuid.uuid4().hex, demo)
     if not demo:
         umap_warm_up()
@@ -164,8 +175,8 @@ def require(corpus: bool = False, model: bool = False) -> bool:
 def trained_on_another_corpus() -> str | None:
     """The file the current model was trained on, when that is not the current dataset's file (else None)."""
     corpus, model = current_corpus(), current_model()
-    if not corpus or not model or model.opened_with == corpus.key:
-        return None
+    if not corpus or not model or model.opened_with == corpus.key or showing_the_demo():
+        return None  # (the demo model was trained on the demo corpus)
     trained_on = model.value.info.get("corpus")
     return trained_on if trained_on and trained_on != corpus.value.report.source else None
 

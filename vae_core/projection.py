@@ -4,11 +4,14 @@ the latent space, and placing new points onto an existing map."""
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 
 from .errors import InputError
+
+if TYPE_CHECKING:
+    import torch
 
 METHODS = ("pca", "umap")
 
@@ -18,6 +21,8 @@ EXACT_KNN_MAX_CPU = 200_000  # above this many points on a CPU, UMAP uses its ow
 
 def _device(device: str) -> torch.device:
     """ "auto": the GPU when there is one, else the CPU."""
+    import torch  # here, as umap and scikit-learn below: a map read from a file needs none of them
+
     if device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     return torch.device(device)
@@ -34,6 +39,8 @@ def nearest(
     """Exact Euclidean k nearest neighbours of each query row among `latents` (torch cdist + topk, in chunks
     small enough that a chunk's distance matrix stays under ~512 MB). Returns (indices, distances), each (Q, k).
     With `exclude_self`, queries are the latents themselves. `device` "auto" uses the GPU when there is one."""
+    import torch
+
     dev = _device(device)
     # copies (np.array): torch wants a writable buffer, and a map read from Parquet may hand over a read-only one
     base = torch.from_numpy(np.array(latents, dtype=np.float32)).to(dev)
