@@ -107,6 +107,14 @@ RECIPES = {
         {"encoder": "hybrid", "bn_gamma": 2.0, "bow_weight": 1.0},
         {"epochs": 30, "patience": 8},
     ),
+    "hybrid-gamma2-30-p8-b128": (  # the default at twice the batch, the learning rate scaled by √2
+        {"encoder": "hybrid", "bn_gamma": 2.0},
+        {"epochs": 30, "patience": 8, "batch_size": 128, "lr": 1.4e-3},
+    ),
+    "hybrid-gamma2-30-p8-b256": (  # four times the batch, the learning rate doubled
+        {"encoder": "hybrid", "bn_gamma": 2.0},
+        {"epochs": 30, "patience": 8, "batch_size": 256, "lr": 2e-3},
+    ),
     "hybrid-gamma2-30-p8-mf1": (
         {"encoder": "hybrid", "bn_gamma": 2.0},
         {"epochs": 30, "patience": 8},

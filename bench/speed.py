@@ -197,7 +197,7 @@ def main() -> int:
     parser.add_argument("--device", default="auto")
     parser.add_argument("--quick", action="store_true", help="maps up to 20k points only")
     parser.add_argument("--no-maps", action="store_true", help="skip the map benchmarks (they run on the CPU)")
-    parser.add_argument("--batch-sizes", type=int, nargs="+", help="only: TREC training at each of these batch sizes")
+    parser.add_argument("--batch-sizes", type=int, nargs="+", help="only: TREC at these batch sizes")
     parser.add_argument(
         "--precisions",
         nargs="+",
@@ -212,14 +212,15 @@ def main() -> int:
         else ("cpu" if args.device == "auto" else args.device)
     )
     dtypes = {"fp32": torch.float32, "bf16": torch.bfloat16}
-    wanted = dict.fromkeys(["fp32", *args.precisions])  # fp32 always: --batch-sizes trains in fp32
+    wanted = dict.fromkeys(args.precisions)
     peaks = {p: matmul_rate(device, dtypes[p]) for p in wanted}
     rows = [{"what": f"{p} matmul 2048x2048", "gflops": round(peaks[p] / 1e9, 1)} for p in args.precisions]
     if not DATA.is_dir():
         print(f"training benchmarks skipped: {DATA} is not here")
     elif args.batch_sizes:
         rows += [
-            bench_training("TREC", "trec/train.tsv", str(device), peaks["fp32"], size, "fp32")
+            bench_training("TREC", "trec/train.tsv", str(device), peaks[precision], size, precision)
+            for precision in args.precisions
             for size in args.batch_sizes
         ]
     else:
