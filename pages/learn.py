@@ -5,12 +5,10 @@ import math
 import pandas as pd
 import streamlit as st
 
+import vae_core  # its torch-backed modules load on first use: the text above them shows at once
 from ui import latents, replay_view, state, training
 from ui.figures import tradeoff_figure
-from vae_core import LatentLabError
-from vae_core.jobs import TradeoffJob
-from vae_core.metrics import collapsed
-from vae_core.tradeoff import from_json
+from vae_core.errors import LatentLabError
 
 COLLAPSE = state.ROOT / "assets" / "collapse_replay"  # a no-defence training of the demo corpus, replayed
 TRADEOFF = state.ROOT / "assets" / "tradeoff.json"  # four short trainings of the demo corpus at different γ
@@ -117,7 +115,7 @@ if model:
             f"spread over **{units}** of the {model.value.latent_dim} dimensions"
             + (
                 ": far from collapse."
-                if not collapsed(kl, units)
+                if not vae_core.metrics.collapsed(kl, units)
                 else ": **this model has collapsed**, z says nothing."
             )
         )
@@ -144,7 +142,7 @@ st.markdown(
     "encoded sentences. Hover a point for what that model wrote."
 )
 try:
-    points = from_json(TRADEOFF.read_text(encoding="utf-8")) if TRADEOFF.is_file() else []
+    points = vae_core.tradeoff.from_json(TRADEOFF.read_text(encoding="utf-8")) if TRADEOFF.is_file() else []
 except LatentLabError as e:
     points = []
     st.error(str(e))
@@ -168,7 +166,7 @@ if corpus and not corpus.demo:
     registry, key = state.job_registry(), f"{state.session_id()}:tradeoff"
     if st.button(f"Draw it for {corpus.name}", help="Four short trainings (γ 0.1, 0.5, 1, 2) in the background."):
         try:
-            registry.start(key, TradeoffJob(corpus.value))
+            registry.start(key, vae_core.jobs.TradeoffJob(corpus.value))
         except LatentLabError as e:
             st.error(str(e))
     job = registry.get(key)

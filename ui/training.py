@@ -3,17 +3,20 @@ curves, a collapse warning) redrawn every second while it runs."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 
-from vae_core.jobs import TradeoffJob, TrainingJob
-from vae_core.metrics import collapsing
-from vae_core.pipeline import estimate_fit_seconds
-from vae_core.training import Progress, format_duration
+import vae_core  # its torch-backed modules load on first use (see vae_core/__init__.py)
 
 from .cache import session_store
 from .figures import tradeoff_figure
 from .replay_view import replay_figure
+
+if TYPE_CHECKING:
+    from vae_core.jobs import TradeoffJob, TrainingJob
+    from vae_core.training import Progress
 
 
 def training_estimate(job: TrainingJob) -> float:
@@ -22,7 +25,9 @@ def training_estimate(job: TrainingJob) -> float:
     key = ("estimate", id(job.corpus), repr(job.model_config), repr(job.train_config), repr(job.tokenizer_config))
     store = session_store()
     if key not in store:
-        store[key] = estimate_fit_seconds(job.corpus, job.model_config, job.train_config, job.tokenizer_config)
+        store[key] = vae_core.pipeline.estimate_fit_seconds(
+            job.corpus, job.model_config, job.train_config, job.tokenizer_config
+        )
     return store[key]
 
 
@@ -54,7 +59,7 @@ def live_progress(job: TrainingJob, was_running: bool) -> None:
         if snap.replay is not None and len(snap.replay) and snap.status in ("running", "stopping"):
             c2.caption(f"The map so far ({snap.replay.frame_name(len(snap.replay) - 1)}; the full replay at the end)")
             c2.plotly_chart(replay_figure(snap.replay.pick([len(snap.replay) - 1]), height=260), key="replay-live")
-        if collapsing(snap.steps):
+        if vae_core.metrics.collapsing(snap.steps):
             st.warning(
                 "Posterior collapse: the KL is near 0 or no latent unit is active, so the decoder ignores z. "
                 "Try more free bits (e.g. 0.2), more word dropout (0.4), a cyclical β schedule, or a lower β max."
@@ -64,7 +69,7 @@ def live_progress(job: TrainingJob, was_running: bool) -> None:
 
 
 def _progress_text(p: Progress) -> str:
-    eta = f"ETA {format_duration(p.eta_s)}"
+    eta = f"ETA {vae_core.training.format_duration(p.eta_s)}"
     if p.phase == "embed":
         return f"Embedding the sentences · {p.step:,}/{p.total_steps:,} sentences · {eta}"
     if p.phase == "measure":
