@@ -92,6 +92,10 @@ RECIPES = {
     "hybrid-gamma2-wd0.3": ({"encoder": "hybrid", "bn_gamma": 2.0}, {"word_dropout": 0.3}),
     "hybrid-gamma2-short": ({"encoder": "hybrid", "bn_gamma": 2.0}, {"epochs": 8, "pretrain_epochs": 2}),
     "hybrid-gamma2-long": ({"encoder": "hybrid", "bn_gamma": 2.0}, {"epochs": 30, "patience": 0}),
+    "hybrid-gamma2-long-rec": (  # all 30 epochs, keeping the epoch of the best held-out reconstruction, not -ELBO
+        {"encoder": "hybrid", "bn_gamma": 2.0},
+        {"epochs": 30, "patience": 0, "keep_best": "rec"},
+    ),
     "hybrid-gamma2-30": ({"encoder": "hybrid", "bn_gamma": 2.0}, {"epochs": 30}),  # early stopping kept
     "hybrid-gamma2-30-p8": ({"encoder": "hybrid", "bn_gamma": 2.0}, {"epochs": 30, "patience": 8}),  # ≥ a β cycle
     "pretrained-64-gamma1.5": ({"encoder": "pretrained", "bn_gamma": 1.5, "latent_dim": 64}, {}),
