@@ -123,10 +123,6 @@ RECIPES = {
         {"encoder": "hybrid", "bn_gamma": 2.0, "hidden_dim": 512},
         {"epochs": 30, "patience": 8},
     ),
-    "hybrid-gamma2-long-h512": (  # the same, all 30 epochs (for --curve: what the last epochs give)
-        {"encoder": "hybrid", "bn_gamma": 2.0, "hidden_dim": 512},
-        {"epochs": 30, "patience": 0},
-    ),
     "hybrid-gamma2-30-p8-mf1": (
         {"encoder": "hybrid", "bn_gamma": 2.0},
         {"epochs": 30, "patience": 8},
