@@ -39,11 +39,14 @@ from vae_core.training import TrainConfig  # noqa: E402
 ASSETS = ROOT / "assets"
 TRAIN_ARGS = [  # the library's round-trip recipe (hybrid encoder, BN-VAE γ 2), pinned, trained longer than the default
     "train",
+    "--from",
+    "scratch",
     str(ASSETS / "demo_corpus.tsv"),
     "--label-column",
     "topic",
     "--out",
     str(ASSETS / "demo_model"),
+    "--overwrite",
     "--encoder",
     "hybrid",
     "--latent-dim",

@@ -54,7 +54,8 @@ def tokens_per_s(jobs: list[TrainingJob]) -> list[float]:
 def cli_runs(procs: int, threads: int | None, epochs: int) -> list[float]:
     """tokens/s of `procs` CLI trainings started together (each with `threads` torch threads, None = default)."""
     out = Path(tempfile.mkdtemp())
-    command = [sys.executable, "-m", "vae_core", "train", str(DATA / "trec" / "train.tsv"), "--device", "cpu"]
+    command = [sys.executable, "-m", "vae_core", "train", str(DATA / "trec" / "train.tsv"), "--from", "scratch",
+               "--device", "cpu"]  # fmt: skip
     command += ["--epochs", str(epochs), "--pretrain-epochs", "0", "--patience", "0", "--iw-samples", "0", "--quiet"]
     command += ["--threads", str(threads)] if threads else []
     running = [

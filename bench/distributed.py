@@ -26,7 +26,8 @@ DATA = Path(os.environ.get("LATENT_LAB_DATA", ROOT.parent / "shared" / "data"))
 
 def run(procs: int, device: str, epochs: int, cores: int) -> dict:
     out = Path(tempfile.mkdtemp()) / "model"
-    train = ["-m", "vae_core", "train", str(DATA / "trec" / "train.tsv"), "--out", str(out), "--device", device]
+    train = ["-m", "vae_core", "train", str(DATA / "trec" / "train.tsv"), "--out", str(out), "--from", "scratch"]
+    train += ["--device", device]
     train += ["--epochs", str(epochs), "--pretrain-epochs", "0", "--patience", "0", "--iw-samples", "0", "--quiet"]
     threads = max(1, cores // procs) if device == "cpu" else 1
     env = {**os.environ, "OMP_NUM_THREADS": str(threads)}

@@ -6,13 +6,35 @@ import streamlit as st
 
 from ui import state
 from vae_core import CorpusOptions, LatentLabError, load_corpus
+from vae_core import workspace as workspaces
 from vae_core.corpus import column_choices, corpus_stats
 from vae_core.readers import ALIASES, FORMATS
 
 st.title("Data")
 
-source = st.radio("Source", ["Upload a file", "Demo corpus"], horizontal=True)
-if source == "Demo corpus":
+kept = workspaces.list_datasets(state.workspace())
+sources = ["Upload a file", *(["Kept in your workspace"] if kept else []), "Demo corpus"]
+source = st.radio("Source", sources, horizontal=True)
+if source == "Kept in your workspace":
+    st.caption("Files you uploaded, kept in your workspace with the options you read them with (see Models).")
+    for entry in kept:
+        c1, c2, c3 = st.columns([6, 1, 1])
+        c1.text(f"{entry['name']} · uploaded {entry.get('saved_at', '?')}")
+        if c2.button("Open", key=f"open-{entry['kept']}"):
+            try:
+                corpus = workspaces.load_dataset(state.workspace(), entry["kept"])
+                state.set_corpus(corpus, entry["name"], kept=entry["kept"])
+                state.open_the_model_for_new_data()
+                st.rerun()
+            except LatentLabError as e:
+                st.error(str(e))
+        if c3.button("Delete", key=f"delete-{entry['kept']}"):
+            try:
+                workspaces.delete_dataset(state.workspace(), entry["kept"])
+                st.rerun()
+            except (LatentLabError, OSError) as e:
+                st.error(str(e))
+elif source == "Demo corpus":
     corpus = state.demo_corpus()
     if corpus is None:
         st.warning("This installation has no demo corpus.")
@@ -68,7 +90,10 @@ else:
                     seed=int(seed),
                 )
                 try:
-                    state.set_corpus(load_corpus(data, options, name=upload.name), upload.name)
+                    corpus = load_corpus(data, options, name=upload.name)
+                    kept_as = workspaces.save_dataset(state.workspace(), upload.name, data, options)
+                    state.set_corpus(corpus, upload.name, kept=kept_as)
+                    state.open_the_model_for_new_data()
                     st.rerun()
                 except LatentLabError as e:
                     st.error(str(e))

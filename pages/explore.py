@@ -11,6 +11,10 @@ from vae_core.errors import LatentLabError
 st.title("Explore the latent space")
 if not state.require(corpus=True, model=True):
     st.stop()
+try:
+    share.open_the_scenes_sources()
+except LatentLabError as e:
+    st.error(f"This link's dataset or model could not be opened: {e}")
 corpus = state.current_corpus().value
 
 VIEWS = {"UMAP 2-D": ("umap", 2), "UMAP 3-D": ("umap", 3), "PCA (instant)": ("pca", 2)}
@@ -62,6 +66,8 @@ with st.expander("Map controls") if present else st.container():
         help="Decode the whole map, for teaching.",
     )
 share.publish(
+    data=state.current_corpus().name,
+    model=state.current_model().name,
     view=SLUGS[view],
     seed=int(seed),
     colour=color_by,

@@ -4,11 +4,26 @@ import streamlit as st
 
 from ui import cards, downloads, latents, replay_view, state
 from vae_core import LatentLabError, import_zip, load_bundle
+from vae_core.base_model import BASE_MODEL
 from vae_core.bundle import delete_bundle, list_bundles, safe_name
+from vae_core.errors import OutputExistsError
 from vae_core.external import list_external, load_external
 
 st.title("Models")
-st.caption("Models you save live in a folder of your own session; other users of this server do not see them.")
+st.caption(
+    f"Models you save live in your workspace, {state.workspace_id()}: it is in this page's link, so a reload, a "
+    "bookmark or a new tab with the link comes back to it, also after the server restarts. Anyone you give the link "
+    "opens it too; other users of this server, with their own links, do not see it."
+)
+with st.expander("Open another workspace"):
+    with st.form("workspace"):
+        other = st.text_input("Workspace name", help="4-64 letters, digits, '-' or '_'; a new name starts an empty one")
+        if st.form_submit_button("Open"):
+            try:
+                state.switch_workspace(other)
+                st.rerun()
+            except LatentLabError as e:
+                st.error(str(e))
 
 with st.expander("Upload a model bundle (.zip)"):
     upload = st.file_uploader("A .zip downloaded from Latent Lab", type=["zip"])
@@ -16,8 +31,13 @@ with st.expander("Upload a model bundle (.zip)"):
         try:
             name = safe_name(upload.name.removesuffix(".zip"))
             tm = import_zip(upload.getvalue(), state.workspace() / name, source=upload.name)
-            state.set_model(tm, name)
+            state.set_model(tm, name, saved=True)
             st.success(f"Added {name}; it is now the current model.")
+        except OutputExistsError:
+            st.error(
+                f"{name}: a model of this name is already saved in your workspace; nothing was changed. Rename the "
+                ".zip, or delete that model first."
+            )
         except (LatentLabError, OSError) as e:
             st.error(str(e))
 
@@ -40,8 +60,10 @@ with st.expander("Open a map made elsewhere (a GPU server or cluster)"):
                 st.error(str(e))
 
 
-def card(entry: dict, demo: bool = False) -> None:
-    """One model: its settings and metrics, with load / download / delete."""
+def card(entry: dict, bundled: str | None = None) -> None:
+    """One model: its settings and metrics, with load / download / delete. `bundled`: "demo" or "base" for the
+    models that ship with Latent Lab (loaded from the server's shared copy, never deleted)."""
+    demo = bundled is not None
     with st.container(border=True):
         st.subheader(entry["name"], anchor=False)
         if "error" in entry:
@@ -79,7 +101,11 @@ def card(entry: dict, demo: bool = False) -> None:
         c1, c2, c3 = st.columns(3)
         if c1.button("Load", key=f"load-{entry['path']}", disabled="error" in entry):
             try:
-                state.set_model(state.demo_model() if demo else load_bundle(entry["path"]), entry["name"], demo=demo)
+                if bundled == "base":
+                    state.open_the_base_model()
+                else:
+                    model = state.demo_model() if demo else load_bundle(entry["path"])
+                    state.set_model(model, entry["name"], demo=demo, saved=not demo)
                 st.rerun()
             except LatentLabError as e:
                 st.error(str(e))
@@ -109,8 +135,14 @@ if not entries:
     st.info("You have not saved a model yet: train one on the Train page.")
 for entry in entries:
     card(entry)
-if state.DEMO_MODEL.is_dir():
-    st.subheader("Bundled")
-    demo = next((e for e in list_bundles(state.DEMO_MODEL.parent) if e["name"] == state.DEMO_MODEL.name), None)
-    if demo:
-        card({**demo, "name": "demo model"}, demo=True)
+st.subheader("Bundled")
+shipped = {e["name"]: e for e in list_bundles(state.DEMO_MODEL.parent) if "error" not in e}
+if state.base_model_available() and (base := shipped.get(BASE_MODEL.name)):
+    st.caption(
+        "The base model has read 1.16M sentences of general English (encyclopedia, books, dialogue, chat, questions, "
+        "speeches): it maps, reads back and decodes any corpus at once, and a model trained on the Train page starts "
+        "from it."
+    )
+    card({**base, "name": state.BASE_NAME}, bundled="base")
+if demo := shipped.get(state.DEMO_MODEL.name):
+    card({**demo, "name": "demo model"}, bundled="demo")

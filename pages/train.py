@@ -1,17 +1,18 @@
 """Train: choose settings, train in the background with live charts, stop, save the result."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
 
 from ui import cards, replay_view, state, training
-from vae_core import BetaSchedule, LatentLabError, ModelConfig, TokenizerConfig, TrainConfig, save_bundle
+from vae_core import BetaSchedule, LatentLabError, ModelConfig, TokenizerConfig, TrainConfig
 from vae_core.bundle import safe_name
 from vae_core.jobs import TrainingJob
 from vae_core.metrics import collapsed
 from vae_core.model import CELLS, suggested_config
 from vae_core.objective import SCHEDULES
-from vae_core.pipeline import undefended_configs
+from vae_core.pipeline import adapt_config, undefended_configs
 from vae_core.training import format_duration
 
 st.title("Train")
@@ -21,89 +22,161 @@ registry, owner = state.job_registry(), state.session_id()
 job = registry.get(owner)
 running = job is not None and not job.finished
 named = state.current_corpus()
-m, t, k = ModelConfig(), TrainConfig(), TokenizerConfig()
+t, k = TrainConfig(), TokenizerConfig()
 
-ENCODERS = {
-    f"Hybrid: RNN + pretrained {m.pretrained_name}": ("hybrid", False),
-    "RNN, learned from this dataset": ("rnn", False),
-    f"Pretrained {m.pretrained_name}, frozen": ("pretrained", False),
-    f"Pretrained {m.pretrained_name}, fine-tuned (slow on a CPU)": ("pretrained", True),
-}
-encoder_choice = st.radio(
-    "Encoder",
-    list(ENCODERS),
-    index=[e for e, _ in ENCODERS.values()].index(m.encoder),
+ADAPT, SCRATCH = "Adapt the base model (minutes)", "Learn from scratch (this dataset alone)"
+starts = ([ADAPT] if state.base_model_available() else []) + [SCRATCH]
+start_choice = st.radio(
+    "Start from",
+    starts,
     horizontal=True,
-    help="A pretrained sentence encoder gives the latent space what it knows of meaning; the RNN learns the "
-    "wording; the hybrid reads both. The decoder is always trained here to write the sentence back. A pretrained "
-    "encoder first embeds every sentence (about 500 a second on a laptop CPU, once per dataset).",
+    help="The base model has read 1.16M sentences of general English: adapting it to this dataset takes a few "
+    "epochs and keeps its tokenizer, so any word can be written back. From scratch, a model learns English from "
+    "this dataset alone (tens of epochs; words it saw too rarely come back as ▢).",
 )
-encoder, finetune = ENCODERS[encoder_choice]
-m = suggested_config(encoder)  # a pretrained encoder suggests a wider latent space
 
-with st.form("settings"):
-    st.text(f"Dataset: {named.name} ({len(named.value.train_idx):,} training sentences)")
-    c1, c2, c3, c4 = st.columns(4)
-    latent_dim = c1.number_input("Latent dimensions", 2, 256, m.latent_dim, help="Size of z, the sentence code.")
-    hidden_dim = c2.number_input("Hidden size", 16, 1024, m.hidden_dim, help="Width of the encoder and decoder.")
-    embed_dim = c3.number_input("Word embedding size", 16, 1024, m.embed_dim, help="Width of each word vector.")
-    cell = c4.selectbox("Cell", CELLS, index=CELLS.index(m.cell), help="Recurrent unit of the encoder and decoder.")
-    c1, c2, c3, c4 = st.columns(4)
-    epochs = c1.number_input("Epochs", 1, 200, t.epochs, help="Passes over the training sentences.")
-    batch_size = c2.number_input("Batch size", 4, 1024, t.batch_size, help="Sentences per step.")
-    lr = c3.number_input("Learning rate", 1e-5, 0.1, t.lr, format="%.4f", help="Adam's step size.")
-    seed = c4.number_input("Seed", 0, 10**6, t.seed, help="The same seed gives the same run.")
-    c1, c2, c3, c4 = st.columns(4)
-    schedule = c1.selectbox(
-        "β schedule",
-        SCHEDULES,
-        index=SCHEDULES.index(t.beta.kind),
-        help="How the KL weight rises: cyclical repeats the warm-up (Fu et al. 2019).",
+
+def adapt_form() -> tuple[bool, bool, TrainingJob]:
+    """The few settings adapting the base model takes; its sizes and tokenizer are the base model's."""
+    a = adapt_config()
+    with st.form("adapt"):
+        st.text(f"Dataset: {named.name} ({len(named.value.train_idx):,} training sentences)")
+        c1, c2, c3, c4 = st.columns(4)
+        epochs = c1.number_input("Epochs", 1, 50, a.epochs, help="Passes over the training sentences.")
+        lr = c2.number_input("Learning rate", 1e-5, 0.01, a.lr, format="%.5f", help="Adam's step size (small: "
+                             "the base model's English is moved, not overwritten).")  # fmt: skip
+        word_dropout = c3.slider("Word dropout", 0.0, 0.9, a.word_dropout, 0.05, help="Share of decoder input "
+                                 "words hidden, so it must rely on z.")  # fmt: skip
+        seed = c4.number_input("Seed", 0, 10**6, a.seed, help="The same seed gives the same run.")
+        c1, c2 = st.columns([1, 4])
+        start = c1.form_submit_button("Start training", type="primary", disabled=running)
+        estimate = c2.form_submit_button("Estimate the time", disabled=running)
+    base = state.base_model()
+    config = replace(a, epochs=int(epochs), lr=float(lr), word_dropout=float(word_dropout), seed=int(seed))
+    job = TrainingJob(corpus=named.value, model_config=base.model.config, train_config=config, start_from=base)
+    return start, estimate, job
+
+
+def scratch_form() -> tuple[bool, bool, TrainingJob | None]:
+    """Every setting of a new model; the job is built only when a button was pressed (a setting may be refused)."""
+    name = ModelConfig.pretrained_name
+    encoders = {
+        f"Hybrid: RNN + pretrained {name}": ("hybrid", False),
+        "RNN, learned from this dataset": ("rnn", False),
+        f"Pretrained {name}, frozen": ("pretrained", False),
+        f"Pretrained {name}, fine-tuned (slow on a CPU)": ("pretrained", True),
+    }
+    encoder_choice = st.radio(
+        "Encoder",
+        list(encoders),
+        index=[e for e, _ in encoders.values()].index(ModelConfig.encoder),
+        horizontal=True,
+        help="A pretrained sentence encoder gives the latent space what it knows of meaning; the RNN learns the "
+        "wording; the hybrid reads both. The decoder is always trained here to write the sentence back. A pretrained "
+        "encoder first embeds every sentence (about 500 a second on a laptop CPU, once per dataset).",
     )
-    beta_max = c2.number_input("β max", 0.0, 5.0, t.beta.beta_max, help="Final KL weight (1 = the true ELBO).")
-    free_bits = c3.number_input(
-        "Free bits (nats / dim)",
-        0.0,
-        2.0,
-        t.free_bits,
-        step=0.05,
-        help="KL below this per dimension is free: keeps z in use.",
+    encoder, finetune = encoders[encoder_choice]
+    m = suggested_config(encoder)  # a pretrained encoder suggests a wider latent space
+
+    with st.form("settings"):
+        st.text(f"Dataset: {named.name} ({len(named.value.train_idx):,} training sentences)")
+        c1, c2, c3, c4 = st.columns(4)
+        latent_dim = c1.number_input("Latent dimensions", 2, 256, m.latent_dim, help="Size of z, the sentence code.")
+        hidden_dim = c2.number_input("Hidden size", 16, 1024, m.hidden_dim, help="Width of the encoder and decoder.")
+        embed_dim = c3.number_input("Word embedding size", 16, 1024, m.embed_dim, help="Width of each word vector.")
+        cell = c4.selectbox("Cell", CELLS, index=CELLS.index(m.cell), help="Recurrent unit of the encoder and decoder.")
+        c1, c2, c3, c4 = st.columns(4)
+        epochs = c1.number_input("Epochs", 1, 200, t.epochs, help="Passes over the training sentences.")
+        batch_size = c2.number_input("Batch size", 4, 1024, t.batch_size, help="Sentences per step.")
+        lr = c3.number_input("Learning rate", 1e-5, 0.1, t.lr, format="%.4f", help="Adam's step size.")
+        seed = c4.number_input("Seed", 0, 10**6, t.seed, help="The same seed gives the same run.")
+        c1, c2, c3, c4 = st.columns(4)
+        schedule = c1.selectbox(
+            "β schedule",
+            SCHEDULES,
+            index=SCHEDULES.index(t.beta.kind),
+            help="How the KL weight rises: cyclical repeats the warm-up (Fu et al. 2019).",
+        )
+        beta_max = c2.number_input("β max", 0.0, 5.0, t.beta.beta_max, help="Final KL weight (1 = the true ELBO).")
+        free_bits = c3.number_input(
+            "Free bits (nats / dim)",
+            0.0,
+            2.0,
+            t.free_bits,
+            step=0.05,
+            help="KL below this per dimension is free: keeps z in use.",
+        )
+        word_dropout = c4.slider(
+            "Word dropout",
+            0.0,
+            0.9,
+            t.word_dropout,
+            0.05,
+            help="Share of decoder input words hidden, so it must rely on z.",
+        )
+        c1, c2, c3, c4 = st.columns(4)
+        bn_gamma = c1.number_input(
+            "BN-VAE γ",
+            0.0,
+            2.0,
+            m.bn_gamma,
+            step=0.1,
+            help="Batch-normalise the posterior means to this spread, which keeps the KL from collapsing (0: off).",
+        )
+        pretrain_epochs = c2.number_input(
+            "Autoencoder pre-training epochs",
+            0,
+            50,
+            t.pretrain_epochs,
+            help="Train the encoder as a plain autoencoder first, then restart the decoder (Li et al. 2019).",
+        )
+        min_frequency = c3.number_input(
+            "Minimum word frequency", 1, 100, k.min_frequency, help="Rarer words become <unk>."
+        )
+        patience = c4.number_input(
+            "Early-stopping patience",
+            0,
+            100,
+            t.patience,
+            help="Stop after this many epochs without improvement (0: never).",
+        )
+        c1, c2 = st.columns([1, 4])
+        start = c1.form_submit_button("Start training", type="primary", disabled=running)
+        estimate = c2.form_submit_button("Estimate the time", disabled=running)
+    if not (start or estimate):
+        return start, estimate, None
+    job = TrainingJob(
+        corpus=named.value,
+        model_config=ModelConfig(
+            embed_dim=int(embed_dim),
+            hidden_dim=int(hidden_dim),
+            latent_dim=int(latent_dim),
+            cell=cell,
+            bn_gamma=float(bn_gamma),
+            encoder=encoder,
+            finetune_encoder=finetune,
+        ),
+        train_config=TrainConfig(
+            epochs=int(epochs),
+            batch_size=int(batch_size),
+            lr=float(lr),
+            seed=int(seed),
+            beta=BetaSchedule(kind=schedule, beta_max=float(beta_max)),
+            free_bits=float(free_bits),
+            word_dropout=float(word_dropout),
+            patience=int(patience),
+            pretrain_epochs=int(pretrain_epochs),
+        ),
+        tokenizer_config=TokenizerConfig(min_frequency=int(min_frequency)),
     )
-    word_dropout = c4.slider(
-        "Word dropout",
-        0.0,
-        0.9,
-        t.word_dropout,
-        0.05,
-        help="Share of decoder input words hidden, so it must rely on z.",
-    )
-    c1, c2, c3, c4 = st.columns(4)
-    bn_gamma = c1.number_input(
-        "BN-VAE γ",
-        0.0,
-        2.0,
-        m.bn_gamma,
-        step=0.1,
-        help="Batch-normalise the posterior means to this spread, which keeps the KL from collapsing (0: off).",
-    )
-    pretrain_epochs = c2.number_input(
-        "Autoencoder pre-training epochs",
-        0,
-        50,
-        t.pretrain_epochs,
-        help="Train the encoder as a plain autoencoder first, then restart the decoder (Li et al. 2019).",
-    )
-    min_frequency = c3.number_input("Minimum word frequency", 1, 100, k.min_frequency, help="Rarer words become <unk>.")
-    patience = c4.number_input(
-        "Early-stopping patience",
-        0,
-        100,
-        t.patience,
-        help="Stop after this many epochs without improvement (0: never).",
-    )
-    c1, c2 = st.columns([1, 4])
-    start = c1.form_submit_button("Start training", type="primary", disabled=running)
-    estimate = c2.form_submit_button("Estimate the time", disabled=running)
+    return start, estimate, job
+
+
+try:
+    start, estimate, new_job = adapt_form() if start_choice == ADAPT else scratch_form()
+except LatentLabError as e:
+    st.error(str(e))
+    start = estimate = False
 
 collapse = st.button(
     "Show a collapse: train with no defence",
@@ -122,30 +195,6 @@ if collapse:
 
 if start or estimate:
     try:
-        new_job = TrainingJob(
-            corpus=named.value,
-            model_config=ModelConfig(
-                embed_dim=int(embed_dim),
-                hidden_dim=int(hidden_dim),
-                latent_dim=int(latent_dim),
-                cell=cell,
-                bn_gamma=float(bn_gamma),
-                encoder=encoder,
-                finetune_encoder=finetune,
-            ),
-            train_config=TrainConfig(
-                epochs=int(epochs),
-                batch_size=int(batch_size),
-                lr=float(lr),
-                seed=int(seed),
-                beta=BetaSchedule(kind=schedule, beta_max=float(beta_max)),
-                free_bits=float(free_bits),
-                word_dropout=float(word_dropout),
-                patience=int(patience),
-                pretrain_epochs=int(pretrain_epochs),
-            ),
-            tokenizer_config=TokenizerConfig(min_frequency=int(min_frequency)),
-        )
         new_job.validate()
         if estimate:
             with st.spinner("Timing a few training steps on this machine…"):
@@ -189,12 +238,10 @@ if job is not None:
             name = st.text_input("Model name", value=safe_name(f"model-{source}"))
             if st.form_submit_button("Save and use this model", type="primary"):
                 try:
-                    clean = safe_name(name)
-                    save_bundle(tm, state.workspace() / clean)
-                    state.set_model(tm, clean)
-                    st.success(f"Saved as {clean}; it is now the current model.")
+                    training.save_to_workspace(tm, safe_name(name))
                 except (LatentLabError, OSError) as e:
                     st.error(f"Could not save: {e}")
+        training.confirm_replace(tm)
         in_use = state.current_model()
         if in_use is None or in_use.value is not tm:
             st.caption(

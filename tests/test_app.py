@@ -72,10 +72,12 @@ def test_main_flow_upload_train_explore_interpolate_generate(app):
     assert not app.error, [e.value for e in app.error]
     current = app.session_state["corpus"]
     assert current.name == "mine.txt" and len(current.value) == 48
-    open_page(app, "explore")  # still the demo model: the page says it was trained on other sentences
-    assert any("trained on demo_corpus.tsv, not on this dataset (mine.txt)" in i.value for i in app.info)
+    assert app.session_state["model"].name == "base model"  # mapped at once by the base model, no training
+    open_page(app, "explore")
+    assert map_points(app) == 48 and not any("trained on" in i.value for i in app.info)
 
     open_page(app, "train")
+    by_label(app.radio, "Start from").set_value("Learn from scratch (this dataset alone)").run()
     by_label(app.number_input, "Epochs").set_value(2)
     by_label(app.number_input, "Hidden size").set_value(32)
     by_label(app.number_input, "Word embedding size").set_value(16)
@@ -86,7 +88,7 @@ def test_main_flow_upload_train_explore_interpolate_generate(app):
     app.run()
     assert job.snapshot().status == "done", job.snapshot().error
     assert any("Training finished" in s.value for s in app.success)
-    assert any("not in use yet: the other pages show demo model" in c.value for c in app.caption)
+    assert any("not in use yet: the other pages show base model" in c.value for c in app.caption)
     assert "Watch it learn" in [h.value for h in app.subheader]  # the run's replay, at its end
     replay = json.loads(next(c for c in app.get("plotly_chart") if '"frames"' in c.proto.spec).proto.spec)
     assert len(replay["frames"]) == len(job.snapshot().result.replay) >= 4
@@ -376,3 +378,29 @@ def test_the_server_skips_a_full_garbage_collection_after_each_run():
 
     config = tomllib.loads((Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text())
     assert config["runner"]["postScriptGC"] is False
+
+
+def test_the_train_page_adapts_the_base_model_by_default(app):
+    """Upload, then Train with the page's defaults: the base model is adapted (its tokenizer and sizes kept), and
+    the result writes back in the corpus's own style."""
+    sentences = [
+        f"the {a} {v} the {o} ." for a in ("cat", "dog", "fox") for v in ("sees", "likes") for o in ("ball", "tree")
+    ]
+    open_page(app, "data")
+    app.radio[0].set_value("Upload a file").run()
+    app.get("file_uploader")[0].set_value(("lower.txt", "\n".join(sentences).encode(), "text/plain")).run()
+    app.button[0].click().run()
+    open_page(app, "train")
+    assert by_label(app.radio, "Start from").value.startswith("Adapt the base model")
+    by_label(app.number_input, "Epochs").set_value(1)
+    by_label(app.button, "Start training").click().run()
+    job = state.job_registry().get(app.session_state["session_id"])
+    job.wait(TIMEOUT)
+    app.run()
+    snap = job.snapshot()
+    assert snap.status == "done", snap.error
+    tm = snap.result
+    base = state.base_model()
+    assert tm.model.config == base.model.config and tm.tokenizer.to_json() == base.tokenizer.to_json()
+    assert tm.info["adapted_from"] and tm.tokenizer.style.lowercase and tm.tokenizer.style.tokenised
+    assert tm.model is not base.model  # a copy was trained: the shared base model is untouched

@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from vae_core import BundleError, bundle_to_zip, encode, import_zip, load_bundle, save_bundle
+from vae_core.atomic import backup_of
 from vae_core.bundle import FILES, OPTIONAL_FILES, bundle_files
 
 
@@ -48,7 +49,7 @@ def test_save_replaces_atomically_and_a_failed_save_keeps_the_old_bundle(trained
 
     monkeypatch.setattr(bundle, "bundle_files", broken)
     with pytest.raises(OSError):
-        save_bundle(trained, tmp_path / "m")
+        save_bundle(trained, tmp_path / "m", overwrite=True)
     monkeypatch.undo()
     load_bundle(tmp_path / "m")  # still there and loadable
     assert [p.name for p in tmp_path.iterdir()] == ["m"]  # no staging folder left behind
@@ -56,7 +57,7 @@ def test_save_replaces_atomically_and_a_failed_save_keeps_the_old_bundle(trained
 
 def test_a_crash_between_the_two_renames_is_recovered(trained, tmp_path):
     save_bundle(trained, tmp_path / "m")
-    (tmp_path / "m").rename(tmp_path / ".m.old")  # as if killed after moving the old bundle aside
+    (tmp_path / "m").rename(backup_of(tmp_path / "m"))  # as if killed after moving the old bundle aside
     load_bundle(tmp_path / "m")
 
 
@@ -148,7 +149,7 @@ def test_delete_removes_a_bundle_and_nothing_else(trained, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep"]
     assert [c["name"] for c in list_bundles(tmp_path)] == ["keep"]
     (tmp_path / "notes").mkdir()
-    with pytest.raises(BundleError, match="not a model bundle"):
+    with pytest.raises(BundleError, match="not a Latent Lab model"):
         delete_bundle(tmp_path / "notes")
     assert (tmp_path / "notes").is_dir()
 

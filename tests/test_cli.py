@@ -25,6 +25,8 @@ def test_train_writes_a_bundle_and_prints_metrics(topic_file, tmp_path, capsys):
     code = main(
         [
             "train",
+            "--from",
+            "scratch",
             str(topic_file),
             "--label-column",
             "label",
@@ -105,11 +107,12 @@ def test_interpolate(bundle_dir, capsys):
         (["interpolate", "{bundle}", "", "the cat ."], "empty"),
         (["train", "{empty}", "--out", "x"], "empty"),
         (["train", "{one}", "--out", "x"], "at least 2 sentences"),
-        (["train", "{data}", "--out", "x", "--latent-dim", "0"], "latent_dim"),
+        (["train", "{data}", "--out", "x", "--from", "scratch", "--latent-dim", "0"], "latent_dim"),
+        (["train", "{data}", "--out", "x", "--latent-dim", "8"], "--from scratch"),
         (["train", "{data}", "--out", "x", "--epochs", "0"], "epochs"),
         (["encode", "{bundle}", "{data}", "--out", "z.xlsx"], ".parquet or .csv"),
         (["sample", "{bundle}", "-n", "3", "--top-p", "0"], "top_p"),
-        (["sample", "{bundle}", "-n", "many"], "invalid int"),
+        (["sample", "{bundle}", "-n", "many"], "not a whole number"),
     ],
 )
 def test_bad_input_gives_one_line_and_exit_2(args, message, bundle_dir, topic_file, tmp_path):
@@ -147,6 +150,17 @@ def test_train_a_corpus_that_ends_on_a_batch_of_one(tmp_path, capsys):
     """143 lines: 129 training sentences at batch size 64 (the corpus that crashed BN-VAE's BatchNorm)."""
     data = tmp_path / "lines.txt"
     data.write_text("".join(f"line number {i} says hello .\n" for i in range(143)))
-    args = ["train", str(data), "--out", str(tmp_path / "m"), "--epochs", "1", "--pretrain-epochs", "0"]
+    args = [
+        "train",
+        str(data),
+        "--out",
+        str(tmp_path / "m"),
+        "--from",
+        "scratch",
+        "--epochs",
+        "1",
+        "--pretrain-epochs",
+        "0",
+    ]
     code = main([*args, "--embed-dim", "8", "--hidden-dim", "8", "--latent-dim", "2", "--quiet", "--device", "cpu"])
     assert code == 0, capsys.readouterr().err

@@ -18,7 +18,18 @@ SETTINGS += ["--device", "cpu", "--seed", "3", "--quiet", "--patience", "0"]
 
 def torchrun_train(data, out, batch_size: int, *extra: str) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2"]
-    command += ["-m", "vae_core", "train", str(data), "--out", str(out), "--batch-size", str(batch_size)]
+    command += [
+        "-m",
+        "vae_core",
+        "train",
+        str(data),
+        "--out",
+        str(out),
+        "--from",
+        "scratch",
+        "--batch-size",
+        str(batch_size),
+    ]
     result = subprocess.run(command + SETTINGS + list(extra), capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     return result
@@ -51,7 +62,8 @@ def test_the_same_seed_gives_the_same_two_process_run(two_process_run, topic_fil
 def test_two_processes_reach_the_quality_of_one(two_process_run, topic_file, tmp_path):
     torch.set_num_threads(1)  # as torchrun gives each rank
     try:
-        assert main(["train", str(topic_file), "--out", str(tmp_path / "single"), "--batch-size", "32"] + SETTINGS) == 0
+        args = ["train", str(topic_file), "--out", str(tmp_path / "single"), "--from", "scratch", "--batch-size", "32"]
+        assert main(args + SETTINGS) == 0
     finally:
         torch.set_num_threads(2)
     single = json.loads((tmp_path / "single" / "metrics.json").read_text())

@@ -20,7 +20,7 @@ generation = 0
 while True:
     generation += 1
     tm.info["generation"] = generation
-    save_bundle(tm, sys.argv[2])
+    save_bundle(tm, sys.argv[2], overwrite=True)
     print(generation, flush=True)
 """
 
@@ -56,9 +56,12 @@ def test_training_killed_mid_run_keeps_the_previous_bundle(trained, topic_file, 
             "-m",
             "vae_core",
             "train",
+            "--from",
+            "scratch",
             str(topic_file),
             "--out",
             str(target),
+            "--overwrite",
             "--epochs",
             "200",
             "--patience",

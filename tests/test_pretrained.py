@@ -101,7 +101,8 @@ def test_a_bundle_needing_a_missing_encoder_says_what_to_install(pretrained_mode
 
 def test_cli_trains_with_the_pretrained_encoder(topic_file, tmp_path, capsys):
     out = tmp_path / "cli-pre"
-    args = ["train", str(topic_file), "--label-column", "label", "--out", str(out), "--encoder", "pretrained"]
+    args = ["train", str(topic_file), "--label-column", "label", "--out", str(out), "--from", "scratch"]
+    args += ["--encoder", "pretrained"]
     args += ["--epochs", "1", "--pretrain-epochs", "0", "--hidden-dim", "32", "--quiet"]
     assert main(args + ["--iw-samples", "0", "--min-frequency", "1"]) == 0
     config = load_bundle(out, device="cpu").model.config

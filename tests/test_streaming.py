@@ -87,7 +87,8 @@ def test_cli_trains_on_a_stream(topic_file, tmp_path, capsys):
     from vae_core import load_bundle
 
     out = tmp_path / "m"
-    args = ["train", str(topic_file), "--out", str(out), "--label-column", "label", "--chunk-rows", "64"]
+    args = ["train", str(topic_file), "--out", str(out), "--from", "scratch", "--label-column", "label"]
+    args += ["--chunk-rows", "64"]
     args += ["--epochs", "2", "--pretrain-epochs", "0", "--latent-dim", "4", "--hidden-dim", "16", "--embed-dim", "8"]
     assert main(args + ["--iw-samples", "0", "--quiet", "--device", "cpu"]) == 0
     assert load_bundle(out, device="cpu").info["streamed"] is True

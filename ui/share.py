@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from . import state
+
 
 def restore(key: str, param: str, parse: Callable[[str], object], default: object) -> None:
     """Before the widget `key` is drawn, the first time this session meets it: its value from the URL's `param`
@@ -76,3 +78,24 @@ def publish(**values: object) -> None:
             st.query_params.pop(param, None)
         elif st.query_params.get(param) != str(value):
             st.query_params[param] = str(value)
+
+
+def open_the_scenes_sources() -> None:
+    """A link names the dataset and model its scene was made with (`data`, `model`). Where the current ones differ,
+    the workspace's kept dataset and saved model of those names are opened; where there are none, the page says so
+    and what it shows instead (the scene's other settings still apply)."""
+    wanted_data, wanted_model = st.query_params.get("data"), st.query_params.get("model")
+    corpus, model = state.current_corpus(), state.current_model()
+    missing = []
+    if wanted_data and corpus is not None and wanted_data != corpus.name:
+        if not state.open_kept_dataset(wanted_data):
+            missing.append(f"the dataset {wanted_data}")
+    if wanted_model and model is not None and wanted_model != model.name:
+        if not state.open_saved_model(wanted_model):
+            missing.append(f"the model {wanted_model}")
+    if missing:
+        corpus, model = state.current_corpus(), state.current_model()
+        st.warning(
+            f"This link's map was made with {' and '.join(missing)}, which this workspace does not have; it shows "
+            f"{corpus.name} with {model.name} instead. Open the workspace the link came from (Models), or upload them."
+        )

@@ -1,5 +1,5 @@
-"""Per-session state and shared server resources: the session's id and models folder, the current dataset and
-model, the job registry, the UMAP warm-up and the bundled demo.
+"""Per-session state and shared server resources: the session's id, the user's workspace (kept in the URL), the
+current dataset and model, the job registry, the UMAP warm-up and the bundled demo.
 
 State lives in `st.session_state` (one browser session each); shared objects live in `st.cache_resource`, and
 anything per-user in them is keyed by the session's own id.
@@ -18,14 +18,16 @@ from typing import Any
 import streamlit as st
 
 import vae_core  # torch-backed parts load on first use (see vae_core/__init__.py): a first map does not wait on them
+from vae_core import workspace as workspaces
 from vae_core.corpus import Corpus, CorpusOptions, load_corpus
-from vae_core.errors import LatentLabError
+from vae_core.errors import InputError, LatentLabError
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_CORPUS = ROOT / "assets" / "demo_corpus.tsv"
 DEMO_MODEL = ROOT / "assets" / "demo_model"
 DEMO_MAP = ROOT / "assets" / "demo_map.npz"
-MODELS_ROOT = Path(os.environ.get("LATENT_LAB_MODELS", ROOT / "models"))
+MODELS_ROOT = Path(os.environ.get("LATENT_LAB_MODELS", ROOT / "models"))  # one folder a workspace
+WORKSPACE_PARAM = "ws"  # the URL parameter that names the workspace
 IMPORTS_ROOT = Path(os.environ.get("LATENT_LAB_IMPORTS", ROOT / "imports"))  # maps made elsewhere, read-only
 
 
@@ -54,11 +56,34 @@ def session_id() -> str:
     return st.session_state.session_id
 
 
+def workspace_id() -> str:
+    """The user's workspace: the one the URL names (a reload, a bookmark, a new tab with the link), else this
+    session's, else a new one. Whoever has the id opens the workspace; a new one is random, so nobody else does."""
+    if "workspace_id" not in st.session_state:
+        try:
+            chosen = workspaces.check_id(st.query_params.get(WORKSPACE_PARAM, ""))
+        except InputError:
+            chosen = workspaces.new_id()
+        st.session_state.workspace_id = chosen
+    return st.session_state.workspace_id
+
+
+def keep_workspace_in_url() -> None:
+    """Write the workspace into the URL on every run (moving between pages clears the URL's parameters), so that
+    a reload or a bookmarked link comes back to the same saved models and datasets."""
+    if st.query_params.get(WORKSPACE_PARAM) != workspace_id():
+        st.query_params[WORKSPACE_PARAM] = workspace_id()
+
+
+def switch_workspace(name: str) -> None:
+    """Open another workspace by its id (InputError for a malformed one); the current dataset and model stay."""
+    st.session_state.workspace_id = workspaces.check_id(name)
+    keep_workspace_in_url()
+
+
 def workspace() -> Path:
-    """This session's own models folder (no other user lists or opens it)."""
-    folder = MODELS_ROOT / session_id()
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    """The user's workspace folder: their saved models and kept datasets (see vae_core.workspace)."""
+    return workspaces.folder(MODELS_ROOT, workspace_id())
 
 
 @st.cache_resource
@@ -100,6 +125,27 @@ def warm_up_the_current_encoder() -> None:
         encoder_warm_up(model.value.model.config.pretrained_name)
 
 
+BASE_NAME = "base model"  # how the app names the shipped base model
+
+
+@st.cache_resource
+def base_model() -> vae_core.TrainedModel:
+    """The shipped base model (general English), loaded once per server and shared read-only."""
+    return vae_core.base_model.load_base()
+
+
+def base_model_available() -> bool:
+    return vae_core.base_model.available()
+
+
+def open_the_base_model() -> None:
+    """Make the base model, writing back in the current dataset's style, the current model: a dataset is mapped
+    and decoded at once, with no training."""
+    corpus = current_corpus()
+    texts = corpus.value.texts if corpus is not None else []
+    set_model(vae_core.base_model.for_corpus(base_model(), texts), BASE_NAME)
+
+
 @st.cache_resource
 def demo_model() -> vae_core.TrainedModel:
     """The bundled demo model, loaded once per server and shared read-only (inference only)."""
@@ -114,30 +160,83 @@ def demo_corpus() -> Corpus | None:
 
 
 def init_session() -> None:
-    """First visit: open the demo corpus and model, when bundled."""
+    """First visit: open what the workspace had open last (a reload, a bookmark, a restarted server), else the
+    demo corpus and model, when bundled."""
     session_id()
+    keep_workspace_in_url()
     if "corpus" not in st.session_state:
         st.session_state.corpus = None
         st.session_state.model = None
         try:
             if (corpus := demo_corpus()) is not None:
-                set_corpus(corpus, "demo corpus", demo=True)
+                set_corpus(corpus, "demo corpus", demo=True, remember=False)
             if DEMO_MODEL.is_dir():
-                set_model(demo_model, "demo model", demo=True)  # loaded on first use (see `Named.value`)
+                set_model(demo_model, "demo model", demo=True, remember=False)  # loaded on first use (`Named.value`)
         except LatentLabError as e:
             st.error(f"The demo could not be opened: {e}")
+        reopen_the_workspace()
 
 
-def set_corpus(corpus: Corpus, name: str, demo: bool = False) -> None:
+def reopen_the_workspace() -> None:
+    """Open the dataset and the saved model this workspace had open last, where they are still there."""
+    folder, last = workspace(), workspaces.recall(workspace())
+    try:
+        if (kept := last.get("dataset")) and any(d["kept"] == kept for d in workspaces.list_datasets(folder)):
+            corpus = workspaces.load_dataset(folder, kept)
+            set_corpus(corpus, corpus.report.source, kept=kept)
+        if (name := last.get("model")) and (path := workspaces.saved_model(folder, name)) is not None:
+            set_model(vae_core.load_bundle(path), name, saved=True)
+    except LatentLabError as e:
+        st.warning(f"What this workspace had open last could not be reopened: {e}")
+
+
+def open_kept_dataset(name: str) -> bool:
+    """Open the workspace's kept dataset named `name` (the demo corpus for "demo corpus"); False when there is none."""
+    if name == "demo corpus" and (corpus := demo_corpus()) is not None:
+        set_corpus(corpus, name, demo=True)
+        return True
+    entry = next((d for d in workspaces.list_datasets(workspace()) if d["name"] == name), None)
+    if entry is None:
+        return False
+    set_corpus(workspaces.load_dataset(workspace(), entry["kept"]), name, kept=entry["kept"])
+    return True
+
+
+def open_saved_model(name: str) -> bool:
+    """Open the workspace's saved model `name` (the demo model for "demo model"); False when there is none."""
+    if name == "demo model" and DEMO_MODEL.is_dir():
+        set_model(demo_model, name, demo=True)
+        return True
+    if name == BASE_NAME and base_model_available():
+        open_the_base_model()
+        return True
+    if (path := workspaces.saved_model(workspace(), name)) is None:
+        return False
+    set_model(vae_core.load_bundle(path), name, saved=True)
+    return True
+
+
+def set_corpus(corpus: Corpus, name: str, demo: bool = False, kept: str | None = None, remember: bool = True) -> None:
+    """Make `corpus` the current dataset; `kept`: its name among the workspace's kept datasets (reopened next
+    time), None for one that is not kept (the demo, a map made elsewhere)."""
     st.session_state.corpus = Named(name, corpus, uuid.uuid4().hex, demo)
+    if remember:
+        workspaces.remember(workspace(), dataset=kept)
     if not demo:  # its maps will be computed here
         umap_warm_up()
 
 
 def set_model(
-    model: vae_core.TrainedModel | Callable[[], vae_core.TrainedModel], name: str, demo: bool = False
+    model: vae_core.TrainedModel | Callable[[], vae_core.TrainedModel],
+    name: str,
+    demo: bool = False,
+    saved: bool = False,
+    remember: bool = True,
 ) -> None:
+    """Make `model` the current model; `saved`: it is the workspace's saved model `name` (reopened next time)."""
     st.session_state.model = Named(name, model, uuid.uuid4().hex, demo)
+    if remember:
+        workspaces.remember(workspace(), model=name if saved else None)
     if not demo:
         umap_warm_up()
 
@@ -177,6 +276,8 @@ def trained_on_another_corpus() -> str | None:
     corpus, model = current_corpus(), current_model()
     if not corpus or not model or model.opened_with == corpus.key or showing_the_demo():
         return None  # (the demo model was trained on the demo corpus)
+    if model.name == BASE_NAME or vae_core.base_model.is_general(model.value):
+        return None  # general English: made for any corpus
     trained_on = model.value.info.get("corpus")
     return trained_on if trained_on and trained_on != corpus.value.report.source else None
 
@@ -190,3 +291,11 @@ def sidebar() -> None:
         job = job_registry().get(session_id())
         if job is not None and not job.finished:
             st.text("Training is running…")
+
+
+def open_the_model_for_new_data() -> None:
+    """After a dataset is opened: the base model maps it at once, unless the user is working with a model of their
+    own (a saved or trained one stays current)."""
+    model = current_model()
+    if base_model_available() and (model is None or model.demo or model.name == BASE_NAME):
+        open_the_base_model()

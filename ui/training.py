@@ -10,6 +10,7 @@ import streamlit as st
 
 import vae_core  # its torch-backed modules load on first use (see vae_core/__init__.py)
 
+from . import state
 from .cache import session_store
 from .figures import tradeoff_figure
 from .replay_view import replay_figure
@@ -22,11 +23,18 @@ if TYPE_CHECKING:
 def training_estimate(job: TrainingJob) -> float:
     """Seconds `job` would take on this server (timed on a sample; the same settings on the same data are timed once
     per session)."""
-    key = ("estimate", id(job.corpus), repr(job.model_config), repr(job.train_config), repr(job.tokenizer_config))
+    key = (
+        "estimate",
+        id(job.corpus),
+        id(job.start_from),
+        repr(job.model_config),
+        repr(job.train_config),
+        repr(job.tokenizer_config),
+    )
     store = session_store()
     if key not in store:
         store[key] = vae_core.pipeline.estimate_fit_seconds(
-            job.corpus, job.model_config, job.train_config, job.tokenizer_config
+            job.corpus, job.model_config, job.train_config, job.tokenizer_config, start_from=job.start_from
         )
     return store[key]
 
@@ -89,3 +97,36 @@ def tradeoff_progress(job: TradeoffJob) -> None:
         st.progress(len(points) / len(job.gammas), text=f"Training {len(points) + 1} of {len(job.gammas)}…")
     if points:
         st.plotly_chart(tradeoff_figure(points), key="tradeoff-yours")
+
+
+def save_to_workspace(tm: vae_core.TrainedModel, name: str, overwrite: bool = False) -> None:
+    """Save a trained model in the user's workspace under `name` and make it the current model. A name already
+    taken by a saved model asks first (`confirm_replace`); anything else there is never replaced."""
+    path = state.workspace() / name
+    try:
+        vae_core.save_bundle(tm, path, overwrite=overwrite)
+    except vae_core.errors.OutputExistsError:
+        if not vae_core.names.is_bundle(path):
+            raise
+        st.session_state.confirm_replace = name
+        return
+    st.session_state.confirm_replace = None
+    state.set_model(tm, name, saved=True)
+    st.success(f"Saved as {name}; it is now the current model.")
+
+
+def confirm_replace(tm: vae_core.TrainedModel) -> None:
+    """The question `save_to_workspace` asks when the name is taken: replace that model, or keep it."""
+    name = st.session_state.get("confirm_replace")
+    if not name:
+        return
+    st.warning(f"A model named {name} is already saved in your workspace. Replace it with this one?")
+    c1, c2 = st.columns(2)
+    if c1.button(f"Replace {name}", type="primary"):
+        try:
+            save_to_workspace(tm, name, overwrite=True)
+        except (vae_core.LatentLabError, OSError) as e:
+            st.error(f"Could not save: {e}")
+    if c2.button("Keep it; I will choose another name"):
+        st.session_state.confirm_replace = None
+        st.rerun()

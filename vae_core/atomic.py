@@ -1,4 +1,5 @@
-"""Atomic writes: a reader sees the old file or the new one, never half of either."""
+"""Atomic writes: a reader sees the old file or the new one, never half of either; and the checks that keep a
+write from replacing what Latent Lab did not write."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+
+from .errors import OutputExistsError
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
@@ -24,15 +27,37 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
         raise
 
 
+def check_output_file(path: str | os.PathLike, overwrite: bool = False) -> Path:
+    """`path` as a file output may be written: refused (OutputExistsError, nothing changed) when it is a folder or a
+    symbolic link, or an existing file and `overwrite` is not given."""
+    path = Path(path)
+    if path.is_symlink():
+        raise OutputExistsError(f"{path} is a symbolic link; write to a plain file path instead (nothing was changed).")
+    if path.is_dir():
+        raise OutputExistsError(f"{path} is a folder; give a file name for the output (nothing was changed).")
+    if path.exists() and not overwrite:
+        raise OutputExistsError(
+            f"{path} already exists; nothing was changed. Choose another name, or pass --overwrite to replace it."
+        )
+    return path
+
+
+def backup_of(target: Path) -> Path:
+    """Where `replace_dir` keeps the old folder during a swap (a name no user file is likely to have)."""
+    return target.with_name(f".{target.name}.latent-lab-backup")
+
+
 def replace_dir(staged: Path, target: Path) -> None:
     """Move a fully written folder `staged` into place at `target`, keeping the old one until the swap is done.
 
     POSIX cannot rename over a non-empty folder, so the old folder is first renamed to a backup
-    beside it; `recover_dir` puts that backup back if a crash falls between the two renames.
+    beside it; `recover_dir` puts that backup back if a crash falls between the two renames. Callers check that
+    `target` is theirs to replace first (see bundle.check_bundle_target).
     """
-    backup = target.with_name(f".{target.name}.old")
-    if backup.exists():
+    backup = backup_of(target)
+    if backup.exists() and target.exists():  # left by a crash after the swap: the previous folder's copy
         shutil.rmtree(backup)
+    recover_dir(target)
     if target.exists():
         os.replace(target, backup)
     os.replace(staged, target)
@@ -42,7 +67,7 @@ def replace_dir(staged: Path, target: Path) -> None:
 
 def recover_dir(target: Path) -> None:
     """Restore `target` from the backup `replace_dir` left, if a crash interrupted a swap."""
-    backup = target.with_name(f".{target.name}.old")
+    backup = backup_of(target)
     if not target.exists() and backup.exists():
         os.replace(backup, target)
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import shutil
 import tempfile
 import zipfile
@@ -29,13 +28,14 @@ from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 
 from .atomic import atomic_write_bytes, recover_dir, replace_dir
-from .errors import BundleError, ConfigError
+from .errors import BundleError, ConfigError, OutputExistsError
 from .model import ModelConfig, SentenceVAE
+from .names import FORMAT, is_bundle, safe_name  # noqa: F401  (safe_name: also imported from here)
 from .replay import Replay
+from .style import Style
 from .tokenizer import TextTokenizer, TokenizerConfig
 from .training import TrainConfig, resolve_device
 
-FORMAT = "latent-lab-sentence-vae"
 FORMAT_VERSION = 1
 # What a bundle saved before a ModelConfig field existed was trained with: BatchNorm's default ε, the RNN encoder,
 # no BN-VAE (the defaults have moved since, so a missing field must not take today's default)
@@ -96,9 +96,32 @@ def bundle_files(tm: TrainedModel) -> dict[str, bytes]:
     }
 
 
-def save_bundle(tm: TrainedModel, path: str | Path) -> Path:
-    """Write the bundle folder at `path` atomically, replacing any bundle already there."""
+def check_bundle_target(path: str | Path, overwrite: bool = False) -> Path:
+    """`path` as a place a bundle may be saved: free, or an existing bundle with `overwrite`. Anything else (a file,
+    a folder Latent Lab did not write, a symbolic link) is refused with OutputExistsError, and nothing changes."""
     path = Path(path)
+    recover_dir(path)  # a swap a crash interrupted is finished first, so the old bundle is judged, not its absence
+    if path.is_symlink():
+        raise OutputExistsError(f"{path} is a symbolic link; save the model to a plain folder (nothing was changed).")
+    if not path.exists():
+        return path
+    if not is_bundle(path):
+        kind = "file" if path.is_file() else "folder"
+        raise OutputExistsError(
+            f"{path} is an existing {kind} that is not a Latent Lab model; nothing was changed. Choose a new name."
+        )
+    if not overwrite:
+        raise OutputExistsError(
+            f"{path} already holds a model; nothing was changed. Choose another name, or pass --overwrite to "
+            "replace it."
+        )
+    return path
+
+
+def save_bundle(tm: TrainedModel, path: str | Path, overwrite: bool = False) -> Path:
+    """Write the bundle folder at `path` atomically. An existing bundle there is replaced only with `overwrite`
+    (and kept until the new one is complete); anything else there is never touched (`check_bundle_target`)."""
+    path = check_bundle_target(path, overwrite)
     path.parent.mkdir(parents=True, exist_ok=True)
     staged = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".staging", dir=path.parent))
     try:
@@ -131,7 +154,7 @@ def load_bundle(path: str | Path, device: str = "auto") -> TrainedModel:
 
 def bundle_from_files(files: dict[str, bytes], device: str = "auto", source: str = "bundle") -> TrainedModel:
     """Build a TrainedModel from the bundle's file contents; every check failure is a BundleError."""
-    config = _read_json(files["config.json"], "config.json", source)
+    config = _read_json(files["config.json"], "config.json", source, dict)
     if config.get("format") != FORMAT:
         raise BundleError(f"{source}: this is not a Latent Lab model bundle.")
     version = config.get("format_version")
@@ -150,7 +173,9 @@ def bundle_from_files(files: dict[str, bytes], device: str = "auto", source: str
         raise BundleError(f"{source}: config.json is incomplete or has unknown settings ({e}).") from e
     except ConfigError as e:  # a config checks itself when built: out-of-range sizes
         raise BundleError(f"{source}: config.json holds invalid settings: {e}") from e
+    info = config["info"] if isinstance(config.get("info"), dict) else {}
     tokenizer = TextTokenizer.from_json(files["tokenizer.json"].decode("utf-8", errors="replace"))
+    tokenizer = tokenizer.with_style(Style.from_dict(info.get("style")))  # writes back in its corpus's style
     if tokenizer.vocab_size != vocab_size:
         raise BundleError(f"{source}: tokenizer has {tokenizer.vocab_size} words but the config says {vocab_size}.")
     try:
@@ -175,19 +200,23 @@ def bundle_from_files(files: dict[str, bytes], device: str = "auto", source: str
         tokenizer=tokenizer,
         train_config=train_config,
         tokenizer_config=tokenizer_config,
-        metrics=_read_json(files["metrics.json"], "metrics.json", source),
+        metrics=_read_json(files["metrics.json"], "metrics.json", source, dict),
         history=history if isinstance(history, dict) else {},
-        info=config.get("info") or {},
+        info=info,
         created_at=str(config.get("created_at", "")),
         replay=Replay.from_files(files, source) if all(n in files for n in OPTIONAL_FILES) else None,
     )
 
 
-def _read_json(data: bytes, name: str, source: str):
+def _read_json(data: bytes, name: str, source: str, kind: type | None = None):
+    """A bundle file's JSON; BundleError when it is not JSON, or (with `kind`) not of that shape."""
     try:
-        return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        found = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
         raise BundleError(f"{source}: {name} is not valid JSON ({e}).") from e
+    if kind is not None and not isinstance(found, kind):
+        raise BundleError(f"{source}: {name} holds a JSON {type(found).__name__}, not an object.")
+    return found
 
 
 def bundle_to_zip(path: str | Path) -> bytes:
@@ -233,28 +262,20 @@ def files_from_zip(data: bytes, source: str = "upload.zip") -> dict[str, bytes]:
     return files
 
 
-def import_zip(data: bytes, path: str | Path, source: str = "upload.zip") -> TrainedModel:
+def import_zip(data: bytes, path: str | Path, source: str = "upload.zip", overwrite: bool = False) -> TrainedModel:
     """Check an uploaded .zip completely (it must load), then save it as a bundle folder at `path`."""
+    check_bundle_target(path, overwrite)
     tm = bundle_from_files(files_from_zip(data, source), device="cpu", source=source)
-    save_bundle(tm, path)
+    save_bundle(tm, path, overwrite)
     return tm
-
-
-def safe_name(name: str) -> str:
-    """A model or file name reduced to letters, digits, '-', '_' and '.', never starting with a dot,
-    so that a typed name can never point outside its folder."""
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", name.strip()).strip(".-")[:64]
-    if not cleaned:
-        raise BundleError("choose a name made of letters, digits, '-' or '_'.")
-    return cleaned
 
 
 def delete_bundle(path: str | Path) -> None:
     """Delete a saved bundle folder: renamed aside first (one atomic step, so it never lingers half-deleted under
     its name), then removed. BundleError for a folder that is not a bundle."""
     path = Path(path)
-    if not (path / "config.json").is_file():
-        raise BundleError(f"{path.name}: not a model bundle; nothing was deleted.")
+    if path.is_symlink() or not is_bundle(path):
+        raise BundleError(f"{path.name}: not a Latent Lab model; nothing was deleted.")
     doomed = path.with_name(f".{path.name}.deleted-{datetime.now(UTC):%Y%m%d%H%M%S%f}")
     path.rename(doomed)
     shutil.rmtree(doomed, ignore_errors=True)
@@ -281,8 +302,8 @@ def list_bundles(folder: str | Path) -> list[dict]:
             continue
         card = {"name": path.name, "path": str(path)}
         try:
-            config = _read_json((path / "config.json").read_bytes(), "config.json", path.name)
-            metrics = _read_json((path / "metrics.json").read_bytes(), "metrics.json", path.name)
+            config = _read_json((path / "config.json").read_bytes(), "config.json", path.name, dict)
+            metrics = _read_json((path / "metrics.json").read_bytes(), "metrics.json", path.name, dict)
             card.update(
                 created_at=config.get("created_at", ""),
                 model=config.get("model", {}),

@@ -8,25 +8,28 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import math
 import sys
 import time
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import torch
 
 from . import distributed, roundtrip
-from .atomic import atomic_write_bytes
-from .bundle import load_bundle, save_bundle
+from .atomic import atomic_write_bytes, check_output_file
+from .base_model import BASE, for_corpus, load_model
+from .bundle import check_bundle_target, save_bundle
 from .corpus import MAX_FILE_MB, CorpusOptions, load_corpus
 from .decoding import STRATEGIES, DecodeConfig
 from .errors import InputError, LatentLabError
 from .latent import encode, interpolate, sample_prior
 from .metrics import evaluate
 from .model import ENCODERS, PRETRAINED_SUGGESTED, ModelConfig, suggested_config
-from .objective import SCHEDULES, BetaSchedule
-from .pipeline import check_trainable, fit
+from .objective import SCHEDULES
+from .pipeline import adapt_config, check_trainable, fit
 from .projection import project
 from .streaming import StreamedCorpus, encode_file, latent_frame
 from .tokenizer import KINDS, TokenizerConfig
@@ -40,8 +43,36 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+def _finite(text: str) -> float:
+    """A number option: a finite float (NaN and infinity are refused where they are parsed)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
+
+
+def _whole(low: int, high: int):
+    """A whole-number option from `low` to `high`."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not from {low:,} to {high:,}")
+        return value
+
+    parse.__name__ = "whole number"  # how argparse names the type in its message
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     m, t, k, c, d = ModelConfig(), TrainConfig(), TokenizerConfig(), CorpusOptions(), DecodeConfig()
+    a = adapt_config()
     b = t.beta
     parser = _Parser(prog="python -m vae_core", description="Sentence VAE: train, encode, evaluate, sample.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -52,49 +83,66 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--label-column", help="optional label column of a table")
         p.add_argument("--device", default="auto", help="auto (CUDA if present), cpu or cuda")
 
+    def overwrite_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--overwrite", action="store_true", help="replace an existing output that Latent Lab wrote (else refused)"
+        )
+
     def chunk_arg(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--chunk-rows",
-            type=int,
+            type=_whole(1, 10**8),
             help=f"stream the corpus in chunks of this many rows (automatic, {CHUNK_ROWS:,}, above {MAX_FILE_MB} MB; "
             "de-duplication then works within a chunk)",
         )
 
     p = sub.add_parser("train", help="train a model on a corpus and save it as a bundle folder")
     data_args(p)
-    p.add_argument("--out", required=True, help="bundle folder to write")
+    p.add_argument(
+        "--from",
+        dest="start",
+        choices=(BASE, "scratch"),
+        default=BASE,
+        help=f"{BASE}: adapt the shipped base model to the corpus (minutes; its tokenizer and sizes); scratch: a new "
+        "model that learns English from the corpus alone",
+    )
+    p.add_argument("--out", required=True, help="bundle folder to write (a new one, or a bundle with --overwrite)")
+    overwrite_arg(p)
     chunk_arg(p)
-    p.add_argument("--epochs", type=int, default=t.epochs)
+    p.add_argument("--epochs", type=int, help=f"default {t.epochs}; {a.epochs} with --from base")
     p.add_argument("--batch-size", type=int, default=t.batch_size)
-    p.add_argument("--lr", type=float, default=t.lr)
+    p.add_argument("--lr", type=_finite, help=f"default {t.lr}; {a.lr} with --from base")
     p.add_argument(
         "--latent-dim",
         type=int,
         help=f"size of z (default {m.latent_dim}, {PRETRAINED_SUGGESTED['latent_dim']} with --encoder pretrained)",
     )
-    p.add_argument("--embed-dim", type=int, default=m.embed_dim)
-    p.add_argument("--hidden-dim", type=int, default=m.hidden_dim)
-    p.add_argument("--layers", type=int, default=m.num_layers)
-    p.add_argument("--dropout", type=float, default=m.dropout)
-    p.add_argument("--cell", choices=("gru", "lstm"), default=m.cell)
+    p.add_argument("--embed-dim", type=int, help=f"default {m.embed_dim}")
+    p.add_argument("--hidden-dim", type=int, help=f"default {m.hidden_dim}")
+    p.add_argument("--layers", type=int, help=f"default {m.num_layers}")
+    p.add_argument("--dropout", type=_finite, help=f"default {m.dropout}")
+    p.add_argument("--cell", choices=("gru", "lstm"), help=f"default {m.cell}")
     p.add_argument(
         "--bn-gamma",
-        type=float,
+        type=_finite,
         help=f"BN-VAE scale of μ (default {m.bn_gamma}, {PRETRAINED_SUGGESTED['bn_gamma']} with --encoder pretrained); "
         "0: off",
     )
     p.add_argument(
         "--bow-weight",
-        type=float,
-        default=m.bow_weight,
+        type=_finite,
         help="weight of a bag-of-words loss (z must also predict the sentence's words in any order); 0: off",
     )
-    p.add_argument("--pretrain-epochs", type=int, default=t.pretrain_epochs, help="autoencoder pre-training")
+    p.add_argument(
+        "--pretrain-epochs",
+        type=int,
+        help=f"autoencoder pre-training (default {t.pretrain_epochs}; 0 with --from base)",
+    )
     p.add_argument(
         "--encoder",
         choices=ENCODERS,
-        default=m.encoder,
-        help=f"rnn: learned from the corpus; pretrained: the {m.pretrained_name} sentence encoder; hybrid: both",
+        help=f"default {m.encoder}; rnn: learned from the corpus; pretrained: the {m.pretrained_name} sentence "
+        "encoder; hybrid: both",
     )
     p.add_argument("--finetune-encoder", action="store_true", help="train the pretrained encoder too (slow on CPU)")
     p.add_argument(
@@ -108,48 +156,56 @@ def build_parser() -> argparse.ArgumentParser:
         default=t.precision,
         help="of the training steps' matrix multiplies; auto: bf16 on a CPU with native bfloat16, else fp32",
     )
-    p.add_argument("--beta-schedule", choices=SCHEDULES, default=b.kind)
-    p.add_argument("--beta-max", type=float, default=b.beta_max)
+    p.add_argument("--beta-schedule", choices=SCHEDULES, help=f"default {b.kind}; constant with --from base")
+    p.add_argument("--beta-max", type=_finite, help=f"default {b.beta_max}")
     p.add_argument("--beta-cycles", type=int, default=b.cycles)
-    p.add_argument("--free-bits", type=float, default=t.free_bits, help="nats per latent dimension")
-    p.add_argument("--word-dropout", type=float, default=t.word_dropout)
-    p.add_argument("--patience", type=int, default=t.patience, help="early stopping; 0 turns it off")
+    p.add_argument("--free-bits", type=_finite, default=t.free_bits, help="nats per latent dimension")
+    p.add_argument("--word-dropout", type=_finite, help=f"default {t.word_dropout}; {a.word_dropout} with --from base")
+    p.add_argument(
+        "--patience", type=int, help=f"early stopping (default {t.patience}; 0 with --from base); 0 turns it off"
+    )
     p.add_argument(
         "--replay-size", type=int, default=t.replay_size, help="sentences recorded for a replay of training (0: none)"
     )
-    p.add_argument("--seed", type=int, default=t.seed)
-    p.add_argument("--min-frequency", type=int, default=k.min_frequency)
-    p.add_argument("--max-vocab", type=int, default=k.max_vocab, help="word vocabulary size at most")
+    p.add_argument("--seed", type=_whole(0, 2**32 - 1), default=t.seed)
+    p.add_argument("--min-frequency", type=int, help=f"default {k.min_frequency}")
+    p.add_argument("--max-vocab", type=int, help=f"word vocabulary size at most (default {k.max_vocab})")
     p.add_argument(
-        "--tokenizer", choices=KINDS, default=k.kind, help="word: whole words; bpe: subword pieces (no <unk>)"
+        "--tokenizer",
+        choices=KINDS,
+        help=f"default {k.kind}; word: whole words; bpe, byte-bpe: subword pieces (no <unk>)",
     )
-    p.add_argument("--subword-vocab", type=int, default=k.subword_vocab, help="BPE vocabulary size")
+    p.add_argument("--subword-vocab", type=int, help=f"BPE vocabulary size (default {k.subword_vocab})")
     p.add_argument("--max-tokens", type=int, default=c.max_tokens, help="longer sentences are truncated")
     p.add_argument("--drop-long", action="store_true", help="drop long sentences instead of truncating")
     p.add_argument("--lowercase", action="store_true", help="lower-case the corpus text")
     p.add_argument("--dedupe", action="store_true", help="drop repeated sentences")
-    p.add_argument("--val-fraction", type=float, default=c.val_fraction)
-    p.add_argument("--iw-samples", type=int, default=100, help="importance samples for the final IW-NLL")
+    p.add_argument("--val-fraction", type=_finite, default=c.val_fraction)
+    p.add_argument(
+        "--iw-samples", type=_whole(0, 10000), default=100, help="importance samples for the final IW-NLL (0: skip it)"
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
     p = sub.add_parser("encode", help="write each sentence's posterior mean to .parquet or .csv")
-    p.add_argument("model", help="bundle folder")
+    p.add_argument("model", help=f"bundle folder, or {BASE} for the shipped base model")
     data_args(p)
     p.add_argument("--out", required=True, help="output file: .parquet or .csv")
+    overwrite_arg(p)
     chunk_arg(p)
 
     p = sub.add_parser("evaluate", help="print the standard metrics on a corpus as one JSON object")
-    p.add_argument("model", help="bundle folder")
+    p.add_argument("model", help=f"bundle folder, or {BASE} for the shipped base model")
     data_args(p)
-    p.add_argument("--iw-samples", type=int, default=100)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--iw-samples", type=_whole(1, 10000), default=100, help="importance samples for the IW-NLL")
+    p.add_argument("--seed", type=_whole(0, 2**32 - 1), default=0)
 
     p = sub.add_parser(
         "reconstruct", help="encode each sentence and decode it back: a table of input, output, exact, similarity"
     )
-    p.add_argument("model", help="bundle folder")
+    p.add_argument("model", help=f"bundle folder, or {BASE} for the shipped base model")
     data_args(p)
     p.add_argument("--out", required=True, help="output file: .parquet or .csv, one row per sentence")
+    overwrite_arg(p)
     p.add_argument("--judge-data", help="labelled corpus to fit the label judge on (default: DATA itself)")
     p.add_argument(
         "--strategy",
@@ -157,18 +213,18 @@ def build_parser() -> argparse.ArgumentParser:
         default="greedy",
         help="how to decode each posterior mean (greedy: the model card's measure; rerank: as Generate does)",
     )
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=_whole(0, 2**32 - 1), default=0)
 
     def decode_args(p: argparse.ArgumentParser, strategy: str) -> None:
         p.add_argument("--strategy", choices=STRATEGIES, default=strategy)
-        p.add_argument("--temperature", type=float, default=d.temperature)
+        p.add_argument("--temperature", type=_finite, default=d.temperature)
         p.add_argument("--top-k", type=int, default=d.top_k)
-        p.add_argument("--top-p", type=float, default=d.top_p)
+        p.add_argument("--top-p", type=_finite, default=d.top_p)
         p.add_argument(
             "--beam", type=int, help="beam width (beam), or candidates (rerank); alone it implies --strategy beam"
         )
         p.add_argument("--max-len", type=int, default=d.max_len)
-        p.add_argument("--seed", type=int, default=d.seed)
+        p.add_argument("--seed", type=_whole(0, 2**32 - 1), default=d.seed)
         p.add_argument(
             "--known-words-only",
             action="store_true",
@@ -177,23 +233,24 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--device", default="auto")
 
     p = sub.add_parser("sample", help="decode sentences drawn from the prior")
-    p.add_argument("model", help="bundle folder")
-    p.add_argument("-n", type=int, default=10, help="how many sentences")
+    p.add_argument("model", help=f"bundle folder, or {BASE} for the shipped base model")
+    p.add_argument("-n", type=_whole(1, 100000), default=10, help="how many sentences")
     decode_args(p, "sample")
 
     p = sub.add_parser("project", help="compute a 2-D/3-D map of an encoded file's z_ columns")
     p.add_argument("latents", help="a .parquet or .csv written by `encode`")
     p.add_argument("--out", required=True, help="output: .parquet or .csv with x, y (, z) beside text and label")
+    overwrite_arg(p)
     p.add_argument("--method", choices=("umap", "pca"), default="umap")
     p.add_argument("--dims", type=int, choices=(2, 3), default=2)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=_whole(0, 2**32 - 1), default=0)
     p.add_argument("--device", default="auto", help="where the exact nearest neighbours are found: auto, cpu, cuda")
 
     p = sub.add_parser("interpolate", help="decode the path between two sentences")
-    p.add_argument("model", help="bundle folder")
+    p.add_argument("model", help=f"bundle folder, or {BASE} for the shipped base model")
     p.add_argument("sentence_a")
     p.add_argument("sentence_b")
-    p.add_argument("--steps", type=int, default=8)
+    p.add_argument("--steps", type=_whole(2, 1000), default=8)
     p.add_argument("--method", choices=("slerp", "linear"), default="slerp")
     decode_args(p, "greedy")
     return parser
@@ -246,40 +303,57 @@ class ProgressBar:
         self.stream.flush()
 
 
+SHAPE_OPTIONS = {  # train's options that size a new model: the base model's own sizes and tokenizer are fixed
+    "embed_dim": "--embed-dim",
+    "hidden_dim": "--hidden-dim",
+    "num_layers": "--layers",
+    "dropout": "--dropout",
+    "cell": "--cell",
+    "encoder": "--encoder",
+    "bow_weight": "--bow-weight",
+    "latent_dim": "--latent-dim",
+    "bn_gamma": "--bn-gamma",
+    "finetune_encoder": "--finetune-encoder",
+    "min_frequency": "--min-frequency",
+    "max_vocab": "--max-vocab",
+    "kind": "--tokenizer",
+    "subword_vocab": "--subword-vocab",
+}
+ARG_OF = {"num_layers": "layers", "kind": "tokenizer"}  # the few option names that differ from their field
+
+
+def _given(args, fields: list[str]) -> dict:
+    """The options among `fields` that were given on the command line (the rest stay the config's defaults)."""
+    values = {name: getattr(args, ARG_OF.get(name, name)) for name in fields}
+    return {name: value for name, value in values.items() if value is not None and value is not False}
+
+
+def _train_configs(args) -> tuple[ModelConfig | None, TrainConfig, TokenizerConfig | None]:
+    """The settings `train` runs with. From the base model: its sizes and tokenizer, the adaptation recipe's
+    training settings under what was given; from scratch: the library's defaults under what was given."""
+    shape = _given(args, list(SHAPE_OPTIONS))
+    if args.start == BASE and shape:
+        names = ", ".join(SHAPE_OPTIONS[n] for n in shape)
+        raise InputError(f"{names}: sizes a new model, which --from {BASE} does not make (add --from scratch).")
+    base = adapt_config() if args.start == BASE else TrainConfig()
+    schedule = {"kind": args.beta_schedule, "beta_max": args.beta_max, "cycles": args.beta_cycles}
+    beta = replace(base.beta, **{k: v for k, v in schedule.items() if v is not None})
+    trained = _given(args, ["epochs", "batch_size", "lr", "free_bits", "word_dropout", "patience", "replay_size",
+                            "pretrain_epochs"])  # fmt: skip
+    train_config = replace(base, beta=beta, seed=args.seed, device=args.device, precision=args.precision, **trained)
+    if args.start == BASE:
+        return None, train_config, None
+    sizes = {k: v for k, v in shape.items() if k not in ("min_frequency", "max_vocab", "kind", "subword_vocab")}
+    model_config = suggested_config(sizes.pop("encoder", ModelConfig.encoder), **sizes)
+    tokenizer_config = TokenizerConfig(**{k: v for k, v in shape.items() if k in ("min_frequency", "max_vocab",
+                                                                                 "kind", "subword_vocab")})  # fmt: skip
+    return model_config, train_config, tokenizer_config
+
+
 def cmd_train(args) -> None:
-    chosen = {"latent_dim": args.latent_dim, "bn_gamma": args.bn_gamma}  # None: the encoder's suggestion
-    model_config = suggested_config(
-        args.encoder,
-        embed_dim=args.embed_dim,
-        hidden_dim=args.hidden_dim,
-        num_layers=args.layers,
-        dropout=args.dropout,
-        cell=args.cell,
-        finetune_encoder=args.finetune_encoder,
-        bow_weight=args.bow_weight,
-        **{k: v for k, v in chosen.items() if v is not None},
-    )
-    beta = BetaSchedule(kind=args.beta_schedule, beta_max=args.beta_max, cycles=args.beta_cycles)
-    train_config = TrainConfig(
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        lr=args.lr,
-        beta=beta,
-        free_bits=args.free_bits,
-        word_dropout=args.word_dropout,
-        patience=args.patience,
-        replay_size=args.replay_size,
-        pretrain_epochs=args.pretrain_epochs,
-        seed=args.seed,
-        device=args.device,
-        precision=args.precision,
-    )
-    tokenizer_config = TokenizerConfig(
-        kind=args.tokenizer,
-        min_frequency=args.min_frequency,
-        max_vocab=args.max_vocab,
-        subword_vocab=args.subword_vocab,
-    )
+    check_bundle_target(args.out, args.overwrite)  # before any work: a taken --out is refused at once
+    model_config, train_config, tokenizer_config = _train_configs(args)
+    start_from = load_model(BASE) if args.start == BASE else None
     if args.threads is not None:
         if not 1 <= args.threads <= 1024:
             raise InputError(f"--threads must be from 1 to 1024 (got {args.threads}).")
@@ -312,17 +386,18 @@ def cmd_train(args) -> None:
         tokenizer_config,
         on_progress=None if args.quiet or not main_rank else ProgressBar(),
         iw_samples=args.iw_samples,
+        start_from=start_from,
     )
     if main_rank:  # one writer; the save is atomic
-        save_bundle(tm, args.out)
+        save_bundle(tm, args.out, overwrite=args.overwrite)
         print(json.dumps(tm.metrics, indent=2))
         print(f"saved {args.out} ({tm.metrics['stop_reason']}, {tm.metrics['train_seconds']:.1f} s)", file=sys.stderr)
     distributed.finish()
 
 
 def cmd_encode(args) -> None:
-    out = _output_path(args.out)
-    tm = load_bundle(args.model, device=args.device)
+    out = _output_path(args.out, args.overwrite)
+    tm = load_model(args.model, device=args.device)
     options = _corpus_options(args, max_tokens=None, val_fraction=0.0)
     batch_size = 1024 if tm.model.device.type == "cuda" else 256  # a GPU wants large batches
 
@@ -350,11 +425,12 @@ def _streams(args) -> bool:
     return bool(args.chunk_rows) or (source.is_file() and source.stat().st_size > MAX_FILE_MB * 2**20)
 
 
-def _output_path(path: str) -> Path:
+def _output_path(path: str, overwrite: bool) -> Path:
+    """A table output's path: .parquet or .csv, and not taken (see `check_output_file`)."""
     out = Path(path)
     if out.suffix.lower() not in (".parquet", ".csv"):
         raise InputError(f"{out}: the output must end in .parquet or .csv.")
-    return out
+    return check_output_file(out, overwrite)
 
 
 def _write_table(frame: pd.DataFrame, out: Path) -> None:
@@ -365,7 +441,7 @@ def _write_table(frame: pd.DataFrame, out: Path) -> None:
 
 
 def cmd_project(args) -> None:
-    out = _output_path(args.out)
+    out = _output_path(args.out, args.overwrite)
     source = Path(args.latents)
     if not source.is_file() or source.suffix.lower() not in (".parquet", ".csv"):
         raise InputError(f"{source}: give a .parquet or .csv file written by `encode`.")
@@ -376,8 +452,15 @@ def cmd_project(args) -> None:
     z_columns = [c for c in frame.columns if str(c).startswith("z_")]
     if not z_columns:
         raise InputError(f"{source}: there are no z_ columns; make the file with `python -m vae_core encode`.")
+    try:
+        latents = frame[z_columns].to_numpy(dtype="float32")
+    except (ValueError, TypeError) as e:
+        raise InputError(f"{source}: its z_ columns are not all numbers ({e}).") from e
+    if not np.isfinite(latents).all():
+        bad = int((~np.isfinite(latents)).any(axis=1).sum())
+        raise InputError(f"{source}: {bad} row(s) hold NaN or infinite z_ values; encode the corpus again.")
     start = time.perf_counter()
-    coords = project(frame[z_columns].to_numpy(dtype="float32"), args.method, args.dims, args.seed, device=args.device)
+    coords = project(latents, args.method, args.dims, args.seed, device=args.device)
     result = frame[[c for c in ("text", "label") if c in frame.columns]].copy()
     for name, column in zip("xyz", coords.T):
         result[name] = column
@@ -390,8 +473,8 @@ def cmd_project(args) -> None:
 
 
 def cmd_evaluate(args) -> None:
-    tm = load_bundle(args.model, device=args.device)
     corpus = load_corpus(args.data, _corpus_options(args, max_tokens=None, val_fraction=0.0))
+    tm = for_corpus(load_model(args.model, device=args.device), corpus.texts)
     metrics = evaluate(tm.model, tm.tokenizer, corpus.texts, iw_samples=args.iw_samples, seed=args.seed)
     judge = roundtrip.label_judge(corpus.texts, corpus.labels)
     found = roundtrip.measure(tm.model, tm.tokenizer, corpus.texts, labels=corpus.labels, judge=judge, seed=args.seed)
@@ -400,9 +483,9 @@ def cmd_evaluate(args) -> None:
 
 
 def cmd_reconstruct(args) -> None:
-    out = _output_path(args.out)
-    tm = load_bundle(args.model, device=args.device)
+    out = _output_path(args.out, args.overwrite)
     corpus = load_corpus(args.data, _corpus_options(args, max_tokens=None, val_fraction=0.0))
+    tm = for_corpus(load_model(args.model, device=args.device), corpus.texts)  # writes back in the corpus's style
     judged = corpus
     if args.judge_data:
         judged = load_corpus(args.judge_data, _corpus_options(args, max_tokens=None, val_fraction=0.0))
@@ -427,13 +510,13 @@ def cmd_reconstruct(args) -> None:
 
 
 def cmd_sample(args) -> None:
-    tm = load_bundle(args.model, device=args.device)
+    tm = load_model(args.model, device=args.device)
     _, texts = sample_prior(tm.model, tm.tokenizer, args.n, _decode_config(args), seed=args.seed)
     print("\n".join(texts))
 
 
 def cmd_interpolate(args) -> None:
-    tm = load_bundle(args.model, device=args.device)
+    tm = load_model(args.model, device=args.device)
     path = interpolate(
         tm.model, tm.tokenizer, args.sentence_a, args.sentence_b, args.steps, args.method, _decode_config(args)
     )

@@ -150,7 +150,16 @@ def corpus_stats(corpus: Corpus) -> dict:
 def texts_and_labels(rows: list[str] | pd.DataFrame, name: str, options: CorpusOptions) -> tuple[list, dict]:
     """The raw sentences and label sets in a reader's rows: a .txt's lines as they are, a table's chosen columns
     (nothing from a table with no rows, e.g. a streamed chunk of invalid JSON lines)."""
-    if isinstance(rows, list):
+    if isinstance(rows, list):  # a .txt file has no columns to choose
+        named = [repr(c) for c in (options.text_column, options.label_column, *options.extra_label_columns) if c]
+        if named:
+            raise CorpusError(
+                f"{name}: a .txt file has no columns, so the column {' and '.join(named)} cannot be used "
+                "(text and label columns are for tables: .csv, .tsv, .jsonl, .parquet)."
+            )
+        filled = pd.Series([r for r in rows if str(r).strip()])
+        if len(filled) and not _holds_words(filled, every=True):
+            raise CorpusError(f"{name}: the file holds no words, only numbers or symbols.")
         return rows, {}
     if rows.empty:
         return [], {}
@@ -221,9 +230,10 @@ def _all_blank(values: pd.Series) -> bool:
     return all(_missing(v) or (isinstance(v, str) and not v.strip()) for v in values.head(200))
 
 
-def _holds_words(values: pd.Series) -> bool:
-    """True when some of the first 200 values are strings with a letter in them (not just numbers or symbols)."""
-    return any(isinstance(v, str) and any(ch.isalpha() for ch in v) for v in values.head(200))
+def _holds_words(values: pd.Series, every: bool = False) -> bool:
+    """True when some of the first 200 values are strings with a letter in them (not just numbers or symbols); with
+    `every`, some of all of them (a .txt file: a few lines of words after a header of numbers still count)."""
+    return any(isinstance(v, str) and any(ch.isalpha() for ch in v) for v in (values if every else values.head(200)))
 
 
 def _missing(value) -> bool:

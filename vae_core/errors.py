@@ -19,3 +19,8 @@ class BundleError(LatentLabError):
 
 class InputError(LatentLabError):
     """A sentence or a latent vector given at inference time cannot be used."""
+
+
+class OutputExistsError(LatentLabError):
+    """An output path is taken: by something Latent Lab did not write (never replaced), or by a Latent Lab output
+    that only an explicit overwrite may replace."""

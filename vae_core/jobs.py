@@ -95,6 +95,7 @@ class TrainingJob(BackgroundWork):
     train_config: TrainConfig
     tokenizer_config: TokenizerConfig = field(default_factory=TokenizerConfig)
     iw_samples: int = 20
+    start_from: TrainedModel | None = None  # the base model, to adapt (fit's `start_from`); None: from scratch
 
     def __post_init__(self):
         self._init_work("latent-lab-training")
@@ -128,6 +129,7 @@ class TrainingJob(BackgroundWork):
             on_progress=self._on_progress,
             stop=self._stop,
             iw_samples=self.iw_samples,
+            start_from=self.start_from,
         )
 
     def stop(self) -> None:

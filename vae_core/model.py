@@ -19,6 +19,7 @@ from torch.nn.utils.rnn import pack_padded_sequence
 
 from . import pretrained
 from .errors import ConfigError
+from .objective import token_nll
 
 # Suggested settings with a pretrained encoder: its frozen embedding keeps less of a sentence's wording than an RNN
 # learns to keep; a wider latent with a wider spread of μ keeps the embedding's neighbourhoods best (the sweep and
@@ -26,6 +27,7 @@ from .errors import ConfigError
 PRETRAINED_SUGGESTED = {"latent_dim": 64, "bn_gamma": 1.5}
 ENCODERS = ("rnn", "pretrained", "hybrid")
 CELLS = ("gru", "lstm")
+OUTPUTS = ("full", "adaptive")
 
 
 @dataclass
@@ -49,11 +51,16 @@ class ModelConfig:
     finetune_encoder: bool = False  # pretrained only: train its weights too (slow on a CPU) instead of freezing them
     bow_weight: float = 0.0  # Zhao et al. 2017's bag-of-words loss: z alone must also predict which words the
     # sentence holds (in any order), so z keeps its content words, not only its pattern; 0 turns it off
+    output: str = "full"  # the output layer: "full" (one Linear over the vocabulary) or "adaptive" (Grave et al.
+    # 2017's adaptive softmax: frequent tokens in a head, rare ones in narrower clusters; exact log-probabilities at
+    # a fraction of the cost with a large subword vocabulary)
+    adaptive_cutoffs: tuple[int, ...] = (2000, 6000)  # where the adaptive softmax's head and clusters end
 
     def __post_init__(self) -> None:
         self.validate()  # a config is checked once, where it is built
 
     def validate(self) -> None:
+        self.adaptive_cutoffs = tuple(self.adaptive_cutoffs)  # JSON gives a list
         for name in ("embed_dim", "hidden_dim", "latent_dim", "num_layers"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
@@ -72,6 +79,11 @@ class ModelConfig:
             raise ConfigError(f"cell must be 'gru' or 'lstm' (got {self.cell!r}).")
         if self.encoder not in ENCODERS:
             raise ConfigError(f"encoder must be one of {', '.join(ENCODERS)} (got {self.encoder!r}).")
+        if self.output not in OUTPUTS:
+            raise ConfigError(f"output must be one of {', '.join(OUTPUTS)} (got {self.output!r}).")
+        cutoffs = self.adaptive_cutoffs
+        if not all(isinstance(c, int) and c > 0 for c in cutoffs) or list(cutoffs) != sorted(set(cutoffs)):
+            raise ConfigError(f"adaptive_cutoffs must be increasing positive whole numbers (got {cutoffs!r}).")
         if self.encoder != "rnn":
             pretrained.spec(self.pretrained_name)  # known and installed, or a clear message
 
@@ -110,13 +122,20 @@ class SentenceVAE(nn.Module):
             self.mu_shift = nn.Parameter(torch.zeros(c.latent_dim))
         self.z_to_hidden = nn.Linear(c.latent_dim, c.num_layers * c.hidden_dim)
         self.decoder = rnn(c.embed_dim + c.latent_dim, c.hidden_dim, c.num_layers, batch_first=True, dropout=between)
-        self.out = nn.Linear(c.hidden_dim, vocab_size)
+        if c.output == "adaptive":
+            if c.adaptive_cutoffs[-1] >= vocab_size:
+                raise ConfigError(
+                    f"adaptive_cutoffs {c.adaptive_cutoffs} must end below the vocabulary ({vocab_size})."
+                )
+            self.out = nn.AdaptiveLogSoftmaxWithLoss(c.hidden_dim, vocab_size, list(c.adaptive_cutoffs), div_value=4.0)
+        else:
+            self.out = nn.Linear(c.hidden_dim, vocab_size)
         if c.bow_weight > 0:
             self.bow = nn.Linear(c.latent_dim, vocab_size)
 
     @property
     def device(self) -> torch.device:
-        return self.out.weight.device
+        return self.to_mu.weight.device
 
     def encode(
         self, tokens: torch.Tensor, lengths: torch.Tensor, texts: list[str] | None = None
@@ -149,18 +168,19 @@ class SentenceVAE(nn.Module):
         lengths: torch.Tensor,
         dec_in: torch.Tensor,
         mask: torch.Tensor,
+        targets: torch.Tensor,
         texts: list[str] | None = None,
         corrupt=None,
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor | None]:
-        """One teacher-forced training pass: posterior (float32 mu, logvar), a sample z from it, the target
-        logits given z, and (with a bag-of-words loss) the bag-of-words log-probabilities given z, else None.
+        """One teacher-forced training pass: posterior (float32 mu, logvar), a sample z from it, each target token's
+        NLL given z (N,), and (with a bag-of-words loss) the bag-of-words log-probabilities given z, else None.
         `corrupt` (word dropout) is applied to the decoder's input after z is drawn, so the random numbers come in the
         same order as ever. Training calls this (so DistributedDataParallel can wrap it)."""
         mu, logvar = self.encode(tokens, lengths, texts)
         z = self.reparameterize(mu, logvar)
-        logits = self.target_logits(z, corrupt(dec_in) if corrupt else dec_in, mask)
+        nll = self.target_nll(z, corrupt(dec_in) if corrupt else dec_in, mask, targets[mask])
         bow = torch.log_softmax(self.bow(z).float(), dim=-1) if self.config.bow_weight > 0 else None
-        return mu, logvar, logits, bow
+        return mu, logvar, nll, bow
 
     def _rnn_summary(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         emb = self.drop(self.embed(tokens))
@@ -219,7 +239,10 @@ class SentenceVAE(nn.Module):
         return self.drop(output), state
 
     def logits(self, hidden: torch.Tensor) -> torch.Tensor:
-        """Vocabulary scores from decoder outputs."""
+        """Vocabulary scores from decoder outputs (an adaptive softmax gives them as exact log-probabilities, which
+        every softmax and cross-entropy downstream leaves as they are)."""
+        if self.config.output == "adaptive":
+            return self.out.log_prob(hidden)
         return self.out(hidden)
 
     def target_logits(self, z: torch.Tensor, dec_in: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -227,6 +250,17 @@ class SentenceVAE(nn.Module):
         the output layer is the costliest part, so it never runs on padding."""
         hidden, _ = self.decode(z, dec_in)
         return self.logits(hidden[mask])
+
+    def target_nll(
+        self, z: torch.Tensor, dec_in: torch.Tensor, mask: torch.Tensor, targets: torch.Tensor
+    ) -> torch.Tensor:
+        """Teacher-forced NLL (float32, nats) of each of the N `targets` at the real positions of `mask`. An adaptive
+        softmax scores only each target's own cluster here (in float32: its cluster bookkeeping needs one dtype)."""
+        if self.config.output != "adaptive":
+            return token_nll(self.target_logits(z, dec_in, mask), targets)
+        hidden, _ = self.decode(z, dec_in)
+        with torch.autocast(hidden.device.type, enabled=False):
+            return -self.out(hidden[mask].float(), targets).output
 
     def step(self, z: torch.Tensor, token: torch.Tensor, state):
         """One decoding step: (B,) previous token ids -> (B, V) log-probabilities and the new state."""

@@ -126,8 +126,10 @@ def batch_loss(
     """The -ELBO terms of a batch (a batching.Batch on the model's device) under `model` (a SentenceVAE, or one
     wrapped for DistributedDataParallel). β = 1 with no free bits is the true -ELBO; `corrupt` is word dropout.
     A model with a bag-of-words weight adds that term to the loss only: `rec` and `kl` stay the ELBO's."""
-    mu, logvar, logits, bow = model(batch.tokens, batch.lengths, batch.dec_in, batch.mask, batch.texts, corrupt)
-    rec = reconstruction(logits, batch.dec_out[batch.mask], len(batch.lengths))
+    mu, logvar, nll, bow = model(
+        batch.tokens, batch.lengths, batch.dec_in, batch.mask, batch.dec_out, batch.texts, corrupt
+    )
+    rec = nll.sum() / len(batch.lengths)  # E_q[-log p(x|z)] with one z per sentence
     kl_dims = kl_per_dim(mu, logvar)
     loss = rec + beta * kl_objective(kl_dims, free_bits)
     if bow is not None:

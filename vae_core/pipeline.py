@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable
 
@@ -15,6 +16,7 @@ from .metrics import evaluate
 from .model import ModelConfig, SentenceVAE
 from .objective import BetaSchedule
 from .streaming import VAL_MAX, StreamedCorpus
+from .style import detect
 from .tokenizer import TextTokenizer, TokenizerConfig
 from .training import Progress, TrainConfig, estimate_seconds, train_vae
 
@@ -34,6 +36,20 @@ def undefended_configs(epochs: int = 10) -> tuple[ModelConfig, TrainConfig]:
     return ModelConfig(encoder="rnn", bn_gamma=0.0), train
 
 
+def adapt_config(epochs: int = 4) -> TrainConfig:
+    """Settings for adapting the base model to a corpus (Optimus's recipe, Li et al. 2020: a few epochs from the
+    pretrained weights): no autoencoder pre-training (it would reset the pretrained decoder), β = 1 throughout (the
+    base model's BN-VAE keeps its KL up), a smaller learning rate, so what it knows of English is moved, not lost."""
+    return TrainConfig(
+        epochs=epochs,
+        lr=3e-4,
+        beta=BetaSchedule("constant", beta_max=1.0),
+        pretrain_epochs=0,
+        word_dropout=0.15,
+        patience=0,
+    )
+
+
 def check_trainable(corpus: Corpus | StreamedCorpus) -> None:
     """Refuse a corpus too small to learn from (0 or 1 sentences), before any work starts."""
     n = len(corpus) + len(corpus.val_texts) if isinstance(corpus, StreamedCorpus) else len(corpus.texts)
@@ -51,24 +67,34 @@ def fit(
     stop: threading.Event | None = None,
     iw_samples: int = 100,
     roundtrip_limit: int = 1000,
+    start_from: TrainedModel | None = None,
 ) -> TrainedModel:
     """Train a sentence VAE on the corpus's training split and measure it on its validation split
     (on the training split, said in `info`, when the corpus is too small to hold one out). A StreamedCorpus is
     read from disk chunk by chunk: once for the vocabulary, then once per epoch.
     Under torchrun every rank calls this: they share rank 0's vocabulary, and only rank 0 measures the result
     (the others return it with empty metrics). The round trip is measured on up to `roundtrip_limit` held-out
-    sentences (0: not measured)."""
+    sentences (0: not measured). With `start_from` (the base model) its tokenizer and a copy of its network are
+    trained on, instead of new ones, and `model_config` and `tokenizer_config` are not used."""
+    if start_from is not None:
+        model_config, tokenizer_config = start_from.model.config, start_from.tokenizer_config
     model_config = model_config or ModelConfig()
     train_config = train_config or TrainConfig()
     tokenizer_config = tokenizer_config or TokenizerConfig()
     streamed = isinstance(corpus, StreamedCorpus)
     check_trainable(corpus)
     train_texts = corpus if streamed else corpus.train_texts  # a StreamedCorpus iterates its training sentences
-    tokenizer = TextTokenizer.train(train_texts, tokenizer_config) if distributed.is_main() else None
-    if distributed.active():
-        tokenizer = TextTokenizer.from_json(distributed.broadcast_object(tokenizer.to_json() if tokenizer else None))
-    torch.manual_seed(train_config.seed)  # the initial weights depend on the seed alone
-    model = SentenceVAE(model_config, tokenizer.vocab_size, pad_id=tokenizer.pad_id)
+    if start_from is not None:  # adapt: the base model's frozen tokenizer, writing in this corpus's style
+        tokenizer = start_from.tokenizer.with_style(detect(corpus.train_texts if not streamed else corpus.val_texts))
+        model = copy.deepcopy(start_from.model).float().cpu()
+        torch.manual_seed(train_config.seed)
+    else:
+        tokenizer = TextTokenizer.train(train_texts, tokenizer_config) if distributed.is_main() else None
+        if distributed.active():
+            shared = distributed.broadcast_object(tokenizer.to_json() if tokenizer else None)
+            tokenizer = TextTokenizer.from_json(shared)
+        torch.manual_seed(train_config.seed)  # the initial weights depend on the seed alone
+        model = SentenceVAE(model_config, tokenizer.vocab_size, pad_id=tokenizer.pad_id)
     result = train_vae(
         model, tokenizer, train_texts, corpus.val_texts, train_config, on_progress=on_progress, stop=stop
     )
@@ -99,6 +125,11 @@ def fit(
         "has_labels": not streamed and corpus.labels is not None,
         "vocab_size": tokenizer.vocab_size,
         "streamed": streamed,
+        **(
+            {"adapted_from": start_from.info.get("corpus", "base"), "style": tokenizer.style.to_dict()}
+            if start_from is not None
+            else {}
+        ),
     }
     history = {"epochs": result.history, "steps": result.steps, "stop_reason": result.stop_reason}
     if result.replay is not None and not streamed and corpus.labels is not None:
@@ -126,11 +157,16 @@ def estimate_fit_seconds(
     model_config: ModelConfig | None = None,
     train_config: TrainConfig | None = None,
     tokenizer_config: TokenizerConfig | None = None,
+    start_from: TrainedModel | None = None,
 ) -> float:
     """About how long `fit` will take on this machine with these settings, at most (every epoch run): a few real
-    training steps of a throw-away model on a sample, scaled to the corpus (see training.estimate_seconds)."""
+    training steps of a throw-away model (a copy of `start_from`, when adapting) on a sample, scaled to the corpus
+    (see training.estimate_seconds)."""
     model_config, train_config = model_config or ModelConfig(), train_config or TrainConfig()
     check_trainable(corpus)
+    if start_from is not None:
+        tokenizer, model = start_from.tokenizer, copy.deepcopy(start_from.model).float().cpu()
+        return estimate_seconds(model, tokenizer, corpus.train_texts, train_config)
     tokenizer = TextTokenizer.train(corpus.train_texts, tokenizer_config or TokenizerConfig())
     model = SentenceVAE(model_config, tokenizer.vocab_size, pad_id=tokenizer.pad_id)
     return estimate_seconds(model, tokenizer, corpus.train_texts, train_config)

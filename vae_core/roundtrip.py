@@ -2,8 +2,9 @@
 
 Each sentence is encoded to its posterior mean and decoded greedily (`GREEDY`: the standard measure, comparable
 across models; `RERANK`, what Generate -> Reconstruct writes, keeps more and can be measured the same way). Then:
-- exact: the output equals the input as the model can write it (the tokenizer's own normalisation, unknown words as
-  <unk>, and detokenisation), so a lower-cased or <unk> word is not counted against the model;
+- exact: the output equals the input as the model can write it (the tokenizer's own normalisation and
+  detokenisation), so a lower-cased word is not counted against the model; a word outside the vocabulary is (no
+  measure counts a ▢ written back as a match: see `unmatchable`);
 - chrF (sacrebleu): character n-gram overlap of output and input, 0-100;
 - similarity: cosine of the pretrained sentence encoder's embeddings of input and output (meaning kept), beside the
   same for random pairs of inputs and for each input against itself as the model can write it (its ceiling: a word
@@ -22,7 +23,7 @@ import numpy as np
 from .decoding import DecodeConfig
 from .latent import reconstruct
 from .model import SentenceVAE
-from .tokenizer import TextTokenizer
+from .tokenizer import UNKNOWN_SHOWN, TextTokenizer
 
 # Below these a model is said not to keep meaning (the app's warning; see bench/ROUNDTRIP.md for what models reach)
 MEANING_KEPT_SIMILARITY = 0.6
@@ -85,6 +86,12 @@ class RoundTrip:
 def as_written(tokenizer: TextTokenizer, texts: list[str]) -> list[str]:
     """Each text as the model could write it back: normalised, tokenised and detokenised by its own tokenizer."""
     return [tokenizer.decode(ids) for ids in tokenizer.encode(texts)]
+
+
+def unmatchable(reference: str) -> str:
+    """A reference as it is scored: each word the vocabulary lacks (shown ▢) becomes a character no decoder writes, so
+    neither exact nor chrF counts a ▢ written back as the word it stands for."""
+    return reference.replace(UNKNOWN_SHOWN, "\ufffd")
 
 
 def has_unknown(tokenizer: TextTokenizer, texts: list[str]) -> np.ndarray:
@@ -171,11 +178,12 @@ def round_trip(
     docstring). With `labels` and a `judge`, also whether the judge gives input and output the same label."""
     outputs = reconstruct(model, tokenizer, texts, decoding)
     inputs = as_written(tokenizer, texts)
+    scored = [unmatchable(a) for a in inputs]  # a ▢ written back for a ▢ is no match: the word was lost
     result = RoundTrip(
         inputs=inputs,
         outputs=outputs,
-        exact=np.array([a == b for a, b in zip(inputs, outputs)], dtype=bool),
-        chrf=chrf_scores(outputs, inputs),
+        exact=np.array([a == b for a, b in zip(scored, outputs)], dtype=bool),
+        chrf=chrf_scores(outputs, scored),
         unknown=has_unknown(tokenizer, texts),
     )
     if similarity and (found := meaning_similarity(texts, outputs, seed, perfect=inputs)) is not None:

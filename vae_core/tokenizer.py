@@ -9,22 +9,25 @@ import re
 import string
 from dataclasses import dataclass
 
-from tokenizers import Tokenizer, decoders, normalizers, pre_tokenizers
+from tokenizers import Regex, Tokenizer, decoders, normalizers, pre_tokenizers
 from tokenizers.models import BPE, WordLevel
 from tokenizers.trainers import BpeTrainer, WordLevelTrainer
 
 from .errors import BundleError, ConfigError
+from .style import Style, restyle
 
 PAD, BOS, EOS, UNK = "<pad>", "<bos>", "<eos>", "<unk>"
 SPECIAL_TOKENS = [PAD, BOS, EOS, UNK]  # ids 0..3, in this order
-KINDS = ("word", "bpe")
+KINDS = ("word", "bpe", "byte-bpe")
 
 
 @dataclass
 class TokenizerConfig:
     """Vocabulary and normalisation settings."""
 
-    kind: str = "word"  # "word": whole words; "bpe": subword pieces (Sennrich et al. 2016)
+    kind: str = "word"  # "word": whole words; "bpe": subword pieces (Sennrich et al. 2016); "byte-bpe": pieces of
+    # UTF-8 bytes (any text at all is spelt, never <unk>), cased, reading research corpora's "do n't ." style as
+    # natural text (the base model's tokenizer, see `natural_text_normalizer`)
     min_frequency: int = 2
     max_vocab: int = 20000  # words, including the 4 special tokens
     subword_vocab: int = 4000  # BPE: pieces, including the specials (frequent words stay whole, rare ones split)
@@ -48,6 +51,35 @@ class TokenizerConfig:
             raise ConfigError(f"unknown unicode_form {self.unicode_form!r}.")
 
 
+# Research corpora write "do n't panic ." and "-lrb- sic -rrb-"; people write "don't panic." and "(sic)". The base
+# tokenizer reads both as the natural form, so a model sees one English whichever style a user's file is in.
+# (The tokenized style is undone as a normalizer, inside tokenizer.json, so every reader of the bundle applies it.)
+_NATURAL_TEXT = [
+    ("\u2019", "'"),  # typographic quotes and apostrophes as typed on a keyboard
+    ("\u2018", "'"),
+    ("\u201c", '"'),
+    ("\u201d", '"'),
+    ("`` ", '"'),  # Penn Treebank's quotes: `` opens, '' closes, each a token of its own
+    (" ''", '"'),
+    ("``", '"'),
+    ("''", '"'),
+    ("-lrb-", "("),
+    ("-rrb-", ")"),
+    ("-LRB-", "("),
+    ("-RRB-", ")"),
+    (Regex(r" (?=n't\b)"), ""),  # do n't -> don't
+    (Regex(r"(?<=\w) (?='(s|re|ve|ll|d|m)\b)"), ""),  # it 's -> it's
+    (Regex(r" (?=[.,!?;:%)\]}]+(\s|$))"), ""),  # word . -> word.
+    (Regex(r"(?<=[(\[{$]) "), ""),  # ( word -> (word
+    (Regex(r"\s+"), " "),
+]
+
+
+def natural_text_normalizer() -> normalizers.Normalizer:
+    """NFKC, then research corpora's tokenized style turned into natural text (no lower-casing)."""
+    return normalizers.Sequence([normalizers.NFKC()] + [normalizers.Replace(a, b) for a, b in _NATURAL_TEXT])
+
+
 def _normalizer(cfg: TokenizerConfig) -> normalizers.Normalizer:
     steps = []
     if cfg.unicode_form:
@@ -62,17 +94,42 @@ def _normalizer(cfg: TokenizerConfig) -> normalizers.Normalizer:
 class TextTokenizer:
     """Thin wrapper over `tokenizers.Tokenizer` that knows the special ids and adds bos/eos."""
 
-    def __init__(self, tokenizer: Tokenizer):
+    def __init__(self, tokenizer: Tokenizer, style: Style | None = None):
         self.tk = tokenizer
+        self.style = style or Style()  # how decoded text is written (see `with_style`)
         ids = [tokenizer.token_to_id(t) for t in SPECIAL_TOKENS]
         if ids != list(range(len(SPECIAL_TOKENS))):
             raise BundleError("the tokenizer's special tokens <pad> <bos> <eos> <unk> are missing or out of order.")
         self.pad_id, self.bos_id, self.eos_id, self.unk_id = ids
 
+    def with_style(self, style: Style) -> TextTokenizer:
+        """The same tokenizer writing its decoded text in `style` (a corpus's own: lower-cased, tokenised). Only a
+        tokenizer that reads every style as natural text (byte-bpe) restyles; the others write as they read."""
+        return TextTokenizer(self.tk, style if self.reads_natural_text else None)
+
+    @property
+    def reads_natural_text(self) -> bool:
+        """Whether this tokenizer reads research corpora's tokenised style as natural text (the byte-bpe kind)."""
+        return isinstance(self.tk.pre_tokenizer, pre_tokenizers.ByteLevel)
+
     @classmethod
     def train(cls, texts: list[str], cfg: TokenizerConfig | None = None) -> TextTokenizer:
         """Learn a vocabulary of words, or of BPE subwords, from `texts`."""
         cfg = cfg or TokenizerConfig()
+        if cfg.kind == "byte-bpe":  # GPT-2's byte-level pieces: every string is spelt, nothing is <unk>
+            tk = Tokenizer(BPE())
+            tk.normalizer = natural_text_normalizer()
+            tk.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=True)
+            tk.decoder = decoders.ByteLevel()
+            trainer = BpeTrainer(
+                vocab_size=cfg.subword_vocab,
+                min_frequency=cfg.min_frequency,
+                special_tokens=SPECIAL_TOKENS,
+                initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+                show_progress=False,
+            )
+            tk.train_from_iterator(texts, trainer=trainer)
+            return cls(tk)
         if cfg.kind == "bpe":  # spaces kept as ▁ inside the pieces, so the decoder restores them exactly
             tk = Tokenizer(BPE(unk_token=UNK))
             tk.pre_tokenizer = pre_tokenizers.Metaspace()
@@ -117,7 +174,8 @@ class TextTokenizer:
                 continue
             pieces.append(int(i))
         if self.tk.decoder is not None:  # BPE: an unknown piece is shown as word-level shows it
-            return self.tk.decode(pieces, skip_special_tokens=False).replace(UNK, UNKNOWN_SHOWN).strip()
+            text = self.tk.decode(pieces, skip_special_tokens=False).replace(UNK, UNKNOWN_SHOWN).strip()
+            return text if self.style.natural else restyle(text, self.style)
         return detokenize([self.tk.id_to_token(i) or UNK for i in pieces])
 
     def to_json(self) -> str:

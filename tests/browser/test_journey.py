@@ -73,6 +73,8 @@ def test_journey(new_page):
 
     # Train, watch the chart advance, then stop
     go(page, "Train")
+    page.get_by_text("Learn from scratch (this dataset alone)").click()
+    page.wait_for_selector("text=Batch size")
     # default sizes, small batches, no early stopping: ~1,800 steps, still going when we stop it
     for label, value in [("Epochs", "200"), ("Batch size", "4"), ("Early-stopping patience", "0")]:
         page.get_by_label(label, exact=True).fill(value)
@@ -144,6 +146,8 @@ def test_two_users_at_once(new_page):
     alice.get_by_role("button", name="Load this file").click()
     alice.wait_for_selector("text=Dataset: alice.txt (40 sentences)")
     go(alice, "Train")
+    alice.get_by_text("Learn from scratch (this dataset alone)").click()
+    alice.wait_for_selector("text=Batch size")
     alice.get_by_label("Epochs", exact=True).fill("200")
     alice.get_by_label("Batch size", exact=True).fill("4")  # ~1,800 steps: still running while Bob works
     alice.get_by_label("Early-stopping patience", exact=True).fill("0")

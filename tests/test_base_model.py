@@ -1,0 +1,155 @@
+"""The base model's parts: a byte-level tokenizer that reads any English in either style, an exact adaptive
+softmax, a pretraining run that resumes where it stopped, and the base model wherever a model is taken."""
+
+from __future__ import annotations
+
+import json
+import string
+
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from safetensors.torch import load_file
+
+from tests.conftest import make_sentences
+from vae_core import base_model, load_bundle, save_bundle
+from vae_core.bundle import TrainedModel
+from vae_core.cli import main
+from vae_core.model import ModelConfig, SentenceVAE
+from vae_core.pretraining import PretrainConfig, TokenisedCorpus, pretrain
+from vae_core.style import Style, detect, restyle
+from vae_core.tokenizer import TextTokenizer, TokenizerConfig
+
+NATURAL = [
+    "Don't panic.",
+    "It's a long way to Tipperary, isn't it?",
+    "Zoë met Mr. O'Brien in Reykjavík (Iceland) on 5 May 2021.",
+    "What is the capital of France?",
+    "The recipe needs 2.5 cups of flour and a pinch of salt!",
+]
+SMALL = ModelConfig(embed_dim=16, hidden_dim=32, latent_dim=4, dropout=0.0, encoder="rnn", bn_gamma=1.0,
+                    output="adaptive", adaptive_cutoffs=(40, 120))  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def byte_tokenizer() -> TextTokenizer:
+    texts, _ = make_sentences()
+    return TextTokenizer.train(texts + NATURAL, TokenizerConfig(kind="byte-bpe", subword_vocab=400, min_frequency=1))
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
+def test_any_text_is_spelt_without_an_unknown_piece(byte_tokenizer, text):
+    ids = byte_tokenizer.encode([text])[0]
+    assert byte_tokenizer.unk_id not in ids
+    assert byte_tokenizer.decode(ids) == byte_tokenizer.tk.normalizer.normalize_str(text).strip()
+
+
+def test_research_style_reads_as_natural_text_and_is_written_back_in_its_own_style(byte_tokenizer):
+    pairs = [
+        ("do n't panic .", "don't panic."),
+        ("it 's fine , is n't it ?", "it's fine, isn't it?"),
+        ("-lrb- sic -rrb- he said `` no '' .", '(sic) he said "no".'),
+    ]
+    for tokenised, natural in pairs:
+        assert byte_tokenizer.encode([tokenised]) == byte_tokenizer.encode([natural])
+    styled = byte_tokenizer.with_style(detect([t for t, _ in pairs]))
+    assert styled.style == Style(lowercase=True, tokenised=True)
+    for tokenised, natural in pairs[:2]:
+        assert styled.decode(byte_tokenizer.encode([natural])[0]) == tokenised
+    assert detect(NATURAL) == Style() and restyle("Don't panic.", Style()) == "Don't panic."
+
+
+def test_a_word_tokenizer_is_never_restyled():
+    word = TextTokenizer.train(["do n't panic ."], TokenizerConfig(min_frequency=1))
+    assert word.with_style(Style(True, True)).style == Style()
+
+
+def test_the_adaptive_softmax_gives_exact_likelihoods(byte_tokenizer):
+    torch.manual_seed(0)
+    model = SentenceVAE(SMALL, byte_tokenizer.vocab_size).eval()
+    tokens = torch.randint(4, byte_tokenizer.vocab_size, (3, 6))
+    mask = torch.ones(3, 6, dtype=torch.bool)
+    z = torch.randn(3, SMALL.latent_dim)
+    log_probs = model.target_logits(z, tokens, mask)
+    assert torch.allclose(log_probs.exp().sum(-1), torch.ones(18), atol=1e-5)  # a distribution over the vocabulary
+    nll = model.target_nll(z, tokens, mask, tokens[mask])
+    assert torch.allclose(nll, -log_probs.gather(1, tokens[mask][:, None])[:, 0], atol=1e-5)
+
+
+def tiny_run(tmp_path, byte_tokenizer, steps: int, resume_at: int | None = None):
+    texts, _ = make_sentences(200)
+    config = PretrainConfig(batch_size=16, eval_sentences=20, roundtrip_sentences=4, device="cpu", precision="fp32")
+    kwargs = dict(eval_every=10, log=lambda _: None)
+    if resume_at is not None:
+        pretrain(tmp_path, byte_tokenizer, texts, texts[:20], SMALL, config, max_steps=resume_at, **kwargs)
+    state = pretrain(tmp_path, byte_tokenizer, texts, texts[:20], SMALL, config, max_steps=steps, **kwargs)
+    return state, load_bundle(tmp_path / "best", device="cpu")
+
+
+def test_a_pretraining_run_resumed_from_its_checkpoint_ends_as_one_that_never_stopped(tmp_path, byte_tokenizer):
+    """17 steps of 13 batches an epoch: the stop falls mid-epoch, and the second call resumes there."""
+    whole, _ = tiny_run(tmp_path / "whole", byte_tokenizer, 17)
+    resumed, best = tiny_run(tmp_path / "resumed", byte_tokenizer, 17, resume_at=7)
+    assert (whole.step, whole.epoch, whole.position, whole.tokens) == (
+        resumed.step, resumed.epoch, resumed.position, resumed.tokens)  # fmt: skip
+    first = load_file(tmp_path / "whole" / "checkpoint" / "model.safetensors")
+    second = load_file(tmp_path / "resumed" / "checkpoint" / "model.safetensors")
+    assert all(torch.equal(first[k], second[k]) for k in first)
+    curve = [json.loads(line) for line in (tmp_path / "resumed" / "curve.jsonl").read_text().splitlines()]
+    assert [row["step"] for row in curve] == [7, 10, 17]
+    assert best.model.config.output == "adaptive" and best.info["pretraining_step"] <= 17
+
+
+def test_the_tokenised_corpus_lowercases_a_fixed_share_and_cuts_long_sentences(byte_tokenizer):
+    texts = [f"The Cat number {i} sat on the mat." for i in range(400)]
+    config = PretrainConfig(lowercase_share=0.25, max_tokens=6)
+    corpus = TokenisedCorpus.build(byte_tokenizer, texts, config)
+    assert len(corpus) == 400 and corpus.lengths.max() == 6
+    lowered = sum(byte_tokenizer.decode(s).startswith("the") for s in corpus.sequences(list(range(400))))
+    assert 60 < lowered < 140
+    batches = corpus.epoch_batches(0, 32, seed=0)
+    assert sorted(int(i) for b in batches for i in b) == list(range(400))
+    assert [list(b) for b in batches] == [list(b) for b in corpus.epoch_batches(0, 32, seed=0)]
+
+
+@pytest.fixture()
+def tiny_base(tmp_path, byte_tokenizer, monkeypatch):
+    """A tiny model standing in for the shipped base model (the command line's and the app's `base`)."""
+    torch.manual_seed(0)
+    tm = TrainedModel(SentenceVAE(SMALL, byte_tokenizer.vocab_size).eval(), byte_tokenizer,
+                      info={"general_english": True})  # fmt: skip
+    path = save_bundle(tm, tmp_path / "base_model")
+    monkeypatch.setattr(base_model, "BASE_MODEL", path)
+    return path
+
+
+def test_the_command_line_takes_base_wherever_it_takes_a_model(tiny_base, topic_file, tmp_path, capsys):
+    latents, table = tmp_path / "z.csv", tmp_path / "rt.csv"
+    assert main(["encode", "base", str(topic_file), "--out", str(latents)]) == 0
+    assert main(["reconstruct", "base", str(topic_file), "--out", str(table)]) == 0
+    assert main(["sample", "base", "-n", "3"]) == 0
+    assert main(["interpolate", "base", "the cat sleeps .", "a dog runs .", "--steps", "3"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 6
+    assert main(["evaluate", "base", str(topic_file), "--iw-samples", "2"]) == 0
+
+
+def test_fp16_weights_load_into_the_float32_network(tiny_base, tmp_path):
+    """The shipped base model keeps its weights in float16 (half the size); they load into float32."""
+    tm = base_model.load_base("cpu")
+    full = {k: v.clone() for k, v in tm.model.state_dict().items()}
+    tm.model.half()
+    save_bundle(tm, tmp_path / "half")
+    again = load_bundle(tmp_path / "half", device="cpu")
+    assert all(v.dtype == torch.float32 for v in again.model.state_dict().values() if v.is_floating_point())
+    assert all(torch.allclose(again.model.state_dict()[k].float(), full[k].float(), atol=1e-2) for k in full)
+
+
+def test_punctuation_spacing_is_restyled_for_any_natural_sentence():
+    style = Style(lowercase=True, tokenised=True)
+    for text in NATURAL:
+        styled = restyle(text, style)
+        assert styled == styled.lower() and "  " not in styled
+        assert not any(styled.endswith(p) and not styled.endswith(" " + p) for p in string.punctuation)
