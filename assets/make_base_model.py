@@ -97,6 +97,12 @@ def main() -> int:
         train = read("train.tsv.gz")
         tokenizer = tokenizer_for(args.run, train)
         info = {"corpus": "base", "sentences": len(train), "tokenizer": json.dumps(TOKENIZER.__dict__)}
+        fresh_machine = not (args.run / "checkpoint").is_dir() and (OUT / "config.json").is_file()
+        shipped = load_bundle(OUT, device="cpu") if fresh_machine else None  # go on from what was shipped
+        if shipped is not None:
+            tokenizer = shipped.tokenizer
+            if CURVE.is_file() and not (args.run / "curve.jsonl").exists():
+                shutil.copyfile(CURVE, args.run / "curve.jsonl")
         pretrain(
             args.run,
             tokenizer,
@@ -106,6 +112,7 @@ def main() -> int:
             CONFIG,
             max_seconds=args.hours * 3600,
             eval_every=args.eval_every,
+            start_from=shipped,
             info=info,
             log=lambda line: print(line, flush=True),
         )

@@ -153,3 +153,13 @@ def test_punctuation_spacing_is_restyled_for_any_natural_sentence():
         styled = restyle(text, style)
         assert styled == styled.lower() and "  " not in styled
         assert not any(styled.endswith(p) and not styled.endswith(" " + p) for p in string.punctuation)
+
+
+def test_a_run_on_a_new_machine_goes_on_from_the_exported_weights(tmp_path, byte_tokenizer):
+    """No checkpoint, only the shipped bundle: the run starts from its weights and its step count."""
+    _, best = tiny_run(tmp_path / "first", byte_tokenizer, 10)
+    texts, _ = make_sentences(200)
+    config = PretrainConfig(batch_size=16, eval_sentences=20, roundtrip_sentences=4, device="cpu", precision="fp32")
+    state = pretrain(tmp_path / "second", byte_tokenizer, texts, texts[:20], SMALL, config, max_steps=14,
+                     eval_every=10, start_from=best, log=lambda _: None)  # fmt: skip
+    assert best.info["pretraining_step"] == 10 and state.step == 14

@@ -229,13 +229,16 @@ def pretrain(
     max_steps: int | None = None,
     eval_every: int = 2000,
     resume: bool = True,
+    start_from: TrainedModel | None = None,
     info: dict | None = None,
     stop: threading.Event | None = None,
     log: Callable[[str], None] = print,
 ) -> RunState:
     """Train (or, with `resume` and a checkpoint in `run`, go on training) until `max_seconds` of this call or
     `max_steps` in all have passed, or `stop` is set; evaluate every `eval_every` steps, checkpoint every
-    `config.checkpoint_every_s` seconds and at the end. Returns where the run stands."""
+    `config.checkpoint_every_s` seconds and at the end. With no checkpoint, `start_from` (a bundle this run exported,
+    e.g. the shipped base model on a new machine) gives the first weights and the step count; Adam starts afresh.
+    Returns where the run stands."""
     run.mkdir(parents=True, exist_ok=True)
     device = resolve_device(config.device)
     low_precision = resolve_precision(config.precision, device) == torch.bfloat16
@@ -245,8 +248,15 @@ def pretrain(
     else:
         torch.manual_seed(config.seed)
         model = SentenceVAE(model_config, tokenizer.vocab_size, pad_id=tokenizer.pad_id).to(device)
-        optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
         state = RunState()
+        if start_from is not None:
+            model.load_state_dict({k: v.float() for k, v in start_from.model.state_dict().items()})
+            tokenizer = start_from.tokenizer
+            state = RunState(step=int(start_from.info.get("pretraining_step", 0)),
+                             tokens=int(start_from.info.get("tokens", 0)))  # fmt: skip
+            state.epoch = state.step // max(len(train_texts) // config.batch_size, 1)
+            log(f"started from the exported weights of step {state.step:,} (a fresh optimizer)")
+        optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     corpus = TokenisedCorpus.cached(run / "ids.npz", tokenizer, train_texts, config)
     log(
         f"{len(corpus):,} sentences, {len(corpus.ids):,} tokens; {sum(p.numel() for p in model.parameters()):,} "
