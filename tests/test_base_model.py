@@ -163,3 +163,12 @@ def test_a_run_on_a_new_machine_goes_on_from_the_exported_weights(tmp_path, byte
     state = pretrain(tmp_path / "second", byte_tokenizer, texts, texts[:20], SMALL, config, max_steps=14,
                      eval_every=10, start_from=best, log=lambda _: None)  # fmt: skip
     assert best.info["pretraining_step"] == 10 and state.step == 14
+
+
+def test_the_shipped_base_model_is_marked_general_and_reads_every_style():
+    """What the app and the CLI rely on, in the bundle as shipped (its card is read without loading weights)."""
+    config = json.loads((base_model.SHIPPED / "config.json").read_text())
+    assert config["info"]["general_english"] is True
+    shipped = TextTokenizer.from_json((base_model.SHIPPED / "tokenizer.json").read_text())
+    for tokenised, natural in [("do n't panic .", "don't panic."), ("he said `` no '' .", 'he said "no".')]:
+        assert shipped.encode([tokenised]) == shipped.encode([natural])
