@@ -22,7 +22,6 @@ import shutil
 import sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import torch
 
@@ -32,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from vae_core.atomic import atomic_write_bytes  # noqa: E402
 from vae_core.bundle import load_bundle, save_bundle  # noqa: E402
 from vae_core.model import ModelConfig  # noqa: E402
-from vae_core.pretraining import PretrainConfig, pretrain  # noqa: E402
+from vae_core.pretraining import PretrainConfig, lowercased, pretrain  # noqa: E402
 from vae_core.tokenizer import TextTokenizer, TokenizerConfig, natural_text_normalizer  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "base"
@@ -61,7 +60,7 @@ def tokenizer_for(run: Path, texts: list[str]) -> TextTokenizer:
     path = run / "tokenizer.json"
     if path.is_file():
         return TextTokenizer.from_json(path.read_text())
-    lower = np.random.default_rng(CONFIG.seed).random(len(texts)) < CONFIG.lowercase_share
+    lower = lowercased(len(texts), CONFIG)
     tokenizer = TextTokenizer.train(texts + [t.lower() for t, low in zip(texts, lower) if low], TOKENIZER)
     atomic_write_bytes(path, tokenizer.to_json().encode())
     return tokenizer

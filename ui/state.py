@@ -181,11 +181,11 @@ def reopen_the_workspace() -> None:
     """Open the dataset and the saved model this workspace had open last, where they are still there."""
     folder, last = workspace(), workspaces.recall(workspace())
     try:
-        if (kept := last.get("dataset")) and any(d["kept"] == kept for d in workspaces.list_datasets(folder)):
+        if (kept := last.get("dataset")) and workspaces.has_dataset(folder, kept):
             corpus = workspaces.load_dataset(folder, kept)
             set_corpus(corpus, corpus.report.source, kept=kept)
-        if (name := last.get("model")) and (path := workspaces.saved_model(folder, name)) is not None:
-            set_model(vae_core.load_bundle(path), name, saved=True)
+        if name := last.get("model"):
+            open_saved_model(name)  # (one deleted since is simply not reopened)
     except LatentLabError as e:
         st.warning(f"What this workspace had open last could not be reopened: {e}")
 
@@ -276,7 +276,7 @@ def trained_on_another_corpus() -> str | None:
     corpus, model = current_corpus(), current_model()
     if not corpus or not model or model.opened_with == corpus.key or showing_the_demo():
         return None  # (the demo model was trained on the demo corpus)
-    if model.name == BASE_NAME or vae_core.base_model.is_general(model.value):
+    if vae_core.base_model.is_general(model.value):
         return None  # general English: made for any corpus
     trained_on = model.value.info.get("corpus")
     return trained_on if trained_on and trained_on != corpus.value.report.source else None

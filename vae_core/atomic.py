@@ -4,6 +4,7 @@ write from replacing what Latent Lab did not write."""
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import tempfile
 from pathlib import Path
@@ -63,6 +64,28 @@ def replace_dir(staged: Path, target: Path) -> None:
     os.replace(staged, target)
     _fsync_dir(target.parent)
     shutil.rmtree(backup, ignore_errors=True)
+
+
+def write_dir(target: Path, files: dict[str, bytes]) -> None:
+    """Write `files` (name -> bytes) as the folder `target`: staged beside it, then swapped in by `replace_dir`, so
+    a reader sees the old folder or the new one, and a failed write leaves no staging folder behind."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staged = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".staging", dir=target.parent))
+    try:
+        for name, data in files.items():
+            atomic_write_bytes(staged / name, data)
+        replace_dir(staged, target)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+
+
+def remove_dir(path: Path) -> None:
+    """Delete a folder: renamed aside first (one atomic step, so it never lingers half-deleted under its name),
+    then removed."""
+    doomed = path.with_name(f".{path.name}.deleted-{secrets.token_hex(4)}")
+    path.rename(doomed)
+    shutil.rmtree(doomed, ignore_errors=True)
 
 
 def recover_dir(target: Path) -> None:

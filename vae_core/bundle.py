@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
-import tempfile
 import zipfile
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -27,7 +25,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 
-from .atomic import atomic_write_bytes, recover_dir, replace_dir
+from .atomic import recover_dir, remove_dir, write_dir
 from .errors import BundleError, ConfigError, OutputExistsError
 from .model import ModelConfig, SentenceVAE
 from .names import FORMAT, is_bundle, safe_name  # noqa: F401  (safe_name: also imported from here)
@@ -122,15 +120,7 @@ def save_bundle(tm: TrainedModel, path: str | Path, overwrite: bool = False) -> 
     """Write the bundle folder at `path` atomically. An existing bundle there is replaced only with `overwrite`
     (and kept until the new one is complete); anything else there is never touched (`check_bundle_target`)."""
     path = check_bundle_target(path, overwrite)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staged = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".staging", dir=path.parent))
-    try:
-        for name, data in bundle_files(tm).items():
-            atomic_write_bytes(staged / name, data)
-        replace_dir(staged, path)
-    except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
-        raise
+    write_dir(path, bundle_files(tm))
     return path
 
 
@@ -276,9 +266,7 @@ def delete_bundle(path: str | Path) -> None:
     path = Path(path)
     if path.is_symlink() or not is_bundle(path):
         raise BundleError(f"{path.name}: not a Latent Lab model; nothing was deleted.")
-    doomed = path.with_name(f".{path.name}.deleted-{datetime.now(UTC):%Y%m%d%H%M%S%f}")
-    path.rename(doomed)
-    shutil.rmtree(doomed, ignore_errors=True)
+    remove_dir(path)
 
 
 def describe_encoder(model: dict) -> str:

@@ -319,6 +319,7 @@ SHAPE_OPTIONS = {  # train's options that size a new model: the base model's own
     "kind": "--tokenizer",
     "subword_vocab": "--subword-vocab",
 }
+TOKENIZER_FIELDS = ("min_frequency", "max_vocab", "kind", "subword_vocab")  # of SHAPE_OPTIONS: TokenizerConfig's
 ARG_OF = {"num_layers": "layers", "kind": "tokenizer"}  # the few option names that differ from their field
 
 
@@ -343,10 +344,9 @@ def _train_configs(args) -> tuple[ModelConfig | None, TrainConfig, TokenizerConf
     train_config = replace(base, beta=beta, seed=args.seed, device=args.device, precision=args.precision, **trained)
     if args.start == BASE:
         return None, train_config, None
-    sizes = {k: v for k, v in shape.items() if k not in ("min_frequency", "max_vocab", "kind", "subword_vocab")}
+    sizes = {k: v for k, v in shape.items() if k not in TOKENIZER_FIELDS}
     model_config = suggested_config(sizes.pop("encoder", ModelConfig.encoder), **sizes)
-    tokenizer_config = TokenizerConfig(**{k: v for k, v in shape.items() if k in ("min_frequency", "max_vocab",
-                                                                                 "kind", "subword_vocab")})  # fmt: skip
+    tokenizer_config = TokenizerConfig(**{k: v for k, v in shape.items() if k in TOKENIZER_FIELDS})
     return model_config, train_config, tokenizer_config
 
 

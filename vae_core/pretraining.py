@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 import tempfile
 import threading
 import time
@@ -27,11 +26,12 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
+from safetensors.torch import save as save_safetensors
 
-from .atomic import atomic_write_bytes, replace_dir
-from .batching import Batch, make_batch
-from .bundle import TrainedModel, load_bundle, save_bundle
+from .atomic import write_dir
+from .batching import Batch, make_batch, to_ids
+from .bundle import TrainedModel, save_bundle
 from .errors import ConfigError
 from .metrics import elbo_terms
 from .model import ModelConfig, SentenceVAE
@@ -70,6 +70,11 @@ class PretrainConfig:
             raise ConfigError("max_tokens, checkpoint_every_s and eval_sentences must be positive.")
 
 
+def lowercased(n: int, config: PretrainConfig) -> np.ndarray:
+    """Which of n sentences are read lower-cased: a seeded share, the same for the tokenizer and the training."""
+    return np.random.default_rng(config.seed).random(n) < config.lowercase_share
+
+
 @dataclass
 class TokenisedCorpus:
     """Token ids of many sentences in one flat array: sentence i is ids[offsets[i]:offsets[i + 1]]."""
@@ -80,9 +85,8 @@ class TokenisedCorpus:
     @classmethod
     def build(cls, tokenizer: TextTokenizer, texts: list[str], config: PretrainConfig) -> TokenisedCorpus:
         """Tokenise `texts`, a seeded share of them lower-cased, each cut to `config.max_tokens`."""
-        lower = np.random.default_rng(config.seed).random(len(texts)) < config.lowercase_share
-        texts = [t.lower() if low else t for t, low in zip(texts, lower)]
-        seqs = [s[: config.max_tokens] or [tokenizer.unk_id] for s in tokenizer.encode(texts)]
+        lower = lowercased(len(texts), config)
+        seqs = to_ids(tokenizer, [t.lower() if low else t for t, low in zip(texts, lower)], config.max_tokens)
         lengths = np.array([len(s) for s in seqs], dtype=np.int64)
         offsets = np.concatenate([[0], np.cumsum(lengths)])
         return cls(np.fromiter((i for s in seqs for i in s), dtype=np.int32, count=int(offsets[-1])), offsets)
@@ -151,31 +155,22 @@ def save_checkpoint(
     config: PretrainConfig,
 ) -> None:
     """Write the checkpoint folder atomically: a crash leaves the previous checkpoint whole."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staged = Path(tempfile.mkdtemp(prefix=".checkpoint.", dir=folder.parent))
-    try:
-        save_file(
-            {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}, staged / "model.safetensors"
-        )
-        moments = {"rng": torch.get_rng_state()}
-        params = [p for group in optimizer.param_groups for p in group["params"]]
-        for i, p in enumerate(params):
-            if p in optimizer.state:
-                for key, value in optimizer.state[p].items():
-                    moments[f"{i}.{key}"] = torch.as_tensor(value).detach().cpu().contiguous()
-        save_file(moments, staged / "optimizer.safetensors")
-        meta = {
-            "state": asdict(state),
-            "config": asdict(config),
-            "model": asdict(model.config),
-            "vocab_size": model.vocab_size,
-        }
-        atomic_write_bytes(staged / "state.json", json.dumps(meta, indent=2).encode())
-        atomic_write_bytes(staged / "tokenizer.json", tokenizer.to_json().encode())
-        replace_dir(staged, folder)
-    except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
-        raise
+    moments = {"rng": torch.get_rng_state()}
+    params = [p for group in optimizer.param_groups for p in group["params"]]
+    for i, p in enumerate(params):
+        if p in optimizer.state:
+            for key, value in optimizer.state[p].items():
+                moments[f"{i}.{key}"] = torch.as_tensor(value).detach().cpu().contiguous()
+    meta = {"state": asdict(state), "config": asdict(config), "model": asdict(model.config),
+            "vocab_size": model.vocab_size}  # fmt: skip
+    weights = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    files = {
+        "model.safetensors": save_safetensors(weights),
+        "optimizer.safetensors": save_safetensors(moments),
+        "state.json": json.dumps(meta, indent=2).encode(),
+        "tokenizer.json": tokenizer.to_json().encode(),
+    }
+    write_dir(folder, files)
 
 
 def load_checkpoint(
@@ -202,7 +197,7 @@ def load_checkpoint(
 def evaluate_run(model: SentenceVAE, tokenizer: TextTokenizer, valid: list[str], config: PretrainConfig) -> dict:
     """Held-out ELBO terms (per sentence and per token) and the greedy round trip on the first sentences."""
     texts = valid[: config.eval_sentences]
-    seqs = [s[: config.max_tokens] or [tokenizer.unk_id] for s in tokenizer.encode(texts)]
+    seqs = to_ids(tokenizer, texts, config.max_tokens)
     terms = elbo_terms(model, tokenizer, seqs, seed=config.seed, accuracy=False)
     trip = round_trip(model, tokenizer, texts[: config.roundtrip_sentences], similarity=False, decoding=GREEDY)
     model.train()
@@ -327,8 +322,3 @@ def pretrain(
                 checkpoint(evaluate=False)
                 last_checkpoint = time.perf_counter()
         state.epoch, state.position = state.epoch + 1, 0
-
-
-def load_best(run: Path, device: str = "auto") -> TrainedModel:
-    """The best model a run has saved so far."""
-    return load_bundle(run / "best", device=device)

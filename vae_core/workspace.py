@@ -16,15 +16,13 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import shutil
-import tempfile
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .atomic import atomic_write_bytes, replace_dir
+from .atomic import atomic_write_bytes, remove_dir, write_dir
 from .corpus import MAX_FILE_MB, Corpus, CorpusOptions, load_corpus
-from .errors import ConfigError, CorpusError, InputError
+from .errors import ConfigError, CorpusError, InputError, LatentLabError
 from .names import is_bundle, safe_name
 
 _ID = re.compile(r"[A-Za-z0-9_-]{4,64}")
@@ -79,7 +77,7 @@ def saved_model(workspace: Path, name: str) -> Path | None:
     """The bundle folder of the saved model `name`, or None when this workspace has none by that name."""
     try:
         path = workspace / safe_name(name)
-    except Exception:  # a name that could never have been saved
+    except LatentLabError:  # a name that could never have been saved
         return None
     return path if path.name == name and is_bundle(path) else None
 
@@ -102,14 +100,7 @@ def save_dataset(workspace: Path, name: str, data: bytes, options: CorpusOptions
             if same:
                 return kept
             continue
-        staged = Path(tempfile.mkdtemp(prefix=f".{kept}.", dir=datasets))
-        try:
-            atomic_write_bytes(staged / "source", data)
-            atomic_write_bytes(staged / "options.json", json.dumps(meta, indent=2).encode())
-            replace_dir(staged, target)
-        except BaseException:
-            shutil.rmtree(staged, ignore_errors=True)
-            raise
+        write_dir(target, {"source": data, "options.json": json.dumps(meta, indent=2).encode()})
         return kept
     raise CorpusError(f"{name}: too many datasets of this name in the workspace.")
 
@@ -125,11 +116,19 @@ def list_datasets(workspace: Path) -> list[dict]:
     return sorted(found, key=lambda d: str(d.get("saved_at", "")), reverse=True)
 
 
+def has_dataset(workspace: Path, kept: str) -> bool:
+    """Whether the workspace keeps a dataset under `kept` (a name `save_dataset` returned)."""
+    try:
+        return (workspace / DATASETS / safe_name(kept) / "source").is_file()
+    except LatentLabError:  # a name that could never have been kept
+        return False
+
+
 def load_dataset(workspace: Path, kept: str) -> Corpus:
     """A kept dataset, read again with the options it was first read with."""
-    path = workspace / DATASETS / safe_name(kept)
-    if not (path / "source").is_file():
+    if not has_dataset(workspace, kept):
         raise CorpusError(f"{kept}: no such dataset in this workspace.")
+    path = workspace / DATASETS / safe_name(kept)
     meta = _read_meta(path)
     saved = dict(meta.get("options", {}))
     saved["extra_label_columns"] = tuple(saved.get("extra_label_columns", ()))
@@ -142,12 +141,9 @@ def load_dataset(workspace: Path, kept: str) -> Corpus:
 
 def delete_dataset(workspace: Path, kept: str) -> None:
     """Remove a kept dataset (renamed aside first, so it never lingers half-deleted)."""
-    path = workspace / DATASETS / safe_name(kept)
-    if not (path / "source").is_file():
+    if not has_dataset(workspace, kept):
         raise CorpusError(f"{kept}: no such dataset in this workspace; nothing was deleted.")
-    doomed = path.with_name(f".{path.name}.deleted-{secrets.token_hex(4)}")
-    path.rename(doomed)
-    shutil.rmtree(doomed, ignore_errors=True)
+    remove_dir(workspace / DATASETS / safe_name(kept))
 
 
 def _options_json(options: CorpusOptions) -> dict:
