@@ -71,6 +71,7 @@ def export(run: Path) -> None:
     tm = load_bundle(run / "best", device="cpu")
     tm.model.half()
     tm.tokenizer.tk.normalizer = natural_text_normalizer()  # the library's current reading of research styles
+    tm.metrics = {**tm.metrics, "kl": tm.metrics.get("val_kl")}  # the model card's KL: held-out, nats a sentence
     tm.info = {**tm.info, "corpus": "base (../shared/data/base)", "sources": SOURCES, "general_english": True}
     save_bundle(tm, OUT, overwrite=True)
     shutil.copyfile(run / "curve.jsonl", CURVE)

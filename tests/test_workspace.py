@@ -84,6 +84,9 @@ def test_a_reload_or_a_new_tab_reopens_the_workspace(trained, tmp_path, monkeypa
     again.switch_page("pages/data.py").run()
     assert "Kept in your workspace" in again.radio[0].options
 
+    workspaces.remember(folder, model=None)  # a dataset without a saved model: mapped by the base model again
+    assert new_session({"ws": "alice-2026"}).session_state["model"].name == "base model"
+
     stranger = new_session()
     assert stranger.session_state["model"].name == "demo model"
     assert stranger.query_params["ws"] not in ("", "alice-2026")

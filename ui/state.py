@@ -184,6 +184,7 @@ def reopen_the_workspace() -> None:
         if (kept := last.get("dataset")) and workspaces.has_dataset(folder, kept):
             corpus = workspaces.load_dataset(folder, kept)
             set_corpus(corpus, corpus.report.source, kept=kept)
+            open_the_model_for_new_data()  # mapped by the base model, as right after its upload
         if name := last.get("model"):
             open_saved_model(name)  # (one deleted since is simply not reopened)
     except LatentLabError as e:
