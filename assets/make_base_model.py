@@ -10,7 +10,7 @@ export copies that curve to bench/results/base-pretrain.jsonl. The shipped bundl
 
 What it builds (the choices and their measurements: bench/BASE.md):
 - a byte-level BPE tokenizer of 16,000 pieces, trained on the base corpus with a quarter of its sentences also
-  lower-cased, that reads research corpora's "do n't panic ." as "don't panic." (vae_core.tokenizer);
+  lower-cased, that reads research corpora's "do n't panic ." as "don't panic." (vae_core.data.tokenizer);
 - a sentence VAE: bi-GRU 512 encoder, 64-D z with BN-VAE γ 1.5, GRU 512 decoder, an adaptive softmax.
 """
 
@@ -25,14 +25,13 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from vae_core.base.pretraining import PretrainConfig, lowercased, pretrain
+from vae_core.data.tokenizer import TextTokenizer, TokenizerConfig, natural_text_normalizer
+from vae_core.model.vae import ModelConfig
+from vae_core.store.atomic import atomic_write_bytes
+from vae_core.store.bundle import load_bundle, save_bundle
 
-from vae_core.atomic import atomic_write_bytes  # noqa: E402
-from vae_core.bundle import load_bundle, save_bundle  # noqa: E402
-from vae_core.model import ModelConfig  # noqa: E402
-from vae_core.pretraining import PretrainConfig, lowercased, pretrain  # noqa: E402
-from vae_core.tokenizer import TextTokenizer, TokenizerConfig, natural_text_normalizer  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 DATA = ROOT.parent / "shared" / "data" / "base"
 OUT = ROOT / "assets" / "base_model"

@@ -21,20 +21,19 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from vae_core import fit, load_bundle, load_corpus
+from vae_core.cli import main as cli
+from vae_core.data.corpus import CorpusOptions
+from vae_core.explore.clusters import centres, characteristic_words, kmeans, words_to_table
+from vae_core.explore.latent import decode_latents, encode, sentence_kl
+from vae_core.explore.projection import map_key, project
+from vae_core.model.pretrained import embed_texts
+from vae_core.store.atomic import atomic_write_bytes
+from vae_core.train.fit import measure_round_trip, undefended_configs
+from vae_core.train.loop import TrainConfig
+from vae_core.train.tradeoff import rate_distortion, to_json
 
-from vae_core import fit, load_bundle, load_corpus  # noqa: E402
-from vae_core.atomic import atomic_write_bytes  # noqa: E402
-from vae_core.cli import main as cli  # noqa: E402
-from vae_core.clusters import centres, characteristic_words, kmeans, words_to_table  # noqa: E402
-from vae_core.corpus import CorpusOptions  # noqa: E402
-from vae_core.latent import decode_latents, encode, sentence_kl  # noqa: E402
-from vae_core.pipeline import measure_round_trip, undefended_configs  # noqa: E402
-from vae_core.pretrained import embed_texts  # noqa: E402
-from vae_core.projection import map_key, project  # noqa: E402
-from vae_core.tradeoff import rate_distortion, to_json  # noqa: E402
-from vae_core.training import TrainConfig  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 ASSETS = ROOT / "assets"
 TRAIN_ARGS = [  # the library's round-trip recipe (hybrid encoder, BN-VAE γ 2), pinned, trained longer than the default

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, MAP_DRAWN, serve_app, wait_idle  # noqa: E402
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, MAP_DRAWN, serve_app, wait_idle  # noqa: E402
 
 YOUR_SENTENCE_DRAWN = "() => document.querySelector('.js-plotly-plot')._fullData.some(t => t.name === 'your sentence')"
 VIEWS = {  # file -> (the URL's query, a sentence to type or None, whether to show what is below the map)

@@ -21,10 +21,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from tests.browser.harness import (  # noqa: E402
+from browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     MAP_DRAWN,
@@ -34,6 +31,7 @@ from tests.browser.harness import (  # noqa: E402
     serve_app,
     wait_idle,
 )
+from common import RESULTS
 
 BOTH_MAPS_DRAWN = f"""n => {{ const ps = document.querySelectorAll('.js-plotly-plot');
   return ps.length === 2 && [...ps].every(p => ({SENTENCES_DRAWN})(p) === n) }}"""
@@ -152,7 +150,7 @@ def main() -> int:
         "cores": os.cpu_count(),
         "command": f"python bench/app_timing.py --runs {args.runs}",
     }
-    out = ROOT / "bench" / "results" / "app-timing.json"
+    out = RESULTS / "app-timing.json"
     out.write_text(json.dumps({"header": header, "rows": rows}, indent=1), encoding="utf-8")
     return 0
 

@@ -20,13 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-from app_timing import timed  # noqa: E402
-
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, MAP_DRAWN, go, serve_app, wait_idle  # noqa: E402
+from app_timing import timed
+from browser import CHROMIUM, CHROMIUM_ARGS, MAP_DRAWN, go, serve_app, wait_idle
+from common import RESULTS, ROOT
 
 MAX_DRAWN = 50_000  # ui.latents.MAX_MAP_POINTS
 
@@ -97,7 +93,7 @@ def main() -> int:
             timed(rows, f"search all {args.n:,} sentences until the count is shown", search)
             timed(rows, f"typed sentence until its neighbours among {args.n:,} are shown", neighbours)
             browser.close()
-    out = ROOT / "bench" / "results" / f"big-map-{args.n}.json"
+    out = RESULTS / f"big-map-{args.n}.json"
     out.write_text(json.dumps({"command": " ".join(["python bench/big_map.py", *sys.argv[1:]]), "rows": rows},
                               indent=1) + "\n")  # fmt: skip
     return 0

@@ -20,21 +20,13 @@ import json
 import platform
 import sys
 import time
-from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import torch
+from common import DATA, LABELLED, ROOT, knn_accuracy, load_split, tfidf_svd
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-from quality import CORPORA, DATA, tfidf_svd  # noqa: E402
-
-from vae_core import (  # noqa: E402
+from vae_core import (
     Corpus,
-    CorpusOptions,
     ModelConfig,
     TokenizerConfig,
     TrainConfig,
@@ -42,23 +34,13 @@ from vae_core import (  # noqa: E402
     encode,
     evaluate,
     fit,
-    load_corpus,
 )
-from vae_core.compare import knn_accuracy  # noqa: E402
-from vae_core.latent import interpolate  # noqa: E402
-from vae_core.model import PRETRAINED_SUGGESTED, suggested_config  # noqa: E402
-from vae_core.pretrained import DEFAULT_ENCODER, embed_texts  # noqa: E402
+from vae_core.explore.latent import interpolate
+from vae_core.model.pretrained import DEFAULT_ENCODER, embed_texts
+from vae_core.model.vae import PRETRAINED_SUGGESTED, suggested_config
 
 TARGET_SHARE = 0.95  # the pretrained-encoder VAE's kNN accuracy, as a share of the embedding's own
 TARGET_REC = 0.60  # reconstruction token accuracy on its training sentences
-
-
-def load_split(name: str) -> tuple[Corpus, Corpus]:
-    """A labelled corpus's training file (sentences over 64 tokens left out) and its whole test file."""
-    train_file, test_file, label = CORPORA[name]
-    options = CorpusOptions(label_column=label, max_tokens=64, seed=0)
-    train = load_corpus(DATA / train_file, options)
-    return train, load_corpus(DATA / test_file, replace(options, val_fraction=0.0, max_tokens=None))
 
 
 def measure(tm: TrainedModel, train: Corpus, test: Corpus) -> dict:
@@ -149,9 +131,7 @@ def report(rows: list[dict], command: str, seconds: float) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--corpora", nargs="+", choices=[c for c, f in CORPORA.items() if f[2]], default=["trec", "sst"]
-    )
+    parser.add_argument("--corpora", nargs="+", choices=LABELLED, default=["trec", "sst"])
     parser.add_argument("--device", default="auto")
     args = parser.parse_args()
     if not DATA.is_dir():

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import subprocess
 import sys
@@ -25,22 +24,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import torch
+from common import DATA, RESULTS, ROOT, matmul_rate
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-DATA = Path(os.environ.get("LATENT_LAB_DATA", ROOT.parent / "shared" / "data"))
-
-from vae_core import CorpusOptions, ModelConfig, TrainConfig, load_corpus  # noqa: E402
-from vae_core.jobs import JobRegistry, TrainingJob  # noqa: E402
-
-
-def matmul_gflops(n: int = 2048, repeat: int = 10) -> float:
-    a, b = torch.randn(n, n), torch.randn(n, n)
-    a @ b
-    start = time.perf_counter()
-    for _ in range(repeat):
-        a @ b
-    return 2 * n**3 * repeat / (time.perf_counter() - start) / 1e9
+from vae_core import CorpusOptions, ModelConfig, TrainConfig, load_corpus
+from vae_core.train.jobs import JobRegistry, TrainingJob
 
 
 def tokens_per_s(jobs: list[TrainingJob]) -> list[float]:
@@ -80,7 +67,7 @@ def main() -> None:
     def new_job(seed: int) -> TrainingJob:
         return TrainingJob(corpus, ModelConfig(), replace(config, seed=seed), iw_samples=1)
 
-    gflops = matmul_gflops()
+    gflops = matmul_rate(torch.device("cpu")) / 1e9
     registry = JobRegistry()
     (solo,) = tokens_per_s([registry.start("solo", new_job(0))])
     registry = JobRegistry()
@@ -105,7 +92,7 @@ def main() -> None:
         "cli_default_each_vs_solo": [round(s / cli_solo, 3) for s in cli_fighting],
     }
     print(json.dumps(result, indent=2))
-    out = ROOT / "bench" / "results" / "concurrent-training.json"
+    out = RESULTS / "concurrent-training.json"
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
 
 

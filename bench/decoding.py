@@ -16,24 +16,18 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import torch
+from common import RESULTS, SPLITS, load_split
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+from vae_core import fit, load_bundle
+from vae_core.measure.roundtrip import LabelJudge, round_trip
+from vae_core.model.decoding import DecodeConfig
 
-from roundtrip import SPLITS, load_split  # noqa: E402
-
-from vae_core import fit, load_bundle  # noqa: E402
-from vae_core.decoding import DecodeConfig  # noqa: E402
-from vae_core.roundtrip import LabelJudge, round_trip  # noqa: E402
-
-RESULTS = ROOT / "bench" / "results" / "decoding.jsonl"
+OUT = RESULTS / "decoding.jsonl"
 STRATEGIES = [  # (name, config): max_len as the round trip uses it
     ("greedy", DecodeConfig(strategy="greedy", max_len=80)),
     ("beam 5", DecodeConfig(strategy="beam", beam_size=5, max_len=80)),
@@ -107,7 +101,7 @@ def main() -> None:
                 "label_agreement": s.get("roundtrip_label_agreement"),
                 "seconds_per_sentence": seconds / len(texts),  # with the similarity and judge measurements
             }
-            append_row(RESULTS, row, args, "bench/decoding.py")
+            append_row(OUT, row, args, "bench/decoding.py")
             sim = f"{row['similarity']:.3f}" if row["similarity"] is not None else "–"
             print(
                 f"| {split} {len(texts)} | {name} | {row['exact']:.1%} | {row['chrf']:.1f} | {sim} "

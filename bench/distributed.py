@@ -20,8 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(os.environ.get("LATENT_LAB_DATA", ROOT.parent / "shared" / "data"))
+from common import DATA, RESULTS, ROOT
 
 
 def run(procs: int, device: str, epochs: int, cores: int) -> dict:
@@ -60,7 +59,7 @@ def main() -> int:
         r["speed_up"] = round(r["tokens_per_s"] / rows[0]["tokens_per_s"], 2)
         r["efficiency"] = round(r["tokens_per_s"] / (base * r["processes"]), 2)
         print(json.dumps(r))
-    out = ROOT / "bench" / "results" / f"distributed-{args.device}.json"
+    out = RESULTS / f"distributed-{args.device}.json"
     out.write_text(json.dumps({"cores": cores, "epochs": args.epochs, "runs": rows}, indent=1) + "\n")
     return 0
 

@@ -13,17 +13,13 @@ import platform
 import sys
 import time
 from datetime import date
-from pathlib import Path
 
 import torch
+from common import DATA, RESULTS
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from vae_core import CorpusOptions, load_corpus
+from vae_core.model.pretrained import DEFAULT_ENCODER, get_embedder
 
-from vae_core import CorpusOptions, load_corpus  # noqa: E402
-from vae_core.pretrained import DEFAULT_ENCODER, get_embedder  # noqa: E402
-
-DATA = ROOT.parent / "shared" / "data"
 CORPORA = ["trec", "subj"]
 
 
@@ -67,7 +63,7 @@ def main() -> int:
             }
         )
         print(json.dumps(rows[-1]), flush=True)
-    with open(ROOT / "bench" / "results" / "embedding.jsonl", "a", encoding="utf-8") as f:
+    with open(RESULTS / "embedding.jsonl", "a", encoding="utf-8") as f:
         f.writelines(json.dumps(row) + "\n" for row in rows)
     return 0
 

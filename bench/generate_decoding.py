@@ -14,23 +14,17 @@ and meaning kept. Rows go to bench/results/generate-decoding.jsonl. Needs ../sha
 
 from __future__ import annotations
 
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
+from common import RESULTS
+from decoding import append_row, held_out_setup
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+from vae_core.explore.latent import attribute_vector, decode_latents, encode
+from vae_core.measure.roundtrip import meaning_similarity
+from vae_core.model.decoding import DecodeConfig
 
-from decoding import append_row, held_out_setup  # noqa: E402
-
-from vae_core.decoding import DecodeConfig  # noqa: E402
-from vae_core.latent import attribute_vector, decode_latents, encode  # noqa: E402
-from vae_core.roundtrip import meaning_similarity  # noqa: E402
-
-RESULTS = ROOT / "bench" / "results" / "generate-decoding.jsonl"
+OUT = RESULTS / "generate-decoding.jsonl"
 DECODINGS = [("greedy", DecodeConfig(strategy="greedy")), ("rerank", DecodeConfig(strategy="rerank"))]
 N, DRAWS, RADIUS, STRENGTHS = 100, 10, 0.5, (1.0, 1.5)
 
@@ -82,7 +76,7 @@ def record(args, task: str, decoding: str, kept, label_name: str, label_rate, se
         "distinct_of_10": None if distinct is None else round(float(distinct), 2),
         "seconds_per_sentence": round(seconds, 4),
     }
-    append_row(RESULTS, row, args, "bench/generate_decoding.py")
+    append_row(OUT, row, args, "bench/generate_decoding.py")
     shown = "–" if distinct is None else f"{distinct:.2f}"
     print(f"| {task} | {decoding} | {kept:.3f} | {label_name} {label_rate:.1%} | {shown} | {seconds:.3f} |", flush=True)
 

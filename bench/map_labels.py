@@ -1,6 +1,7 @@
 """Which flat map keeps the demo's labels? Leave-one-out 10-NN accuracy of topic, sentiment and tense on the demo
 model's shipped maps and on 2-D maps made other ways from its shipped posterior means (UMAP settings, t-SNE),
-beside the full 32-D space (`vae_core.compare.label_on_map`). Prints a markdown table (bench/ROUNDTRIP.md quotes it).
+beside the full 32-D space (`vae_core.measure.compare.label_on_map`). Prints a markdown table (bench/ROUNDTRIP.md
+quotes it).
 
     python bench/map_labels.py      # ~3 min on 2 cores
 """
@@ -10,15 +11,12 @@ from __future__ import annotations
 import sys
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
+from common import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from vae_core import CorpusOptions, load_corpus  # noqa: E402
-from vae_core.compare import MAP_CHECK_MAX, label_kept, neighbour_sets  # noqa: E402
+from vae_core import CorpusOptions, load_corpus
+from vae_core.measure.compare import MAP_CHECK_MAX, label_kept, neighbour_sets
 
 LABELS = ["topic", "sentiment", "tense"]
 

@@ -28,21 +28,16 @@ import random
 import sys
 import time
 from datetime import date
-from pathlib import Path
 
 import torch
+from common import DATA, RESULTS, matmul_rate
+from speed import bench_training
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+from vae_core import CorpusOptions, TextTokenizer, TokenizerConfig, load_corpus
 
-from speed import DATA, bench_training, matmul_rate  # noqa: E402
-
-from vae_core import CorpusOptions, TextTokenizer, TokenizerConfig, load_corpus  # noqa: E402
-
-RESULTS = ROOT / "bench" / "results" / "peer.json"
+OUT = RESULTS / "peer.json"
 
 
 class PeerStandIn(nn.Module):
@@ -162,7 +157,7 @@ def main() -> int:
         "command": "python bench/peer.py",
         "rows": rows,
     }
-    RESULTS.write_text(json.dumps(record, indent=1) + "\n")
+    OUT.write_text(json.dumps(record, indent=1) + "\n")
     return 0
 
 

@@ -21,20 +21,15 @@ import sys
 import time
 from dataclasses import fields, replace
 from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+from common import DATA, LABELLED, RESULTS, ROOT, load_split
+from compare import measure
 
-from compare import load_split, measure  # noqa: E402
-from quality import CORPORA, DATA  # noqa: E402
+from vae_core import ModelConfig, TrainConfig, fit
+from vae_core.model.objective import BetaSchedule
+from vae_core.model.vae import suggested_config
 
-from vae_core import ModelConfig, TrainConfig, fit  # noqa: E402
-from vae_core.model import suggested_config  # noqa: E402
-from vae_core.objective import BetaSchedule  # noqa: E402
-
-OUT = ROOT / "bench" / "results" / "pretrained-sweep.jsonl"
+OUT = RESULTS / "pretrained-sweep.jsonl"
 
 
 def parse_setting(text: str) -> tuple[ModelConfig, TrainConfig]:
@@ -57,7 +52,7 @@ def parse_setting(text: str) -> tuple[ModelConfig, TrainConfig]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", choices=[c for c, f in CORPORA.items() if f[2]])
+    parser.add_argument("corpus", choices=LABELLED)
     parser.add_argument("settings", nargs="+")
     parser.add_argument("--ceiling", action="store_true")
     args = parser.parse_args()

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import platform
 import sys
 import time
@@ -25,35 +24,24 @@ from dataclasses import asdict, replace
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import torch
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from vae_core import (  # noqa: E402
-    BetaSchedule,
-    CorpusOptions,
-    ModelConfig,
-    TokenizerConfig,
-    TrainConfig,
-    encode,
-    evaluate,
-    fit,
-    load_corpus,
+from common import (
+    DATA,
+    RESULTS,
+    ROOT,
+    SPLITS,
+    knn_accuracy,
+    lm_nll,
+    load_split,
+    logistic_accuracy,
+    tfidf_svd,
+    train_language_model,
 )
-from vae_core.batching import iterate_batches, to_ids  # noqa: E402
-from vae_core.compare import knn_accuracy, logistic_accuracy  # noqa: E402
-from vae_core.model import SentenceVAE  # noqa: E402
-from vae_core.objective import reconstruction, sentence_nll  # noqa: E402
-from vae_core.training import resolve_device  # noqa: E402
 
-DATA = Path(os.environ.get("LATENT_LAB_DATA", ROOT.parent / "shared" / "data"))
-CORPORA = {  # name: (train file, test file, label column)
-    "trec": ("trec/train.tsv", "trec/test.tsv", "label"),
-    "sst": ("sst/train.tsv", "sst/test.tsv", "label"),
-    "ptb": ("ptb/valid.txt", "ptb/test.txt", None),
-}
+from vae_core import BetaSchedule, ModelConfig, TokenizerConfig, TrainConfig, encode, evaluate, fit
+from vae_core.data.batching import to_ids
+
+CORPORA = ["trec", "sst", "ptb"]
 # Settings tried, by name. "default" is the library's defaults; every other variant starts from the first
 # defaults (no BN-VAE, no pre-training, free bits 0.1, word dropout 0.25, 10 epochs) and changes what it names.
 FIRST = ({"bn_gamma": 0.0}, {"epochs": 10, "pretrain_epochs": 0, "free_bits": 0.1, "word_dropout": 0.25})
@@ -84,69 +72,11 @@ CHANGES = {
 VARIANTS = {"default": ({}, {})} | {
     name: ({**FIRST[0], **model}, {**FIRST[1], **train}) for name, (model, train) in CHANGES.items()
 }
-SWEEP = ROOT / "bench" / "results" / "sweep-h100.json"
-
-
-def tfidf_svd(train_texts: list[str], test_texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The baseline representation: TF-IDF, then TruncatedSVD to 32 dimensions, fit on train."""
-    from sklearn.decomposition import TruncatedSVD
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    vectorizer = TfidfVectorizer()
-    svd = TruncatedSVD(32, random_state=0)
-    train = svd.fit_transform(vectorizer.fit_transform(train_texts))
-    return train, svd.transform(vectorizer.transform(test_texts))
-
-
-def train_language_model(corpus, model_config: ModelConfig, train_config: TrainConfig, tokenizer) -> SentenceVAE:
-    """A plain GRU language model of the decoder's size: the VAE's decoder with z fixed at 0 and no encoder
-    in the loss. Same batches, optimiser, epochs and early stopping; no word dropout."""
-    device = resolve_device(train_config.device)
-    torch.manual_seed(train_config.seed)
-    model = SentenceVAE(model_config, tokenizer.vocab_size).to(device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=train_config.lr)
-    generator = torch.Generator().manual_seed(train_config.seed)
-    train_seqs, val_seqs = to_ids(tokenizer, corpus.train_texts), to_ids(tokenizer, corpus.val_texts)
-    best, best_state, bad = math.inf, None, 0
-    for _ in range(train_config.epochs):
-        model.train()
-        for batch in iterate_batches(train_seqs, tokenizer, train_config.batch_size, shuffle=True, generator=generator):
-            b = batch.to(device)
-            z = torch.zeros(len(b.lengths), model_config.latent_dim, device=device)
-            loss = reconstruction(model.target_logits(z, b.dec_in, b.mask), b.dec_out[b.mask], len(b.lengths))
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), train_config.grad_clip)
-            optimizer.step()
-        val = lm_nll(model, tokenizer, val_seqs)[0]
-        if val < best:
-            best, best_state, bad = val, {k: v.clone() for k, v in model.state_dict().items()}, 0
-        else:
-            bad += 1
-            if train_config.patience and bad >= train_config.patience:
-                break
-    model.load_state_dict(best_state)
-    return model
-
-
-@torch.no_grad()
-def lm_nll(model: SentenceVAE, tokenizer, seqs) -> tuple[float, int]:
-    """Mean NLL per sentence (nats) and the token count, for the z-free language model."""
-    model.eval()
-    total, tokens = 0.0, 0
-    for batch in iterate_batches(seqs, tokenizer, 256):
-        b = batch.to(model.device)
-        z = torch.zeros(len(b.lengths), model.config.latent_dim, device=model.device)
-        total += float(sentence_nll(model.target_logits(z, b.dec_in, b.mask), b.dec_out, b.mask).sum())
-        tokens += batch.n_tokens
-    return total / len(seqs), tokens
+SWEEP = RESULTS / "sweep-h100.json"
 
 
 def run_corpus(name: str, variant: str, device: str, with_lm: bool) -> dict:
-    train_file, test_file, label = CORPORA[name]
-    options = CorpusOptions(label_column=label, max_tokens=64, seed=0)
-    train = load_corpus(DATA / train_file, options)
-    test = load_corpus(DATA / test_file, replace(options, val_fraction=0.0, max_tokens=None))
+    train, test = load_split(name)
     model_changes, train_changes = VARIANTS[variant]
     model_config = replace(ModelConfig(), **model_changes)
     train_config = replace(TrainConfig(device=device), **train_changes)
@@ -164,7 +94,7 @@ def run_corpus(name: str, variant: str, device: str, with_lm: bool) -> dict:
     }
     metrics = evaluate(tm.model, tm.tokenizer, test.texts, iw_samples=100)
     row.update({k: metrics[k] for k in ("nll_iw", "ppl", "kl", "mi", "active_units", "latent_dim", "rec_accuracy")})
-    if label:
+    if SPLITS[name][2]:
         train_z, _ = encode(tm.model, tm.tokenizer, train.texts)
         test_z, _ = encode(tm.model, tm.tokenizer, test.texts)
         base_train, base_test = tfidf_svd(train.texts, test.texts)
@@ -284,12 +214,12 @@ def write_report(rows: list[dict], path: Path, command: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpora", nargs="+", default=list(CORPORA), choices=list(CORPORA))
+    parser.add_argument("--corpora", nargs="+", default=CORPORA, choices=CORPORA)
     parser.add_argument("--variant", action="append", choices=list(VARIANTS), help="repeatable; default: default")
     parser.add_argument("--device", default="auto")
     parser.add_argument("--no-lm", action="store_true", help="skip the language-model reference")
     parser.add_argument("--out", default=str(ROOT / "bench" / "QUALITY.md"))
-    parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "quality.json"))
+    parser.add_argument("--json", default=str(RESULTS / "quality.json"))
     parser.add_argument("--report-only", action="store_true", help="rewrite the report from --json, no training")
     args = parser.parse_args()
     if args.report_only:

@@ -27,23 +27,15 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import sys
 import time
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import torch
+from common import RESULTS, ROOT, SPLITS, knn_accuracy, load_split, nll_per_token, reference_lm
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-from quality import DATA, lm_nll, train_language_model  # noqa: E402
-
-from vae_core import (  # noqa: E402
-    Corpus,
-    CorpusOptions,
+from vae_core import (
     ModelConfig,
     SentenceVAE,
     TextTokenizer,
@@ -52,29 +44,19 @@ from vae_core import (  # noqa: E402
     encode,
     evaluate,
     fit,
-    load_corpus,
 )
-from vae_core.batching import to_ids  # noqa: E402
-from vae_core.compare import knn_accuracy  # noqa: E402
-from vae_core.decoding import DecodeConfig  # noqa: E402
-from vae_core.latent import (  # noqa: E402
-    decode_latents,  # noqa: E402
+from vae_core.explore.latent import (
+    decode_latents,
     interpolation_path,
     sample_prior,
 )
-from vae_core.pretrained import embed_texts  # noqa: E402
-from vae_core.roundtrip import GREEDY, LabelJudge, round_trip  # noqa: E402
-from vae_core.training import train_vae  # noqa: E402
+from vae_core.measure.roundtrip import GREEDY, LabelJudge, round_trip
+from vae_core.model.decoding import DecodeConfig
+from vae_core.model.pretrained import embed_texts
+from vae_core.train.loop import train_vae
 
-RESULTS = ROOT / "bench" / "results" / "roundtrip.jsonl"
-CURVES = ROOT / "bench" / "results" / "roundtrip-curve.jsonl"
-CACHE = ROOT / "bench" / ".cache"
-SPLITS = {  # name: (train file, test file or None for a held-out split, label column)
-    "trec": (DATA / "trec/train.tsv", DATA / "trec/test.tsv", "label"),
-    "subj": (DATA / "subj/train.tsv", DATA / "subj/test.tsv", "label"),
-    "sst": (DATA / "sst/train.tsv", DATA / "sst/test.tsv", "label"),
-    "demo": (ROOT / "assets/demo_corpus.tsv", None, "topic"),
-}
+ROUNDTRIP = RESULTS / "roundtrip.jsonl"
+CURVES = RESULTS / "roundtrip-curve.jsonl"
 OLD_DEFAULT = (
     {"latent_dim": 32, "bn_gamma": 0.7, "encoder": "rnn"},
     {"epochs": 15, "pretrain_epochs": 5, "word_dropout": 0.1, "patience": 3},
@@ -138,41 +120,6 @@ def configs(recipe: str) -> tuple[ModelConfig, TrainConfig, TokenizerConfig]:
     model = ModelConfig(**{**OLD_DEFAULT[0], **model_changes})
     tokenizer = TokenizerConfig(**(tokenizer_changes[0] if tokenizer_changes else {"kind": "word"}))
     return model, replace(TrainConfig(), **{**OLD_DEFAULT[1], **train_changes}), tokenizer
-
-
-def load_split(name: str) -> tuple[Corpus, Corpus]:
-    """The training corpus (with its own 10% validation split) and the test sentences (for demo: that split)."""
-    train_file, test_file, label = SPLITS[name]
-    options = CorpusOptions(label_column=label, max_tokens=64, seed=0)
-    train = load_corpus(train_file, options)
-    if test_file is not None:
-        return train, load_corpus(test_file, replace(options, val_fraction=0.0, max_tokens=None))
-    return train, Corpus(train.val_texts, {label: [train.labels[i] for i in train.val_idx]}, train.report, [], [])
-
-
-def reference_lm(name: str, train: Corpus):
-    """A plain GRU language model of the corpus (the old default's decoder size, no z), trained once and cached."""
-    tokenizer = TextTokenizer.train(train.train_texts, TokenizerConfig(min_frequency=1))
-    model_config = ModelConfig(bn_gamma=0.0)
-    train_config = replace(TrainConfig(), epochs=10, patience=2, pretrain_epochs=0)
-    path = CACHE / f"lm-{name}.pt"
-    if path.is_file():
-        from vae_core import SentenceVAE
-
-        model = SentenceVAE(model_config, tokenizer.vocab_size)
-        model.load_state_dict(torch.load(path, weights_only=True))
-        return model.eval(), tokenizer
-    model = train_language_model(train, model_config, train_config, tokenizer)
-    CACHE.mkdir(exist_ok=True)
-    torch.save(model.state_dict(), path)
-    return model.eval(), tokenizer
-
-
-def nll_per_token(lm, tokenizer, texts: list[str]) -> float:
-    """The reference LM's NLL per token (words and <eos>) of `texts`; a written "<unk>" counts as one unknown word."""
-    texts = [t.replace("<unk>", "\x01") for t in texts if t.strip()] or ["."]
-    total, tokens = lm_nll(lm, tokenizer, to_ids(tokenizer, texts))
-    return total * len(texts) / tokens
 
 
 def spearman(x: np.ndarray, y: np.ndarray) -> float:
@@ -319,7 +266,7 @@ def curve(name: str, recipe: str, n: int = 300) -> dict:
 
 def held_out_ceiling(tokenizer: TextTokenizer, texts: list[str]) -> float | None:
     """What a perfect round trip scores on meaning kept: each text against itself as the model can write it."""
-    from vae_core.roundtrip import as_written, meaning_similarity
+    from vae_core.measure.roundtrip import as_written, meaning_similarity
 
     found = meaning_similarity(texts, as_written(tokenizer, texts))
     return None if found is None else float(found.cosine.mean())
@@ -396,7 +343,7 @@ def tradeoff_svg(rows: list[dict], y_key: str, y_label: str) -> str:
 def fill_ceilings(results: Path) -> None:
     """Add the perfect-round-trip similarity and the unknown-word share to rows measured before they existed: both
     depend only on the corpus, the tokenizer and the test sentences drawn (the same seeded draw as `measure`)."""
-    from vae_core.roundtrip import has_unknown
+    from vae_core.measure.roundtrip import has_unknown
 
     rows = [json.loads(line) for line in results.read_text(encoding="utf-8").splitlines()]
     for row in rows:
@@ -494,12 +441,12 @@ def main() -> None:
         for recipe in args.recipes or ["old", "new"]:
             row = curve(args.corpus, recipe) if args.curve else measure(args.corpus, recipe)
             print(json.dumps(row), flush=True)
-            with (CURVES if args.curve else RESULTS).open("a", encoding="utf-8") as f:
+            with (CURVES if args.curve else ROUNDTRIP).open("a", encoding="utf-8") as f:
                 f.write(json.dumps(row) + "\n")
     if args.ceilings:
-        fill_ceilings(RESULTS)
+        fill_ceilings(ROUNDTRIP)
     if args.report:
-        write_report(RESULTS, ROOT / "bench" / "ROUNDTRIP.md")
+        write_report(ROUNDTRIP, ROOT / "bench" / "ROUNDTRIP.md")
 
 
 if __name__ == "__main__":

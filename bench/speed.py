@@ -24,15 +24,12 @@ import sys
 import time
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import torch
+from common import DATA, ROOT, matmul_rate
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from vae_core import (  # noqa: E402
+from vae_core import (
     CorpusOptions,
     DecodeConfig,
     ModelConfig,
@@ -44,28 +41,9 @@ from vae_core import (  # noqa: E402
     load_corpus,
     sample_prior,
 )
-from vae_core.projection import nearest, project  # noqa: E402
+from vae_core.explore.projection import nearest, project
 
-DATA = Path(os.environ.get("LATENT_LAB_DATA", ROOT.parent / "shared" / "data"))
 DEMO = ROOT / "assets" / "demo_model"
-
-
-def matmul_rate(device: torch.device, dtype: torch.dtype = torch.float32, n: int = 2048, repeats: int = 10) -> float:
-    """Measured matrix-multiply rate in FLOP/s at `dtype` (the denominator of model FLOP utilisation)."""
-    a, b = torch.randn(n, n, device=device, dtype=dtype), torch.randn(n, n, device=device, dtype=dtype)
-    for _ in range(3):
-        a @ b
-    sync(device)
-    start = time.perf_counter()
-    for _ in range(repeats):
-        a @ b
-    sync(device)
-    return 2 * n**3 * repeats / (time.perf_counter() - start)
-
-
-def sync(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize()
 
 
 def flops_per_token(config: ModelConfig, vocab: int) -> float:
@@ -137,12 +115,10 @@ def synthetic_latents(n: int, d: int = 32, seed: int = 0) -> np.ndarray:
 COLD = """
 import json, resource, sys, time
 start = time.perf_counter()
-sys.path.insert(0, sys.argv[1])
 import numpy as np
-from vae_core.projection import project
-sys.path.insert(0, sys.argv[1] + "/bench")
+from vae_core.explore.projection import project
 from speed import synthetic_latents
-x = synthetic_latents(int(sys.argv[2]))
+x = synthetic_latents(int(sys.argv[1]))
 ready = time.perf_counter()
 project(x, "umap", 2)
 print(json.dumps({"seconds": time.perf_counter() - ready, "with_imports": time.perf_counter() - start,
@@ -154,7 +130,7 @@ def bench_maps(sizes: list[int]) -> list[dict]:
     rows = []
     for n in sizes:
         out = subprocess.run(
-            [sys.executable, "-c", COLD, str(ROOT), str(n)], capture_output=True, text=True, check=True
+            [sys.executable, "-c", COLD, str(n)], cwd=ROOT / "bench", capture_output=True, text=True, check=True
         )
         cold = json.loads(out.stdout.strip().splitlines()[-1])
         rows.append(

@@ -19,22 +19,16 @@ import platform
 import sys
 import time
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import torch
+from common import RESULTS, SPLITS, load_split, nll_per_token, reference_lm
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+from vae_core import DecodeConfig, decode_latents, load_bundle
+from vae_core.data.tokenizer import UNKNOWN_SHOWN
+from vae_core.explore.latent import interpolation_path, sample_prior
 
-from roundtrip import SPLITS, load_split, nll_per_token, reference_lm  # noqa: E402
-
-from vae_core import DecodeConfig, decode_latents, load_bundle  # noqa: E402
-from vae_core.latent import interpolation_path, sample_prior  # noqa: E402
-from vae_core.tokenizer import UNKNOWN_SHOWN  # noqa: E402
-
-RESULTS = ROOT / "bench" / "results" / "unknown-words.jsonl"
+OUT = RESULTS / "unknown-words.jsonl"
 
 
 def main() -> int:
@@ -54,7 +48,7 @@ def main() -> int:
     )
     real = nll_per_token(lm, lm_tokenizer, test.texts[:500])
     print(f"real test sentences: {real:.2f} nats/token under the reference LM")
-    with RESULTS.open("a", encoding="utf-8") as out:
+    with OUT.open("a", encoding="utf-8") as out:
         for strategy in ("greedy", "rerank"):
             for allowed in (True, False):
                 config = DecodeConfig(strategy=strategy, max_len=60, unknown_words=allowed)  # roundtrip.py's length

@@ -17,13 +17,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import torch
+from common import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from vae_core import CorpusOptions, ModelConfig, TokenizerConfig, TrainConfig, fit, load_corpus  # noqa: E402
-from vae_core.objective import BetaSchedule  # noqa: E402
-from vae_core.streaming import StreamedCorpus  # noqa: E402
+from vae_core import CorpusOptions, ModelConfig, TokenizerConfig, TrainConfig, fit, load_corpus
+from vae_core.data.streaming import StreamedCorpus
+from vae_core.model.objective import BetaSchedule
 
 SMALL = ModelConfig(embed_dim=32, hidden_dim=64, latent_dim=8, dropout=0.0, encoder="rnn", bn_gamma=0.7)
 RUNS = {

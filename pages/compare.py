@@ -6,8 +6,8 @@ import streamlit as st
 
 from ui import figures, latents, state
 from vae_core import LatentLabError
-from vae_core.compare import loo_knn_accuracy, neighbour_agreement
-from vae_core.pretrained import DEFAULT_ENCODER
+from vae_core.measure.compare import loo_knn_accuracy, neighbour_agreement
+from vae_core.model.pretrained import DEFAULT_ENCODER
 
 K = 10  # neighbours compared per sentence
 

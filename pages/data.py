@@ -6,9 +6,9 @@ import streamlit as st
 
 from ui import state
 from vae_core import CorpusOptions, LatentLabError, load_corpus
-from vae_core import workspace as workspaces
-from vae_core.corpus import column_choices, corpus_stats
-from vae_core.readers import ALIASES, FORMATS
+from vae_core.data.corpus import column_choices, corpus_stats
+from vae_core.data.readers import ALIASES, FORMATS
+from vae_core.store import workspace as workspaces
 
 st.title("Data")
 

@@ -100,7 +100,7 @@ typed_key = f"typed-{scene}"  # the neighbour box below: a typed sentence is dra
 typed, typed_rows, k = st.session_state.get(typed_key, "").strip(), [], int(st.session_state.get("k-neighbours", 10))
 try:
     if typed:
-        typed_rows = vae_core.latent.nearest_sentences(mu, latents.posterior_of(typed)[0][0], k)
+        typed_rows = vae_core.explore.latent.nearest_sentences(mu, latents.posterior_of(typed)[0][0], k)
 except LatentLabError as e:
     st.error(str(e))
     typed = ""
@@ -187,7 +187,10 @@ n2.number_input("Neighbours", 1, 100, 10, key="k-neighbours")
 if typed:
     anchor, rows = typed, typed_rows
 elif selected:
-    anchor, rows = frame.at[selected[0], "text"], vae_core.latent.nearest_sentences(mu, mu[selected[0]], k, selected[0])
+    anchor, rows = (
+        frame.at[selected[0], "text"],
+        vae_core.explore.latent.nearest_sentences(mu, mu[selected[0]], k, selected[0]),
+    )
 else:
     anchor, rows = None, []
 if anchor is not None:

@@ -5,9 +5,9 @@ import streamlit as st
 
 from ui import cards, figures, latents, state
 from vae_core import DecodeConfig, LatentLabError, apply_attribute, attribute_vector, neighbourhood, reconstruct
-from vae_core.decoding import STRATEGIES
-from vae_core.latent import sample_prior, token_probabilities
-from vae_core.roundtrip import RERANK, as_written, marked_changes, meaning_similarity
+from vae_core.explore.latent import sample_prior, token_probabilities
+from vae_core.measure.roundtrip import RERANK, as_written, marked_changes, meaning_similarity
+from vae_core.model.decoding import STRATEGIES
 
 st.title("Generate")
 if not state.require(model=True):

@@ -6,10 +6,10 @@ import streamlit as st
 
 from ui import cards, figures, latents, state
 from vae_core import DecodeConfig, LatentLabError, decode_latents
-from vae_core.coverage import OFF_THE_DATA, check_path
-from vae_core.decoding import STRATEGIES
-from vae_core.latent import PATHS, interpolation_path
-from vae_core.projection import place_points
+from vae_core.explore.coverage import OFF_THE_DATA, check_path
+from vae_core.explore.latent import PATHS, interpolation_path
+from vae_core.explore.projection import place_points
+from vae_core.model.decoding import STRATEGIES
 
 st.title("Interpolate")
 if not state.require(model=True):

@@ -115,7 +115,7 @@ if model:
             f"spread over **{units}** of the {model.value.latent_dim} dimensions"
             + (
                 ": far from collapse."
-                if not vae_core.metrics.collapsed(kl, units)
+                if not vae_core.measure.metrics.collapsed(kl, units)
                 else ": **this model has collapsed**, z says nothing."
             )
         )
@@ -142,7 +142,7 @@ st.markdown(
     "encoded sentences. Hover a point for what that model wrote."
 )
 try:
-    points = vae_core.tradeoff.from_json(TRADEOFF.read_text(encoding="utf-8")) if TRADEOFF.is_file() else []
+    points = vae_core.train.tradeoff.from_json(TRADEOFF.read_text(encoding="utf-8")) if TRADEOFF.is_file() else []
 except LatentLabError as e:
     points = []
     st.error(str(e))
@@ -166,7 +166,7 @@ if corpus and not corpus.demo:
     registry, key = state.job_registry(), f"{state.session_id()}:tradeoff"
     if st.button(f"Draw it for {corpus.name}", help="Four short trainings (γ 0.1, 0.5, 1, 2) in the background."):
         try:
-            registry.start(key, vae_core.jobs.TradeoffJob(corpus.value))
+            registry.start(key, vae_core.train.jobs.TradeoffJob(corpus.value))
         except LatentLabError as e:
             st.error(str(e))
     job = registry.get(key)

@@ -4,10 +4,10 @@ import streamlit as st
 
 from ui import cards, downloads, latents, replay_view, state
 from vae_core import LatentLabError, import_zip, load_bundle
-from vae_core.base_model import BASE_MODEL
-from vae_core.bundle import delete_bundle, list_bundles, safe_name
+from vae_core.base.shipped import BASE_MODEL
 from vae_core.errors import OutputExistsError
-from vae_core.external import list_external, load_external
+from vae_core.store.bundle import delete_bundle, list_bundles, safe_name
+from vae_core.store.external import list_external, load_external
 
 st.title("Models")
 st.caption(

@@ -7,13 +7,13 @@ import streamlit as st
 
 from ui import cards, replay_view, state, training
 from vae_core import BetaSchedule, LatentLabError, ModelConfig, TokenizerConfig, TrainConfig
-from vae_core.bundle import safe_name
-from vae_core.jobs import TrainingJob
-from vae_core.metrics import collapsed
-from vae_core.model import CELLS, suggested_config
-from vae_core.objective import SCHEDULES
-from vae_core.pipeline import adapt_config, undefended_configs
-from vae_core.training import format_duration
+from vae_core.measure.metrics import collapsed
+from vae_core.model.objective import SCHEDULES
+from vae_core.model.vae import CELLS, suggested_config
+from vae_core.store.bundle import safe_name
+from vae_core.train.fit import adapt_config, undefended_configs
+from vae_core.train.jobs import TrainingJob
+from vae_core.train.loop import format_duration
 
 st.title("Train")
 if not state.require(corpus=True):

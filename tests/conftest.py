@@ -20,7 +20,7 @@ from vae_core import (
     load_corpus,
     train_vae,
 )
-from vae_core.model import SentenceVAE
+from vae_core.model.vae import SentenceVAE
 
 torch.set_num_threads(2)
 

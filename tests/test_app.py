@@ -14,7 +14,7 @@ os.environ["LATENT_LAB_WARMUP"] = "0"  # no background umap compile competing fo
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from ui import figures, state  # noqa: E402
-from vae_core.compare import label_on_map  # noqa: E402
+from vae_core.measure.compare import label_on_map  # noqa: E402
 
 PAGES = ["learn", "data", "train", "models", "explore", "interpolate", "generate", "compare"]
 TIMEOUT = 120

@@ -13,13 +13,14 @@ from hypothesis import strategies as st
 from safetensors.torch import load_file
 
 from tests.conftest import make_sentences
-from vae_core import base_model, load_bundle, save_bundle
-from vae_core.bundle import TrainedModel
+from vae_core import load_bundle, save_bundle
+from vae_core.base import shipped as base_model
+from vae_core.base.pretraining import PretrainConfig, TokenisedCorpus, pretrain
 from vae_core.cli import main
-from vae_core.model import ModelConfig, SentenceVAE
-from vae_core.pretraining import PretrainConfig, TokenisedCorpus, pretrain
-from vae_core.style import Style, detect, restyle
-from vae_core.tokenizer import TextTokenizer, TokenizerConfig
+from vae_core.data.style import Style, detect, restyle
+from vae_core.data.tokenizer import TextTokenizer, TokenizerConfig
+from vae_core.model.vae import ModelConfig, SentenceVAE
+from vae_core.train.fit import TrainedModel
 
 NATURAL = [
     "Don't panic.",

@@ -9,8 +9,8 @@ import pytest
 import torch
 
 from vae_core import BundleError, bundle_to_zip, encode, import_zip, load_bundle, save_bundle
-from vae_core.atomic import backup_of
-from vae_core.bundle import FILES, OPTIONAL_FILES, bundle_files
+from vae_core.store.atomic import backup_of
+from vae_core.store.bundle import FILES, OPTIONAL_FILES, bundle_files
 
 
 def test_round_trip_gives_identical_outputs(trained, tmp_path):
@@ -42,7 +42,7 @@ def test_zip_in_a_folder_is_accepted(trained, tmp_path):
 
 def test_save_replaces_atomically_and_a_failed_save_keeps_the_old_bundle(trained, tmp_path, monkeypatch):
     save_bundle(trained, tmp_path / "m")
-    import vae_core.bundle as bundle
+    import vae_core.store.bundle as bundle
 
     def broken(_tm):
         raise OSError("disk full")
@@ -121,7 +121,7 @@ def test_a_folder_missing_a_file(trained, tmp_path):
 
 
 def test_typed_names_are_sanitised():
-    from vae_core.bundle import safe_name
+    from vae_core.store.bundle import safe_name
 
     assert safe_name("my model") == "my-model"
     assert safe_name("../../etc/passwd") == "etc-passwd"
@@ -131,7 +131,7 @@ def test_typed_names_are_sanitised():
 
 
 def test_list_bundles_reads_cards_without_loading(trained, tmp_path):
-    from vae_core.bundle import list_bundles
+    from vae_core.store.bundle import list_bundles
 
     save_bundle(trained, tmp_path / "good")
     (tmp_path / "broken").mkdir()
@@ -141,7 +141,7 @@ def test_list_bundles_reads_cards_without_loading(trained, tmp_path):
 
 
 def test_delete_removes_a_bundle_and_nothing_else(trained, tmp_path):
-    from vae_core.bundle import delete_bundle, list_bundles
+    from vae_core.store.bundle import delete_bundle, list_bundles
 
     save_bundle(trained, tmp_path / "old")
     save_bundle(trained, tmp_path / "keep")
@@ -155,7 +155,7 @@ def test_delete_removes_a_bundle_and_nothing_else(trained, tmp_path):
 
 
 def test_a_card_describes_the_encoder_in_words(trained, tmp_path):
-    from vae_core.bundle import describe_encoder, list_bundles
+    from vae_core.store.bundle import describe_encoder, list_bundles
 
     save_bundle(trained, tmp_path / "m")
     assert list_bundles(tmp_path)[0]["encoder"] == "gru 64"  # the tests' small RNN model

@@ -164,7 +164,7 @@ def test_extra_label_columns_stay_aligned_with_kept_rows():
 
 
 def test_table_columns_and_stats():
-    from vae_core.corpus import column_choices, corpus_stats
+    from vae_core.data.corpus import column_choices, corpus_stats
 
     assert column_choices(b"label,text\nx,hello\n", "a.csv").columns == ["label", "text"]
     assert column_choices(b"hello\n", "a.txt").columns == []
@@ -173,7 +173,7 @@ def test_table_columns_and_stats():
 
 
 def test_table_columns_refuses_bad_files_before_options_are_chosen():
-    from vae_core.corpus import column_choices
+    from vae_core.data.corpus import column_choices
 
     with pytest.raises(CorpusError, match="empty"):
         column_choices(b"", "a.txt")
@@ -184,7 +184,7 @@ def test_table_columns_refuses_bad_files_before_options_are_chosen():
 def test_the_label_column_is_guessed_like_the_text_column():
     import pandas as pd
 
-    from vae_core.corpus import column_choices, guess_label_column
+    from vae_core.data.corpus import column_choices, guess_label_column
 
     named = pd.DataFrame({"id": ["1", "2"], "review": ["good food", "bad food"], "Sentiment": ["pos", "neg"]})
     assert guess_label_column(named, "review") == "Sentiment"

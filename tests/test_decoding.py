@@ -6,13 +6,13 @@ import pytest
 import torch
 
 from vae_core import ConfigError, DecodeConfig, decode
-from vae_core.decoding import filter_logits
+from vae_core.model.decoding import filter_logits
 
 from .conftest import MEMORISED
 
 
 def z_of(tm, texts):
-    from vae_core.latent import encode
+    from vae_core.explore.latent import encode
 
     return torch.as_tensor(encode(tm.model, tm.tokenizer, texts)[0])
 

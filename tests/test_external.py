@@ -8,7 +8,7 @@ import pytest
 
 from vae_core import InputError, save_bundle
 from vae_core.cli import main
-from vae_core.external import list_external, load_external
+from vae_core.store.external import list_external, load_external
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from vae_core import (
     load_corpus,
     save_bundle,
 )
-from vae_core.latent import sample_prior
+from vae_core.explore.latent import sample_prior
 
 from .conftest import TINY
 

@@ -9,7 +9,8 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from ui.layers import clicked_spot
 from vae_core import InputError, load_bundle
-from vae_core.clusters import (
+from vae_core.data.corpus import load_corpus
+from vae_core.explore.clusters import (
     centres,
     characteristic_words,
     kmeans,
@@ -17,11 +18,10 @@ from vae_core.clusters import (
     words_from_table,
     words_to_table,
 )
-from vae_core.corpus import load_corpus
-from vae_core.coverage import OFF_THE_DATA, check_path, typical_spacing
-from vae_core.inverse import LatentMap, read_spot, spread_on_map, write_grid
-from vae_core.latent import decode_latents
-from vae_core.projection import project
+from vae_core.explore.coverage import OFF_THE_DATA, check_path, typical_spacing
+from vae_core.explore.inverse import LatentMap, read_spot, spread_on_map, write_grid
+from vae_core.explore.latent import decode_latents
+from vae_core.explore.projection import project
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 

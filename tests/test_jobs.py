@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from vae_core import CorpusOptions, LatentLabError, TrainConfig, load_corpus
-from vae_core.jobs import JobRegistry, TradeoffJob, TrainingJob
+from vae_core.train.jobs import JobRegistry, TradeoffJob, TrainingJob
 
 from .conftest import TINY
 

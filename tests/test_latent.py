@@ -13,7 +13,7 @@ from vae_core import (
     reconstruct,
     sample_prior,
 )
-from vae_core.latent import lerp, slerp
+from vae_core.explore.latent import lerp, slerp
 
 from .conftest import MEMORISED
 
@@ -85,7 +85,7 @@ def test_bad_inference_inputs(trained):
 
 
 def test_nearest_sentences_leaves_the_query_itself_out():
-    from vae_core.latent import nearest_sentences
+    from vae_core.explore.latent import nearest_sentences
 
     points = np.array([[0.0, 0.0], [1.0, 0.0], [3.0, 0.0], [0.5, 0.0]], dtype=np.float32)
     assert [i for i, _ in nearest_sentences(points, points[0], 2, exclude=0)] == [3, 1]
@@ -98,7 +98,7 @@ def test_a_few_rows_run_on_one_thread_and_a_batch_keeps_every_thread(trained, mo
     browser, a training, another user); a corpus keeps the thread's setting, which is restored afterwards."""
     import torch
 
-    import vae_core.latent as latent
+    import vae_core.explore.latent as latent
 
     seen = []
     real_decode, real_posterior = latent.decode, latent.posterior

@@ -5,8 +5,8 @@ import math
 import torch
 
 from vae_core import evaluate
-from vae_core.batching import to_ids
-from vae_core.metrics import active_units, elbo_terms, iw_nll, mutual_information
+from vae_core.data.batching import to_ids
+from vae_core.measure.metrics import active_units, elbo_terms, iw_nll, mutual_information
 
 from .conftest import make_sentences
 
@@ -65,7 +65,7 @@ def test_evaluation_is_repeatable(trained):
 
 
 def test_one_collapse_rule_for_a_finished_model_and_a_running_one():
-    from vae_core.metrics import collapsed, collapsing
+    from vae_core.measure.metrics import collapsed, collapsing
 
     assert collapsed(0.1, 5) and collapsed(7.0, 0) and not collapsed(7.0, 5)
     healthy, dead = {"kl": 7.0, "active_units": 5}, {"kl": 0.1, "active_units": 0}

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from vae_core import ConfigError, ModelConfig, SentenceVAE, TextTokenizer, TokenizerConfig
-from vae_core.batching import bucket_batches, make_batch, to_ids
+from vae_core.data.batching import bucket_batches, make_batch, to_ids
 
 
 @pytest.mark.parametrize("cell, layers", [("gru", 1), ("lstm", 1), ("gru", 2), ("lstm", 3)])

@@ -7,8 +7,8 @@ import torch
 from torch.distributions import Normal, kl_divergence
 
 from vae_core import BetaSchedule, ConfigError, ModelConfig, SentenceVAE, TextTokenizer, TokenizerConfig
-from vae_core.batching import make_batch, to_ids
-from vae_core.objective import bag_of_words_nll, batch_loss, kl_objective, kl_per_dim
+from vae_core.data.batching import make_batch, to_ids
+from vae_core.model.objective import bag_of_words_nll, batch_loss, kl_objective, kl_per_dim
 
 
 def test_kl_matches_torch_distributions():

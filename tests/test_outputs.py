@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from vae_core import save_bundle
-from vae_core.bundle import check_bundle_target, delete_bundle, import_zip, is_bundle
 from vae_core.cli import main
 from vae_core.errors import BundleError, OutputExistsError
+from vae_core.store.bundle import check_bundle_target, delete_bundle, import_zip, is_bundle
 
 TRAIN_FAST = ["--from", "scratch", "--epochs", "1", "--pretrain-epochs", "0", "--latent-dim", "4", "--embed-dim", "8",
               "--hidden-dim", "16", "--encoder", "rnn", "--iw-samples", "2", "--min-frequency", "1", "--device", "cpu",

@@ -16,7 +16,6 @@ from vae_core import (
     InputError,
     TokenizerConfig,
     TrainConfig,
-    compare,
     encode,
     fit,
     load_bundle,
@@ -24,8 +23,9 @@ from vae_core import (
     save_bundle,
 )
 from vae_core.cli import main
-from vae_core.compare import label_on_map, loo_knn_accuracy, neighbour_agreement, neighbour_sets
-from vae_core.pretrained import DEFAULT_ENCODER, embed_texts, get_embedder, trainable_encoder
+from vae_core.measure import compare
+from vae_core.measure.compare import label_on_map, loo_knn_accuracy, neighbour_agreement, neighbour_sets
+from vae_core.model.pretrained import DEFAULT_ENCODER, embed_texts, get_embedder, trainable_encoder
 
 PRETRAINED = dataclasses.replace(TINY, encoder="pretrained")
 QUICK = TrainConfig(epochs=2, batch_size=32, pretrain_epochs=1, device="cpu")

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vae_core import CorpusOptions, LatentLabError, TextTokenizer, TokenizerConfig, load_corpus
-from vae_core.readers import FORMATS
+from vae_core.data.readers import FORMATS
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

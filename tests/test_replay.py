@@ -11,9 +11,9 @@ import torch
 from tests.conftest import TINY
 from ui.replay_view import replay_figure
 from vae_core import BundleError, TextTokenizer, TokenizerConfig, TrainConfig, load_bundle, save_bundle, train_vae
-from vae_core.bundle import bundle_to_zip, files_from_zip
-from vae_core.model import SentenceVAE
-from vae_core.replay import Replay
+from vae_core.model.vae import SentenceVAE
+from vae_core.store.bundle import bundle_to_zip, files_from_zip
+from vae_core.train.replay import Replay
 
 from .conftest import make_sentences
 

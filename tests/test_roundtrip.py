@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vae_core import roundtrip
 from vae_core.cli import main
+from vae_core.measure import roundtrip
 
 from .conftest import MEMORISED
 

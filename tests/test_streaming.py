@@ -9,7 +9,8 @@ import pytest
 from tests.conftest import make_sentences
 from vae_core import CorpusOptions, encode, load_corpus
 from vae_core.cli import main
-from vae_core.streaming import encode_file, iter_corpus_chunks
+from vae_core.data.streaming import iter_corpus_chunks
+from vae_core.store.export import encode_file
 
 
 def write_corpus(folder, fmt: str):
@@ -66,8 +67,8 @@ def test_training_streams_a_corpus_chunk_by_chunk(topic_file, tmp_path):
     training sentences, not of the first chunk only."""
     from tests.conftest import TINY
     from vae_core import TokenizerConfig, TrainConfig, fit
-    from vae_core.streaming import StreamedCorpus
-    from vae_core.tokenizer import TextTokenizer
+    from vae_core.data.streaming import StreamedCorpus
+    from vae_core.data.tokenizer import TextTokenizer
 
     options = CorpusOptions(label_column="label", max_tokens=64)
     streamed = StreamedCorpus.scan(topic_file, options, chunk_rows=50)

@@ -3,7 +3,7 @@
 import pytest
 
 from vae_core import BundleError, ConfigError, TextTokenizer, TokenizerConfig
-from vae_core.tokenizer import SPECIAL_TOKENS, detokenize
+from vae_core.data.tokenizer import SPECIAL_TOKENS, detokenize
 
 TEXTS = ["The cat sat.", "the cat ran!", "A dog sat.", "Rare word"]
 

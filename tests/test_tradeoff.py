@@ -4,7 +4,7 @@ import pytest
 
 from tests.conftest import TINY
 from vae_core import CorpusOptions, InputError, TrainConfig, load_corpus
-from vae_core.tradeoff import from_json, rate_distortion, to_json
+from vae_core.train.tradeoff import from_json, rate_distortion, to_json
 
 
 def test_kl_rises_and_reconstruction_improves_as_the_knob_allows_more_rate(topic_file):

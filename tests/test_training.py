@@ -16,9 +16,10 @@ from vae_core import (
     TrainConfig,
     train_vae,
 )
-from vae_core.batching import make_batch, to_ids
-from vae_core.objective import bag_of_words_nll
-from vae_core.training import resolve_precision, word_dropout
+from vae_core.data.batching import make_batch, to_ids
+from vae_core.device import resolve_precision
+from vae_core.model.objective import bag_of_words_nll
+from vae_core.train.loop import word_dropout
 
 from .conftest import TINY, make_sentences
 
@@ -160,7 +161,7 @@ def test_autoencoder_pretraining_then_vae(data):
 
 def test_bn_vae_pins_the_spread_of_the_posterior_means(data):
     from vae_core import ModelConfig
-    from vae_core.batching import make_batch, to_ids
+    from vae_core.data.batching import make_batch, to_ids
 
     tk, train, _ = data
     model = SentenceVAE(
@@ -187,8 +188,8 @@ def test_default_settings_do_not_collapse(data):
     result = train_vae(model, tk, train, val, TrainConfig(device="cpu"))
     last = result.history[-1]
     assert last["val_kl"] > 1.0 and last["val_active_units"] >= 4, last
-    from vae_core.latent import encode
-    from vae_core.metrics import mutual_information
+    from vae_core.explore.latent import encode
+    from vae_core.measure.metrics import mutual_information
 
     mu, logvar = encode(model, tk, val)
     assert mutual_information(torch.as_tensor(mu), torch.as_tensor(logvar)) > 0.5
@@ -198,7 +199,7 @@ def test_every_corpus_size_from_two_trains():
     """A corpus of any size ≥ 2 trains, whatever its last batch holds (64k+1 sentences once ended on a batch of one
     that BN-VAE's BatchNorm refused), through the same `fit` the app and the CLI call, at the default batch size."""
     from vae_core import Corpus, CorpusReport, fit
-    from vae_core.corpus import split_indices
+    from vae_core.data.corpus import split_indices
 
     texts = (make_sentences()[0] * 2)[:200]
     tiny = ModelConfig(embed_dim=8, hidden_dim=8, latent_dim=2, dropout=0.0, encoder="rnn")
@@ -236,7 +237,7 @@ def test_a_batch_of_one_trains_with_bn_vae(data):
 
 
 def test_durations_read_as_minutes_and_seconds():
-    from vae_core.training import format_duration
+    from vae_core.train.loop import format_duration
 
     assert [format_duration(s) for s in (4.4, 65, 3725)] == ["4 s", "1 min 05 s", "1 h 02 min"]
 
@@ -244,7 +245,7 @@ def test_durations_read_as_minutes_and_seconds():
 def test_the_time_estimate_scales_with_the_work(topic_file):
     """The estimate comes from real steps timed on a sample: ten more epochs cost several times as much."""
     from vae_core import CorpusOptions, load_corpus
-    from vae_core.pipeline import estimate_fit_seconds
+    from vae_core.train.fit import estimate_fit_seconds
 
     corpus = load_corpus(topic_file, CorpusOptions())
     short = estimate_fit_seconds(corpus, TINY, TrainConfig(epochs=1, pretrain_epochs=0, device="cpu"))

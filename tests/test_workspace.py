@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from ui import state  # noqa: E402
 from vae_core import CorpusOptions, save_bundle  # noqa: E402
-from vae_core import workspace as workspaces  # noqa: E402
 from vae_core.errors import CorpusError, InputError  # noqa: E402
+from vae_core.store import workspace as workspaces  # noqa: E402
 
 TIMEOUT = 120
 TEXT = "\n".join(f"the {a} sees the {b} ." for a in ("cat", "dog", "fox") for b in ("ball", "tree", "hill")).encode()

@@ -12,8 +12,8 @@ import streamlit as st
 import vae_core  # its torch-backed modules load on first use: Explore's first map needs none of them
 
 if TYPE_CHECKING:
-    from vae_core.compare import LabelOnMap
-    from vae_core.inverse import Reading
+    from vae_core.explore.inverse import Reading
+    from vae_core.measure.compare import LabelOnMap
 
 
 def round_trip_section(metrics: dict, examples_folded: bool = False) -> None:
@@ -47,13 +47,13 @@ def round_trip_section(metrics: dict, examples_folded: bool = False) -> None:
     examples = metrics.get("roundtrip_examples") or []
     if examples:
         rows = [
-            {"input": e["input"], "reconstruction": vae_core.roundtrip.marked_changes(e["input"], e["output"])}
+            {"input": e["input"], "reconstruction": vae_core.measure.roundtrip.marked_changes(e["input"], e["output"])}
             for e in examples
         ]
         with st.expander("Five held-out sentences and what came back", expanded=not examples_folded):
             st.caption("Changed words are in [brackets]; [–] marks words left out.")
             st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    if vae_core.roundtrip.meaning_kept(metrics) is False:
+    if vae_core.measure.roundtrip.meaning_kept(metrics) is False:
         st.warning(
             "This model keeps the sentence pattern but not its meaning: reconstructions change what a sentence says, "
             "so neighbours and interpolations will follow form rather than content. Try the hybrid encoder, a larger "
@@ -73,7 +73,7 @@ UNKNOWN_MANY = 0.3  # a share of sentences with an unknown word above which the 
 
 def decoding_help() -> str:
     """The help of a decoding chooser: each strategy and what it is for."""
-    return "  \n".join(f"**{name}**: {note}" for name, note in vae_core.decoding.STRATEGY_NOTES.items())
+    return "  \n".join(f"**{name}**: {note}" for name, note in vae_core.model.decoding.STRATEGY_NOTES.items())
 
 
 KNOWN_WORDS_HELP = (

@@ -11,17 +11,17 @@ import pandas as pd
 import streamlit as st
 
 import vae_core  # its torch-backed modules load on first use: the demo's first map is drawn from shipped arrays
-from vae_core.clusters import centres, characteristic_words, kmeans, label_spots, words_from_table
-from vae_core.compare import LabelOnMap, label_kept, map_check_rows, neighbour_sets
-from vae_core.corpus import count_tokens
-from vae_core.projection import map_key, project
+from vae_core.data.corpus import count_tokens
+from vae_core.explore.clusters import centres, characteristic_words, kmeans, label_spots, words_from_table
+from vae_core.explore.projection import map_key, project
+from vae_core.measure.compare import LabelOnMap, label_kept, map_check_rows, neighbour_sets
 
 from .cache import per_session
 from .state import DEMO_MAP, current_corpus, current_model, set_corpus, set_model, showing_the_demo
 
 if TYPE_CHECKING:
-    from vae_core.external import ExternalMap
-    from vae_core.inverse import LatentMap, Reading
+    from vae_core.explore.inverse import LatentMap, Reading
+    from vae_core.store.external import ExternalMap
 
 MAX_MAP_POINTS = 50_000  # the map draws at most this many points; tables, search and neighbours use all
 UMAP_IN_APP_MAX = 100_000  # above this, a UMAP computed in the app takes minutes on 2 cores: PCA opens instead
@@ -112,13 +112,13 @@ def pretrained_embeddings() -> np.ndarray:
     shipped = _shipped_demo_array("pretrained_embeddings", model_free=True)
     if shipped is not None:
         return shipped.astype(np.float32)
-    encoder = vae_core.pretrained.DEFAULT_ENCODER
+    encoder = vae_core.model.pretrained.DEFAULT_ENCODER
     bar = st.progress(0.0, text=f"Loading {encoder}…")
 
     def report(done: int, total: int) -> None:
         bar.progress(done / total, text=f"Embedding sentences with {encoder}: {done:,}/{total:,}")
 
-    embeddings = vae_core.pretrained.embed_texts(current_corpus().value.texts, on_progress=report)
+    embeddings = vae_core.model.pretrained.embed_texts(current_corpus().value.texts, on_progress=report)
     bar.empty()
     return embeddings
 
@@ -129,7 +129,7 @@ def pretrained_coordinates(method: str, dims: int, seed: int) -> np.ndarray:
     shipped = _shipped_demo_array(map_key(f"pretrained_{method}", dims, seed), model_free=True)
     if shipped is not None:
         return shipped
-    with st.spinner(f"Computing the {dims}-D map of the {vae_core.pretrained.DEFAULT_ENCODER} embeddings…"):
+    with st.spinner(f"Computing the {dims}-D map of the {vae_core.model.pretrained.DEFAULT_ENCODER} embeddings…"):
         return project(pretrained_embeddings(), method, dims, seed)
 
 
@@ -190,16 +190,16 @@ def cluster_names(k: int, method: str, seed: int) -> tuple[dict[int, np.ndarray]
 def latent_map(method: str, seed: int) -> LatentMap:
     """The current 2-D map, readable both ways: spot -> latent vector -> sentence, sentence -> spot."""
     mu, logvar = latents()
-    return vae_core.inverse.LatentMap(mu, coordinates(method, 2, seed), method, logvar)
+    return vae_core.explore.inverse.LatentMap(mu, coordinates(method, 2, seed), method, logvar)
 
 
 @per_session()
 def reading(method: str, seed: int, spot: tuple[float, float], known_words_only: bool = False) -> Reading:
-    """What the decoder writes at a spot of the current 2-D map (see `vae_core.inverse.read_spot`); with
+    """What the decoder writes at a spot of the current 2-D map (see `vae_core.explore.inverse.read_spot`); with
     `known_words_only`, never ▢."""
     model = current_model().value
     config = vae_core.DecodeConfig(unknown_words=not known_words_only)
-    return vae_core.inverse.read_spot(
+    return vae_core.explore.inverse.read_spot(
         model.model, model.tokenizer, latent_map(method, seed), np.asarray(spot), config=config
     )
 
@@ -209,7 +209,7 @@ def written_grid(method: str, seed: int, n: int, known_words_only: bool = False)
     """The decoder's sentences at an n x n grid of spots over the current 2-D map (with `known_words_only`, no ▢)."""
     model = current_model().value
     config = vae_core.DecodeConfig(unknown_words=not known_words_only)
-    return vae_core.inverse.write_grid(model.model, model.tokenizer, latent_map(method, seed), n, config)
+    return vae_core.explore.inverse.write_grid(model.model, model.tokenizer, latent_map(method, seed), n, config)
 
 
 @per_session()
@@ -225,7 +225,7 @@ def typed_sentence(method: str, seed: int, text: str) -> tuple[np.ndarray, np.nd
     as a cloud of draws and a 2σ ellipse."""
     mu, logvar = posterior_of(text)
     lmap = latent_map(method, seed)
-    cloud, ellipse = vae_core.inverse.spread_on_map(lmap, mu[0], logvar[0])
+    cloud, ellipse = vae_core.explore.inverse.spread_on_map(lmap, mu[0], logvar[0])
     return mu[0], lmap.to_map(mu[0])[0], cloud, ellipse
 
 
@@ -237,7 +237,9 @@ def model_at_work(steps: int = 5) -> tuple[str, str, list[str]]:
     model, texts = current_model().value, current_corpus().value.texts
     middle = len(texts) // 2
     back, *walk = vae_core.decode_latents(
-        model.model, model.tokenizer, np.vstack([mu[:1], vae_core.latent.path_between(mu[0], mu[middle], steps)])
+        model.model,
+        model.tokenizer,
+        np.vstack([mu[:1], vae_core.explore.latent.path_between(mu[0], mu[middle], steps)]),
     )
     return texts[0], back, walk
 
@@ -257,7 +259,7 @@ def _sentence_frame() -> pd.DataFrame:
         frame[label_column(name)] = values
     frame["length"] = [count_tokens(t) for t in corpus.texts]  # as the Data page's histogram counts them
     shipped = _shipped_demo_array("sentence_kl")  # the demo's, as `sentence_kl` gives it
-    frame["kl"] = shipped if shipped is not None else vae_core.latent.sentence_kl(mu, logvar)
+    frame["kl"] = shipped if shipped is not None else vae_core.explore.latent.sentence_kl(mu, logvar)
     return frame
 
 

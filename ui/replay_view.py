@@ -19,22 +19,22 @@ from vae_core.errors import BundleError
 from .figures import CATEGORY_COLOURS
 
 if TYPE_CHECKING:
-    from vae_core.replay import Replay
+    from vae_core.train.replay import Replay
 
 FRAME_MS = 450  # how long a frame shows when playing
 
 
 def has_replay(folder: str | Path) -> bool:
     """Whether a bundle folder holds a training replay."""
-    return all((Path(folder) / name).is_file() for name in vae_core.bundle.OPTIONAL_FILES)
+    return all((Path(folder) / name).is_file() for name in vae_core.store.bundle.OPTIONAL_FILES)
 
 
 @st.cache_resource(max_entries=4)
 def saved_replay(folder: str, modified: float) -> Replay | None:
     """The replay saved in a bundle folder (read once per server while the file is unchanged; None if damaged)."""
     try:
-        files = {name: (Path(folder) / name).read_bytes() for name in vae_core.bundle.OPTIONAL_FILES}
-        return vae_core.replay.Replay.from_files(files, folder)
+        files = {name: (Path(folder) / name).read_bytes() for name in vae_core.store.bundle.OPTIONAL_FILES}
+        return vae_core.train.replay.Replay.from_files(files, folder)
     except (BundleError, OSError):
         return None
 
@@ -43,7 +43,7 @@ def replay_of_folder(folder: str | Path) -> Replay | None:
     """The replay saved in a bundle folder, if any."""
     if not has_replay(folder):
         return None
-    return saved_replay(str(folder), (Path(folder) / vae_core.bundle.OPTIONAL_FILES[0]).stat().st_mtime)
+    return saved_replay(str(folder), (Path(folder) / vae_core.store.bundle.OPTIONAL_FILES[0]).stat().st_mtime)
 
 
 def extent(replays: list[Replay]) -> tuple[np.ndarray, np.ndarray]:

@@ -18,9 +18,9 @@ from typing import Any
 import streamlit as st
 
 import vae_core  # torch-backed parts load on first use (see vae_core/__init__.py): a first map does not wait on them
-from vae_core import workspace as workspaces
-from vae_core.corpus import Corpus, CorpusOptions, load_corpus
+from vae_core.data.corpus import Corpus, CorpusOptions, load_corpus
 from vae_core.errors import InputError, LatentLabError
+from vae_core.store import workspace as workspaces
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_CORPUS = ROOT / "assets" / "demo_corpus.tsv"
@@ -82,15 +82,15 @@ def switch_workspace(name: str) -> None:
 
 
 def workspace() -> Path:
-    """The user's workspace folder: their saved models and kept datasets (see vae_core.workspace)."""
+    """The user's workspace folder: their saved models and kept datasets (see vae_core.store.workspace)."""
     return workspaces.folder(MODELS_ROOT, workspace_id())
 
 
 @st.cache_resource
-def job_registry() -> vae_core.jobs.JobRegistry:
+def job_registry() -> vae_core.train.jobs.JobRegistry:
     """One registry for the server; jobs inside it are keyed by session id. LATENT_LAB_MAX_TRAINING bounds how
     many trainings run at once (2 by default: each one wants the CPU cores)."""
-    return vae_core.jobs.JobRegistry(max_running=int(os.environ.get("LATENT_LAB_MAX_TRAINING", "2")))
+    return vae_core.train.jobs.JobRegistry(max_running=int(os.environ.get("LATENT_LAB_MAX_TRAINING", "2")))
 
 
 @st.cache_resource
@@ -101,7 +101,7 @@ def umap_warm_up() -> threading.Thread | None:
     LATENT_LAB_WARMUP=0 turns it off (tests that never draw a UMAP map)."""
     if os.environ.get("LATENT_LAB_WARMUP", "1") == "0":
         return None
-    thread = threading.Thread(target=vae_core.projection.warm_up, name="umap-warm-up", daemon=True)
+    thread = threading.Thread(target=vae_core.explore.projection.warm_up, name="umap-warm-up", daemon=True)
     thread.start()
     return thread
 
@@ -112,7 +112,7 @@ def encoder_warm_up(name: str) -> threading.Thread:
     imports), so the first sentence a user types or clicks into being is not kept waiting on it. Started by a page
     once its own content is on screen, for a model whose encoder uses it."""
     thread = threading.Thread(
-        target=vae_core.pretrained.get_embedder, args=(name,), name="encoder-warm-up", daemon=True
+        target=vae_core.model.pretrained.get_embedder, args=(name,), name="encoder-warm-up", daemon=True
     )
     thread.start()
     return thread
@@ -131,11 +131,11 @@ BASE_NAME = "base model"  # how the app names the shipped base model
 @st.cache_resource
 def base_model() -> vae_core.TrainedModel:
     """The shipped base model (general English), loaded once per server and shared read-only."""
-    return vae_core.base_model.load_base()
+    return vae_core.base.shipped.load_base()
 
 
 def base_model_available() -> bool:
-    return vae_core.base_model.available()
+    return vae_core.base.shipped.available()
 
 
 def open_the_base_model() -> None:
@@ -143,7 +143,7 @@ def open_the_base_model() -> None:
     and decoded at once, with no training."""
     corpus = current_corpus()
     texts = corpus.value.texts if corpus is not None else []
-    set_model(vae_core.base_model.for_corpus(base_model(), texts), BASE_NAME)
+    set_model(vae_core.base.shipped.for_corpus(base_model(), texts), BASE_NAME)
 
 
 @st.cache_resource
@@ -277,7 +277,7 @@ def trained_on_another_corpus() -> str | None:
     corpus, model = current_corpus(), current_model()
     if not corpus or not model or model.opened_with == corpus.key or showing_the_demo():
         return None  # (the demo model was trained on the demo corpus)
-    if vae_core.base_model.is_general(model.value):
+    if vae_core.base.shipped.is_general(model.value):
         return None  # general English: made for any corpus
     trained_on = model.value.info.get("corpus")
     return trained_on if trained_on and trained_on != corpus.value.report.source else None

@@ -16,8 +16,8 @@ from .figures import tradeoff_figure
 from .replay_view import replay_figure
 
 if TYPE_CHECKING:
-    from vae_core.jobs import TradeoffJob, TrainingJob
-    from vae_core.training import Progress
+    from vae_core.train.jobs import TradeoffJob, TrainingJob
+    from vae_core.train.loop import Progress
 
 
 def training_estimate(job: TrainingJob) -> float:
@@ -33,7 +33,7 @@ def training_estimate(job: TrainingJob) -> float:
     )
     store = session_store()
     if key not in store:
-        store[key] = vae_core.pipeline.estimate_fit_seconds(
+        store[key] = vae_core.train.fit.estimate_fit_seconds(
             job.corpus, job.model_config, job.train_config, job.tokenizer_config, start_from=job.start_from
         )
     return store[key]
@@ -67,7 +67,7 @@ def live_progress(job: TrainingJob, was_running: bool) -> None:
         if snap.replay is not None and len(snap.replay) and snap.status in ("running", "stopping"):
             c2.caption(f"The map so far ({snap.replay.frame_name(len(snap.replay) - 1)}; the full replay at the end)")
             c2.plotly_chart(replay_figure(snap.replay.pick([len(snap.replay) - 1]), height=260), key="replay-live")
-        if vae_core.metrics.collapsing(snap.steps):
+        if vae_core.measure.metrics.collapsing(snap.steps):
             st.warning(
                 "Posterior collapse: the KL is near 0 or no latent unit is active, so the decoder ignores z. "
                 "Try more free bits (e.g. 0.2), more word dropout (0.4), a cyclical β schedule, or a lower β max."
@@ -77,7 +77,7 @@ def live_progress(job: TrainingJob, was_running: bool) -> None:
 
 
 def _progress_text(p: Progress) -> str:
-    eta = f"ETA {vae_core.training.format_duration(p.eta_s)}"
+    eta = f"ETA {vae_core.train.loop.format_duration(p.eta_s)}"
     if p.phase == "embed":
         return f"Embedding the sentences · {p.step:,}/{p.total_steps:,} sentences · {eta}"
     if p.phase == "measure":
@@ -106,7 +106,7 @@ def save_to_workspace(tm: vae_core.TrainedModel, name: str, overwrite: bool = Fa
     try:
         vae_core.save_bundle(tm, path, overwrite=overwrite)
     except vae_core.errors.OutputExistsError:
-        if not vae_core.names.is_bundle(path):
+        if not vae_core.store.names.is_bundle(path):
             raise
         st.session_state.confirm_replace = name
         return

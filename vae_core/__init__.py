@@ -5,17 +5,21 @@ tm = fit(corpus)                               # tokenizer + model + training + 
 save_bundle(tm, "models/demo")
 mu, logvar = encode(tm.model, tm.tokenizer, ["a sentence"])
 
-Every name and submodule is imported on first use (PEP 562), so `import vae_core` costs nothing: the app's first map
-reads shipped arrays and never waits on importing torch, the slowest import here (bench/README.md).
+Every name and room (sub-package) is imported on first use (PEP 562), so `import vae_core` costs nothing: the app's
+first map reads shipped arrays and never waits on importing torch, the slowest import here (bench/README.md).
 """
 
 import importlib
 from typing import TYPE_CHECKING
 
+from ._lazy import submodules
+
+_rooms = submodules(__name__)
+
 _HOMES = {  # public name -> the submodule that defines it
-    **dict.fromkeys(["TrainedModel", "bundle_to_zip", "import_zip", "load_bundle", "save_bundle"], "bundle"),
-    **dict.fromkeys(["Corpus", "CorpusOptions", "CorpusReport", "load_corpus"], "corpus"),
-    **dict.fromkeys(["DecodeConfig", "decode"], "decoding"),
+    **dict.fromkeys(["bundle_to_zip", "import_zip", "load_bundle", "save_bundle"], "store.bundle"),
+    **dict.fromkeys(["Corpus", "CorpusOptions", "CorpusReport", "load_corpus"], "data.corpus"),
+    **dict.fromkeys(["DecodeConfig", "decode"], "model.decoding"),
     **dict.fromkeys(["BundleError", "ConfigError", "CorpusError", "InputError", "LatentLabError"], "errors"),
     **dict.fromkeys(
         [
@@ -28,29 +32,25 @@ _HOMES = {  # public name -> the submodule that defines it
             "reconstruct",
             "sample_prior",
         ],
-        "latent",
+        "explore.latent",
     ),
-    "evaluate": "metrics",
-    **dict.fromkeys(["ModelConfig", "SentenceVAE"], "model"),
-    "BetaSchedule": "objective",
-    "fit": "pipeline",
-    **dict.fromkeys(["TextTokenizer", "TokenizerConfig"], "tokenizer"),
-    **dict.fromkeys(["Progress", "TrainConfig", "TrainResult", "resolve_device", "train_vae"], "training"),
+    "evaluate": "measure.metrics",
+    **dict.fromkeys(["ModelConfig", "SentenceVAE"], "model.vae"),
+    "BetaSchedule": "model.objective",
+    **dict.fromkeys(["TrainedModel", "fit"], "train.fit"),
+    **dict.fromkeys(["TextTokenizer", "TokenizerConfig"], "data.tokenizer"),
+    **dict.fromkeys(["Progress", "TrainConfig", "TrainResult", "train_vae"], "train.loop"),
+    "resolve_device": "device",
 }
 
 
 def __getattr__(name: str):
-    """A public name from its submodule, or a submodule itself (`vae_core.latent`), imported when first asked for."""
+    """A public name from its submodule, or a room itself (`vae_core.explore`), imported when first asked for."""
     if name in _HOMES:
         value = getattr(importlib.import_module(f".{_HOMES[name]}", __name__), name)
         globals()[name] = value  # found once: later look-ups do not come here
         return value
-    try:
-        return importlib.import_module(f".{name}", __name__)
-    except ModuleNotFoundError as e:
-        if e.name != f"{__name__}.{name}":
-            raise  # the submodule exists but needs something missing: say that, not "no attribute"
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    return _rooms(name)
 
 
 def __dir__() -> list[str]:
@@ -58,11 +58,11 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # what the names are, for type checkers and editors
-    from .bundle import TrainedModel, bundle_to_zip, import_zip, load_bundle, save_bundle
-    from .corpus import Corpus, CorpusOptions, CorpusReport, load_corpus
-    from .decoding import DecodeConfig, decode
+    from .data.corpus import Corpus, CorpusOptions, CorpusReport, load_corpus
+    from .data.tokenizer import TextTokenizer, TokenizerConfig
+    from .device import resolve_device
     from .errors import BundleError, ConfigError, CorpusError, InputError, LatentLabError
-    from .latent import (
+    from .explore.latent import (
         apply_attribute,
         attribute_vector,
         decode_latents,
@@ -72,12 +72,13 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
         reconstruct,
         sample_prior,
     )
-    from .metrics import evaluate
-    from .model import ModelConfig, SentenceVAE
-    from .objective import BetaSchedule
-    from .pipeline import fit
-    from .tokenizer import TextTokenizer, TokenizerConfig
-    from .training import Progress, TrainConfig, TrainResult, resolve_device, train_vae
+    from .measure.metrics import evaluate
+    from .model.decoding import DecodeConfig, decode
+    from .model.objective import BetaSchedule
+    from .model.vae import ModelConfig, SentenceVAE
+    from .store.bundle import bundle_to_zip, import_zip, load_bundle, save_bundle
+    from .train.fit import TrainedModel, fit
+    from .train.loop import Progress, TrainConfig, TrainResult, train_vae
 
 __all__ = [
     "BetaSchedule",

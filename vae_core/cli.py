@@ -6,7 +6,6 @@ Bad input prints one line on stderr and exits with status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import math
 import sys
@@ -18,22 +17,23 @@ import numpy as np
 import pandas as pd
 import torch
 
-from . import distributed, roundtrip
-from .atomic import atomic_write_bytes, check_output_file
-from .base_model import BASE, for_corpus, load_model
-from .bundle import check_bundle_target, save_bundle
-from .corpus import MAX_FILE_MB, CorpusOptions, load_corpus
-from .decoding import STRATEGIES, DecodeConfig
+from .base.shipped import BASE, for_corpus, load_model
+from .data.corpus import MAX_FILE_MB, CorpusOptions, load_corpus
+from .data.streaming import StreamedCorpus
+from .data.tokenizer import KINDS, TokenizerConfig
 from .errors import InputError, LatentLabError
-from .latent import encode, interpolate, sample_prior
-from .metrics import evaluate
-from .model import ENCODERS, PRETRAINED_SUGGESTED, ModelConfig, suggested_config
-from .objective import SCHEDULES
-from .pipeline import adapt_config, check_trainable, fit
-from .projection import project
-from .streaming import StreamedCorpus, encode_file, latent_frame
-from .tokenizer import KINDS, TokenizerConfig
-from .training import PRECISIONS, Progress, TrainConfig, format_duration
+from .explore.latent import encode, interpolate, sample_prior
+from .explore.projection import project
+from .measure import roundtrip
+from .measure.metrics import evaluate
+from .model.decoding import STRATEGIES, DecodeConfig
+from .model.objective import SCHEDULES
+from .model.vae import ENCODERS, PRETRAINED_SUGGESTED, ModelConfig, suggested_config
+from .store.bundle import check_bundle_target, save_bundle
+from .store.export import encode_file, latent_frame, table_path, write_table
+from .train import distributed
+from .train.fit import adapt_config, check_trainable, fit
+from .train.loop import PRECISIONS, Progress, TrainConfig, format_duration
 
 CHUNK_ROWS = 50_000  # rows per chunk when a corpus is streamed
 
@@ -396,7 +396,7 @@ def cmd_train(args) -> None:
 
 
 def cmd_encode(args) -> None:
-    out = _output_path(args.out, args.overwrite)
+    out = table_path(args.out, args.overwrite)
     tm = load_model(args.model, device=args.device)
     options = _corpus_options(args, max_tokens=None, val_fraction=0.0)
     batch_size = 1024 if tm.model.device.type == "cuda" else 256  # a GPU wants large batches
@@ -414,7 +414,7 @@ def cmd_encode(args) -> None:
     else:  # fits in memory: read it whole, with every check load_corpus makes
         corpus = load_corpus(args.data, options)
         frame = latent_frame(corpus, encode_texts(corpus.texts))
-        _write_table(frame, out)
+        write_table(frame, out)
         n = len(frame)
     print(f"encoded {n} sentences in {time.perf_counter() - start:.1f} s -> {out}", file=sys.stderr)
 
@@ -425,23 +425,8 @@ def _streams(args) -> bool:
     return bool(args.chunk_rows) or (source.is_file() and source.stat().st_size > MAX_FILE_MB * 2**20)
 
 
-def _output_path(path: str, overwrite: bool) -> Path:
-    """A table output's path: .parquet or .csv, and not taken (see `check_output_file`)."""
-    out = Path(path)
-    if out.suffix.lower() not in (".parquet", ".csv"):
-        raise InputError(f"{out}: the output must end in .parquet or .csv.")
-    return check_output_file(out, overwrite)
-
-
-def _write_table(frame: pd.DataFrame, out: Path) -> None:
-    """Write .parquet or .csv atomically."""
-    buffer = io.BytesIO()
-    frame.to_parquet(buffer, index=False) if out.suffix.lower() == ".parquet" else frame.to_csv(buffer, index=False)
-    atomic_write_bytes(out, buffer.getvalue())
-
-
 def cmd_project(args) -> None:
-    out = _output_path(args.out, args.overwrite)
+    out = table_path(args.out, args.overwrite)
     source = Path(args.latents)
     if not source.is_file() or source.suffix.lower() not in (".parquet", ".csv"):
         raise InputError(f"{source}: give a .parquet or .csv file written by `encode`.")
@@ -465,7 +450,7 @@ def cmd_project(args) -> None:
     for name, column in zip("xyz", coords.T):
         result[name] = column
     result.attrs = {"method": args.method, "dims": args.dims, "seed": args.seed}  # kept in the Parquet metadata
-    _write_table(result, out)
+    write_table(result, out)
     print(
         f"mapped {len(result)} points ({args.method}, {args.dims}-D) in {time.perf_counter() - start:.1f} s -> {out}",
         file=sys.stderr,
@@ -483,7 +468,7 @@ def cmd_evaluate(args) -> None:
 
 
 def cmd_reconstruct(args) -> None:
-    out = _output_path(args.out, args.overwrite)
+    out = table_path(args.out, args.overwrite)
     corpus = load_corpus(args.data, _corpus_options(args, max_tokens=None, val_fraction=0.0))
     tm = for_corpus(load_model(args.model, device=args.device), corpus.texts)  # writes back in the corpus's style
     judged = corpus
@@ -494,7 +479,7 @@ def cmd_reconstruct(args) -> None:
     result = roundtrip.round_trip(
         tm.model, tm.tokenizer, corpus.texts, labels=corpus.labels, judge=judge, decoding=decoding
     )
-    _write_table(pd.DataFrame(result.rows()), out)
+    write_table(pd.DataFrame(result.rows()), out)
     summary = result.summary()
     line = f"{summary['roundtrip_n']} sentences ({args.strategy}): exact {summary['roundtrip_exact']:.1%}, "
     line += f"chrF {summary['roundtrip_chrf']:.1f}, "

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .harness import CHROMIUM, CHROMIUM_ARGS, ROOT, serve_app, wait_idle
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, serve_app, wait_idle
 
 ARTIFACTS = ROOT / "test-artifacts"
 if os.environ.get("LATENT_LAB_REQUIRE_BROWSER") == "1":  # CI: a missing browser is a failure, not a skip

@@ -4,8 +4,9 @@ import io
 import time
 import zipfile
 
+from bench.browser import MAP_DRAWN, box_select, click_empty_spot, go, map_point_count, serve_app, wait_idle
+
 from .conftest import screenshot
-from .harness import MAP_DRAWN, box_select, click_empty_spot, go, map_point_count, serve_app, wait_idle
 
 SENTENCES = "\n".join(
     f"the {a} {v} the {o} ."

@@ -1,0 +1,151 @@
+"""Start the app as a user would (`streamlit run app.py`) on a free loopback port and drive it in Debian's Chromium;
+shared by the browser tests (tests/browser/), the app benchmarks (bench/app_timing.py, bench/big_map.py) and the
+README's screenshots."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve_app(models_dir: Path, log_path: Path, timeout_s: float = 90) -> Iterator[str]:
+    """The app, headless on 127.0.0.1, until the block ends; yields its URL once /_stcore/health says ok."""
+    port = free_port()
+    env = {**os.environ, "LATENT_LAB_MODELS": str(models_dir), "PYTHONUNBUFFERED": "1"}
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+    ]
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.time() + timeout_s
+            while True:
+                try:
+                    if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                        break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError(f"streamlit did not start: {Path(log_path).read_text()[-2000:]}")
+                time.sleep(0.2)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def wait_idle(page) -> None:
+    """Wait until the app is connected and its script has finished running."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+
+
+HEADINGS = {
+    "Learn": "Latent Lab",
+    "Explore": "Explore the latent space",
+    "Compare": "Compare with a pretrained",
+}  # where a page's h1 is not its name
+
+
+def go(page, title: str) -> None:
+    """Open a page from the sidebar navigation and wait for its heading."""
+    page.locator("[data-testid='stSidebarNav'] a", has_text=title).click()
+    page.wait_for_selector(f"h1:has-text('{HEADINGS.get(title, title)}')")
+    wait_idle(page)
+
+
+SENTENCES_DRAWN = """p => p && p._fullData ?
+    p._fullData.filter(t => t.meta === 'sentences').reduce((n, t) => n + t.x.length, 0) : 0"""
+MAP_DRAWN = f"n => ({SENTENCES_DRAWN})(document.querySelector('.js-plotly-plot')) === n"  # the first map, n points
+
+
+def map_point_count(page) -> int:
+    """Sentences drawn in the first plotly chart (not the rings, paths or layers drawn over them)."""
+    return page.evaluate(f"() => ({SENTENCES_DRAWN})(document.querySelector('.js-plotly-plot'))")
+
+
+EMPTIEST_SPOT = """() => { const p = document.querySelector('.js-plotly-plot');
+  const points = p._fullData.filter(t => t.meta === 'sentences').flatMap(t => Array.from(t.x, (x, i) => [x, t.y[i]]));
+  const xs = points.map(q => q[0]), ys = points.map(q => q[1]);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  let best = null, far = -1;
+  for (let i = 1; i < 20; i++) for (let j = 1; j < 20; j++) {
+    const x = x0 + (x1 - x0) * i / 20, y = y0 + (y1 - y0) * j / 20;
+    const d = Math.min(...points.map(q => (q[0] - x) ** 2 + (q[1] - y) ** 2));
+    if (d > far) { far = d; best = [x, y]; } }
+  return best; }"""
+TO_PIXELS = """([x, y]) => { const p = document.querySelector('.js-plotly-plot');
+  const l = p._fullLayout, r = p.getBoundingClientRect();
+  return [r.left + l._size.l + l.xaxis.d2p(x), r.top + l._size.t + l.yaxis.d2p(y)]; }"""
+STAR_X = """() => { const p = document.querySelector('.js-plotly-plot');
+  const t = p && p._fullData && p._fullData.find(t => t.name === 'decoded spot'); return t ? t.x[0] : null; }"""
+
+
+def click_empty_spot(page, nudge: int = 0) -> float:
+    """Click the first map's emptiest spot within its sentences' extent (`nudge` pixels to the right), after a
+    short hover (plotly picks the point it clicks on hover), and wait until the decoded spot's star moves there.
+    Returns the seconds from the click to the star drawn."""
+    before = page.evaluate(STAR_X)
+    page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+    px, py = page.evaluate(TO_PIXELS, page.evaluate(EMPTIEST_SPOT))
+    page.mouse.move(px + nudge - 6, py)
+    page.mouse.move(px + nudge, py, steps=3)
+    page.wait_for_timeout(200)
+    start = time.perf_counter()
+    page.mouse.click(px + nudge, py)
+    page.wait_for_function(f"() => {{ const x = ({STAR_X})(); return x !== null && x !== {json.dumps(before)}; }}")
+    return time.perf_counter() - start
+
+
+def box_select(page, plot, start: float, end: float) -> None:
+    """Drag a box on a plotly chart from `start` to `end`, as fractions of its plotting area."""
+    plot.locator(".modebar-btn[data-title='Box Select']").click()
+    box = plot.locator(".nsewdrag").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * start, box["y"] + box["height"] * start)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * end, box["y"] + box["height"] * end, steps=8)
+    page.mouse.up()

@@ -1,0 +1,326 @@
+"""Pretraining the base model: one long run over a large corpus of general English, resumable at any step.
+
+The corpus is tokenised once into one flat array of ids (cached beside the run). Each epoch a seeded permutation
+is cut into length-bucketed batches, so the batch at (epoch, position) is always the same one. Every few minutes
+the run writes a checkpoint (weights, Adam's moments, position, random state; safetensors and JSON, swapped in
+atomically) and, when the held-out -ELBO improved, the best model as an ordinary bundle. A run that is killed
+resumes from its last checkpoint with `pretrain(..., resume=True)`.
+
+    run/
+      checkpoint/   model.safetensors, optimizer.safetensors, state.json, tokenizer.json
+      best/         a bundle (config.json, tokenizer.json, model.safetensors, ...): the best model so far
+      curve.jsonl   one line an evaluation: step, tokens, seconds, held-out ELBO terms, the round trip
+      ids.npz       the tokenised corpus
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.torch import load_file
+from safetensors.torch import save as save_safetensors
+
+from ..data.batching import Batch, make_batch, to_ids
+from ..data.tokenizer import TextTokenizer
+from ..device import resolve_device, resolve_precision
+from ..errors import ConfigError
+from ..measure.metrics import elbo_terms
+from ..measure.roundtrip import GREEDY, round_trip
+from ..model.objective import batch_loss
+from ..model.vae import ModelConfig, SentenceVAE
+from ..store.atomic import write_dir
+from ..store.bundle import save_bundle
+from ..train.fit import TrainedModel
+from ..train.loop import word_dropout
+
+WINDOW_BATCHES = 50  # sentences are sorted by length within windows of this many batches: little padding, yet random
+
+
+@dataclass
+class PretrainConfig:
+    """Optimisation and bookkeeping of a pretraining run. The run's length is given to `pretrain` (steps or
+    seconds), not here: a run resumed later simply goes on."""
+
+    batch_size: int = 128
+    lr: float = 1e-3
+    grad_clip: float = 5.0
+    word_dropout: float = 0.15  # share of decoder input tokens replaced by <unk>, so the decoder leans on z
+    lowercase_share: float = 0.25  # sentences read lower-cased (fixed per sentence), so lower-case corpora are English
+    max_tokens: int = 64  # longer sentences are cut
+    checkpoint_every_s: float = 600.0
+    eval_sentences: int = 2000  # held-out sentences for the ELBO curve
+    roundtrip_sentences: int = 200  # of them, decoded back for the round-trip curve
+    seed: int = 0
+    device: str = "auto"
+    precision: str = "auto"
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.batch_size <= 65536 or not 0 < self.lr < 1 or self.grad_clip <= 0:
+            raise ConfigError("batch_size must be 1-65536, lr in (0, 1), grad_clip positive.")
+        if not 0 <= self.word_dropout < 1 or not 0 <= self.lowercase_share <= 1:
+            raise ConfigError("word_dropout must be in [0, 1) and lowercase_share in [0, 1].")
+        if self.max_tokens < 1 or self.checkpoint_every_s <= 0 or self.eval_sentences < 1:
+            raise ConfigError("max_tokens, checkpoint_every_s and eval_sentences must be positive.")
+
+
+def lowercased(n: int, config: PretrainConfig) -> np.ndarray:
+    """Which of n sentences are read lower-cased: a seeded share, the same for the tokenizer and the training."""
+    return np.random.default_rng(config.seed).random(n) < config.lowercase_share
+
+
+@dataclass
+class TokenisedCorpus:
+    """Token ids of many sentences in one flat array: sentence i is ids[offsets[i]:offsets[i + 1]]."""
+
+    ids: np.ndarray  # int32
+    offsets: np.ndarray  # int64, len n + 1
+
+    @classmethod
+    def build(cls, tokenizer: TextTokenizer, texts: list[str], config: PretrainConfig) -> TokenisedCorpus:
+        """Tokenise `texts`, a seeded share of them lower-cased, each cut to `config.max_tokens`."""
+        lower = lowercased(len(texts), config)
+        seqs = to_ids(tokenizer, [t.lower() if low else t for t, low in zip(texts, lower)], config.max_tokens)
+        lengths = np.array([len(s) for s in seqs], dtype=np.int64)
+        offsets = np.concatenate([[0], np.cumsum(lengths)])
+        return cls(np.fromiter((i for s in seqs for i in s), dtype=np.int32, count=int(offsets[-1])), offsets)
+
+    @classmethod
+    def cached(cls, path: Path, tokenizer: TextTokenizer, texts: list[str], config: PretrainConfig) -> TokenisedCorpus:
+        """The corpus from its cache at `path`, or built and cached there (numpy arrays only: no pickle)."""
+        if path.is_file():
+            with np.load(path, allow_pickle=False) as f:
+                if int(f["n"]) == len(texts):
+                    return cls(f["ids"], f["offsets"])
+        corpus = cls.build(tokenizer, texts, config)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npz", delete=False) as f:
+            np.savez(f, ids=corpus.ids, offsets=corpus.offsets, n=np.int64(len(corpus)))
+        Path(f.name).replace(path)
+        return corpus
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return np.diff(self.offsets)
+
+    def sequences(self, index: list[int]) -> list[list[int]]:
+        return [self.ids[self.offsets[i] : self.offsets[i + 1]].tolist() for i in index]
+
+    def epoch_batches(self, epoch: int, batch_size: int, seed: int) -> list[np.ndarray]:
+        """The epoch's batches of sentence indices: a permutation seeded by (seed, epoch), sorted by length within
+        windows of WINDOW_BATCHES batches, and the batches shuffled within each window."""
+        rng = np.random.default_rng([seed, epoch])
+        order = rng.permutation(len(self))
+        lengths, window = self.lengths, batch_size * WINDOW_BATCHES
+        batches = []
+        for start in range(0, len(order), window):
+            chunk = order[start : start + window]
+            chunk = chunk[np.argsort(lengths[chunk], kind="stable")]
+            cut = [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
+            batches += [cut[i] for i in rng.permutation(len(cut))]
+        return [b for b in batches if len(b) > 1]  # a batch of one gives BN-VAE's BatchNorm no statistics
+
+
+@dataclass
+class RunState:
+    """Where a run stands: what the checkpoint's state.json holds besides the tensors."""
+
+    step: int = 0
+    epoch: int = 0
+    position: int = 0  # batches of this epoch already trained on
+    tokens: int = 0
+    seconds: float = 0.0
+    best_elbo: float = -math.inf
+
+
+def _batch(corpus: TokenisedCorpus, index: np.ndarray, tokenizer: TextTokenizer) -> Batch:
+    seqs = corpus.sequences(index.tolist())
+    return make_batch(seqs, list(range(len(seqs))), tokenizer)
+
+
+def save_checkpoint(
+    folder: Path,
+    model: SentenceVAE,
+    optimizer: torch.optim.Adam,
+    tokenizer: TextTokenizer,
+    state: RunState,
+    config: PretrainConfig,
+) -> None:
+    """Write the checkpoint folder atomically: a crash leaves the previous checkpoint whole."""
+    moments = {"rng": torch.get_rng_state()}
+    params = [p for group in optimizer.param_groups for p in group["params"]]
+    for i, p in enumerate(params):
+        if p in optimizer.state:
+            for key, value in optimizer.state[p].items():
+                moments[f"{i}.{key}"] = torch.as_tensor(value).detach().cpu().contiguous()
+    meta = {"state": asdict(state), "config": asdict(config), "model": asdict(model.config),
+            "vocab_size": model.vocab_size}  # fmt: skip
+    weights = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    files = {
+        "model.safetensors": save_safetensors(weights),
+        "optimizer.safetensors": save_safetensors(moments),
+        "state.json": json.dumps(meta, indent=2).encode(),
+        "tokenizer.json": tokenizer.to_json().encode(),
+    }
+    write_dir(folder, files)
+
+
+def load_checkpoint(
+    folder: Path, device: torch.device
+) -> tuple[SentenceVAE, torch.optim.Adam, TextTokenizer, RunState, dict]:
+    """The model, optimizer, tokenizer and state a checkpoint holds, and its saved settings."""
+    meta = json.loads((folder / "state.json").read_text())
+    model = SentenceVAE(ModelConfig(**meta["model"]), meta["vocab_size"])
+    model.load_state_dict(load_file(folder / "model.safetensors"))
+    model.to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=meta["config"]["lr"])
+    moments = load_file(folder / "optimizer.safetensors")
+    params = list(model.parameters())
+    for name, value in moments.items():
+        if name == "rng":
+            continue
+        i, key = name.split(".", 1)
+        optimizer.state[params[int(i)]][key] = value if key == "step" else value.to(device)
+    torch.set_rng_state(moments["rng"])
+    tokenizer = TextTokenizer.from_json((folder / "tokenizer.json").read_text())
+    return model, optimizer, tokenizer, RunState(**meta["state"]), meta
+
+
+def evaluate_run(model: SentenceVAE, tokenizer: TextTokenizer, valid: list[str], config: PretrainConfig) -> dict:
+    """Held-out ELBO terms (per sentence and per token) and the greedy round trip on the first sentences."""
+    texts = valid[: config.eval_sentences]
+    seqs = to_ids(tokenizer, texts, config.max_tokens)
+    terms = elbo_terms(model, tokenizer, seqs, seed=config.seed, accuracy=False)
+    trip = round_trip(model, tokenizer, texts[: config.roundtrip_sentences], similarity=False, decoding=GREEDY)
+    model.train()
+    return {
+        "val_rec": terms["rec"],
+        "val_kl": terms["kl"],
+        "val_elbo": terms["elbo"],
+        "val_nats_per_token": -terms["elbo"] * len(seqs) / max(terms["n_tokens"], 1),
+        "roundtrip_exact": float(trip.exact.mean()),
+        "roundtrip_chrf": float(trip.chrf.mean()),
+        "examples": [[a, b] for a, b in list(zip(trip.inputs, trip.outputs))[:3]],
+    }
+
+
+def pretrain(
+    run: Path,
+    tokenizer: TextTokenizer,
+    train_texts: list[str],
+    valid_texts: list[str],
+    model_config: ModelConfig,
+    config: PretrainConfig,
+    *,
+    max_seconds: float | None = None,
+    max_steps: int | None = None,
+    eval_every: int = 2000,
+    resume: bool = True,
+    start_from: TrainedModel | None = None,
+    info: dict | None = None,
+    stop: threading.Event | None = None,
+    log: Callable[[str], None] = print,
+) -> RunState:
+    """Train (or, with `resume` and a checkpoint in `run`, go on training) until `max_seconds` of this call or
+    `max_steps` in all have passed, or `stop` is set; evaluate every `eval_every` steps, checkpoint every
+    `config.checkpoint_every_s` seconds and at the end. With no checkpoint, `start_from` (a bundle this run exported,
+    e.g. the shipped base model on a new machine) gives the first weights and the step count; Adam starts afresh.
+    Returns where the run stands."""
+    run.mkdir(parents=True, exist_ok=True)
+    device = resolve_device(config.device)
+    low_precision = resolve_precision(config.precision, device) == torch.bfloat16
+    if resume and (run / "checkpoint" / "state.json").is_file():
+        model, optimizer, tokenizer, state, _ = load_checkpoint(run / "checkpoint", device)
+        log(f"resumed at step {state.step:,} (epoch {state.epoch}, batch {state.position:,})")
+    else:
+        torch.manual_seed(config.seed)
+        model = SentenceVAE(model_config, tokenizer.vocab_size, pad_id=tokenizer.pad_id).to(device)
+        state = RunState()
+        if start_from is not None:
+            model.load_state_dict({k: v.float() for k, v in start_from.model.state_dict().items()})
+            tokenizer = start_from.tokenizer
+            state = RunState(step=int(start_from.info.get("pretraining_step", 0)),
+                             tokens=int(start_from.info.get("tokens", 0)))  # fmt: skip
+            state.epoch = state.step // max(len(train_texts) // config.batch_size, 1)
+            log(f"started from the exported weights of step {state.step:,} (a fresh optimizer)")
+        optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    corpus = TokenisedCorpus.cached(run / "ids.npz", tokenizer, train_texts, config)
+    log(
+        f"{len(corpus):,} sentences, {len(corpus.ids):,} tokens; {sum(p.numel() for p in model.parameters()):,} "
+        f"parameters; {'bf16' if low_precision else 'fp32'} on {device}"
+    )
+
+    def corrupt(dec_in: torch.Tensor) -> torch.Tensor:
+        return word_dropout(dec_in, config.word_dropout, tokenizer.unk_id, tokenizer.pad_id)
+
+    def checkpoint(evaluate: bool) -> None:
+        if evaluate:
+            found = evaluate_run(model, tokenizer, valid_texts, config)
+            row = {"step": state.step, "epoch": state.epoch, "tokens": state.tokens, "seconds": round(state.seconds)}
+            row.update(found)
+            with open(run / "curve.jsonl", "a") as f:
+                f.write(json.dumps(row) + "\n")
+            log(
+                f"step {state.step:,}: held-out -ELBO {-found['val_elbo']:.2f} (rec {found['val_rec']:.2f}, "
+                f"KL {found['val_kl']:.2f}), round trip exact {found['roundtrip_exact']:.1%}, "
+                f"chrF {found['roundtrip_chrf']:.1f}"
+            )
+            if found["val_elbo"] > state.best_elbo:
+                state.best_elbo = found["val_elbo"]
+                best = TrainedModel(
+                    model=model,
+                    tokenizer=tokenizer,
+                    metrics={**found, **asdict(state)},
+                    info={**(info or {}), "pretraining_step": state.step, "tokens": state.tokens},
+                )
+                save_bundle(best, run / "best", overwrite=True)
+                model.train()
+        save_checkpoint(run / "checkpoint", model, optimizer, tokenizer, state, config)
+
+    model.train()
+    started, seconds_before = time.perf_counter(), state.seconds
+    last_checkpoint = tokens_since_at = started
+    tokens_since = 0
+    while True:
+        batches = corpus.epoch_batches(state.epoch, config.batch_size, config.seed)
+        while state.position < len(batches):
+            done = (max_steps is not None and state.step >= max_steps) or (stop is not None and stop.is_set())
+            if done or (max_seconds is not None and time.perf_counter() - started >= max_seconds):
+                checkpoint(evaluate=state.step % eval_every != 0)  # (a step on the evaluation grid was just measured)
+                return state
+            batch = _batch(corpus, batches[state.position], tokenizer).to(device)
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=low_precision):
+                terms = batch_loss(model, batch, 1.0, 0.0, corrupt)
+            optimizer.zero_grad(set_to_none=True)
+            terms.loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
+            optimizer.step()
+            now = time.perf_counter()
+            state.step, state.position = state.step + 1, state.position + 1
+            state.tokens += batch.n_tokens
+            state.seconds = seconds_before + now - started
+            tokens_since += batch.n_tokens
+            if state.step % 100 == 0:
+                log(
+                    f"step {state.step:,} epoch {state.epoch} ({state.position / len(batches):.1%}): rec "
+                    f"{terms.rec.item():.2f} KL {terms.kl.item():.2f} "
+                    f"{tokens_since / (now - tokens_since_at):,.0f} tokens/s"
+                )
+                tokens_since, tokens_since_at = 0, now
+            if state.step % eval_every == 0:
+                checkpoint(evaluate=True)
+                last_checkpoint = time.perf_counter()
+            elif now - last_checkpoint >= config.checkpoint_every_s:
+                checkpoint(evaluate=False)
+                last_checkpoint = time.perf_counter()
+        state.epoch, state.position = state.epoch + 1, 0

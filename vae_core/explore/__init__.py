@@ -1,0 +1,7 @@
+"""What a user does with a latent space: encode, decode, interpolate, sample (latent), 2-D maps and neighbours
+(projection), a map spot back to a latent (inverse), how the corpus covers the space (coverage), clusters and their
+words (clusters)."""
+
+from .._lazy import submodules
+
+__getattr__ = submodules(__name__)

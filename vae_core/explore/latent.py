@@ -1,0 +1,206 @@
+"""Working in the latent space: encode sentences, reconstruct, sample the prior, interpolate,
+explore a sentence's neighbourhood, and shift sentences along attribute vectors."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+import torch
+
+from ..data.batching import to_ids
+from ..data.tokenizer import TextTokenizer
+from ..errors import InputError
+from ..model.decoding import DecodeConfig, decode
+from ..model.objective import kl_per_dim
+from ..model.vae import SentenceVAE, posterior
+from .projection import nearest
+
+PATHS = ("slerp", "linear")  # interpolation: along the sphere where the prior's mass lies, or straight
+FEW_ROWS = 16  # encoding or decoding this many rows or fewer runs torch on one thread (see `_threads_for`)
+
+
+@contextmanager
+def _threads_for(rows: int) -> Iterator[None]:
+    """One torch thread for a handful of rows (a click, a typed sentence): so little work gains nothing from more
+    threads, and on a small server, where the same cores also run the browser, a training or another user, the
+    extra threads only wait their turn and make the click slower. Bigger batches keep the thread's setting."""
+    before = torch.get_num_threads()
+    if rows > FEW_ROWS or before == 1:
+        yield
+        return
+    torch.set_num_threads(1)  # torch keeps it per thread, and threads started later begin from the last value set
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def _check_texts(texts: list[str]) -> list[str]:
+    cleaned = [" ".join(str(t).split()) for t in texts]
+    for i, text in enumerate(cleaned):
+        if not text:
+            raise InputError(f"sentence {i + 1} is empty: type some words to encode.")
+    return cleaned
+
+
+def encode(
+    model: SentenceVAE, tokenizer: TextTokenizer, texts: list[str], batch_size: int = 256
+) -> tuple[np.ndarray, np.ndarray]:
+    """Posterior means and log-variances (N, D) of `texts`, as float32 numpy arrays, in input order."""
+    cleaned = _check_texts(texts)
+    with _threads_for(len(cleaned)):
+        mu, logvar = posterior(model, tokenizer, to_ids(tokenizer, cleaned), batch_size, texts=cleaned)
+    return mu.numpy(), logvar.numpy()
+
+
+def decode_latents(
+    model: SentenceVAE, tokenizer: TextTokenizer, z: np.ndarray | torch.Tensor, config: DecodeConfig | None = None
+) -> list[str]:
+    """Decode rows of z (numpy or torch) into sentences."""
+    z = torch.as_tensor(np.asarray(z, dtype=np.float32))
+    with _threads_for(len(z)):
+        return decode(model, tokenizer, z, config)
+
+
+def reconstruct(
+    model: SentenceVAE, tokenizer: TextTokenizer, texts: list[str], config: DecodeConfig | None = None
+) -> list[str]:
+    """Encode each sentence to its posterior mean and decode it again."""
+    mu, _ = encode(model, tokenizer, texts)
+    return decode_latents(model, tokenizer, mu, config)
+
+
+def sample_prior(
+    model: SentenceVAE, tokenizer: TextTokenizer, n: int, config: DecodeConfig | None = None, seed: int = 0
+) -> tuple[np.ndarray, list[str]]:
+    """Draw n latent vectors from the prior N(0, I) and decode them."""
+    if not 1 <= n <= 10000:
+        raise InputError(f"the number of samples must be from 1 to 10000 (got {n}).")
+    z = torch.randn(n, model.config.latent_dim, generator=torch.Generator().manual_seed(seed))
+    return z.numpy(), decode_latents(model, tokenizer, z, config)
+
+
+def lerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
+    """Straight-line interpolation."""
+    return (1 - t) * a + t * b
+
+
+def slerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
+    """Spherical interpolation (White 2016): follows the great circle, keeping the norm typical of the
+    prior instead of cutting through the low-density centre. Falls back to lerp for parallel vectors."""
+    cos = float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b) + 1e-12))
+    omega = math.acos(min(1.0, max(-1.0, cos)))
+    if omega < 1e-4:
+        return lerp(a, b, t)
+    return (math.sin((1 - t) * omega) * a + math.sin(t * omega) * b) / math.sin(omega)
+
+
+def interpolation_path(
+    model: SentenceVAE,
+    tokenizer: TextTokenizer,
+    sentence_a: str,
+    sentence_b: str,
+    steps: int = 8,
+    method: str = "slerp",
+) -> np.ndarray:
+    """`steps` evenly spaced latent points (steps, D) from a's posterior mean to b's, both ends included."""
+    mu, _ = encode(model, tokenizer, [sentence_a, sentence_b])
+    return path_between(mu[0], mu[1], steps, method)
+
+
+def path_between(a: np.ndarray, b: np.ndarray, steps: int = 8, method: str = "slerp") -> np.ndarray:
+    """`steps` evenly spaced latent points (steps, D) from a to b, both ends included."""
+    if not 2 <= steps <= 200:
+        raise InputError(f"steps must be from 2 to 200 (got {steps}).")
+    if method not in PATHS:
+        raise InputError(f"method must be one of {', '.join(PATHS)} (got {method!r}).")
+    mix = slerp if method == "slerp" else lerp
+    return np.stack([mix(a, b, float(t)) for t in np.linspace(0.0, 1.0, steps)])
+
+
+def interpolate(
+    model: SentenceVAE,
+    tokenizer: TextTokenizer,
+    sentence_a: str,
+    sentence_b: str,
+    steps: int = 8,
+    method: str = "slerp",
+    config: DecodeConfig | None = None,
+) -> list[tuple[float, str]]:
+    """Decoded sentences along `interpolation_path`, each with its position t in [0, 1]."""
+    path = interpolation_path(model, tokenizer, sentence_a, sentence_b, steps, method)
+    return list(zip(np.linspace(0.0, 1.0, steps).tolist(), decode_latents(model, tokenizer, path, config)))
+
+
+def neighbourhood(
+    model: SentenceVAE,
+    tokenizer: TextTokenizer,
+    sentence: str,
+    n: int = 8,
+    radius: float = 0.5,
+    config: DecodeConfig | None = None,
+    seed: int = 0,
+) -> list[str]:
+    """Decode n points drawn around a sentence's posterior mean: z = mu + radius * eps, eps ~ N(0, I)."""
+    if not 1 <= n <= 1000 or radius < 0:
+        raise InputError("choose 1 to 1000 samples and a radius of 0 or more.")
+    mu, _ = encode(model, tokenizer, [sentence])
+    eps = torch.randn(n, mu.shape[1], generator=torch.Generator().manual_seed(seed)).numpy()
+    return decode_latents(model, tokenizer, mu + radius * eps, config)
+
+
+def attribute_vector(latents: np.ndarray, labels: list[str], group_a: str, group_b: str) -> np.ndarray:
+    """Mean latent of the sentences labelled `group_a` minus that of `group_b` (Bowman et al. 2016-style
+    arithmetic): adding it to a sentence's z moves it from b towards a."""
+    labels_arr = np.asarray(labels)
+    for group in (group_a, group_b):
+        if not (labels_arr == group).any():
+            raise InputError(f"no sentence has the label {group!r}.")
+    return latents[labels_arr == group_a].mean(0) - latents[labels_arr == group_b].mean(0)
+
+
+def apply_attribute(
+    model: SentenceVAE,
+    tokenizer: TextTokenizer,
+    sentence: str,
+    vector: np.ndarray,
+    strengths: list[float] = (0.0, 0.5, 1.0, 1.5, 2.0),
+    config: DecodeConfig | None = None,
+) -> list[tuple[float, str]]:
+    """Decode the sentence's posterior mean plus `strength * vector`, for each strength."""
+    mu, _ = encode(model, tokenizer, [sentence])
+    z = np.stack([mu[0] + s * vector for s in strengths])
+    return list(zip(list(strengths), decode_latents(model, tokenizer, z, config)))
+
+
+def nearest_sentences(
+    latents: np.ndarray, query: np.ndarray, k: int, exclude: int | None = None
+) -> list[tuple[int, float]]:
+    """The k rows of `latents` nearest to one query vector (Euclidean, in the full latent space) as (row, distance),
+    nearest first; `exclude` (e.g. the query's own row) is left out."""
+    idx, dist = nearest(latents, np.asarray(query).reshape(1, -1), k + (exclude is not None))
+    return [(int(i), float(d)) for i, d in zip(idx[0], dist[0]) if int(i) != exclude][:k]
+
+
+def sentence_kl(mu: np.ndarray, logvar: np.ndarray) -> np.ndarray:
+    """KL(q(z|x) || N(0, I)) of each sentence, in nats: how much information its code carries."""
+    return kl_per_dim(torch.tensor(mu), torch.tensor(logvar)).sum(1).numpy()
+
+
+@torch.no_grad()
+def token_probabilities(model: SentenceVAE, tokenizer: TextTokenizer, sentence: str) -> list[tuple[str, float]]:
+    """Each token of the sentence (and <eos>) with the probability the decoder gives it, teacher-forced,
+    from the sentence's own posterior mean: where the reconstruction is sure and where it is not."""
+    from ..data.batching import make_batch
+
+    text = _check_texts([sentence])[0]
+    batch = make_batch(to_ids(tokenizer, [text]), [0], tokenizer, [text]).to(model.device)
+    model.eval()
+    mu, _ = model.encode(batch.tokens, batch.lengths, batch.texts)
+    logits = model.target_logits(mu, batch.dec_in, batch.mask)
+    targets = batch.dec_out[batch.mask]
+    probs = torch.softmax(logits.float(), -1).gather(1, targets[:, None]).squeeze(1)
+    return [(tokenizer.tk.id_to_token(int(t)), float(p)) for t, p in zip(targets.tolist(), probs.tolist())]

@@ -1,0 +1,125 @@
+"""Latent vectors -> a 2-D or 3-D map (PCA at once, UMAP for the real view), exact nearest neighbours in
+the latent space, and placing new points onto an existing map."""
+
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..device import resolve_device
+from ..errors import InputError
+
+if TYPE_CHECKING:
+    pass
+
+METHODS = ("pca", "umap")
+
+
+EXACT_KNN_MAX_CPU = 200_000  # above this many points on a CPU, UMAP uses its own approximate neighbour search
+
+
+def nearest(
+    latents: np.ndarray,
+    queries: np.ndarray,
+    k: int,
+    exclude_self: bool = False,
+    chunk: int = 4096,
+    device: str = "cpu",
+):
+    """Exact Euclidean k nearest neighbours of each query row among `latents` (torch cdist + topk, in chunks
+    small enough that a chunk's distance matrix stays under ~512 MB). Returns (indices, distances), each (Q, k).
+    With `exclude_self`, queries are the latents themselves. `device` "auto" uses the GPU when there is one."""
+    import torch
+
+    dev = resolve_device(device)
+    # copies (np.array): torch wants a writable buffer, and a map read from Parquet may hand over a read-only one
+    base = torch.from_numpy(np.array(latents, dtype=np.float32)).to(dev)
+    k_eff = min(k + int(exclude_self), len(base))
+    chunk = max(1, min(chunk, 2**27 // max(len(base), 1)))
+    idx_out, dist_out = [], []
+    for start in range(0, len(queries), chunk):
+        q = torch.from_numpy(np.array(queries[start : start + chunk], dtype=np.float32)).to(dev)
+        dist = torch.cdist(q, base)
+        if exclude_self:
+            rows = torch.arange(len(q), device=dev)
+            dist[rows, rows + start] = torch.inf
+        d, i = torch.topk(dist, k_eff, largest=False)
+        idx_out.append(i[:, :k].cpu())
+        dist_out.append(d[:, :k].cpu())
+    return torch.cat(idx_out).numpy(), torch.cat(dist_out).numpy()
+
+
+def project(
+    latents: np.ndarray,
+    method: str = "pca",
+    dims: int = 2,
+    seed: int = 0,
+    n_neighbors: int = 15,
+    device: str = "auto",
+) -> np.ndarray:
+    """Coordinates (N, dims) of the latents. UMAP is given an exact kNN graph computed with torch (on the GPU when
+    there is one), which is faster than its own approximate search and deterministic for a given seed; on a CPU
+    above EXACT_KNN_MAX_CPU points, exact search costs O(N²), so UMAP's own approximate search is used instead."""
+    latents = np.asarray(latents, dtype=np.float32)
+    if method not in METHODS:
+        raise InputError(f"unknown projection {method!r}: use one of {', '.join(METHODS)}.")
+    if dims not in (2, 3):
+        raise InputError(f"a map has 2 or 3 dimensions (got {dims}).")
+    n = len(latents)
+    if n < dims + 2:
+        raise InputError(f"at least {dims + 2} sentences are needed for a {dims}-D map (got {n}).")
+    if method == "pca" or n <= n_neighbors + 1:
+        from sklearn.decomposition import PCA
+
+        return PCA(n_components=dims, random_state=seed).fit_transform(latents).astype(np.float32)
+    import umap
+
+    knn = None
+    dev = resolve_device(device)
+    if dev.type == "cuda" or n <= EXACT_KNN_MAX_CPU:
+        idx, dist = nearest(latents, latents, n_neighbors - 1, exclude_self=True, device=str(dev))
+        idx = np.concatenate([np.arange(n)[:, None], idx], axis=1)  # umap expects each point as its 1st neighbour
+        dist = np.concatenate([np.zeros((n, 1), np.float32), dist], axis=1)
+        knn = (idx, dist, None)
+    reducer = umap.UMAP(
+        n_components=dims,
+        n_neighbors=n_neighbors,
+        n_epochs=200,  # umap's own choice above 10k points; below, its 500 cost 2.4x the time for little gain
+        random_state=seed,
+        precomputed_knn=knn or (None, None, None),
+        n_jobs=1,
+    )
+    with warnings.catch_warnings():  # "transform will be unavailable": we place new points ourselves
+        warnings.simplefilter("ignore", UserWarning)
+        return reducer.fit_transform(latents).astype(np.float32)
+
+
+def map_key(method: str, dims: int, seed: int) -> str:
+    """The name a map is saved under (as in assets/demo_map.npz): e.g. "umap_2d_seed0"."""
+    return f"{method}_{dims}d_seed{seed}"
+
+
+def warm_up() -> None:
+    """Import umap and JIT-compile its layout on a tiny problem, so the first real map is fast.
+    umap-learn compiles with numba in every new process (tens of seconds on 2 cores)."""
+    project(np.random.default_rng(0).normal(size=(300, 8)).astype(np.float32), "umap")
+
+
+def ellipse(centre: np.ndarray, cov: np.ndarray, widths: float = 2.0, points: int = 65) -> np.ndarray:
+    """The closed outline (points, 2) of a 2-D Gaussian's ellipse `widths` standard deviations out: e.g. a
+    sentence's posterior drawn on a map."""
+    values, vectors = np.linalg.eigh(cov)
+    angle = np.linspace(0, 2 * np.pi, points)
+    circle = np.stack([np.cos(angle), np.sin(angle)], 1)
+    return centre + widths * (circle * np.sqrt(np.maximum(values, 0))) @ vectors.T
+
+
+def place_points(new_latents: np.ndarray, latents: np.ndarray, coords: np.ndarray, k: int = 10) -> np.ndarray:
+    """Map positions for new latent vectors: the inverse-distance-weighted mean of the map positions of their
+    k nearest neighbours in the latent space (the map itself is not recomputed)."""
+    idx, dist = nearest(latents, np.asarray(new_latents, dtype=np.float32), k)
+    weights = 1.0 / (dist + 1e-6)
+    weights /= weights.sum(1, keepdims=True)
+    return (coords[idx] * weights[..., None]).sum(1)

@@ -1,0 +1,197 @@
+"""Corpus -> tokenizer -> model -> training -> held-out metrics: the whole `train` recipe in one call."""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import torch
+
+from ..data.corpus import Corpus
+from ..data.streaming import VAL_MAX, StreamedCorpus
+from ..data.style import detect
+from ..data.tokenizer import TextTokenizer, TokenizerConfig
+from ..errors import ConfigError
+from ..measure import roundtrip
+from ..measure.metrics import evaluate
+from ..model.objective import BetaSchedule
+from ..model.vae import ModelConfig, SentenceVAE
+from . import distributed
+from .loop import Progress, TrainConfig, estimate_seconds, train_vae
+
+if TYPE_CHECKING:
+    from .replay import Replay
+
+
+@dataclass
+class TrainedModel:
+    """Everything a bundle holds: the network, its tokenizer, the settings it was trained with, metrics."""
+
+    model: SentenceVAE
+    tokenizer: TextTokenizer
+    train_config: TrainConfig | None = None
+    tokenizer_config: TokenizerConfig | None = None
+    metrics: dict = field(default_factory=dict)
+    history: dict = field(default_factory=dict)
+    info: dict = field(default_factory=dict)  # where it came from: corpus name, sizes, labels, …
+    created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    replay: Replay | None = None  # the training replay, when one was recorded
+
+    @property
+    def latent_dim(self) -> int:
+        return self.model.config.latent_dim
+
+
+def undefended_configs(epochs: int = 10) -> tuple[ModelConfig, TrainConfig]:
+    """Settings with every defence against posterior collapse turned off, to show a collapse happening: the RNN
+    encoder alone, no BN-VAE, β = 1 from the first step (no annealing), no word dropout, no free bits, no
+    autoencoder pre-training, no early stopping."""
+    train = TrainConfig(
+        epochs=epochs,
+        beta=BetaSchedule("constant", beta_max=1.0),
+        word_dropout=0.0,
+        free_bits=0.0,
+        pretrain_epochs=0,
+        patience=0,
+    )
+    return ModelConfig(encoder="rnn", bn_gamma=0.0), train
+
+
+def adapt_config(epochs: int = 4) -> TrainConfig:
+    """Settings for adapting the base model to a corpus (Optimus's recipe, Li et al. 2020: a few epochs from the
+    pretrained weights): no autoencoder pre-training (it would reset the pretrained decoder), β = 1 throughout (the
+    base model's BN-VAE keeps its KL up), a smaller learning rate, so what it knows of English is moved, not lost."""
+    return TrainConfig(
+        epochs=epochs,
+        lr=3e-4,
+        beta=BetaSchedule("constant", beta_max=1.0),
+        pretrain_epochs=0,
+        word_dropout=0.15,
+        patience=0,
+    )
+
+
+def check_trainable(corpus: Corpus | StreamedCorpus) -> None:
+    """Refuse a corpus too small to learn from (0 or 1 sentences), before any work starts."""
+    n = len(corpus) + len(corpus.val_texts) if isinstance(corpus, StreamedCorpus) else len(corpus.texts)
+    if n < 2:
+        raise ConfigError(f"a model needs at least 2 sentences to learn from; this corpus has {n}.")
+
+
+def fit(
+    corpus: Corpus | StreamedCorpus,
+    model_config: ModelConfig | None = None,
+    train_config: TrainConfig | None = None,
+    tokenizer_config: TokenizerConfig | None = None,
+    *,
+    on_progress: Callable[[Progress], None] | None = None,
+    stop: threading.Event | None = None,
+    iw_samples: int = 100,
+    roundtrip_limit: int = 1000,
+    start_from: TrainedModel | None = None,
+) -> TrainedModel:
+    """Train a sentence VAE on the corpus's training split and measure it on its validation split
+    (on the training split, said in `info`, when the corpus is too small to hold one out). A StreamedCorpus is
+    read from disk chunk by chunk: once for the vocabulary, then once per epoch.
+    Under torchrun every rank calls this: they share rank 0's vocabulary, and only rank 0 measures the result
+    (the others return it with empty metrics). The round trip is measured on up to `roundtrip_limit` held-out
+    sentences (0: not measured). With `start_from` (the base model) its tokenizer and a copy of its network are
+    trained on, instead of new ones, and `model_config` and `tokenizer_config` are not used."""
+    if start_from is not None:
+        model_config, tokenizer_config = start_from.model.config, start_from.tokenizer_config
+    model_config = model_config or ModelConfig()
+    train_config = train_config or TrainConfig()
+    tokenizer_config = tokenizer_config or TokenizerConfig()
+    streamed = isinstance(corpus, StreamedCorpus)
+    check_trainable(corpus)
+    train_texts = corpus if streamed else corpus.train_texts  # a StreamedCorpus iterates its training sentences
+    if start_from is not None:  # adapt: the base model's frozen tokenizer, writing in this corpus's style
+        tokenizer = start_from.tokenizer.with_style(detect(corpus.train_texts if not streamed else corpus.val_texts))
+        model = copy.deepcopy(start_from.model).float().cpu()
+        torch.manual_seed(train_config.seed)
+    else:
+        tokenizer = TextTokenizer.train(train_texts, tokenizer_config) if distributed.is_main() else None
+        if distributed.active():
+            shared = distributed.broadcast_object(tokenizer.to_json() if tokenizer else None)
+            tokenizer = TextTokenizer.from_json(shared)
+        torch.manual_seed(train_config.seed)  # the initial weights depend on the seed alone
+        model = SentenceVAE(model_config, tokenizer.vocab_size, pad_id=tokenizer.pad_id)
+    result = train_vae(
+        model, tokenizer, train_texts, corpus.val_texts, train_config, on_progress=on_progress, stop=stop
+    )
+    eval_texts = corpus.val_texts or (next(corpus.chunks())[:VAL_MAX] if streamed else train_texts)
+    metrics = {}
+    if distributed.is_main():
+        if on_progress:  # held-out likelihood and the round trip can take a minute: say so
+            on_progress(Progress(1, 1, 0, 0, 0.0, 0.0, 0.0, 0, 0.0, result.seconds, 0.0, phase="measure"))
+        metrics = evaluate(model, tokenizer, eval_texts, iw_samples=iw_samples, seed=train_config.seed)
+        if roundtrip_limit > 0:
+            metrics.update(measure_round_trip(model, tokenizer, corpus, eval_texts, roundtrip_limit))
+    metrics.update(
+        evaluated_on="validation split" if corpus.val_texts else "training sentences (no validation split)",
+        train_seconds=result.seconds,
+        train_tokens=result.tokens,
+        tokens_per_s=result.tokens / result.seconds if result.seconds else 0.0,
+        stop_reason=result.stop_reason,
+        best_epoch=result.best_epoch,
+        device=str(model.device),
+        precision=result.precision,
+        processes=distributed.world_size(),
+    )
+    info = {
+        "corpus": corpus.report.source,
+        "sentences": len(train_texts) + len(corpus.val_texts),
+        "train_sentences": len(train_texts),
+        "val_sentences": len(corpus.val_texts),
+        "has_labels": not streamed and corpus.labels is not None,
+        "vocab_size": tokenizer.vocab_size,
+        "streamed": streamed,
+        **(
+            {"adapted_from": start_from.info.get("corpus", "base"), "style": tokenizer.style.to_dict()}
+            if start_from is not None
+            else {}
+        ),
+    }
+    history = {"epochs": result.history, "steps": result.steps, "stop_reason": result.stop_reason}
+    if result.replay is not None and not streamed and corpus.labels is not None:
+        result.replay.labels = [str(corpus.labels[corpus.train_idx[row]]) for row in result.replay.rows]
+    return TrainedModel(model, tokenizer, train_config, tokenizer_config, metrics, history, info, replay=result.replay)
+
+
+def measure_round_trip(
+    model: SentenceVAE,
+    tokenizer: TextTokenizer,
+    corpus: Corpus | StreamedCorpus,
+    eval_texts: list[str],
+    limit: int = 1000,
+) -> dict:
+    """The model card's round-trip figures on `eval_texts` (the held-out sentences `fit` measures on), with label
+    agreement judged by a classifier fit on the training split's labels when the corpus has them."""
+    labels = None if isinstance(corpus, StreamedCorpus) else corpus.labels  # a stream carries no labels
+    judge = roundtrip.label_judge(corpus.train_texts, [labels[i] for i in corpus.train_idx]) if labels else None
+    eval_labels = [labels[i] for i in (corpus.val_idx or corpus.train_idx)] if labels else None
+    return roundtrip.measure(model, tokenizer, eval_texts, labels=eval_labels, judge=judge, limit=limit)
+
+
+def estimate_fit_seconds(
+    corpus: Corpus,
+    model_config: ModelConfig | None = None,
+    train_config: TrainConfig | None = None,
+    tokenizer_config: TokenizerConfig | None = None,
+    start_from: TrainedModel | None = None,
+) -> float:
+    """About how long `fit` will take on this machine with these settings, at most (every epoch run): a few real
+    training steps of a throw-away model (a copy of `start_from`, when adapting) on a sample, scaled to the corpus
+    (see training.estimate_seconds)."""
+    model_config, train_config = model_config or ModelConfig(), train_config or TrainConfig()
+    check_trainable(corpus)
+    if start_from is not None:
+        tokenizer, model = start_from.tokenizer, copy.deepcopy(start_from.model).float().cpu()
+        return estimate_seconds(model, tokenizer, corpus.train_texts, train_config)
+    tokenizer = TextTokenizer.train(corpus.train_texts, tokenizer_config or TokenizerConfig())
+    model = SentenceVAE(model_config, tokenizer.vocab_size, pad_id=tokenizer.pad_id)
+    return estimate_seconds(model, tokenizer, corpus.train_texts, train_config)
