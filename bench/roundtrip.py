@@ -4,7 +4,9 @@
     python bench/roundtrip.py trec new --curve        # one training, the round trip measured after every epoch
     python bench/roundtrip.py --ceilings --report     # (fill older rows' ceiling columns and) write bench/ROUNDTRIP.md
 
-Corpora: trec, subj, sst (train.tsv -> test.tsv) and demo (assets/demo_corpus.tsv, its own seeded split, topic label).
+Corpora: trec, subj, sst (train.tsv -> test.tsv), ptb (valid.txt -> test.txt, no label) and demo
+(assets/demo_corpus.tsv, its own seeded split, topic label). Recipes: "base" (the shipped base model as it is),
+"adapted" (`train --from base`) and those in RECIPES.
 For each recipe (a named set of ModelConfig / TrainConfig changes, listed in RECIPES), one `fit` on the training file,
 then, greedy from the posterior mean (`GREEDY`: recipes are compared under one fixed decoding; bench/decoding.py
 compares decodings), on up to 500 training and 500 test sentences: exact match, chrF (sacrebleu),
@@ -45,6 +47,7 @@ from vae_core import (
     evaluate,
     fit,
 )
+from vae_core.base.shipped import for_corpus, load_base
 from vae_core.explore.latent import (
     decode_latents,
     interpolation_path,
@@ -53,6 +56,7 @@ from vae_core.explore.latent import (
 from vae_core.measure.roundtrip import GREEDY, LabelJudge, round_trip
 from vae_core.model.decoding import DecodeConfig
 from vae_core.model.pretrained import embed_texts
+from vae_core.train.fit import adapt_config
 from vae_core.train.loop import train_vae
 
 ROUNDTRIP = RESULTS / "roundtrip.jsonl"
@@ -113,9 +117,17 @@ RECIPES = {
 }
 
 
+# Recipes that start from the shipped base model (its own sizes and tokenizer): "base" measures it as it ships,
+# untrained on the corpus (what a user sees right after an upload); "adapted" is `train --from base`, the default.
+FROM_BASE = ("base", "adapted")
+
+
 def configs(recipe: str) -> tuple[ModelConfig, TrainConfig, TokenizerConfig]:
     if recipe == "new":
         return ModelConfig(), TrainConfig(), TokenizerConfig()
+    if recipe in FROM_BASE:
+        base = load_base("cpu")
+        return base.model.config, adapt_config(), base.tokenizer_config
     model_changes, train_changes, *tokenizer_changes = RECIPES[recipe]
     model = ModelConfig(**{**OLD_DEFAULT[0], **model_changes})
     tokenizer = TokenizerConfig(**(tokenizer_changes[0] if tokenizer_changes else {"kind": "word"}))
@@ -133,16 +145,23 @@ def measure(name: str, recipe: str) -> dict:
     train, test = load_split(name)
     model_config, train_config, tokenizer_config = configs(recipe)
     start = time.perf_counter()
-    tm = fit(train, model_config, train_config, tokenizer_config, iw_samples=0, roundtrip_limit=0)
+    if recipe == "base":
+        tm = for_corpus(load_base("cpu"), train.train_texts)
+    else:
+        start_from = load_base("cpu") if recipe == "adapted" else None
+        tm = fit(train, model_config, train_config, tokenizer_config, iw_samples=0, roundtrip_limit=0,
+                 start_from=start_from)  # fmt: skip
     seconds = time.perf_counter() - start
-    model, tokenizer = tm.model, tm.tokenizer
+    model, tokenizer = tm.model.float(), tm.tokenizer
     rng = np.random.default_rng(0)
 
     def sample(size: int, n: int = 500) -> list[int]:
         return sorted(rng.choice(size, min(n, size), replace=False).tolist())
 
-    train_texts, train_labels = train.train_texts, [train.labels[i] for i in train.train_idx]
-    judge = LabelJudge(train_texts, train_labels)
+    train_texts = train.train_texts
+    labelled = train.labels is not None
+    train_labels = [train.labels[i] for i in train.train_idx] if labelled else None
+    judge = LabelJudge(train_texts, train_labels) if labelled else None
     on_test_idx = sample(len(test.texts))
     on_train = round_trip(model, tokenizer, [train_texts[i] for i in sample(len(train_texts))], decoding=GREEDY)
     on_train = on_train.summary()
@@ -150,7 +169,7 @@ def measure(name: str, recipe: str) -> dict:
         model,
         tokenizer,
         [test.texts[i] for i in on_test_idx],
-        labels=[test.labels[i] for i in on_test_idx],
+        labels=[test.labels[i] for i in on_test_idx] if labelled else None,
         judge=judge,
         decoding=GREEDY,
     ).summary()
@@ -178,14 +197,14 @@ def measure(name: str, recipe: str) -> dict:
         "recipe": recipe,
         "model": {k: getattr(model_config, k) for k in ("encoder", "latent_dim", "bn_gamma", "hidden_dim")},
         "train": {k: getattr(train_config, k) for k in ("epochs", "pretrain_epochs", "word_dropout", "patience")},
-        "tokenizer": tokenizer_config.kind,
+        "tokenizer": tokenizer_config.kind if tokenizer_config else None,
         "train_sentences": len(train.train_idx),
         "train_seconds": round(seconds, 1),
         "best_epoch": tm.metrics.get("best_epoch"),
         "kl": held_out["kl"],
         "mi": held_out["mi"],
         "active_units": held_out["active_units"],
-        "knn10": knn_accuracy(train_z, train_labels, test_z, test.labels),
+        "knn10": knn_accuracy(train_z, train_labels, test_z, test.labels) if labelled else None,
         "train_exact": on_train["roundtrip_exact"],
         "train_chrf": on_train["roundtrip_chrf"],
         "train_similarity": on_train.get("roundtrip_similarity"),
@@ -425,14 +444,14 @@ def write_report(results: Path, out: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", choices=sorted(SPLITS))
-    parser.add_argument("recipes", nargs="*", help=f"default: old new; one of {', '.join(RECIPES)}")
+    parser.add_argument("recipes", nargs="*", help=f"default: old new; one of {', '.join([*RECIPES, *FROM_BASE])}")
     parser.add_argument("--curve", action="store_true", help="measure the round trip after every epoch of one training")
     parser.add_argument("--ceilings", action="store_true", help="add the perfect-round-trip columns to older rows")
     parser.add_argument("--report", action="store_true", help="write bench/ROUNDTRIP.md from the rows")
     args = parser.parse_args()
-    unknown = [r for r in args.recipes if r not in RECIPES]
+    unknown = [r for r in args.recipes if r not in RECIPES and r not in FROM_BASE]
     if unknown:
-        parser.error(f"unknown recipe {unknown[0]!r}: use one of {', '.join(RECIPES)}")
+        parser.error(f"unknown recipe {unknown[0]!r}: use one of {', '.join([*RECIPES, *FROM_BASE])}")
     if args.corpus:
         train_file = SPLITS[args.corpus][0]
         if not train_file.is_file():

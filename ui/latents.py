@@ -1,9 +1,11 @@
 """What the maps are drawn from, computed once per session (see `cache`): the posterior means, map coordinates,
-the sentence table, clusters and neighbours of the current dataset under the current model. The demo's ship
-precomputed in assets/demo_map.npz."""
+the sentence table, clusters and neighbours of the current dataset under the current model. What was computed
+elsewhere (the demo's arrays shipped in assets/demo_map.npz, a map made on a server) is put into the same cache, so
+nothing below treats it as a special case."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -13,10 +15,10 @@ import streamlit as st
 import vae_core  # its torch-backed modules load on first use: the demo's first map is drawn from shipped arrays
 from vae_core.data.corpus import count_tokens
 from vae_core.explore.clusters import centres, characteristic_words, kmeans, label_spots, words_from_table
-from vae_core.explore.projection import map_key, project
+from vae_core.explore.projection import project, read_map_key
 from vae_core.measure.compare import LabelOnMap, label_kept, map_check_rows, neighbour_sets
 
-from .cache import per_session
+from .cache import per_session, precomputed
 from .state import DEMO_MAP, current_corpus, current_model, set_corpus, set_model, showing_the_demo
 
 if TYPE_CHECKING:
@@ -31,9 +33,6 @@ BUILT_IN_COLUMNS = ("id", "text", "length", "kl", "KL", "cluster", "search match
 @per_session()
 def latents() -> tuple[np.ndarray, np.ndarray]:
     """Posterior means and log-variances of the current corpus under the current model."""
-    shipped = _shipped_demo_array("latents_mu"), _shipped_demo_array("latents_logvar")
-    if shipped[0] is not None and shipped[1] is not None:  # the demo's, as `encode` gives them
-        return shipped
     corpus, model = current_corpus().value, current_model().value
     with st.spinner(f"Encoding {len(corpus)} sentences…"):
         return vae_core.encode(model.model, model.tokenizer, corpus.texts)
@@ -42,9 +41,6 @@ def latents() -> tuple[np.ndarray, np.ndarray]:
 @per_session()
 def coordinates(method: str, dims: int, seed: int) -> np.ndarray:
     """Map coordinates of the current corpus."""
-    shipped = _shipped_demo_array(map_key(method, dims, seed))
-    if shipped is not None:
-        return shipped
     mu, _ = latents()
     label = "UMAP (a first UMAP in a new server takes a little longer)" if method == "umap" else "PCA"
     with st.spinner(f"Computing the {dims}-D {label} map of {len(mu)} points…"):
@@ -80,8 +76,9 @@ def default_view() -> tuple[str, int, int]:
 
 
 def has_coordinates(method: str, dims: int, seed: int) -> bool:
-    """Whether this map is at hand without computing it (cached, or shipped with the demo)."""
-    return coordinates.has(method, dims, seed) or _shipped_demo_array(map_key(method, dims, seed)) is not None
+    """Whether this map is at hand without computing it (computed already, shipped with the demo, or opened with
+    the data)."""
+    return coordinates.has(method, dims, seed)
 
 
 def ask_before_a_big_umap() -> None:
@@ -108,10 +105,7 @@ def path_map() -> tuple[np.ndarray, str]:
 @per_session(model=False)
 def pretrained_embeddings() -> np.ndarray:
     """The pretrained encoder's embeddings of the current corpus (the encoder also keeps a per-text cache for the
-    whole server), with a progress bar: ~500 sentences/s on a laptop CPU. The demo corpus's ship ready."""
-    shipped = _shipped_demo_array("pretrained_embeddings", model_free=True)
-    if shipped is not None:
-        return shipped.astype(np.float32)
+    whole server), with a progress bar: ~500 sentences/s on a laptop CPU."""
     encoder = vae_core.model.pretrained.DEFAULT_ENCODER
     bar = st.progress(0.0, text=f"Loading {encoder}…")
 
@@ -125,10 +119,7 @@ def pretrained_embeddings() -> np.ndarray:
 
 @per_session(model=False)
 def pretrained_coordinates(method: str, dims: int, seed: int) -> np.ndarray:
-    """Map of the pretrained embeddings of the current corpus (shipped for the demo corpus)."""
-    shipped = _shipped_demo_array(map_key(f"pretrained_{method}", dims, seed), model_free=True)
-    if shipped is not None:
-        return shipped
+    """Map of the pretrained embeddings of the current corpus."""
     with st.spinner(f"Computing the {dims}-D map of the {vae_core.model.pretrained.DEFAULT_ENCODER} embeddings…"):
         return project(pretrained_embeddings(), method, dims, seed)
 
@@ -163,12 +154,7 @@ def _checked_space_neighbours(space: str) -> np.ndarray:
 def clusters(k: int) -> tuple[np.ndarray, dict[int, list[str]]]:
     """k-means cluster of each sentence of the current corpus and each cluster's characteristic words."""
     mu, _ = latents()
-    labels = _shipped_demo_array(f"kmeans_{k}")  # the demo's, for the slider's default k
-    words = _shipped_demo_array(f"kmeans_{k}_words", per_sentence=False)  # and their words: a first map need not
-    if labels is not None and words is not None:  # wait on importing scikit-learn's text tools
-        return labels, words_from_table(words)
-    if labels is None:
-        labels = kmeans(mu, k) if len(mu) >= k else np.zeros(len(mu), dtype=int)
+    labels = kmeans(mu, k) if len(mu) >= k else np.zeros(len(mu), dtype=int)
     return labels, characteristic_words(current_corpus().value.texts, labels)
 
 
@@ -177,13 +163,17 @@ def cluster_names(k: int, method: str, seed: int) -> tuple[dict[int, np.ndarray]
     """For writing the k clusters on a 2-D map: where each name goes, the name (three characteristic words) and
     the sentence the decoder writes at the cluster's centre."""
     labels, words = clusters(k)
-    middle = centres(latents()[0], labels)
-    written = _shipped_demo_array(f"kmeans_{k}_written", per_sentence=False)  # the demo's, as below
-    if written is None:
-        model = current_model().value
-        written = vae_core.decode_latents(model.model, model.tokenizer, np.stack(list(middle.values())))
-    names = {c: " · ".join(words.get(c, [])[:3]) or f"cluster {c}" for c in middle}
-    return label_spots(coordinates(method, 2, seed), labels), names, dict(zip(middle, map(str, written)))
+    names = {c: " · ".join(words.get(c, [])[:3]) or f"cluster {c}" for c in np.unique(labels).tolist()}
+    return label_spots(coordinates(method, 2, seed), labels), names, cluster_sentences(k)
+
+
+@per_session()
+def cluster_sentences(k: int) -> dict[int, str]:
+    """What the decoder writes at the centre of each of the k clusters: the cluster named in the model's words."""
+    middle = centres(latents()[0], clusters(k)[0])
+    model = current_model().value
+    written = vae_core.decode_latents(model.model, model.tokenizer, np.stack(list(middle.values())))
+    return dict(zip(middle, map(str, written)))
 
 
 @per_session()
@@ -252,15 +242,19 @@ def sentence_frame() -> pd.DataFrame:
 
 @per_session()
 def _sentence_frame() -> pd.DataFrame:
-    mu, logvar = latents()
     corpus = current_corpus().value
     frame = pd.DataFrame({"id": np.arange(len(corpus.texts)), "text": corpus.texts})
     for name, values in corpus.label_sets.items():
         frame[label_column(name)] = values
     frame["length"] = [count_tokens(t) for t in corpus.texts]  # as the Data page's histogram counts them
-    shipped = _shipped_demo_array("sentence_kl")  # the demo's, as `sentence_kl` gives it
-    frame["kl"] = shipped if shipped is not None else vae_core.explore.latent.sentence_kl(mu, logvar)
+    frame["kl"] = sentence_kls()
     return frame
+
+
+@per_session()
+def sentence_kls() -> np.ndarray:
+    """KL(q(z|x) || p(z)) of each sentence of the current corpus: how much its code carries."""
+    return vae_core.explore.latent.sentence_kl(*latents())
 
 
 def label_column(name: str) -> str:
@@ -268,13 +262,29 @@ def label_column(name: str) -> str:
     return f"label: {name}" if name in BUILT_IN_COLUMNS else name
 
 
-def _shipped_demo_array(name: str, model_free: bool = False, per_sentence: bool = True) -> np.ndarray | None:
-    """An array precomputed for the demo corpus (and, unless `model_free`, the demo model) in assets/demo_map.npz
-    by assets/make_demo_model.py (a row per sentence, unless not `per_sentence`); None when something else is
-    loaded or the file lacks it."""
-    if not showing_the_demo(model_free) or not DEMO_MAP.is_file():
-        return None
-    saved = np.load(DEMO_MAP)
-    if name not in saved.files:
-        return None
-    return saved[name] if not per_sentence or len(saved[name]) == len(current_corpus().value) else None
+@precomputed
+def _the_demos_shipped_results() -> None:
+    """When the demo corpus is open, put what assets/make_demo_model.py computed for it into the cache: the maps of
+    the pretrained embeddings for the corpus alone, and with the demo model too its latents, maps, clusters and
+    KLs. The demo's first map is drawn from these, without importing torch."""
+    if not showing_the_demo(model_free=True) or not DEMO_MAP.is_file():
+        return
+    shipped = dict(np.load(DEMO_MAP))
+    if len(shipped.get("pretrained_embeddings", ())) == len(current_corpus().value):
+        pretrained_embeddings.put(shipped["pretrained_embeddings"].astype(np.float32))
+    for name, array in shipped.items():
+        if (view := read_map_key(name.removeprefix("pretrained_"))) and name.startswith("pretrained_"):
+            pretrained_coordinates.put(array, *view)
+    if not showing_the_demo() or len(shipped.get("latents_mu", ())) != len(current_corpus().value):
+        return
+    mu = shipped["latents_mu"]
+    latents.put((mu, shipped["latents_logvar"]))
+    sentence_kls.put(shipped["sentence_kl"])
+    for name, array in shipped.items():
+        if view := read_map_key(name):
+            coordinates.put(array, *view)
+        if (found := re.fullmatch(r"kmeans_(\d+)", name)) and f"{name}_words" in shipped:
+            k = int(found.group(1))
+            clusters.put((array, words_from_table(shipped[f"{name}_words"])), k)
+            if f"{name}_written" in shipped:
+                cluster_sentences.put(dict(zip(centres(mu, array), map(str, shipped[f"{name}_written"]))), k)

@@ -3,6 +3,7 @@ the latent space, and placing new points onto an existing map."""
 
 from __future__ import annotations
 
+import re
 import warnings
 from typing import TYPE_CHECKING
 
@@ -99,6 +100,12 @@ def project(
 def map_key(method: str, dims: int, seed: int) -> str:
     """The name a map is saved under (as in assets/demo_map.npz): e.g. "umap_2d_seed0"."""
     return f"{method}_{dims}d_seed{seed}"
+
+
+def read_map_key(name: str) -> tuple[str, int, int] | None:
+    """The (method, dims, seed) a `map_key` names, or None for a name that is not one."""
+    found = re.fullmatch(r"(\w+?)_([23])d_seed(\d+)", name)
+    return (found.group(1), int(found.group(2)), int(found.group(3))) if found and found.group(1) in METHODS else None
 
 
 def warm_up() -> None:
