@@ -26,7 +26,7 @@ from vae_core.cli import main as cli
 from vae_core.data.corpus import CorpusOptions
 from vae_core.explore.clusters import centres, characteristic_words, kmeans, words_to_table
 from vae_core.explore.latent import decode_latents, encode, sentence_kl
-from vae_core.explore.projection import map_key, project
+from vae_core.explore.projection import MapView, project
 from vae_core.model.pretrained import embed_texts
 from vae_core.store.atomic import atomic_write_bytes
 from vae_core.train.fit import measure_round_trip, undefended_configs
@@ -148,10 +148,10 @@ def write_maps() -> None:
     spaces = {"": lambda: encode(tm.model, tm.tokenizer, corpus.texts)[0],
               "pretrained_": lambda: embed_texts(corpus.texts, device="cpu")}  # fmt: skip
     for prefix, wanted in (("", MAPS), ("pretrained_", PRETRAINED_MAPS)):
-        missing = [(m, d) for m, d in wanted if map_key(prefix + m, d, 0) not in maps]
+        missing = [MapView(m, d) for m, d in wanted if prefix + MapView(m, d).key not in maps]
         points = spaces[prefix]() if missing else None
-        for method, dims in missing:
-            maps[map_key(prefix + method, dims, 0)] = project(points, method, dims, seed=0)
+        for view in missing:
+            maps[prefix + view.key] = project(points, view.method, view.dims, view.seed)
     if "--maps-only" not in sys.argv or "latents_mu" not in maps:  # Explore opens without encoding anything
         maps["latents_mu"], maps["latents_logvar"] = encode(tm.model, tm.tokenizer, corpus.texts)
     if "sentence_kl" not in maps:  # and its KL column without importing torch

@@ -6,6 +6,7 @@ import streamlit as st
 
 from ui import figures, latents, state
 from vae_core import LatentLabError
+from vae_core.explore.projection import MapView
 from vae_core.measure.compare import loo_knn_accuracy, neighbour_agreement
 from vae_core.model.pretrained import DEFAULT_ENCODER
 
@@ -22,19 +23,19 @@ st.caption(
 
 c1, c2, c3 = st.columns([2, 1, 2])
 VIEWS = ["UMAP 2-D", "PCA (instant)"]
-opens_on = 1 if latents.default_view()[0] == "pca" else 0  # as Explore: PCA for corpora too large for UMAP here
-view = c1.radio("Maps", VIEWS, index=opens_on, horizontal=True, key=f"compare_view_{opens_on}")
+opens_on = 1 if latents.default_view().method == "pca" else 0  # as Explore: PCA for corpora too large for UMAP here
+view_name = c1.radio("Maps", VIEWS, index=opens_on, horizontal=True, key=f"compare_view_{opens_on}")
 seed = c2.number_input("Seed", 0, 10**6, 0, key="compare_seed")
 label_names = [latents.label_column(name) for name in corpus.label_sets]
 color_by = c3.selectbox("Colour by", label_names + [f"{K}-NN agreement"], key="compare_colour")
-method = "umap" if view.startswith("UMAP") else "pca"
-if method == "umap":  # the pretrained map is never at hand for a big corpus: ask whatever the VAE map
+view = MapView("umap" if view_name.startswith("UMAP") else "pca", 2, int(seed))
+if view.method == "umap":  # the pretrained map is never at hand for a big corpus: ask whatever the VAE map
     latents.ask_before_a_big_umap()
 
 try:
     pretrained = latents.pretrained_embeddings()
-    vae_coords = latents.coordinates(method, 2, int(seed))
-    pretrained_coords = latents.pretrained_coordinates(method, 2, int(seed))
+    vae_coords = latents.coordinates(view)
+    pretrained_coords = latents.pretrained_coordinates(view)
     vae_neighbours, pretrained_neighbours = latents.neighbours("vae", K), latents.neighbours("pretrained", K)
 except LatentLabError as e:
     st.error(str(e))
@@ -70,7 +71,7 @@ for column, coords, title, key, space in (
     fig.update_layout(title={"text": title})
     column.plotly_chart(fig, key=key, on_select="rerun", selection_mode=("points", "box", "lasso"))
     if color_by in label_names:  # a flat map keeps less than its space: say how much, so the two are read fairly
-        kept = latents.label_kept_on_map(color_by, method, 2, int(seed), space)
+        kept = latents.label_kept_on_map(color_by, view, space)
         column.text(
             f"{color_by}: {kept.on_map:.0%} of sentences share it with most of their {K} nearest neighbours on this "
             f"map, {kept.in_space:.0%} in the space itself."

@@ -1,5 +1,7 @@
 """Explore: the map of every sentence's latent vector; colour, select, search, neighbours and clusters."""
 
+from dataclasses import asdict
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -7,6 +9,7 @@ import streamlit as st
 import vae_core
 from ui import cards, downloads, figures, latents, layers, share, state
 from vae_core.errors import LatentLabError
+from vae_core.explore.projection import MapView
 
 st.title("Explore the latent space")
 if not state.require(corpus=True, model=True):
@@ -17,28 +20,28 @@ except LatentLabError as e:
     st.error(f"This link's dataset or model could not be opened: {e}")
 corpus = state.current_corpus().value
 
-VIEWS = {"UMAP 2-D": ("umap", 2), "UMAP 3-D": ("umap", 3), "PCA (instant)": ("pca", 2)}
-SLUGS = {"UMAP 2-D": "umap-2d", "UMAP 3-D": "umap-3d", "PCA (instant)": "pca"}  # the view as the URL names it
-first_method, first_dims, first_seed = latents.default_view()
-first_view = next(name for name, spec in VIEWS.items() if spec == (first_method, first_dims))
+VIEWS = {"UMAP 2-D": MapView("umap", 2), "UMAP 3-D": MapView("umap", 3), "PCA (instant)": MapView("pca", 2)}
+SLUGS = {v.slug: name for name, v in VIEWS.items()} | {"pca": "PCA (instant)"}  # and links made before "pca-2d"
+opens_on = latents.default_view()
+first_view = next(name for name, v in VIEWS.items() if (v.method, v.dims) == (opens_on.method, opens_on.dims))
 color_options = [latents.label_column(name) for name in corpus.label_sets] + ["cluster", "search match", "length", "KL"]
 scene = state.current_corpus().key + state.current_model().key  # a new dataset or model opens on its own defaults
-share.restore(f"view-{scene}", "view", lambda s: {v: k for k, v in SLUGS.items()}[s], first_view)
-share.restore(f"seed-{scene}", "seed", share.whole_number(0, 10**6), first_seed)
+share.restore(f"view-{scene}", "view", lambda s: SLUGS[s], first_view)
+share.restore(f"seed-{scene}", "seed", share.whole_number(0, 10**6), opens_on.seed)
 share.restore(f"colour-{scene}", "colour", share.choice(color_options), color_options[0])
 share.restore(f"search-{scene}", "search", str, "")
 share.restore(f"names-{scene}", "names", share.on_off, True)
 share.restore(f"density-{scene}", "density", share.on_off, False)
 share.restore(f"grid-{scene}", "grid", share.whole_number(0, 8), 0)
 share.restore(f"known-{scene}", "known", share.on_off, False)
-share.restore(f"spot-{scene}", "spot", share.spot(list(SLUGS.values())), None)
+share.restore(f"spot-{scene}", "spot", share.spot(SLUGS), None)
 share.restore(f"present-{scene}", "present", share.on_off, False)
 present = st.sidebar.toggle(
     "Presenter mode", key=f"present-{scene}", help="A larger map and text, the controls folded away: for a class."
 )
 with st.expander("Map controls") if present else st.container():
     c1, c2, c3, c4 = st.columns([2, 1, 2, 2])
-    view = c1.radio(
+    view_name = c1.radio(
         "Map",
         list(VIEWS),
         key=f"view-{scene}",
@@ -68,7 +71,7 @@ with st.expander("Map controls") if present else st.container():
 share.publish(
     data=state.current_corpus().name,
     model=state.current_model().name,
-    view=SLUGS[view],
+    view=VIEWS[view_name].slug,
     seed=int(seed),
     colour=color_by,
     search=query,
@@ -80,12 +83,13 @@ share.publish(
 )
 n_clusters = st.sidebar.slider("k-means clusters", 2, 30, 8)
 
-method, dims = VIEWS[view]
-if method == "umap" and not latents.has_coordinates(method, dims, int(seed)):
+view = MapView(VIEWS[view_name].method, VIEWS[view_name].dims, int(seed))
+dims = view.dims
+if view.method == "umap" and not latents.has_coordinates(view):
     latents.ask_before_a_big_umap()
 try:
     mu, logvar = latents.latents()
-    coords = latents.coordinates(method, dims, int(seed))
+    coords = latents.coordinates(view)
 except LatentLabError as e:
     st.error(str(e))
     st.stop()
@@ -107,16 +111,16 @@ except LatentLabError as e:
 
 clicked = layers.clicked_spot(st.session_state.get("map")) if dims == 2 else None  # the map's event, read early
 if clicked is not None:
-    st.session_state[f"spot-{scene}"] = (SLUGS[view], int(seed), *clicked)
+    st.session_state[f"spot-{scene}"] = (view.slug, view.seed, *clicked)
 spot = st.session_state[f"spot-{scene}"]  # (view, seed, x, y): a spot belongs to one map
 share.publish(spot=share.spot_text(spot))
-here = spot[2:] if spot and spot[:2] == (SLUGS[view], int(seed)) and dims == 2 else None
+here = spot[2:] if spot and (SLUGS[spot[0]], spot[1]) == (view_name, view.seed) and dims == 2 else None
 fig = figures.map_figure(
     coords,
     frame["text"].tolist(),
     frame[color_by],
     color_by,
-    seed=int(seed),
+    seed=view.seed,
     highlight=[i for i, _ in typed_rows] or None,
     highlight_name="neighbours",
     clickable=dims == 2,
@@ -129,14 +133,14 @@ if dims == 2:
     if density_on:
         layers.add_density(fig, coords)
     if grid_n:
-        layers.add_written_grid(fig, *latents.written_grid(method, int(seed), grid_n, known))
+        layers.add_written_grid(fig, *latents.written_grid(view, grid_n, known))
     if names_on:
-        layers.add_cluster_names(fig, *latents.cluster_names(n_clusters, method, int(seed)))
+        layers.add_cluster_names(fig, *latents.cluster_names(n_clusters, view))
     if typed:
-        _, centre, cloud, ellipse = latents.typed_sentence(method, int(seed), typed)
+        _, centre, cloud, ellipse = latents.typed_sentence(view, typed)
         layers.add_sentence_spread(fig, centre, cloud, ellipse, typed)
     if here:
-        reading = latents.reading(method, int(seed), here, known)
+        reading = latents.reading(view, here, known)
         layers.add_spot(fig, reading.spot, reading.landed, reading.sentence)
 if present:
     figures.presenter_style(fig)
@@ -154,11 +158,11 @@ clusters, cluster_words = latents.clusters(n_clusters)  # after the map is on it
 frame["cluster"] = pd.Categorical(clusters)
 label_columns = [latents.label_column(name) for name in corpus.label_sets]
 if color_by in label_columns and len(frame) > 10:
-    kept = latents.label_kept_on_map(color_by, method, dims, int(seed))
+    kept = latents.label_kept_on_map(color_by, view)
     cards.label_kept_on_map(kept, color_by, mu.shape[1], len(frame))
 
 if reading is not None:
-    cards.spot_reading(reading, exact=latents.latent_map(method, int(seed)).exact)
+    cards.spot_reading(reading, exact=latents.latent_map(view).exact)
 
 st.subheader("Selection")
 if dims == 3:
@@ -220,10 +224,11 @@ st.dataframe(
 st.subheader("Download")
 if st.toggle("Prepare downloads of every sentence's coordinates and latents"):
     export = frame[[c for c in frame.columns if c not in ("search match", "KL", "length", "kl")]].copy()
-    for i in range(coords.shape[1]):
-        export[f"{method}_{i}"] = coords[:, i]
-    for i in range(mu.shape[1]):
+    for name, column in zip("xyz", coords.T):  # the columns `project` writes, and its view in the Parquet metadata
+        export[name] = column
+    for i in range(mu.shape[1]):  # and those `encode` writes
         export[f"z_{i}"] = mu[:, i]
+    export.attrs = asdict(view)
     d1, d2 = st.columns(2)
     d1.download_button("Coordinates and latents (CSV)", export.to_csv(index=False), "latents.csv", "text/csv")
     d2.download_button("Coordinates and latents (Parquet)", downloads.to_parquet_bytes(export), "latents.parquet")

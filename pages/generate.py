@@ -21,10 +21,10 @@ def typed_on_the_map(typed: list[tuple[str, str, str]], caption: str, key: str) 
     named_corpus = state.current_corpus()
     if named_corpus is None or len(named_corpus.value) < 5:
         return
-    coords, kind = latents.path_map()
-    fig = figures.map_figure(coords, named_corpus.value.texts, height=480)
-    figures.add_typed_sentences(fig, kind, typed)
-    st.caption(f"On the dataset's {kind} map: {caption}")
+    view = latents.path_map()
+    fig = figures.map_figure(latents.coordinates(view), named_corpus.value.texts, height=480)
+    figures.add_typed_sentences(fig, view, typed)
+    st.caption(f"On the dataset's {view.label} map: {caption}")
     st.plotly_chart(fig, key=key)
 
 

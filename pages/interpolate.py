@@ -68,8 +68,9 @@ if "interpolation" in st.session_state:
             f"{OFF_THE_DATA:g}× the corpus's typical distance between neighbouring sentences from any sentence, a "
             "region the decoder was never trained on (marked red on the map)."
         )
-        coords, kind = latents.path_map()
-        st.caption(f"The path on the dataset's {kind} map: each step placed among its nearest latent neighbours.")
+        view = latents.path_map()
+        coords = latents.coordinates(view)
+        st.caption(f"The path on the dataset's {view.label} map: each step placed among its nearest latent neighbours.")
         fig = figures.map_figure(
             coords,
             named_corpus.value.texts,
@@ -78,7 +79,7 @@ if "interpolation" in st.session_state:
             path_flags=[c.off_the_data for c in checks],
         )
         # each end with its posterior spread: where on the map the walk starts and ends
-        figures.add_typed_sentences(fig, kind, [(sentence_a, "A", "#CC79A7"), (sentence_b, "B", "#009E73")])
+        figures.add_typed_sentences(fig, view, [(sentence_a, "A", "#CC79A7"), (sentence_b, "B", "#009E73")])
         st.plotly_chart(fig, key="path-map")
 
 state.warm_up_the_current_encoder()  # on screen: get ready for the first sentence to encode

@@ -54,7 +54,7 @@ with st.expander("Open a map made elsewhere (a GPU server or cluster)"):
             try:
                 ext = load_external(folder)
                 latents.open_external(ext, folder.name)
-                view = f"{'UMAP' if ext.method == 'umap' else 'PCA'} {ext.coords.shape[1]}-D, seed {ext.seed}"
+                view = f"{ext.view.label}, seed {ext.view.seed}"
                 st.success(f"Opened {folder.name}: {len(ext.corpus):,} sentences. Explore shows its map ({view}).")
             except LatentLabError as e:
                 st.error(str(e))

@@ -178,7 +178,9 @@ def test_the_explore_scene_lives_in_the_url(tmp_path, monkeypatch):
     assert by_label(at.selectbox, "Colour by").value == "sentiment"
     assert by_label(at.text_input, "Search sentences").value == "soup"
     by_label(at.selectbox, "Colour by").set_value("tense").run()
-    assert at.query_params["colour"] == "tense" and at.query_params["view"] == "pca"
+    assert (
+        at.query_params["colour"] == "tense" and at.query_params["view"] == "pca-2d"
+    )  # an older link's "pca", written anew
 
     again = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
     again.query_params.update({"view": "sideways", "seed": "-5", "colour": "<script>"})

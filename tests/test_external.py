@@ -8,6 +8,7 @@ import pytest
 
 from vae_core import InputError, save_bundle
 from vae_core.cli import main
+from vae_core.explore.projection import MapView
 from vae_core.store.external import list_external, load_external
 
 
@@ -28,7 +29,7 @@ def test_the_three_parts_load_together(run_folder, trained):
     ext = load_external(run_folder, device="cpu")
     assert len(ext.corpus) == len(ext.latents) == len(ext.coords) == 192
     assert ext.latents.shape[1] == trained.latent_dim and ext.coords.shape[1] == 2
-    assert (ext.method, ext.seed) == ("pca", 0)  # recorded by `project` in the Parquet metadata
+    assert ext.view == MapView("pca", 2, 0)  # recorded by `project` in the Parquet metadata
     assert ext.corpus.labels[:3] == pd.read_parquet(run_folder / "latents.parquet")["label"].tolist()[:3]
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from vae_core import InputError
 from vae_core.explore.clusters import characteristic_words, kmeans
-from vae_core.explore.projection import nearest, place_points, project
+from vae_core.explore.projection import MapView, nearest, place_points, project
 from vae_core.measure.compare import loo_knn_accuracy, neighbour_sets
 
 
@@ -70,3 +70,13 @@ def test_kmeans_and_characteristic_words(blobs):
     assert set(words[0]) == {"red", "apple", "pie"} and set(words[1]) == {"blue", "ocean", "wave"}
     with pytest.raises(InputError):
         kmeans(x, 1)
+
+
+def test_a_map_view_has_one_spelling_for_files_urls_and_people():
+    view = MapView("umap", 3, 7)
+    assert (view.key, view.slug, view.label) == ("umap_3d_seed7", "umap-3d", "UMAP 3-D")
+    assert MapView.from_key(view.key) == view and MapView.from_key("kmeans_8") is None
+    assert MapView.from_key("pretrained_umap_2d_seed0") is None  # another space's map: its prefix is the caller's
+    for bad in [("tsne", 2, 0), ("pca", 4, 0), ("umap", 2, -1)]:
+        with pytest.raises(InputError):
+            MapView(*bad)

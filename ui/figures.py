@@ -4,6 +4,7 @@ maps changed last)."""
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,9 @@ import streamlit as st
 from . import latents
 from .latents import MAX_MAP_POINTS
 from .layers import CLICK_REACH, add_click_grid, add_sentence_spread
+
+if TYPE_CHECKING:
+    from vae_core.explore.projection import MapView
 
 # Okabe & Ito's colour-blind-safe palette, ordered so that the first five are five distinct hues and black (no
 # two blues before the seventh, pale yellow last: it fades on white), then Paul Tol's "safe" colours.
@@ -98,13 +102,12 @@ def map_figure(
     return fig
 
 
-def add_typed_sentences(fig: go.Figure, kind: str, typed: list[tuple[str, str, str]]) -> None:
-    """Each typed sentence (text, legend label, colour) at its posterior mean on the map `latents.path_map` gave
-    (`kind` "UMAP" or "PCA"), with its posterior spread: where on the map a sentence lands, and how surely."""
-    method = "umap" if kind == "UMAP" else "pca"
+def add_typed_sentences(fig: go.Figure, view: MapView, typed: list[tuple[str, str, str]]) -> None:
+    """Each typed sentence (text, legend label, colour) at its posterior mean on the 2-D map `view` (the figure's),
+    with its posterior spread: where on the map a sentence lands, and how surely."""
     for text, label, colour in typed:
         if text.strip():
-            _, centre, cloud, ellipse = latents.typed_sentence(method, 0, text)
+            _, centre, cloud, ellipse = latents.typed_sentence(view, text)
             add_sentence_spread(fig, centre, cloud, ellipse, text, label, colour)
 
 

@@ -15,7 +15,7 @@ import streamlit as st
 import vae_core  # its torch-backed modules load on first use: the demo's first map is drawn from shipped arrays
 from vae_core.data.corpus import count_tokens
 from vae_core.explore.clusters import centres, characteristic_words, kmeans, label_spots, words_from_table
-from vae_core.explore.projection import project, read_map_key
+from vae_core.explore.projection import MapView, project
 from vae_core.measure.compare import LabelOnMap, label_kept, map_check_rows, neighbour_sets
 
 from .cache import per_session, precomputed
@@ -39,17 +39,17 @@ def latents() -> tuple[np.ndarray, np.ndarray]:
 
 
 @per_session()
-def coordinates(method: str, dims: int, seed: int) -> np.ndarray:
+def coordinates(view: MapView) -> np.ndarray:
     """Map coordinates of the current corpus."""
     mu, _ = latents()
-    label = "UMAP (a first UMAP in a new server takes a little longer)" if method == "umap" else "PCA"
-    with st.spinner(f"Computing the {dims}-D {label} map of {len(mu)} points…"):
-        return project(mu, method, dims, seed)
+    later = " (a first UMAP in a new server takes a little longer)" if view.method == "umap" else ""
+    with st.spinner(f"Computing the {view.label} map of {len(mu)} points{later}…"):
+        return project(mu, view.method, view.dims, view.seed)
 
 
 @per_session()
-def map_that_came_with_the_data() -> tuple[str, int, int] | None:
-    """The (method, dims, seed) of a map opened with the data (see `open_external`), else None."""
+def map_that_came_with_the_data() -> MapView | None:
+    """The view of a map opened with the data (see `open_external`), else None."""
     return None
 
 
@@ -60,25 +60,24 @@ def open_external(ext: ExternalMap, name: str) -> None:
     set_model(ext.model, name)
     current_model().opened_with = current_corpus().key  # its latents are of this dataset, whatever it trained on
     unknown_logvar = np.full_like(ext.latents, np.nan)  # `encode` writes means only: KL per sentence is unknown
-    view = (ext.method, ext.coords.shape[1], ext.seed)
     latents.put((ext.latents, unknown_logvar))
-    coordinates.put(ext.coords, *view)
-    map_that_came_with_the_data.put(view)
+    coordinates.put(ext.coords, ext.view)
+    map_that_came_with_the_data.put(ext.view)
 
 
-def default_view() -> tuple[str, int, int]:
-    """The map Explore opens with, as (method, dims, seed): the map that came with the data if any, else UMAP 2-D,
-    or PCA for corpora too large to map with UMAP here in reasonable time."""
+def default_view() -> MapView:
+    """The map Explore opens with: the map that came with the data if any, else UMAP 2-D, or PCA for corpora too
+    large to map with UMAP here in reasonable time."""
     came_with = map_that_came_with_the_data()
     if came_with:
         return came_with
-    return ("pca", 2, 0) if len(current_corpus().value) > UMAP_IN_APP_MAX else ("umap", 2, 0)
+    return MapView("pca") if len(current_corpus().value) > UMAP_IN_APP_MAX else MapView("umap")
 
 
-def has_coordinates(method: str, dims: int, seed: int) -> bool:
+def has_coordinates(view: MapView) -> bool:
     """Whether this map is at hand without computing it (computed already, shipped with the demo, or opened with
     the data)."""
-    return coordinates.has(method, dims, seed)
+    return coordinates.has(view)
 
 
 def ask_before_a_big_umap() -> None:
@@ -95,11 +94,9 @@ def ask_before_a_big_umap() -> None:
         st.stop()
 
 
-def path_map() -> tuple[np.ndarray, str]:
-    """Coordinates to draw a path on: the UMAP 2-D map when it is already at hand, else PCA (instant)."""
-    if has_coordinates("umap", 2, 0):
-        return coordinates("umap", 2, 0), "UMAP"
-    return coordinates("pca", 2, 0), "PCA"
+def path_map() -> MapView:
+    """The map to draw a path on: UMAP 2-D when it is already at hand, else PCA (instant)."""
+    return MapView("umap") if has_coordinates(MapView("umap")) else MapView("pca")
 
 
 @per_session(model=False)
@@ -118,10 +115,10 @@ def pretrained_embeddings() -> np.ndarray:
 
 
 @per_session(model=False)
-def pretrained_coordinates(method: str, dims: int, seed: int) -> np.ndarray:
+def pretrained_coordinates(view: MapView) -> np.ndarray:
     """Map of the pretrained embeddings of the current corpus."""
-    with st.spinner(f"Computing the {dims}-D map of the {vae_core.model.pretrained.DEFAULT_ENCODER} embeddings…"):
-        return project(pretrained_embeddings(), method, dims, seed)
+    with st.spinner(f"Computing the {view.label} map of the {vae_core.model.pretrained.DEFAULT_ENCODER} embeddings…"):
+        return project(pretrained_embeddings(), view.method, view.dims, view.seed)
 
 
 @per_session()
@@ -133,10 +130,10 @@ def neighbours(space: str, k: int = 10) -> np.ndarray:
 
 
 @per_session()
-def label_kept_on_map(column: str, method: str, dims: int, seed: int, space: str = "vae") -> LabelOnMap:
+def label_kept_on_map(column: str, view: MapView, space: str = "vae") -> LabelOnMap:
     """How well the map of the "vae" latent space or of the "pretrained" embeddings keeps the neighbourhoods of a
     label column that the space itself keeps."""
-    coords = coordinates(method, dims, seed) if space == "vae" else pretrained_coordinates(method, dims, seed)
+    coords = coordinates(view) if space == "vae" else pretrained_coordinates(view)
     rows, labels = map_check_rows(len(coords)), sentence_frame()[column].tolist()
     return label_kept(neighbour_sets(coords[rows], 10), _checked_space_neighbours(space), [labels[i] for i in rows])
 
@@ -159,12 +156,12 @@ def clusters(k: int) -> tuple[np.ndarray, dict[int, list[str]]]:
 
 
 @per_session()
-def cluster_names(k: int, method: str, seed: int) -> tuple[dict[int, np.ndarray], dict[int, str], dict[int, str]]:
+def cluster_names(k: int, view: MapView) -> tuple[dict[int, np.ndarray], dict[int, str], dict[int, str]]:
     """For writing the k clusters on a 2-D map: where each name goes, the name (three characteristic words) and
     the sentence the decoder writes at the cluster's centre."""
     labels, words = clusters(k)
     names = {c: " · ".join(words.get(c, [])[:3]) or f"cluster {c}" for c in np.unique(labels).tolist()}
-    return label_spots(coordinates(method, 2, seed), labels), names, cluster_sentences(k)
+    return label_spots(coordinates(view), labels), names, cluster_sentences(k)
 
 
 @per_session()
@@ -177,29 +174,29 @@ def cluster_sentences(k: int) -> dict[int, str]:
 
 
 @per_session()
-def latent_map(method: str, seed: int) -> LatentMap:
-    """The current 2-D map, readable both ways: spot -> latent vector -> sentence, sentence -> spot."""
+def latent_map(view: MapView) -> LatentMap:
+    """A 2-D map of the current corpus, readable both ways: spot -> latent vector -> sentence, sentence -> spot."""
     mu, logvar = latents()
-    return vae_core.explore.inverse.LatentMap(mu, coordinates(method, 2, seed), method, logvar)
+    return vae_core.explore.inverse.LatentMap(mu, coordinates(view), view.method, logvar)
 
 
 @per_session()
-def reading(method: str, seed: int, spot: tuple[float, float], known_words_only: bool = False) -> Reading:
-    """What the decoder writes at a spot of the current 2-D map (see `vae_core.explore.inverse.read_spot`); with
+def reading(view: MapView, spot: tuple[float, float], known_words_only: bool = False) -> Reading:
+    """What the decoder writes at a spot of a 2-D map (see `vae_core.explore.inverse.read_spot`); with
     `known_words_only`, never ▢."""
     model = current_model().value
     config = vae_core.DecodeConfig(unknown_words=not known_words_only)
     return vae_core.explore.inverse.read_spot(
-        model.model, model.tokenizer, latent_map(method, seed), np.asarray(spot), config=config
+        model.model, model.tokenizer, latent_map(view), np.asarray(spot), config=config
     )
 
 
 @per_session()
-def written_grid(method: str, seed: int, n: int, known_words_only: bool = False) -> tuple[np.ndarray, list[str]]:
-    """The decoder's sentences at an n x n grid of spots over the current 2-D map (with `known_words_only`, no ▢)."""
+def written_grid(view: MapView, n: int, known_words_only: bool = False) -> tuple[np.ndarray, list[str]]:
+    """The decoder's sentences at an n x n grid of spots over a 2-D map (with `known_words_only`, no ▢)."""
     model = current_model().value
     config = vae_core.DecodeConfig(unknown_words=not known_words_only)
-    return vae_core.explore.inverse.write_grid(model.model, model.tokenizer, latent_map(method, seed), n, config)
+    return vae_core.explore.inverse.write_grid(model.model, model.tokenizer, latent_map(view), n, config)
 
 
 @per_session()
@@ -210,11 +207,11 @@ def posterior_of(text: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 @per_session()
-def typed_sentence(method: str, seed: int, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """A typed sentence on the current 2-D map: its posterior mean (D,), its position, and its posterior spread
+def typed_sentence(view: MapView, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A typed sentence on a 2-D map: its posterior mean (D,), its position, and its posterior spread
     as a cloud of draws and a 2σ ellipse."""
     mu, logvar = posterior_of(text)
-    lmap = latent_map(method, seed)
+    lmap = latent_map(view)
     cloud, ellipse = vae_core.explore.inverse.spread_on_map(lmap, mu[0], logvar[0])
     return mu[0], lmap.to_map(mu[0])[0], cloud, ellipse
 
@@ -273,16 +270,16 @@ def _the_demos_shipped_results() -> None:
     if len(shipped.get("pretrained_embeddings", ())) == len(current_corpus().value):
         pretrained_embeddings.put(shipped["pretrained_embeddings"].astype(np.float32))
     for name, array in shipped.items():
-        if (view := read_map_key(name.removeprefix("pretrained_"))) and name.startswith("pretrained_"):
-            pretrained_coordinates.put(array, *view)
+        if name.startswith("pretrained_") and (view := MapView.from_key(name.removeprefix("pretrained_"))):
+            pretrained_coordinates.put(array, view)
     if not showing_the_demo() or len(shipped.get("latents_mu", ())) != len(current_corpus().value):
         return
     mu = shipped["latents_mu"]
     latents.put((mu, shipped["latents_logvar"]))
     sentence_kls.put(shipped["sentence_kl"])
     for name, array in shipped.items():
-        if view := read_map_key(name):
-            coordinates.put(array, *view)
+        if view := MapView.from_key(name):
+            coordinates.put(array, view)
         if (found := re.fullmatch(r"kmeans_(\d+)", name)) and f"{name}_words" in shipped:
             k = int(found.group(1))
             clusters.put((array, words_from_table(shipped[f"{name}_words"])), k)

@@ -4,7 +4,7 @@ widget takes its first value from the URL, and the page writes its current value
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import streamlit as st
 
@@ -54,7 +54,7 @@ def whole_number(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
-def spot(views: list[str]) -> Callable[[str], tuple[str, int, float, float]]:
+def spot(views: Collection[str]) -> Callable[[str], tuple[str, int, float, float]]:
     """A parser of a clicked map spot, "view,seed,x,y" (e.g. "umap-2d,0,1.25,6.5"), on one of `views`."""
 
     def parse(text: str) -> tuple[str, int, float, float]:

@@ -10,7 +10,7 @@ import json
 import math
 import sys
 import time
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +23,7 @@ from .data.streaming import StreamedCorpus
 from .data.tokenizer import KINDS, TokenizerConfig
 from .errors import InputError, LatentLabError
 from .explore.latent import encode, interpolate, sample_prior
-from .explore.projection import project
+from .explore.projection import METHODS, MapView, project
 from .measure import roundtrip
 from .measure.metrics import evaluate
 from .model.decoding import STRATEGIES, DecodeConfig
@@ -241,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("latents", help="a .parquet or .csv written by `encode`")
     p.add_argument("--out", required=True, help="output: .parquet or .csv with x, y (, z) beside text and label")
     overwrite_arg(p)
-    p.add_argument("--method", choices=("umap", "pca"), default="umap")
+    p.add_argument("--method", choices=METHODS, default="umap")
     p.add_argument("--dims", type=int, choices=(2, 3), default=2)
     p.add_argument("--seed", type=_whole(0, 2**32 - 1), default=0)
     p.add_argument("--device", default="auto", help="where the exact nearest neighbours are found: auto, cpu, cuda")
@@ -445,14 +445,15 @@ def cmd_project(args) -> None:
         bad = int((~np.isfinite(latents)).any(axis=1).sum())
         raise InputError(f"{source}: {bad} row(s) hold NaN or infinite z_ values; encode the corpus again.")
     start = time.perf_counter()
-    coords = project(latents, args.method, args.dims, args.seed, device=args.device)
+    view = MapView(args.method, args.dims, args.seed)
+    coords = project(latents, view.method, view.dims, view.seed, device=args.device)
     result = frame[[c for c in ("text", "label") if c in frame.columns]].copy()
     for name, column in zip("xyz", coords.T):
         result[name] = column
-    result.attrs = {"method": args.method, "dims": args.dims, "seed": args.seed}  # kept in the Parquet metadata
+    result.attrs = asdict(view)  # kept in the Parquet metadata: `external` reads the view back
     write_table(result, out)
     print(
-        f"mapped {len(result)} points ({args.method}, {args.dims}-D) in {time.perf_counter() - start:.1f} s -> {out}",
+        f"mapped {len(result)} points ({view.label}) in {time.perf_counter() - start:.1f} s -> {out}",
         file=sys.stderr,
     )
 

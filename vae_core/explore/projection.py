@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -97,15 +98,45 @@ def project(
         return reducer.fit_transform(latents).astype(np.float32)
 
 
-def map_key(method: str, dims: int, seed: int) -> str:
-    """The name a map is saved under (as in assets/demo_map.npz): e.g. "umap_2d_seed0"."""
-    return f"{method}_{dims}d_seed{seed}"
+@dataclass(frozen=True)
+class MapView:
+    """Which map of a space is meant: its method ("umap" or "pca"), dimensions (2 or 3) and seed. The one spelling
+    of a view for the pages, their URLs, the files maps are saved in (`key`) and the command line."""
 
+    method: str = "umap"
+    dims: int = 2
+    seed: int = 0
 
-def read_map_key(name: str) -> tuple[str, int, int] | None:
-    """The (method, dims, seed) a `map_key` names, or None for a name that is not one."""
-    found = re.fullmatch(r"(\w+?)_([23])d_seed(\d+)", name)
-    return (found.group(1), int(found.group(2)), int(found.group(3))) if found and found.group(1) in METHODS else None
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise InputError(f"unknown map method {self.method!r}: use one of {', '.join(METHODS)}.")
+        if self.dims not in (2, 3):
+            raise InputError(f"a map has 2 or 3 dimensions, not {self.dims}.")
+        if not isinstance(self.seed, int) or self.seed < 0:
+            raise InputError(f"a map's seed is a whole number from 0, not {self.seed!r}.")
+
+    @property
+    def label(self) -> str:
+        """As a person reads it: "UMAP 2-D"."""
+        return f"{self.method.upper()} {self.dims}-D"
+
+    @property
+    def slug(self) -> str:
+        """As a URL names it (the seed apart): "umap-2d"."""
+        return f"{self.method}-{self.dims}d"
+
+    @property
+    def key(self) -> str:
+        """The name a map is saved under (as in assets/demo_map.npz): "umap_2d_seed0"."""
+        return f"{self.method}_{self.dims}d_seed{self.seed}"
+
+    @classmethod
+    def from_key(cls, name: str) -> MapView | None:
+        """The view a `key` names, or None for a name that is not one."""
+        found = re.fullmatch(r"(\w+?)_([23])d_seed(\d+)", name)
+        if not found or found.group(1) not in METHODS:
+            return None
+        return cls(found.group(1), int(found.group(2)), int(found.group(3)))
 
 
 def warm_up() -> None:

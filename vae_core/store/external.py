@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..data.corpus import Corpus, CorpusReport
 from ..errors import InputError
+from ..explore.projection import MapView
 from ..train.fit import TrainedModel
 from .bundle import load_bundle
 
@@ -31,8 +32,7 @@ class ExternalMap:
     corpus: Corpus
     latents: np.ndarray  # (N, latent_dim) posterior means
     coords: np.ndarray  # (N, 2) or (N, 3)
-    method: str  # "umap" or "pca", as `project` recorded it
-    seed: int
+    view: MapView  # as `project` recorded it
 
 
 def list_external(root: str | Path) -> list[Path]:
@@ -75,9 +75,16 @@ def load_external(folder: str | Path, device: str = "auto") -> ExternalMap:
         corpus=corpus,
         latents=latents_frame[z_columns].to_numpy(dtype=np.float32),
         coords=map_frame[axes].to_numpy(dtype=np.float32),
-        method=str(map_frame.attrs.get("method", "umap")),
-        seed=int(map_frame.attrs.get("seed", 0)),
+        view=_view(map_frame.attrs, len(axes), folder.name),
     )
+
+
+def _view(attrs: dict, dims: int, name: str) -> MapView:
+    """The view `project` recorded in the map's Parquet metadata (UMAP, seed 0 where it says nothing)."""
+    try:
+        return MapView(str(attrs.get("method", "umap")), dims, int(attrs.get("seed", 0)))
+    except (InputError, TypeError, ValueError) as e:
+        raise InputError(f"{name}/map.parquet: its metadata names no map `project` makes ({e}).") from None
 
 
 def _read(path: Path) -> pd.DataFrame:
