@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from ui import cards, figures, latents, state
-from vae_core import DecodeConfig, LatentLabError, apply_attribute, attribute_vector, neighbourhood, reconstruct
+from vae_core import DecodeConfig, LatentLabError, apply_attribute, attribute_vector, neighbourhood
 from vae_core.explore.latent import sample_prior, token_probabilities
-from vae_core.measure.roundtrip import RERANK, as_written, marked_changes, meaning_similarity
+from vae_core.measure.roundtrip import RERANK, marked_changes, round_trip
 from vae_core.model.decoding import STRATEGIES
 
 st.title("Generate")
@@ -105,23 +105,22 @@ with tab_rec:
     sentence = st.text_input("Sentence", key="rec-sentence")
     if st.button("Reconstruct"):
         try:
-            out = reconstruct(model.model, model.tokenizer, [sentence], RERANK)[0]
+            trip = round_trip(model.model, model.tokenizer, [sentence], decoding=RERANK)
+            written, out = trip.inputs[0], trip.outputs[0]
             c1, c2 = st.columns(2)
             c1.text("Input")
             c1.code(sentence, language=None)
             c2.text("Reconstruction")
             c2.code(out, language=None)
-            written = as_written(model.tokenizer, [sentence])
-            found = meaning_similarity([sentence], [out], perfect=written)
-            if found is not None:
+            if trip.similarity is not None:
                 st.metric(
                     "Meaning kept",
-                    f"{found.cosine[0]:.2f}",
+                    f"{trip.similarity[0]:.2f}",
                     help="Cosine similarity of the pretrained sentence encoder's embeddings of the input and its "
                     "reconstruction (1 = the same meaning; unrelated sentences score about 0.1-0.2). A perfect "
-                    f"reconstruction, with this vocabulary, scores {found.ceiling:.2f}.",
+                    f"reconstruction, with this vocabulary, scores {trip.similarity_ceiling:.2f}.",
                 )
-            st.text("Changed words in [brackets]: " + marked_changes(written[0], out))
+            st.text("Changed words in [brackets]: " + marked_changes(written, out))
             typed_on_the_map(
                 [(sentence, "input", "#CC79A7"), (out, "reconstruction", "#009E73")],
                 "the input and, encoded again, its reconstruction, each with its posterior spread. Where the two "

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import vae_core  # its torch-backed modules load on first use: the text above them shows at once
-from ui import latents, replay_view, state, training
+from ui import cards, latents, replay_view, state, training
 from ui.figures import tradeoff_figure
 from vae_core.errors import LatentLabError
 
@@ -104,11 +104,8 @@ with col2:
 if model:
     st.subheader("This model, in its own numbers")
     metrics = model.value.metrics
-    kl, units, mi = metrics.get("kl"), metrics.get("active_units"), metrics.get("mi")
-    c1, c2, c3 = st.columns(3)
-    c1.metric("KL: what z carries", f"{kl:.1f} nats" if kl is not None else "–", help="per sentence, on held-out ones")
-    c2.metric("Active units", f"{units} of {model.value.latent_dim}" if units is not None else "–")
-    c3.metric("Mutual information", f"{mi:.2f} nats" if mi is not None else "–")
+    kl, units = metrics.get("kl"), metrics.get("active_units")
+    cards.model_figures(metrics, model.value.latent_dim)
     if kl is not None and units is not None:
         st.markdown(
             f"Each sentence's z carries about **{kl:.1f} nats** ({kl / math.log(2):.0f} bits) of information about it, "

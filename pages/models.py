@@ -74,22 +74,7 @@ def card(entry: dict, bundled: str | None = None) -> None:
                 f"Created {entry.get('created_at', '?')} · trained on {info.get('corpus', '?')} "
                 f"({info.get('sentences', '?')} sentences) · z {m.get('latent_dim')}-D, {entry['encoder']}"
             )
-            cols = st.columns(6)
-            for col, (label, key, fmt) in zip(
-                cols,
-                [
-                    ("IW-NLL", "nll_iw", "{:.2f}"),
-                    ("PPL", "ppl", "{:.1f}"),
-                    ("KL", "kl", "{:.2f}"),
-                    ("MI", "mi", "{:.2f}"),
-                    ("Active units", "active_units", "{}"),
-                    ("Token acc.", "rec_accuracy", "{:.0%}"),
-                ],
-            ):
-                value = metrics.get(key)
-                col.metric(label, fmt.format(value) if value is not None else "–")
-            st.caption("The round trip: sentence → z → sentence, on held-out sentences")
-            cards.round_trip_section(metrics, examples_folded=True)
+            cards.model_card(metrics, m, examples_folded=True)
             if replay_view.has_replay(entry["path"]) and st.toggle(
                 "Watch it learn: the training replay", key=f"watch-{entry['path']}"
             ):

@@ -1,13 +1,12 @@
 """Train: choose settings, train in the background with live charts, stop, save the result."""
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import streamlit as st
 
 from ui import cards, replay_view, state, training
 from vae_core import BetaSchedule, LatentLabError, ModelConfig, TokenizerConfig, TrainConfig
-from vae_core.measure.metrics import collapsed
 from vae_core.model.objective import SCHEDULES
 from vae_core.model.vae import CELLS, suggested_config
 from vae_core.store.bundle import safe_name
@@ -220,16 +219,7 @@ if job is not None:
         tm = snap.result
         metrics = tm.metrics
         st.success(f"Training finished ({metrics['stop_reason']}) in {metrics['train_seconds']:.0f} s.")
-        c1, c2, c3, c4, c5 = st.columns(5)
-        c1.metric("IW-NLL", f"{metrics['nll_iw']:.2f}" if metrics.get("nll_iw") is not None else "–")
-        c2.metric("Perplexity", f"{metrics['ppl']:.1f}")
-        c3.metric("KL", f"{metrics['kl']:.2f}")
-        c4.metric("Active units", f"{metrics['active_units']}/{metrics['latent_dim']}")
-        c5.metric("Mutual information", f"{metrics['mi']:.2f}")
-        if collapsed(metrics["kl"], metrics["active_units"]):
-            st.warning("This model collapsed (no active units or KL near 0): its map will not mean much.")
-        st.subheader("The round trip: sentence → z → sentence", anchor=False)
-        cards.round_trip_section(metrics)
+        cards.model_card(metrics, asdict(tm.model.config))
         if tm.replay is not None:
             st.subheader("Watch it learn", anchor=False)
             replay_view.replay_section(tm.replay, key="trained")

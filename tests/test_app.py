@@ -236,10 +236,12 @@ def test_explore_decodes_a_spot_names_the_clusters_and_draws_a_typed_sentence(tm
 
 
 def test_the_learn_page_shows_the_loaded_model_in_its_own_numbers(app):
-    """The demo's KL and active units from its metrics, and a real round trip and interpolation decoded from it."""
+    """The demo's KL and active units from its metrics (the model card's figures, as Train and Models show them),
+    and a real round trip and interpolation decoded from it."""
     assert not app.error
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Active units"] == "32 of 32" and metrics["KL: what z carries"].endswith("nats")
+    card = app.session_state["model"].value.metrics
+    assert metrics["Active units"] == "32/32" and metrics["KL"] == f"{card['kl']:.2f}"
     texts = [t.value for t in app.text]
     round_trip = next(t for t in texts if t.startswith("in:"))
     assert round_trip.split("\n")[0].removeprefix("in:").strip() == app.session_state["corpus"].value.texts[0]

@@ -104,3 +104,13 @@ def test_changed_words_are_marked():
     assert marked("the staff is rude .", "the staff is very friendly .") == "the staff is [very friendly] ."
     assert marked("a b c", "a c") == "a [–] c"
     assert marked("same words", "same words") == "same words"
+
+
+def test_advice_never_names_a_setting_the_model_already_uses():
+    assert roundtrip.what_to_try({"encoder": "rnn", "bn_gamma": 0.7}) == [
+        "the hybrid encoder",
+        "a larger BN-VAE γ (2 or more)",
+        "more epochs",
+    ]
+    assert roundtrip.what_to_try({"encoder": "hybrid", "bn_gamma": 2.0}) == ["more epochs"]
+    assert "the hybrid encoder" not in roundtrip.what_to_try({"encoder": "hybrid", "bn_gamma": 0.0})

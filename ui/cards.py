@@ -1,5 +1,6 @@
-"""A model's card sections: what comes back when a sentence goes through z (the round trip), with a warning when
-the model keeps the sentence pattern but not its meaning."""
+"""A model's card, the same on Train, Models and Learn: its figures (likelihood, what z carries) and what comes back
+when a sentence goes through z (the round trip), with a warning when the model keeps the sentence pattern but not its
+meaning; and the smaller cards of a map spot and of a label on the map."""
 
 from __future__ import annotations
 
@@ -16,10 +17,45 @@ if TYPE_CHECKING:
     from vae_core.measure.compare import LabelOnMap
 
 
-def round_trip_section(metrics: dict, examples_folded: bool = False) -> None:
+FIGURES = [  # (label, metrics key, format, help): the model's own numbers, on held-out sentences
+    (
+        "IW-NLL",
+        "nll_iw",
+        "{:.2f}",
+        "−log p(x), importance-weighted (nats per sentence): lower is a better language model.",
+    ),
+    ("Perplexity", "ppl", "{:.1f}", "e to the IW-NLL per token."),
+    ("KL", "kl", "{:.2f}", "KL(q(z|x) ‖ p(z)), nats per sentence: how much each sentence's z carries."),
+    ("MI", "mi", "{:.2f}", "Mutual information of x and z (nats): how much z tells sentences apart."),
+    ("Active units", "active_units", "{}", "Latent dimensions whose mean moves with the sentence (Burda et al.)."),
+    ("Token acc.", "rec_accuracy", "{:.0%}", "Words the decoder gets right from z, teacher-forced."),
+]
+
+
+def model_figures(metrics: dict, latent_dim: int) -> None:
+    """The model's figures in one row, and a warning when it has collapsed."""
+    for col, (label, key, fmt, help_text) in zip(st.columns(len(FIGURES)), FIGURES):
+        value = metrics.get(key)
+        shown = "–" if value is None else fmt.format(value)
+        col.metric(
+            label, f"{shown}/{latent_dim}" if key == "active_units" and value is not None else shown, help=help_text
+        )
+    kl, units = metrics.get("kl"), metrics.get("active_units")
+    if kl is not None and units is not None and vae_core.measure.metrics.collapsed(kl, units):
+        st.warning("This model collapsed (no active units or KL near 0): its map will not mean much.")
+
+
+def model_card(metrics: dict, model: dict, examples_folded: bool = False) -> None:
+    """A model's card: its figures, then its round trip. `model` is its saved settings (config.json's "model")."""
+    model_figures(metrics, int(model.get("latent_dim") or 0))
+    st.caption("The round trip: sentence → z → sentence, on held-out sentences")
+    round_trip_section(metrics, model, examples_folded)
+
+
+def round_trip_section(metrics: dict, model: dict, examples_folded: bool = False) -> None:
     """What comes back when a sentence goes through z: the figures, five sentences beside their reconstructions
     (changed words in [brackets]; folded away on a model card), and a warning when the model keeps the pattern but
-    not the meaning."""
+    not the meaning, naming only settings the model does not already use."""
     if "roundtrip_exact" not in metrics:
         st.caption("No round-trip figures: this model was measured before they existed.")
         return
@@ -56,9 +92,10 @@ def round_trip_section(metrics: dict, examples_folded: bool = False) -> None:
     if vae_core.measure.roundtrip.meaning_kept(metrics) is False:
         st.warning(
             "This model keeps the sentence pattern but not its meaning: reconstructions change what a sentence says, "
-            "so neighbours and interpolations will follow form rather than content. Try the hybrid encoder, a larger "
-            "BN-VAE γ (2 or more) or more epochs. These figures decode greedily; Generate → Reconstruct re-ranks the "
-            "decoder's candidates by where they encode, which keeps more."
+            "so neighbours and interpolations will follow form rather than content. Try "
+            + " or ".join(vae_core.measure.roundtrip.what_to_try(model))
+            + ". These figures decode greedily; Generate → Reconstruct re-ranks the decoder's candidates by where "
+            "they encode, which keeps more."
             + (
                 " Part of the loss is the vocabulary's, not the model's: many of these sentences hold words it "
                 "lacks, which come back as ▢ whatever the model."

@@ -197,6 +197,17 @@ def round_trip(
     return result
 
 
+def what_to_try(model: dict) -> list[str]:
+    """Settings that keep more meaning in the round trip, for a model whose saved settings (config.json's "model")
+    are `model`: only those it does not already use."""
+    tries = []
+    if model.get("encoder", "rnn") != "hybrid":
+        tries.append("the hybrid encoder")
+    if (model.get("bn_gamma") or 0.0) < 2.0:
+        tries.append("a larger BN-VAE γ (2 or more)")
+    return [*tries, "more epochs"]
+
+
 def meaning_kept(summary: dict) -> bool | None:
     """False when the round trip loses meaning (similarity or label agreement under the app's thresholds), None
     when it was not measured."""
