@@ -5,9 +5,9 @@ import pandas as pd
 import streamlit as st
 
 from ui import cards, figures, latents, state
-from vae_core import DecodeConfig, LatentLabError, decode_latents
-from vae_core.explore.coverage import OFF_THE_DATA, check_path
-from vae_core.explore.latent import PATHS, interpolation_path
+from vae_core import LatentLabError
+from vae_core.explore.coverage import OFF_THE_DATA
+from vae_core.explore.latent import PATHS
 from vae_core.explore.projection import place_points
 from vae_core.model.decoding import STRATEGIES
 
@@ -39,22 +39,20 @@ strategy = c3.selectbox(  # rerank by default: its midpoints read far more fluen
 known = c3.checkbox("Known words only", help=cards.KNOWN_WORDS_HELP)
 
 if st.button("Interpolate", type="primary"):
-    try:
-        z_path = interpolation_path(model.model, model.tokenizer, sentence_a, sentence_b, steps, method)
-        config = DecodeConfig(strategy=strategy, unknown_words=not known)
-        decoded = decode_latents(model.model, model.tokenizer, z_path, config)
-        st.session_state.interpolation = (z_path, decoded)
-    except LatentLabError as e:
-        st.error(str(e))
+    st.session_state.interpolation = (sentence_a, sentence_b, steps, method, strategy, known)
 
 if "interpolation" in st.session_state:
-    z_path, decoded = st.session_state.interpolation
+    asked = st.session_state.interpolation
+    try:
+        z_path, decoded = latents.interpolation(*asked)
+        checks = latents.path_checks(*asked) if named_corpus is not None and len(named_corpus.value) >= 5 else None
+    except LatentLabError as e:
+        st.error(str(e))
+        del st.session_state.interpolation
+        st.stop()
     ts = np.linspace(0, 1, len(decoded))
     table = pd.DataFrame({"step": range(len(decoded)), "t": ts.round(3), "decoded sentence": decoded})
-    checks = None
-    if named_corpus is not None and len(named_corpus.value) >= 5:
-        mu, _ = latents.latents()
-        checks = check_path(model.model, model.tokenizer, z_path, decoded, mu)
+    if checks is not None:
         table["decoder's confidence"] = [c.confidence for c in checks]
         table["where"] = ["far from every sentence" if c.off_the_data else "among the sentences" for c in checks]
     st.dataframe(
@@ -74,12 +72,12 @@ if "interpolation" in st.session_state:
         fig = figures.map_figure(
             coords,
             named_corpus.value.texts,
-            path=place_points(z_path, mu, coords),
+            path=place_points(z_path, latents.latents()[0], coords),
             path_labels=decoded,
             path_flags=[c.off_the_data for c in checks],
         )
         # each end with its posterior spread: where on the map the walk starts and ends
-        figures.add_typed_sentences(fig, view, [(sentence_a, "A", "#CC79A7"), (sentence_b, "B", "#009E73")])
+        figures.add_typed_sentences(fig, view, [(asked[0], "A", "#CC79A7"), (asked[1], "B", "#009E73")])
         st.plotly_chart(fig, key="path-map")
 
 state.warm_up_the_current_encoder()  # on screen: get ready for the first sentence to encode

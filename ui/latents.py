@@ -22,6 +22,7 @@ from .cache import per_session, precomputed
 from .state import DEMO_MAP, current_corpus, current_model, set_corpus, set_model, showing_the_demo
 
 if TYPE_CHECKING:
+    from vae_core.explore.coverage import StepCheck
     from vae_core.explore.inverse import LatentMap, Reading
     from vae_core.store.external import ExternalMap
 
@@ -197,6 +198,27 @@ def written_grid(view: MapView, n: int, known_words_only: bool = False) -> tuple
     model = current_model().value
     config = vae_core.DecodeConfig(unknown_words=not known_words_only)
     return vae_core.explore.inverse.write_grid(model.model, model.tokenizer, latent_map(view), n, config)
+
+
+@per_session()
+def interpolation(
+    a: str, b: str, steps: int, path: str, strategy: str, known_words_only: bool
+) -> tuple[np.ndarray, list[str]]:
+    """The path from sentence a to sentence b through the current model's latent space (`steps` latent vectors,
+    "slerp" or "linear") and what the decoder writes at each step."""
+    model = current_model().value
+    z_path = vae_core.explore.latent.interpolation_path(model.model, model.tokenizer, a, b, steps, path)
+    config = vae_core.DecodeConfig(strategy=strategy, unknown_words=not known_words_only)
+    return z_path, vae_core.decode_latents(model.model, model.tokenizer, z_path, config)
+
+
+@per_session()
+def path_checks(a: str, b: str, steps: int, path: str, strategy: str, known_words_only: bool) -> list[StepCheck]:
+    """How sure the decoder is at each step of that path, and whether the step is far from every sentence of the
+    current corpus (`vae_core.explore.coverage.check_path`)."""
+    model = current_model().value
+    z_path, decoded = interpolation(a, b, steps, path, strategy, known_words_only)
+    return vae_core.explore.coverage.check_path(model.model, model.tokenizer, z_path, decoded, latents()[0])
 
 
 @per_session()

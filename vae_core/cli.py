@@ -22,13 +22,13 @@ from .data.corpus import MAX_FILE_MB, CorpusOptions, load_corpus
 from .data.streaming import StreamedCorpus
 from .data.tokenizer import KINDS, TokenizerConfig
 from .errors import InputError, LatentLabError
-from .explore.latent import encode, interpolate, sample_prior
-from .explore.projection import METHODS, MapView, project
+from .explore.latent import PATHS, encode, interpolate, sample_prior
+from .explore.projection import DIMS, METHODS, MapView, project
 from .measure import roundtrip
 from .measure.metrics import evaluate
-from .model.decoding import STRATEGIES, DecodeConfig
+from .model.decoding import DETERMINISTIC, STRATEGIES, DecodeConfig
 from .model.objective import SCHEDULES
-from .model.vae import ENCODERS, PRETRAINED_SUGGESTED, ModelConfig, suggested_config
+from .model.vae import CELLS, ENCODERS, PRETRAINED_SUGGESTED, ModelConfig, suggested_config
 from .store.bundle import check_bundle_target, save_bundle
 from .store.export import encode_file, latent_frame, table_path, write_table
 from .train import distributed
@@ -121,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hidden-dim", type=int, help=f"default {m.hidden_dim}")
     p.add_argument("--layers", type=int, help=f"default {m.num_layers}")
     p.add_argument("--dropout", type=_finite, help=f"default {m.dropout}")
-    p.add_argument("--cell", choices=("gru", "lstm"), help=f"default {m.cell}")
+    p.add_argument("--cell", choices=CELLS, help=f"default {m.cell}")
     p.add_argument(
         "--bn-gamma",
         type=_finite,
@@ -209,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--judge-data", help="labelled corpus to fit the label judge on (default: DATA itself)")
     p.add_argument(
         "--strategy",
-        choices=("greedy", "beam", "rerank"),
+        choices=DETERMINISTIC,
         default="greedy",
         help="how to decode each posterior mean (greedy: the model card's measure; rerank: as Generate does)",
     )
@@ -242,7 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output: .parquet or .csv with x, y (, z) beside text and label")
     overwrite_arg(p)
     p.add_argument("--method", choices=METHODS, default="umap")
-    p.add_argument("--dims", type=int, choices=(2, 3), default=2)
+    p.add_argument("--dims", type=int, choices=DIMS, default=2)
     p.add_argument("--seed", type=_whole(0, 2**32 - 1), default=0)
     p.add_argument("--device", default="auto", help="where the exact nearest neighbours are found: auto, cpu, cuda")
 
@@ -251,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sentence_a")
     p.add_argument("sentence_b")
     p.add_argument("--steps", type=_whole(2, 1000), default=8)
-    p.add_argument("--method", choices=("slerp", "linear"), default="slerp")
+    p.add_argument("--method", choices=PATHS, default="slerp")
     decode_args(p, "greedy")
     return parser
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     pass
 
 METHODS = ("pca", "umap")
+DIMS = (2, 3)
 
 
 EXACT_KNN_MAX_CPU = 200_000  # above this many points on a CPU, UMAP uses its own approximate neighbour search
@@ -110,7 +111,7 @@ class MapView:
     def __post_init__(self) -> None:
         if self.method not in METHODS:
             raise InputError(f"unknown map method {self.method!r}: use one of {', '.join(METHODS)}.")
-        if self.dims not in (2, 3):
+        if self.dims not in DIMS:
             raise InputError(f"a map has 2 or 3 dimensions, not {self.dims}.")
         if not isinstance(self.seed, int) or self.seed < 0:
             raise InputError(f"a map's seed is a whole number from 0, not {self.seed!r}.")

@@ -13,6 +13,7 @@ from ..errors import ConfigError
 from .vae import SentenceVAE, posterior
 
 STRATEGIES = ("greedy", "sample", "beam", "rerank")
+DETERMINISTIC = tuple(s for s in STRATEGIES if s != "sample")  # the same sentence back every time: for measuring
 STRATEGY_NOTES = {  # one line each, for a person choosing
     "greedy": "the likeliest word at each step",
     "sample": "words drawn at random by their probability (temperature, top-p)",
