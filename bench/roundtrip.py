@@ -56,7 +56,7 @@ from vae_core.explore.latent import (
 from vae_core.measure.roundtrip import GREEDY, LabelJudge, round_trip
 from vae_core.model.decoding import DecodeConfig
 from vae_core.model.pretrained import embed_texts
-from vae_core.train.fit import adapt_config
+from vae_core.train.fit import TrainedModel, adapt_config
 from vae_core.train.loop import train_vae
 
 ROUNDTRIP = RESULTS / "roundtrip.jsonl"
@@ -122,11 +122,11 @@ RECIPES = {
 FROM_BASE = ("base", "adapted")
 
 
-def configs(recipe: str) -> tuple[ModelConfig, TrainConfig, TokenizerConfig]:
+def configs(recipe: str, base: TrainedModel | None = None) -> tuple[ModelConfig, TrainConfig, TokenizerConfig]:
+    """A recipe's settings; those of FROM_BASE are the loaded `base` model's own, under the adaptation recipe."""
     if recipe == "new":
         return ModelConfig(), TrainConfig(), TokenizerConfig()
     if recipe in FROM_BASE:
-        base = load_base("cpu")
         return base.model.config, adapt_config(), base.tokenizer_config
     model_changes, train_changes, *tokenizer_changes = RECIPES[recipe]
     model = ModelConfig(**{**OLD_DEFAULT[0], **model_changes})
@@ -143,14 +143,14 @@ def spearman(x: np.ndarray, y: np.ndarray) -> float:
 
 def measure(name: str, recipe: str) -> dict:
     train, test = load_split(name)
-    model_config, train_config, tokenizer_config = configs(recipe)
+    base = load_base("cpu") if recipe in FROM_BASE else None  # loaded once: its settings, and the model itself
+    model_config, train_config, tokenizer_config = configs(recipe, base)
     start = time.perf_counter()
     if recipe == "base":
-        tm = for_corpus(load_base("cpu"), train.train_texts)
+        tm = for_corpus(base, train.train_texts)
     else:
-        start_from = load_base("cpu") if recipe == "adapted" else None
         tm = fit(train, model_config, train_config, tokenizer_config, iw_samples=0, roundtrip_limit=0,
-                 start_from=start_from)  # fmt: skip
+                 start_from=base)  # fmt: skip
     seconds = time.perf_counter() - start
     model, tokenizer = tm.model.float(), tm.tokenizer
     rng = np.random.default_rng(0)
@@ -452,6 +452,8 @@ def main() -> None:
     unknown = [r for r in args.recipes if r not in RECIPES and r not in FROM_BASE]
     if unknown:
         parser.error(f"unknown recipe {unknown[0]!r}: use one of {', '.join([*RECIPES, *FROM_BASE])}")
+    if args.curve and set(args.recipes) & set(FROM_BASE):
+        parser.error("--curve trains a new model from scratch; the base-model recipes have no curve here")
     if args.corpus:
         train_file = SPLITS[args.corpus][0]
         if not train_file.is_file():
