@@ -1,15 +1,16 @@
 """Train: choose settings, train in the background with live charts, stop, save the result."""
 
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from pathlib import Path
 
 import streamlit as st
 
 from ui import cards, replay_view, state, training
-from vae_core import BetaSchedule, LatentLabError, ModelConfig, TokenizerConfig, TrainConfig
+from vae_core import LatentLabError, ModelConfig, TokenizerConfig, TrainConfig
 from vae_core.model.objective import SCHEDULES
 from vae_core.model.vae import CELLS, suggested_config
 from vae_core.store.bundle import safe_name
+from vae_core.train import settings
 from vae_core.train.fit import adapt_config, undefended_configs
 from vae_core.train.jobs import TrainingJob
 from vae_core.train.loop import format_duration
@@ -51,7 +52,8 @@ def adapt_form() -> tuple[bool, bool, TrainingJob]:
         start = c1.form_submit_button("Start training", type="primary", disabled=running)
         estimate = c2.form_submit_button("Estimate the time", disabled=running)
     base = state.base_model()
-    config = replace(a, epochs=int(epochs), lr=float(lr), word_dropout=float(word_dropout), seed=int(seed))
+    chosen = {"epochs": int(epochs), "lr": float(lr), "word_dropout": float(word_dropout), "seed": int(seed)}
+    _, config, _ = settings.configs(chosen, from_base=True)
     job = TrainingJob(corpus=named.value, model_config=base.model.config, train_config=config, start_from=base)
     return start, estimate, job
 
@@ -144,29 +146,32 @@ def scratch_form() -> tuple[bool, bool, TrainingJob | None]:
         estimate = c2.form_submit_button("Estimate the time", disabled=running)
     if not (start or estimate):
         return start, estimate, None
+    chosen = {
+        "embed_dim": int(embed_dim),
+        "hidden_dim": int(hidden_dim),
+        "latent_dim": int(latent_dim),
+        "cell": cell,
+        "bn_gamma": float(bn_gamma),
+        "encoder": encoder,
+        "finetune_encoder": finetune,
+        "epochs": int(epochs),
+        "batch_size": int(batch_size),
+        "lr": float(lr),
+        "seed": int(seed),
+        "beta_schedule": schedule,
+        "beta_max": float(beta_max),
+        "free_bits": float(free_bits),
+        "word_dropout": float(word_dropout),
+        "patience": int(patience),
+        "pretrain_epochs": int(pretrain_epochs),
+        "min_frequency": int(min_frequency),
+    }
+    model_config, train_config, tokenizer_config = settings.configs(chosen, from_base=False)
     job = TrainingJob(
         corpus=named.value,
-        model_config=ModelConfig(
-            embed_dim=int(embed_dim),
-            hidden_dim=int(hidden_dim),
-            latent_dim=int(latent_dim),
-            cell=cell,
-            bn_gamma=float(bn_gamma),
-            encoder=encoder,
-            finetune_encoder=finetune,
-        ),
-        train_config=TrainConfig(
-            epochs=int(epochs),
-            batch_size=int(batch_size),
-            lr=float(lr),
-            seed=int(seed),
-            beta=BetaSchedule(kind=schedule, beta_max=float(beta_max)),
-            free_bits=float(free_bits),
-            word_dropout=float(word_dropout),
-            patience=int(patience),
-            pretrain_epochs=int(pretrain_epochs),
-        ),
-        tokenizer_config=TokenizerConfig(min_frequency=int(min_frequency)),
+        model_config=model_config,
+        train_config=train_config,
+        tokenizer_config=tokenizer_config,
     )
     return start, estimate, job
 

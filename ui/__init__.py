@@ -20,7 +20,8 @@ from streamlit.runtime.pages_manager import PagesManager
 # A link straight to a page (e.g. /explore?view=pca), opened on a server that has not yet run app.py, is run by
 # Streamlit's legacy pages/ mode: the page alone, with no app.py (no demo, no navigation) and a raw file list in
 # the sidebar. app.py's st.navigation ends that mode for the process; the first page to import `ui` in that mode
-# ends it too and runs the visit again, through app.py.
+# ends it too and runs the visit again, through app.py. Streamlit 1.67 has no supported switch for this (the
+# pages/ folder the layout keeps is what turns the mode on); tests/browser/test_journey.py opens such a link.
 if PagesManager.uses_pages_directory:
     PagesManager.uses_pages_directory = False
     st.rerun()

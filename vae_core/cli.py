@@ -28,10 +28,10 @@ from .measure import roundtrip
 from .measure.metrics import evaluate
 from .model.decoding import DETERMINISTIC, STRATEGIES, DecodeConfig
 from .model.objective import SCHEDULES
-from .model.vae import CELLS, ENCODERS, PRETRAINED_SUGGESTED, ModelConfig, suggested_config
+from .model.vae import CELLS, ENCODERS, PRETRAINED_SUGGESTED, ModelConfig
 from .store.bundle import check_bundle_target, save_bundle
 from .store.export import encode_file, latent_frame, table_path, write_table
-from .train import distributed
+from .train import distributed, settings
 from .train.fit import adapt_config, check_trainable, fit
 from .train.loop import PRECISIONS, Progress, TrainConfig, format_duration
 
@@ -303,51 +303,18 @@ class ProgressBar:
         self.stream.flush()
 
 
-SHAPE_OPTIONS = {  # train's options that size a new model: the base model's own sizes and tokenizer are fixed
-    "embed_dim": "--embed-dim",
-    "hidden_dim": "--hidden-dim",
-    "num_layers": "--layers",
-    "dropout": "--dropout",
-    "cell": "--cell",
-    "encoder": "--encoder",
-    "bow_weight": "--bow-weight",
-    "latent_dim": "--latent-dim",
-    "bn_gamma": "--bn-gamma",
-    "finetune_encoder": "--finetune-encoder",
-    "min_frequency": "--min-frequency",
-    "max_vocab": "--max-vocab",
-    "kind": "--tokenizer",
-    "subword_vocab": "--subword-vocab",
-}
-TOKENIZER_FIELDS = ("min_frequency", "max_vocab", "kind", "subword_vocab")  # of SHAPE_OPTIONS: TokenizerConfig's
-ARG_OF = {"num_layers": "layers", "kind": "tokenizer"}  # the few option names that differ from their field
+ARG_OF = {"num_layers": "layers", "kind": "tokenizer"}  # the few train options not named for their setting
 
 
-def _given(args, fields: list[str]) -> dict:
-    """The options among `fields` that were given on the command line (the rest stay the config's defaults)."""
-    values = {name: getattr(args, ARG_OF.get(name, name)) for name in fields}
-    return {name: value for name, value in values.items() if value is not None and value is not False}
+def _option(name: str) -> str:
+    """The command-line option that gives the training setting `name`."""
+    return "--" + ARG_OF.get(name, name).replace("_", "-")
 
 
 def _train_configs(args) -> tuple[ModelConfig | None, TrainConfig, TokenizerConfig | None]:
-    """The settings `train` runs with. From the base model: its sizes and tokenizer, the adaptation recipe's
-    training settings under what was given; from scratch: the library's defaults under what was given."""
-    shape = _given(args, list(SHAPE_OPTIONS))
-    if args.start == BASE and shape:
-        names = ", ".join(SHAPE_OPTIONS[n] for n in shape)
-        raise InputError(f"{names}: sizes a new model, which --from {BASE} does not make (add --from scratch).")
-    base = adapt_config() if args.start == BASE else TrainConfig()
-    schedule = {"kind": args.beta_schedule, "beta_max": args.beta_max, "cycles": args.beta_cycles}
-    beta = replace(base.beta, **{k: v for k, v in schedule.items() if v is not None})
-    trained = _given(args, ["epochs", "batch_size", "lr", "free_bits", "word_dropout", "patience", "replay_size",
-                            "pretrain_epochs"])  # fmt: skip
-    train_config = replace(base, beta=beta, seed=args.seed, device=args.device, precision=args.precision, **trained)
-    if args.start == BASE:
-        return None, train_config, None
-    sizes = {k: v for k, v in shape.items() if k not in TOKENIZER_FIELDS}
-    model_config = suggested_config(sizes.pop("encoder", ModelConfig.encoder), **sizes)
-    tokenizer_config = TokenizerConfig(**{k: v for k, v in shape.items() if k in TOKENIZER_FIELDS})
-    return model_config, train_config, tokenizer_config
+    """The settings `train` runs with: the library's one mapping from flat settings to configs (the Train form's)."""
+    given = {name: getattr(args, ARG_OF.get(name, name)) for name in settings.FIELDS}
+    return settings.configs(given, args.start == BASE, label=_option, scratch="add --from scratch")
 
 
 def cmd_train(args) -> None:
