@@ -142,6 +142,7 @@ def test_word_dropout_spares_bos_and_padding():
         ("free_bits", -1),
         ("device", "tpu"),
         ("precision", "fp16"),
+        ("anchor", -1.0),
     ],
 )
 def test_absurd_settings_are_refused(field, value):
@@ -269,3 +270,19 @@ def test_a_bag_of_words_loss_trains_its_head_with_the_rest(data):
     before = bow_nll(model)
     train_vae(model, tk, train, val, TrainConfig(epochs=8, batch_size=16, lr=3e-3, device="cpu", patience=0))
     assert bow_nll(model) < 0.85 * before  # held-out sentences' words, predicted from z alone (untrained: log V each)
+
+
+def test_an_anchor_keeps_the_weights_near_where_training_started(data):
+    def drift(**overrides) -> float:
+        tk, train, val = data
+        torch.manual_seed(0)
+        model = SentenceVAE(dataclasses.replace(TINY, bn_gamma=0.5), tk.vocab_size)
+        start = torch.cat([p.detach().flatten().clone() for p in model.parameters()])
+        stats = model.mu_bn.running_mean.clone()
+        config = TrainConfig(epochs=3, batch_size=16, device="cpu", patience=0, replay_size=0, **overrides)
+        train_vae(model, tk, train, val, config)
+        moved = torch.cat([p.detach().flatten() for p in model.parameters()]) - start
+        return float(moved.norm()), float((model.mu_bn.running_mean - stats).norm())
+
+    (free, free_stats), (held, held_stats) = drift(), drift(anchor=300.0)
+    assert held < 0.5 * free and held_stats < 0.5 * free_stats, (free, held, free_stats, held_stats)

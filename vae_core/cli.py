@@ -165,6 +165,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--patience", type=int, help=f"early stopping (default {t.patience}; 0 with --from base); 0 turns it off"
     )
     p.add_argument(
+        "--anchor",
+        type=_finite,
+        help="pull toward the base model's weights while adapting (L2-SP; default "
+        f"{a.anchor} with --from base, {t.anchor} from scratch)",
+    )
+    p.add_argument(
         "--replay-size", type=int, default=t.replay_size, help="sentences recorded for a replay of training (0: none)"
     )
     p.add_argument("--seed", type=_whole(0, 2**32 - 1), default=t.seed)

@@ -48,6 +48,8 @@ class TrainConfig:
     seed: int = 0
     device: str = "auto"  # "auto" (CUDA if present, else CPU), "cpu", "cuda", "cuda:1", ...
     encoder_lr: float = 2e-5  # learning rate of a fine-tuned pretrained encoder (ModelConfig.finetune_encoder)
+    anchor: float = 0.0  # pull toward the starting weights, w -= lr * anchor * (w - w0) after each step (L2-SP, Li
+    # et al. 2018, decoupled as in AdamW): adapting the base model moves what it knows of English less (0: off)
     replay_size: int = 2000  # sentences whose posterior means are recorded for a replay of training (0: none)
     precision: str = "auto"  # of a training step's matrix multiplies: "fp32", or "bf16" (torch.autocast; the loss,
     # μ and log σ² stay float32). "auto": bf16 on a CPU with native bfloat16 instructions (twice its fp32 matmul
@@ -73,6 +75,8 @@ class TrainConfig:
             raise ConfigError(f"patience must be 0 or more (got {self.patience}).")
         if not 0 <= self.pretrain_epochs <= 1000:
             raise ConfigError(f"pretrain_epochs must be from 0 to 1000 (got {self.pretrain_epochs}).")
+        if not 0 <= self.anchor <= 1e4:
+            raise ConfigError(f"anchor must be from 0 to 10000 (got {self.anchor}).")
         if not isinstance(self.replay_size, int) or not 0 <= self.replay_size <= 20000:
             raise ConfigError(f"replay_size must be a whole number from 0 to 20000 (got {self.replay_size!r}).")
         if self.precision not in PRECISIONS:
@@ -201,6 +205,7 @@ def train_vae(
     def corrupt(dec_in: torch.Tensor) -> torch.Tensor:
         return word_dropout(dec_in, config.word_dropout, tokenizer.unk_id, tokenizer.pad_id)
 
+    anchored = _Anchor(model, config.lr * config.anchor) if config.anchor > 0 else None
     meter = ProgressMeter(pretrain_steps + vae_steps, pretrain_steps, beta_at, config, report_every)
     recorder = _recorder(tokenizer, batches, config)
     if recorder:
@@ -225,6 +230,8 @@ def train_vae(
             terms.loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
             optimizer.step()
+            if anchored and not pretraining:
+                anchored.pull()
             if meter.add(terms, batch.n_tokens):
                 progress = meter.report(epoch)
                 if on_progress:
@@ -253,6 +260,22 @@ def train_vae(
     replay = recorder.replay if recorder else None
     precision = "bf16" if low_precision else "fp32"
     return TrainResult(history, meter.rows, stop_reason, best.epoch, meter.elapsed(), tokens, replay, precision)
+
+
+class _Anchor:
+    """The weights a training started from, and the pull back toward them after each step (L2-SP). BN-VAE's running
+    statistics of μ are pulled too: they place every sentence's z, and a corpus's batches would move them alone."""
+
+    def __init__(self, model: SentenceVAE, rate: float):
+        weights = [p for p in model.parameters() if p.requires_grad]
+        kept = weights + [b for b in model.buffers() if b.is_floating_point()]
+        self.pairs = [(t, t.detach().clone()) for t in kept]
+        self.rate = rate
+
+    @torch.no_grad()
+    def pull(self) -> None:
+        for weight, start in self.pairs:
+            weight.lerp_(start, self.rate)  # w + rate * (w0 - w)
 
 
 def _recorder(tokenizer: TextTokenizer, batches: EpochBatches, config: TrainConfig) -> ReplayRecorder | None:

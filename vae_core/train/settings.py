@@ -16,7 +16,7 @@ TOKENIZER_FIELDS = ("min_frequency", "max_vocab", "kind", "subword_vocab")
 SHAPE_FIELDS = MODEL_FIELDS + TOKENIZER_FIELDS  # what sizes a new model: the base model's own are fixed
 BETA_FIELDS = {"beta_schedule": "kind", "beta_max": "beta_max", "beta_cycles": "cycles"}  # setting -> BetaSchedule
 TRAIN_FIELDS = ("epochs", "batch_size", "lr", "free_bits", "word_dropout", "patience", "replay_size",
-                "pretrain_epochs", "seed", "device", "precision")  # fmt: skip
+                "pretrain_epochs", "anchor", "seed", "device", "precision")  # fmt: skip
 FIELDS = SHAPE_FIELDS + tuple(BETA_FIELDS) + TRAIN_FIELDS
 
 
