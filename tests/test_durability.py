@@ -48,29 +48,20 @@ def test_saves_killed_mid_write_leave_a_loadable_bundle(trained, tmp_path):
     assert visible == ["mine"]
 
 
-def test_training_killed_mid_run_keeps_the_previous_bundle(trained, topic_file, tmp_path):
+def test_training_killed_at_random_moments_keeps_the_previous_bundle_and_the_users_files(trained, topic_file, tmp_path):
     target = save_bundle(trained, tmp_path / "mine")
     before = load_bundle(target).created_at
-    proc = start(
-        [
-            "-m",
-            "vae_core",
-            "train",
-            "--from",
-            "scratch",
-            str(topic_file),
-            "--out",
-            str(target),
-            "--overwrite",
-            "--epochs",
-            "200",
-            "--patience",
-            "0",
-            "--device",
-            "cpu",
-        ]
-    )
-    time.sleep(4)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    assert load_bundle(target).created_at == before
+    notes = tmp_path / "notes.txt"
+    notes.write_text("the user's own file, beside the bundle\n")
+    data = topic_file.read_bytes()
+    rng = random.Random(0)
+    for _ in range(3):  # at start-up, reading the corpus or mid-training (a save killed: the test above)
+        proc = start(["-m", "vae_core", "train", "--from", "scratch", "--encoder", "rnn", str(topic_file), "--out",
+                      str(target), "--overwrite", "--epochs", "200", "--patience", "0", "--device", "cpu"])  # fmt: skip
+        time.sleep(rng.uniform(0.5, 5.0))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert load_bundle(target).created_at == before
+        assert notes.read_text() == "the user's own file, beside the bundle\n" and topic_file.read_bytes() == data
+    visible = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
+    assert visible == ["mine", "notes.txt"]

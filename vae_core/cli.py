@@ -21,6 +21,7 @@ from .base.shipped import BASE, for_corpus, load_model
 from .data.corpus import MAX_FILE_MB, CorpusOptions, load_corpus
 from .data.streaming import StreamedCorpus
 from .data.tokenizer import KINDS, TokenizerConfig
+from .device import check_device_name
 from .errors import InputError, LatentLabError
 from .explore.latent import PATHS, encode, interpolate, sample_prior
 from .explore.projection import DIMS, METHODS, MapView, project
@@ -400,6 +401,7 @@ def _streams(args) -> bool:
 
 def cmd_project(args) -> None:
     out = table_path(args.out, args.overwrite)
+    check_device_name(args.device)  # refused even where the method (PCA) would not use it
     source = Path(args.latents)
     if not source.is_file() or source.suffix.lower() not in (".parquet", ".csv"):
         raise InputError(f"{source}: give a .parquet or .csv file written by `encode`.")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import torch
+from safetensors import SafetensorError
 from safetensors.numpy import load as load_arrays
 from safetensors.numpy import save as save_arrays
 
@@ -137,7 +138,7 @@ class Replay:
                 kl=arrays["kl"].tolist(),
                 labels=[str(v) for v in text["labels"]] if text.get("labels") is not None else None,
             )
-        except (KeyError, TypeError, ValueError, json.JSONDecodeError) as e:
+        except (KeyError, TypeError, ValueError, AttributeError, SafetensorError) as e:  # any shape, any bytes
             raise BundleError(f"{source}: the training replay is damaged ({e}).") from e
         f, s, k = len(replay.steps), len(replay.texts), len(replay.followed)
         consistent = means.ndim == 3 and means.shape[:2] == (f, s) and logvar.shape[:2] == (f, k)
