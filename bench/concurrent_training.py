@@ -6,7 +6,8 @@ Trains the default model on ../shared/data/trec/train.tsv (no pre-training, no e
 TrainingJobs in one process: first one alone, then two together started by a JobRegistry (each takes its share of
 the cores), then two together started without a registry (each keeps every core's threads: the old behaviour).
 Then the same as processes: one `python -m vae_core train` alone, two at once with `--threads` = cores / 2, and two
-at once with every core's threads each (the CLI's default).
+at once with the CLI's default threads (since 2026-12-03 each takes a seat, vae_core/train/seats.py, and
+runs on its share of the cores; before, each took every core's threads).
 Prints and writes bench/results/concurrent-training.json, with the fp32 matmul rate measured in the same run.
 Needs ../shared/data, or the folder named by LATENT_LAB_DATA (skips cleanly without it).
 """
@@ -57,6 +58,7 @@ def cli_runs(procs: int, threads: int | None, epochs: int) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--cli-only", action="store_true", help="only the CLI's runs (the file's other rows stay)")
     args = parser.parse_args()
     if not (DATA / "trec" / "train.tsv").is_file():
         print(f"skipped: no {DATA / 'trec' / 'train.tsv'}")
@@ -69,22 +71,30 @@ def main() -> None:
 
     gflops = matmul_rate(torch.device("cpu")) / 1e9
     registry = JobRegistry()
-    (solo,) = tokens_per_s([registry.start("solo", new_job(0))])
-    registry = JobRegistry()
-    shared = tokens_per_s([registry.start(who, new_job(i)) for i, who in enumerate(("alice", "bob"))])
-    fighting = tokens_per_s([new_job(i).start() for i in range(2)])
-    (cli_solo,) = cli_runs(1, None, args.epochs)
-    cli_shared = cli_runs(2, max(1, registry.cores // 2), args.epochs)
-    cli_fighting = cli_runs(2, None, args.epochs)
+    out = RESULTS / "concurrent-training.json"
     result = {
         "machine": f"{registry.cores}-core {platform.machine()}, fp32 matmul {gflops:.0f} GFLOP/s",
         "date": time.strftime("%Y-%m-%d"),
         "command": "python bench/concurrent_training.py " + " ".join(sys.argv[1:]),
-        "solo_tokens_per_s": solo,
-        "two_at_once_shared_threads": shared,
-        "shared_each_vs_solo": [round(s / solo, 3) for s in shared],
-        "two_at_once_every_core_each (before)": fighting,
-        "before_each_vs_solo": [round(s / solo, 3) for s in fighting],
+    }
+    if args.cli_only:
+        result = {**json.loads(out.read_text()), **result}
+    else:
+        (solo,) = tokens_per_s([registry.start("solo", new_job(0))])
+        registry = JobRegistry()
+        shared = tokens_per_s([registry.start(who, new_job(i)) for i, who in enumerate(("alice", "bob"))])
+        fighting = tokens_per_s([new_job(i).start() for i in range(2)])
+        result |= {
+            "solo_tokens_per_s": solo,
+            "two_at_once_shared_threads": shared,
+            "shared_each_vs_solo": [round(s / solo, 3) for s in shared],
+            "two_at_once_every_core_each (before)": fighting,
+            "before_each_vs_solo": [round(s / solo, 3) for s in fighting],
+        }
+    (cli_solo,) = cli_runs(1, None, args.epochs)
+    cli_shared = cli_runs(2, max(1, registry.cores // 2), args.epochs)
+    cli_fighting = cli_runs(2, None, args.epochs)  # the default: each takes a seat (vae_core/train/seats.py)
+    result |= {
         "cli_solo_tokens_per_s": cli_solo,
         "cli_two_at_once_threads_half": cli_shared,
         "cli_half_each_vs_solo": [round(s / cli_solo, 3) for s in cli_shared],
@@ -92,7 +102,6 @@ def main() -> None:
         "cli_default_each_vs_solo": [round(s / cli_solo, 3) for s in cli_fighting],
     }
     print(json.dumps(result, indent=2))
-    out = RESULTS / "concurrent-training.json"
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
 
 

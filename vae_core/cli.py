@@ -10,6 +10,7 @@ import json
 import math
 import sys
 import time
+from contextlib import nullcontext
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from .store.export import encode_file, latent_frame, table_path, write_table
 from .train import distributed, settings
 from .train.fit import adapt_config, check_trainable, fit
 from .train.loop import PRECISIONS, Progress, TrainConfig, format_duration
+from .train.seats import Seat
 
 CHUNK_ROWS = 50_000  # rows per chunk when a corpus is streamed
 
@@ -353,15 +355,18 @@ def cmd_train(args) -> None:
         print(corpus.report.summary(), file=sys.stderr)
         for note in corpus.report.notes:
             print(f"note: {note}", file=sys.stderr)
-    tm = fit(
-        corpus,
-        model_config,
-        train_config,
-        tokenizer_config,
-        on_progress=None if args.quiet or not main_rank else ProgressBar(),
-        iw_samples=args.iw_samples,
-        start_from=start_from,
-    )
+    bar = None if args.quiet or not main_rank else ProgressBar()
+    shares = args.threads is None and not distributed.active()  # --threads or torchrun: the cores are as given
+    with Seat() if shares else nullcontext() as seat:
+
+        def on_progress(p: Progress) -> None:
+            if seat is not None:
+                seat.share()  # follows other trainings on this machine starting and ending
+            if bar is not None:
+                bar(p)
+
+        tm = fit(corpus, model_config, train_config, tokenizer_config, on_progress=on_progress,
+                 iw_samples=args.iw_samples, start_from=start_from)  # fmt: skip
     if main_rank:  # one writer; the save is atomic
         save_bundle(tm, args.out, overwrite=args.overwrite)
         print(json.dumps(tm.metrics, indent=2))
