@@ -22,8 +22,18 @@ def test_nothing_given_is_the_library_defaults():
 
 def test_every_setting_lands_in_its_config():
     model, train, tokenizer = settings.configs(
-        {"latent_dim": 8, "num_layers": 2, "kind": "bpe", "beta_schedule": "constant", "beta_max": 0.5,
-         "beta_cycles": 2, "epochs": 3, "seed": 7, "finetune_encoder": False, "patience": None},  # fmt: skip
+        {
+            "latent_dim": 8,
+            "num_layers": 2,
+            "kind": "bpe",
+            "beta_schedule": "constant",
+            "beta_max": 0.5,
+            "beta_cycles": 2,
+            "epochs": 3,
+            "seed": 7,
+            "finetune_encoder": False,
+            "patience": None,
+        },  # fmt: skip
         from_base=False,
     )
     assert (model.latent_dim, model.num_layers, tokenizer.kind) == (8, 2, "bpe")
