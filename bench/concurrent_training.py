@@ -55,6 +55,11 @@ def cli_runs(procs: int, threads: int | None, epochs: int) -> list[float]:
     return [round(json.loads((out / f"m{i}" / "metrics.json").read_text())["tokens_per_s"]) for i in range(procs)]
 
 
+def each_vs(runs: list[float], solo: float) -> list[float]:
+    """Each run's tokens/s as a share of one run alone."""
+    return [round(r / solo, 3) for r in runs]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=1)
@@ -72,34 +77,35 @@ def main() -> None:
     gflops = matmul_rate(torch.device("cpu")) / 1e9
     registry = JobRegistry()
     out = RESULTS / "concurrent-training.json"
-    result = {
+    run = {
         "machine": f"{registry.cores}-core {platform.machine()}, fp32 matmul {gflops:.0f} GFLOP/s",
         "date": time.strftime("%Y-%m-%d"),
         "command": "python bench/concurrent_training.py " + " ".join(sys.argv[1:]),
     }
-    if args.cli_only:
-        result = {**json.loads(out.read_text()), **result}
+    if args.cli_only:  # the app's rows keep their own date and machine; the CLI's rows say theirs
+        result = {**json.loads(out.read_text()), **{f"cli_{key}": value for key, value in run.items()}}
     else:
         (solo,) = tokens_per_s([registry.start("solo", new_job(0))])
         registry = JobRegistry()
         shared = tokens_per_s([registry.start(who, new_job(i)) for i, who in enumerate(("alice", "bob"))])
         fighting = tokens_per_s([new_job(i).start() for i in range(2)])
-        result |= {
+        result = {
+            **run,
             "solo_tokens_per_s": solo,
             "two_at_once_shared_threads": shared,
-            "shared_each_vs_solo": [round(s / solo, 3) for s in shared],
+            "shared_each_vs_solo": each_vs(shared, solo),
             "two_at_once_every_core_each (before)": fighting,
-            "before_each_vs_solo": [round(s / solo, 3) for s in fighting],
+            "before_each_vs_solo": each_vs(fighting, solo),
         }
     (cli_solo,) = cli_runs(1, None, args.epochs)
-    cli_shared = cli_runs(2, max(1, registry.cores // 2), args.epochs)
-    cli_fighting = cli_runs(2, None, args.epochs)  # the default: each takes a seat (vae_core/train/seats.py)
+    cli_half = cli_runs(2, max(1, registry.cores // 2), args.epochs)
+    cli_default = cli_runs(2, None, args.epochs)  # the default: each takes a seat (vae_core/train/seats.py)
     result |= {
         "cli_solo_tokens_per_s": cli_solo,
-        "cli_two_at_once_threads_half": cli_shared,
-        "cli_half_each_vs_solo": [round(s / cli_solo, 3) for s in cli_shared],
-        "cli_two_at_once_default_threads": cli_fighting,
-        "cli_default_each_vs_solo": [round(s / cli_solo, 3) for s in cli_fighting],
+        "cli_two_at_once_threads_half": cli_half,
+        "cli_half_each_vs_solo": each_vs(cli_half, cli_solo),
+        "cli_two_at_once_default_threads": cli_default,
+        "cli_default_each_vs_solo": each_vs(cli_default, cli_solo),
     }
     print(json.dumps(result, indent=2))
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
