@@ -20,6 +20,7 @@ import argparse
 import json
 import shutil
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -83,6 +84,7 @@ def main() -> int:
     parser.add_argument("--run", type=Path, default=ROOT.parent / "base-run", help="the run's folder")
     parser.add_argument("--hours", type=float, default=2.0, help="how long this call trains")
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: every core)")
+    parser.add_argument("--lr", type=float, default=CONFIG.lr, help="learning rate from now on (lower late in a run)")
     parser.add_argument("--eval-every", type=int, default=1000, help="steps between evaluations")
     parser.add_argument("--export-only", action="store_true")
     args = parser.parse_args()
@@ -108,7 +110,7 @@ def main() -> int:
             train,
             read("valid.tsv"),
             MODEL,
-            CONFIG,
+            replace(CONFIG, lr=args.lr),
             max_seconds=args.hours * 3600,
             eval_every=args.eval_every,
             start_from=shipped,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import string
+from dataclasses import replace
 
 import pytest
 import torch
@@ -101,6 +102,20 @@ def test_a_pretraining_run_resumed_from_its_checkpoint_ends_as_one_that_never_st
     curve = [json.loads(line) for line in (tmp_path / "resumed" / "curve.jsonl").read_text().splitlines()]
     assert [row["step"] for row in curve] == [7, 10, 17]
     assert best.model.config.output == "adaptive" and best.info["pretraining_step"] <= 17
+
+
+def test_a_resumed_run_goes_on_at_the_rate_it_is_given(tmp_path, byte_tokenizer):
+    """Late in a run the rate is lowered: the resumed call's rate is the one the optimizer and checkpoint hold."""
+    texts, _ = make_sentences(60)
+    config = PretrainConfig(batch_size=16, eval_sentences=8, roundtrip_sentences=2, device="cpu", precision="fp32")
+    kwargs = dict(eval_every=10, log=lambda _: None)
+    pretrain(tmp_path, byte_tokenizer, texts, texts[:8], SMALL, config, max_steps=3, **kwargs)
+    before = load_file(tmp_path / "checkpoint" / "model.safetensors")
+    pretrain(tmp_path, byte_tokenizer, texts, texts[:8], SMALL, replace(config, lr=1e-9), max_steps=5, **kwargs)
+    after = load_file(tmp_path / "checkpoint" / "model.safetensors")
+    assert json.loads((tmp_path / "checkpoint" / "state.json").read_text())["config"]["lr"] == 1e-9
+    moved = [k for k in before if not torch.allclose(before[k], after[k], atol=1e-6)]
+    assert moved and all("running" in k or "num_batches" in k for k in moved)  # statistics move, weights barely
 
 
 def test_the_tokenised_corpus_lowercases_a_fixed_share_and_cuts_long_sentences(byte_tokenizer):

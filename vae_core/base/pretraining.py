@@ -241,7 +241,9 @@ def pretrain(
     low_precision = resolve_precision(config.precision, device) == torch.bfloat16
     if resume and (run / "checkpoint" / "state.json").is_file():
         model, optimizer, tokenizer, state, _ = load_checkpoint(run / "checkpoint", device)
-        log(f"resumed at step {state.step:,} (epoch {state.epoch}, batch {state.position:,})")
+        for group in optimizer.param_groups:
+            group["lr"] = config.lr  # this call's rate rules (a run may go on at a lower one)
+        log(f"resumed at step {state.step:,} (epoch {state.epoch}, batch {state.position:,}), lr {config.lr:g}")
     else:
         torch.manual_seed(config.seed)
         model = SentenceVAE(model_config, tokenizer.vocab_size, pad_id=tokenizer.pad_id).to(device)
