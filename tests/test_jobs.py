@@ -7,6 +7,7 @@ import torch
 
 from vae_core import CorpusOptions, LatentLabError, TrainConfig, load_corpus
 from vae_core.train.jobs import JobRegistry, TradeoffJob, TrainingJob
+from vae_core.train.seats import Seat
 
 from .conftest import TINY
 
@@ -79,11 +80,11 @@ def wait_for(condition, timeout=60.0):
     return condition()
 
 
-def test_running_jobs_share_the_cores(topic_file):
+def test_running_jobs_share_the_cores(topic_file, tmp_path):
     """Two trainings at once take half the cores each (two processes taking all of them ran 8x slower each); the
     main thread's own setting is untouched."""
     before = torch.get_num_threads()
-    registry = JobRegistry(cores=2)  # a job's last act sets new threads' default to this: keep it the machine's
+    registry = JobRegistry(cores=2, seats=tmp_path)  # a job's last act sets new threads' default to this: keep it 2
     corpus = load_corpus(topic_file, CorpusOptions(label_column="label"))
     config = TrainConfig(epochs=100, batch_size=32, device="cpu")
     alice = registry.start("alice", ThreadProbe(corpus, TINY, config, iw_samples=2))
@@ -94,6 +95,22 @@ def test_running_jobs_share_the_cores(topic_file):
         j.stop()
         j.wait(120)
     assert torch.get_num_threads() == before
+
+
+def test_an_app_job_shares_the_cores_with_a_command_line_training(topic_file, tmp_path):
+    """A CLI training's seat (here one held by this process, as `python -m vae_core train` holds one) halves the
+    app job's threads; when it ends the job takes the cores back."""
+    before = torch.get_num_threads()
+    registry = JobRegistry(cores=2, seats=tmp_path)
+    corpus = load_corpus(topic_file, CorpusOptions(label_column="label"))
+    config = TrainConfig(epochs=100, batch_size=32, device="cpu")
+    with Seat(tmp_path, cores=2, every_s=0):
+        app_job = registry.start("alice", ThreadProbe(corpus, TINY, config, iw_samples=2))
+        assert wait_for(lambda: app_job.seen_threads == 1)
+    assert wait_for(lambda: app_job.seen_threads == 2)
+    app_job.stop()
+    app_job.wait(120)
+    assert list(tmp_path.iterdir()) == [] and torch.get_num_threads() == before
 
 
 def test_the_rate_distortion_trainings_run_in_the_background_beside_a_training(topic_file):

@@ -8,7 +8,9 @@ from __future__ import annotations
 import os
 import threading
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import torch
 
@@ -19,6 +21,8 @@ from ..model.vae import ModelConfig
 from .fit import TrainedModel, check_trainable, fit
 from .loop import Progress, TrainConfig
 from .replay import Replay
+from .seats import FOLDER as SEATS
+from .seats import Seat
 from .tradeoff import GAMMAS, TradeoffPoint, rate_distortion
 
 
@@ -45,7 +49,8 @@ class BackgroundWork:
         self._lock = threading.Lock()
         self._status, self._result, self._error = "running", None, None
         self.finished_at: float | None = None
-        self.registry: JobRegistry | None = None  # set by the registry that starts it: it says this job's thread share
+        self.registry: JobRegistry | None = None  # set by the registry that starts it: where its seat goes
+        self._seat: Seat | None = None  # held while the work runs, so the machine's trainings split its cores
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
     def start(self):
@@ -60,18 +65,20 @@ class BackgroundWork:
         self._thread.join(timeout)
 
     def _take_share_of_threads(self) -> None:
-        """Run torch on this job's share of the cores. torch's intra-op thread count belongs to the calling thread,
-        so each worker sets its own; jobs that each took every core would spin against each other."""
-        if self.registry is not None and (share := self.registry.thread_share()) != torch.get_num_threads():
-            torch.set_num_threads(share)
+        """Run torch on this job's share of the cores: its seat's, counted with every other job and every CLI
+        training on the machine (seats.py). torch's intra-op thread count belongs to the calling thread, so each
+        worker sets its own; jobs that each took every core would spin against each other."""
+        if self._seat is not None:
+            self._seat.share()
 
     def _work(self):
         raise NotImplementedError
 
     def _run(self) -> None:
+        seat = Seat(self.registry.seats, cores=self.registry.cores) if self.registry is not None else nullcontext()
         try:
-            self._take_share_of_threads()
-            result = self._work()
+            with seat as self._seat:  # taking the seat sets this worker's share
+                result = self._work()
             with self._lock:
                 self._result, self._status = result, "done"
         except LatentLabError as e:
@@ -183,17 +190,19 @@ class TradeoffJob(BackgroundWork):
 class JobRegistry:
     """One training job per owner key, and at most `max_running` running at once on the server; thread-safe."""
 
-    def __init__(self, max_running: int = 2, keep_finished_s: float = 86400.0, cores: int | None = None):
+    def __init__(
+        self,
+        max_running: int = 2,
+        keep_finished_s: float = 86400.0,
+        cores: int | None = None,
+        seats: Path = SEATS,
+    ):
         self._lock = threading.Lock()
         self._jobs: dict[str, TrainingJob] = {}
         self.max_running = max_running
         self.keep_finished_s = keep_finished_s
         self.cores = cores or len(os.sched_getaffinity(0))
-
-    def thread_share(self) -> int:
-        """Threads each running job may use: the cores split evenly between the jobs running now."""
-        running = sum(not j.finished for j in list(self._jobs.values()))
-        return max(1, self.cores // max(running, 1))
+        self.seats = seats  # the folder of the machine's training seats, shared with CLI trainings
 
     def _prune(self) -> None:
         """Forget jobs finished a day ago or more: the unsaved models of sessions that have ended do not pile up."""
