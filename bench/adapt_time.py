@@ -57,7 +57,9 @@ def measure(name: str, n: int) -> dict:
     mapped = time.perf_counter()
 
     config = adapt_config()
-    estimate = estimate_fit_seconds(corpus, base.model.config, config, start_from=base)
+    estimate = estimate_fit_seconds(
+        corpus, base.model.config, config, start_from=base, iw_samples=TrainingJob.iw_samples
+    )
     phases: dict[str, float] = {}
     last = [time.perf_counter(), "prepare"]
 

@@ -249,9 +249,24 @@ def test_the_time_estimate_scales_with_the_work(topic_file):
     from vae_core.train.fit import estimate_fit_seconds
 
     corpus = load_corpus(topic_file, CorpusOptions())
-    short = estimate_fit_seconds(corpus, TINY, TrainConfig(epochs=1, pretrain_epochs=0, device="cpu"))
-    long = estimate_fit_seconds(corpus, TINY, TrainConfig(epochs=11, pretrain_epochs=0, device="cpu"))
+    quick = dict(iw_samples=0, roundtrip_limit=0)  # the measuring, timed apart below
+    short = estimate_fit_seconds(corpus, TINY, TrainConfig(epochs=1, pretrain_epochs=0, device="cpu"), **quick)
+    long = estimate_fit_seconds(corpus, TINY, TrainConfig(epochs=11, pretrain_epochs=0, device="cpu"), **quick)
     assert 0 < short < long and long > 2 * short
+
+
+def test_the_time_estimate_counts_the_measuring_after_training(topic_file):
+    """The held-out likelihood's samples are timed, not assumed: 200 importance samples cost many times none."""
+    from vae_core import CorpusOptions, load_corpus
+    from vae_core.train.fit import estimate_measure_seconds
+
+    corpus = load_corpus(topic_file, CorpusOptions(label_column="label"))
+    tokenizer = TextTokenizer.train(corpus.train_texts, TokenizerConfig())
+    model = SentenceVAE(TINY, tokenizer.vocab_size, pad_id=tokenizer.pad_id)
+    none = estimate_measure_seconds(model, tokenizer, corpus, iw_samples=0, roundtrip_limit=0)
+    many = estimate_measure_seconds(model, tokenizer, corpus, iw_samples=200, roundtrip_limit=0)
+    with_trip = estimate_measure_seconds(model, tokenizer, corpus, iw_samples=0, roundtrip_limit=1000)
+    assert 0 < none and many > 3 * none and with_trip > none
 
 
 def test_a_bag_of_words_loss_trains_its_head_with_the_rest(data):

@@ -34,7 +34,12 @@ def training_estimate(job: TrainingJob) -> float:
     store = session_store()
     if key not in store:
         store[key] = vae_core.train.fit.estimate_fit_seconds(
-            job.corpus, job.model_config, job.train_config, job.tokenizer_config, start_from=job.start_from
+            job.corpus,
+            job.model_config,
+            job.train_config,
+            job.tokenizer_config,
+            start_from=job.start_from,
+            iw_samples=job.iw_samples,
         )
     return store[key]
 

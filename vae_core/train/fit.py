@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -162,6 +163,16 @@ def fit(
     return TrainedModel(model, tokenizer, train_config, tokenizer_config, metrics, history, info, replay=result.replay)
 
 
+def _label_judge(corpus: Corpus | StreamedCorpus) -> tuple[roundtrip.LabelJudge | None, list | None]:
+    """The round trip's label judge (a classifier fit on the training split's labels, when the corpus has them) and
+    the labels of the sentences `fit` measures on."""
+    labels = None if isinstance(corpus, StreamedCorpus) else corpus.labels  # a stream carries no labels
+    if not labels:
+        return None, None
+    judge = roundtrip.label_judge(corpus.train_texts, [labels[i] for i in corpus.train_idx])
+    return judge, [labels[i] for i in (corpus.val_idx or corpus.train_idx)]
+
+
 def measure_round_trip(
     model: SentenceVAE,
     tokenizer: TextTokenizer,
@@ -171,10 +182,43 @@ def measure_round_trip(
 ) -> dict:
     """The model card's round-trip figures on `eval_texts` (the held-out sentences `fit` measures on), with label
     agreement judged by a classifier fit on the training split's labels when the corpus has them."""
-    labels = None if isinstance(corpus, StreamedCorpus) else corpus.labels  # a stream carries no labels
-    judge = roundtrip.label_judge(corpus.train_texts, [labels[i] for i in corpus.train_idx]) if labels else None
-    eval_labels = [labels[i] for i in (corpus.val_idx or corpus.train_idx)] if labels else None
+    judge, eval_labels = _label_judge(corpus)
     return roundtrip.measure(model, tokenizer, eval_texts, labels=eval_labels, judge=judge, limit=limit)
+
+
+def estimate_measure_seconds(
+    model: SentenceVAE,
+    tokenizer: TextTokenizer,
+    corpus: Corpus,
+    iw_samples: int,
+    roundtrip_limit: int,
+    sample: int = 64,
+) -> float:
+    """About how long `fit`'s closing measurements take: the label judge is built, then the held-out likelihood and
+    the round trip are each run on a few sentences (paying once for what is loaded on first use) and on `sample`
+    more, whose per-sentence time is scaled to the sentences `fit` measures."""
+    texts = corpus.val_texts or corpus.train_texts
+    picked = [texts[i] for i in torch.randperm(len(texts), generator=torch.Generator().manual_seed(0))[:sample]]
+    warm, rest = picked[:8], picked[8:] or picked
+
+    def seconds(work: Callable[[list[str]], object], part: list[str]) -> float:
+        start = time.perf_counter()
+        work(part)
+        return time.perf_counter() - start
+
+    start = time.perf_counter()
+    judge, _ = _label_judge(corpus)
+    total = time.perf_counter() - start
+    parts: list[tuple[Callable[[list[str]], object], int]] = [
+        (lambda part: evaluate(model, tokenizer, part, iw_samples=iw_samples), len(texts))
+    ]
+    if roundtrip_limit > 0:
+        parts.append(
+            (lambda part: roundtrip.round_trip(model, tokenizer, part, judge=judge), min(len(texts), roundtrip_limit))
+        )
+    for work, count in parts:
+        total += seconds(work, warm) + seconds(work, rest) / len(rest) * max(count - len(warm), 0)
+    return total
 
 
 def estimate_fit_seconds(
@@ -183,15 +227,19 @@ def estimate_fit_seconds(
     train_config: TrainConfig | None = None,
     tokenizer_config: TokenizerConfig | None = None,
     start_from: TrainedModel | None = None,
+    iw_samples: int = 100,
+    roundtrip_limit: int = 1000,
 ) -> float:
-    """About how long `fit` will take on this machine with these settings, at most (every epoch run): a few real
-    training steps of a throw-away model (a copy of `start_from`, when adapting) on a sample, scaled to the corpus
-    (see training.estimate_seconds)."""
+    """About how long `fit` (with these `iw_samples` and `roundtrip_limit`) will take on this machine, at most
+    (every epoch run): a few real training steps of a throw-away model (a copy of `start_from`, when adapting) on a
+    sample, scaled to the corpus (see training.estimate_seconds), and its closing measurements timed the same way
+    (estimate_measure_seconds)."""
     model_config, train_config = model_config or ModelConfig(), train_config or TrainConfig()
     check_trainable(corpus)
     if start_from is not None:
         tokenizer, model = start_from.tokenizer, copy.deepcopy(start_from.model).float().cpu()
-        return estimate_seconds(model, tokenizer, corpus.train_texts, train_config)
-    tokenizer = TextTokenizer.train(corpus.train_texts, tokenizer_config or TokenizerConfig())
-    model = SentenceVAE(model_config, tokenizer.vocab_size, pad_id=tokenizer.pad_id)
-    return estimate_seconds(model, tokenizer, corpus.train_texts, train_config)
+    else:
+        tokenizer = TextTokenizer.train(corpus.train_texts, tokenizer_config or TokenizerConfig())
+        model = SentenceVAE(model_config, tokenizer.vocab_size, pad_id=tokenizer.pad_id)
+    training = estimate_seconds(model, tokenizer, corpus.train_texts, train_config)
+    return training + estimate_measure_seconds(model, tokenizer, corpus, iw_samples, roundtrip_limit)

@@ -466,7 +466,8 @@ def estimate_seconds(
 ) -> float:
     """How long `train_vae` will take at most (all epochs, no early stop) on this machine: a frozen pretrained
     encoder's embedding pass and a few real training steps on a sample are timed, then scaled to the corpus. The
-    model is trained a little by this: pass a fresh one that is then thrown away."""
+    model is trained a little by this: pass a fresh one that is then thrown away. The measuring after training is
+    not counted here (fit.estimate_measure_seconds)."""
     rng = torch.Generator().manual_seed(config.seed)
     sample = [texts[i] for i in torch.randperm(len(texts), generator=rng)[: sample_batches * config.batch_size]]
     start = time.perf_counter()
@@ -474,5 +475,5 @@ def estimate_seconds(
     embed_s = (time.perf_counter() - start) * len(texts) / max(len(sample), 1)
     trial = train_vae(model, tokenizer, sample, [], replace(config, epochs=1, pretrain_epochs=0, patience=0))
     tokens = sum(len(ids) + 1 for ids in tokenizer.encode(texts))
-    epochs = config.epochs + config.pretrain_epochs + 1  # + about one epoch's worth for the final measurements
+    epochs = config.epochs + config.pretrain_epochs
     return embed_s + epochs * tokens / max(trial.tokens / max(trial.seconds, 1e-9), 1.0)
