@@ -13,7 +13,7 @@ from ui.replay_view import replay_figure
 from vae_core import BundleError, TextTokenizer, TokenizerConfig, TrainConfig, load_bundle, save_bundle, train_vae
 from vae_core.model.vae import SentenceVAE
 from vae_core.store.bundle import bundle_to_zip, files_from_zip
-from vae_core.train.replay import Replay
+from vae_core.train.replay import Replay, ReplayRecorder
 
 from .conftest import make_sentences
 
@@ -47,6 +47,20 @@ def test_frames_at_the_start_in_the_first_epoch_and_at_every_epoch_end():
     assert replay.means[0].shape == (40, TINY.latent_dim) and len(replay.decoded[-1]) == len(replay.followed)
     assert [replay.frame_name(f) for f in (0, 4, 7)] == ["start", "pre-training epoch 1", "epoch 3"]
     assert replay.steps[-1] == 4 * steps_per_epoch
+
+
+@pytest.mark.parametrize("epochs", [3, 120])
+def test_the_recorder_says_beforehand_how_many_frames_a_training_records(epochs):
+    """The time estimate counts the replay's frames (each encodes the replay's sentences) before training."""
+    texts, _ = make_sentences(96)
+    config = replace(CONFIG, epochs=epochs, pretrain_epochs=1)
+    tokenizer = TextTokenizer.train(texts, TokenizerConfig(min_frequency=1))
+    recorder = ReplayRecorder(tokenizer, texts, config.replay_size, 6, config.epochs, config.pretrain_epochs)
+    if epochs == 3:
+        _, result = train(texts, config)
+        assert recorder.frames(6 * 4) == len(result.replay.steps)
+    else:
+        assert recorder.frames(6 * 121) < 60  # a long run is recorded every few epochs
 
 
 def test_a_long_run_is_recorded_every_few_epochs_and_at_its_last_step():

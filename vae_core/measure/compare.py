@@ -84,3 +84,11 @@ def label_kept(map_neighbours: np.ndarray, space_neighbours: np.ndarray, labels:
         chance=float(counts.max() / len(labels)),
         sentences=len(labels),
     )
+
+
+def map_trust(latents: np.ndarray, coords: np.ndarray, k: int = 10) -> np.ndarray:
+    """Per sentence, the share of its k nearest neighbours in the latent space that are also among its k nearest on
+    the map (0 to 1): where the picture can be believed, point by point. Needs more than k sentences."""
+    if len(latents) != len(coords):
+        raise InputError(f"the map has {len(coords)} points for {len(latents)} sentences.")
+    return neighbour_agreement(neighbour_sets(np.asarray(latents), k), neighbour_sets(np.asarray(coords), k))

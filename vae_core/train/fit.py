@@ -241,5 +241,5 @@ def estimate_fit_seconds(
     else:
         tokenizer = TextTokenizer.train(corpus.train_texts, tokenizer_config or TokenizerConfig())
         model = SentenceVAE(model_config, tokenizer.vocab_size, pad_id=tokenizer.pad_id)
-    training = estimate_seconds(model, tokenizer, corpus.train_texts, train_config)
+    training = estimate_seconds(model, tokenizer, corpus.train_texts, train_config, corpus.val_texts)
     return training + estimate_measure_seconds(model, tokenizer, corpus, iw_samples, roundtrip_limit)

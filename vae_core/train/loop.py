@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 
 import torch
 
-from ..data.batching import Batch, iterate_batches, n_batches, to_ids
+from ..data.batching import Batch, bucket_batches, iterate_batches, n_batches, to_ids
 from ..data.streaming import StreamedCorpus
 from ..data.tokenizer import TextTokenizer
 from ..device import check_device_name, resolve_device, resolve_precision
@@ -461,19 +461,51 @@ def format_duration(seconds: float) -> str:
     return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
+def _padded_tokens(tokenizer: TextTokenizer, texts: list[str], batch_size: int) -> int:
+    """Token positions an epoch's length-bucketed batches of `texts` compute on, padding included."""
+    lengths = [len(ids) + 1 for ids in tokenizer.encode(texts)]
+    batches = bucket_batches(lengths, batch_size, shuffle=False)
+    return sum(max(lengths[i] for i in batch) * len(batch) for batch in batches)
+
+
 def estimate_seconds(
-    model: SentenceVAE, tokenizer: TextTokenizer, texts: list[str], config: TrainConfig, sample_batches: int = 4
+    model: SentenceVAE,
+    tokenizer: TextTokenizer,
+    texts: list[str],
+    config: TrainConfig,
+    val_texts: list[str] | None = None,
+    sample_batches: int = 4,
 ) -> float:
-    """How long `train_vae` will take at most (all epochs, no early stop) on this machine: a frozen pretrained
-    encoder's embedding pass and a few real training steps on a sample are timed, then scaled to the corpus. The
-    model is trained a little by this: pass a fresh one that is then thrown away. The measuring after training is
-    not counted here (fit.estimate_measure_seconds)."""
+    """How long `train_vae` will take at most (all epochs, no early stop) on this machine, each part timed on a
+    sample and scaled: a frozen pretrained encoder's embedding pass, the training steps (after one warm-up step, so
+    what is loaded on first use is not scaled up), each epoch's validation pass and the replay's frames. The model
+    is trained a little by this: pass a fresh one that is then thrown away. The measuring after training is not
+    counted here (fit.estimate_measure_seconds)."""
     rng = torch.Generator().manual_seed(config.seed)
     sample = [texts[i] for i in torch.randperm(len(texts), generator=rng)[: sample_batches * config.batch_size]]
-    start = time.perf_counter()
-    _prepare(model, sample, None)
-    embed_s = (time.perf_counter() - start) * len(texts) / max(len(sample), 1)
-    trial = train_vae(model, tokenizer, sample, [], replace(config, epochs=1, pretrain_epochs=0, patience=0))
-    tokens = sum(len(ids) + 1 for ids in tokenizer.encode(texts))
+    val_texts = val_texts or []
+    val_sample = val_texts[: 2 * config.batch_size]
+
+    def timed(work: Callable[[], object]) -> float:
+        start = time.perf_counter()
+        work()
+        return time.perf_counter() - start
+
+    embed_s = timed(lambda: _prepare(model, sample, None)) * (len(texts) + len(val_texts)) / max(len(sample), 1)
+    quiet = replace(config, epochs=1, pretrain_epochs=0, patience=0, replay_size=0)
+    train_vae(model, tokenizer, sample[: config.batch_size], [], quiet)  # the warm-up
+    trial = train_vae(model, tokenizer, sample, [], quiet)
+    # a step's cost follows its padded length: a sample's few batches hold more padding than a corpus's many
+    rate = _padded_tokens(tokenizer, sample, config.batch_size) / max(trial.seconds, 1e-9)
     epochs = config.epochs + config.pretrain_epochs
-    return embed_s + epochs * tokens / max(trial.tokens / max(trial.seconds, 1e-9), 1.0)
+    train_s = epochs * _padded_tokens(tokenizer, texts, config.batch_size) / max(rate, 1.0)
+    val_seqs = to_ids(tokenizer, val_sample)
+    val_s = timed(lambda: _validation(model, tokenizer, val_seqs, val_sample, config.seed)) if val_sample else 0.0
+    val_s *= config.epochs * len(val_texts) / max(len(val_sample), 1)
+    replay_s = 0.0
+    if config.replay_size:
+        steps_per_epoch = n_batches(len(texts), config.batch_size)
+        recorder = ReplayRecorder(tokenizer, texts, config.replay_size, steps_per_epoch, config.epochs,
+                                  config.pretrain_epochs, seed=config.seed)  # fmt: skip
+        replay_s = timed(lambda: recorder.record(model, 0)) * recorder.frames(epochs * steps_per_epoch)
+    return embed_s + train_s + val_s + replay_s

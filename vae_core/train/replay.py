@@ -185,6 +185,11 @@ class ReplayRecorder:
         first = {max(1, round(f * steps_per_epoch)) for f in FIRST_EPOCH_POINTS}
         self.due = lambda step: step in first or step % every == 0
 
+    def frames(self, total_steps: int) -> int:
+        """How many frames a training of `total_steps` steps records: the start, those due, the last step's."""
+        due = sum(self.due(step) for step in range(1, total_steps + 1))
+        return 1 + due + (not self.due(total_steps))
+
     def after_step(self, model: SentenceVAE, step: int) -> None:
         """After optimiser step `step`: record when a frame is due."""
         if self.due(step):
