@@ -3,6 +3,7 @@
 
     python assets/make_readme_screenshots.py   # writes assets/readme_*.png (about a minute)
     python assets/make_readme_screenshots.py --round-trip-only   # only Generate's round trip on the map
+    python assets/make_readme_screenshots.py --explorer-only     # only the trust layer, gaps and concept axes
 
 Each view is opened from a link, as a teacher would send it (the scene is in the URL)."""
 
@@ -64,15 +65,59 @@ def round_trip_view(browser, url: str) -> None:
     page.close()
 
 
+TRACE_DRAWN = "(name) => document.querySelector('.js-plotly-plot')._fullData.some(t => t.name === name)"
+AXES_DRAWN = "() => document.querySelectorAll('.js-plotly-plot').length >= 2"
+NEW_SENTENCES = "the soup at the new restaurant was cold .\nour team lost the final in the last minute ."
+
+
+def explorer_views(browser, url: str) -> None:
+    """The map coloured by map trust with new sentences and the corpus's gaps drawn; the concept axes."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.set_default_timeout(180_000)
+    page.goto(f"{url}/explore?colour=map%20trust&names=off")
+    page.wait_for_function(MAP_DRAWN, arg=3600)
+    wait_idle(page)
+    field = page.get_by_label("New sentences")
+    field.fill(NEW_SENTENCES)
+    field.press("Control+Enter")
+    page.wait_for_function(TRACE_DRAWN, arg="new sentences")
+    wait_idle(page)
+    page.get_by_role("button", name="Decode the corpus's gaps").click()
+    page.wait_for_function(TRACE_DRAWN, arg="gaps, decoded")
+    wait_idle(page)
+    page.get_by_text("Click any spot").first.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(1500)
+    page.screenshot(path=ROOT / "assets" / "readme_trust.png")
+    print("wrote assets/readme_trust.png")
+    page.close()
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.set_default_timeout(180_000)
+    page.goto(f"{url}/explore")  # coloured by topic
+    page.wait_for_function(MAP_DRAWN, arg=3600)
+    wait_idle(page)
+    page.get_by_text("Draw the concept axes").click()
+    page.wait_for_function(AXES_DRAWN)
+    wait_idle(page)
+    page.get_by_text("A map whose axes are directions").evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(1500)
+    page.screenshot(path=ROOT / "assets" / "readme_axes.png")
+    print("wrote assets/readme_axes.png")
+    page.close()
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         with serve_app(Path(tmp) / "models", Path(tmp) / "streamlit.log") as url:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            if "--explorer-only" in sys.argv:
+                explorer_views(browser, url)
+                return
             round_trip_view(browser, url)
             if "--round-trip-only" in sys.argv:
                 return
+            explorer_views(browser, url)
             for name, (query, typed, below) in VIEWS.items():
                 # tall enough that nothing scrolls: headless Chromium leaves a scrolled WebGL map partly undrawn
                 page = browser.new_page(viewport={"width": 1400, "height": 1700 if below else 1100})

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import vae_core
-from ui import cards, downloads, figures, latents, layers, share, state
+from ui import cards, downloads, figures, latents, layers, share, standalone, state
 from vae_core.errors import LatentLabError
 from vae_core.explore.projection import MapView
 
@@ -25,6 +25,7 @@ SLUGS = {v.slug: name for name, v in VIEWS.items()} | {"pca": "PCA (instant)"}  
 opens_on = latents.default_view()
 first_view = next(name for name, v in VIEWS.items() if (v.method, v.dims) == (opens_on.method, opens_on.dims))
 color_options = [latents.label_column(name) for name in corpus.label_sets] + ["cluster", "search match", "length", "KL"]
+color_options += ["map trust", "round trip chrF"]  # where the picture can be believed, point by point
 scene = state.current_corpus().key + state.current_model().key  # a new dataset or model opens on its own defaults
 share.restore(f"view-{scene}", "view", lambda s: SLUGS[s], first_view)
 share.restore(f"seed-{scene}", "seed", share.whole_number(0, 10**6), opens_on.seed)
@@ -99,6 +100,20 @@ if color_by == "cluster":  # numbers that name groups: coloured as categories
 matches = frame["text"].str.contains(query, case=False, regex=False) if query else pd.Series(False, index=frame.index)
 frame["search match"] = np.where(matches, "match", "other")
 frame["KL"] = frame["kl"]
+if color_by == "map trust":
+    frame["map trust"] = latents.map_trust(view)
+elif color_by == "round trip chrF":
+    frame["round trip chrF"] = latents.round_trip_chrf()
+
+added_key, gaps_key = f"added-{scene}", f"gaps-{scene}"  # sentences drawn on the map beside the corpus's own
+added = tuple(line.strip() for line in st.session_state.get(added_key, "").splitlines() if line.strip())[:200]
+placed = None
+try:
+    if added and dims == 2:
+        placed = latents.placed_sentences(view, added)
+except LatentLabError as e:
+    st.error(str(e))
+gaps = latents.gaps(st.session_state[gaps_key], known) if st.session_state.get(gaps_key) else None
 
 typed_key = f"typed-{scene}"  # the neighbour box below: a typed sentence is drawn on the map
 typed, typed_rows, k = st.session_state.get(typed_key, "").strip(), [], int(st.session_state.get("k-neighbours", 10))
@@ -139,6 +154,12 @@ if dims == 2:
     if typed:
         _, centre, cloud, ellipse = latents.typed_sentence(view, typed)
         layers.add_sentence_spread(fig, centre, cloud, ellipse, typed)
+    if placed is not None:
+        layers.add_marked_points(fig, placed[1], list(added), "new sentences", "diamond", "#D55E00")
+    if gaps is not None:
+        layers.add_marked_points(
+            fig, latents.spots_of(view, gaps.z), gaps.sentences, "gaps, decoded", "star", "#009E73"
+        )
     if here:
         reading = latents.reading(view, here, known)
         layers.add_spot(fig, reading.spot, reading.landed, reading.sentence)
@@ -204,6 +225,39 @@ if anchor is not None:
     table = table.join(frame.loc[ids, ["text", *label_columns]].reset_index(drop=True))
     st.dataframe(table, hide_index=True)
 
+st.subheader("Add sentences to this map")
+st.caption(
+    "One sentence a line. Each is encoded and placed where its nearest encoded sentences lie on this map (the map "
+    "itself is not recomputed), drawn as a diamond."
+)
+st.text_area("New sentences", key=added_key, height=100, placeholder="a sentence of your own\nanother one")
+if placed is not None:
+    st.dataframe(pd.DataFrame({"new sentence": added, "x": placed[1][:, 0], "y": placed[1][:, 1]}), hide_index=True)
+elif added:
+    st.caption("New sentences are placed on the 2-D maps.")
+
+st.subheader("Sentences your corpus does not contain yet")
+st.caption(
+    "Places the prior expects sentences but the corpus is thin (far from every encoded sentence), decoded. "
+    "Drawn on the 2-D map as stars; the gap is in typical nearest-neighbour spacings (1: as close as sentences lie)."
+)
+g1, g2 = st.columns([1, 3])
+how_many = g1.number_input("How many", 1, 50, 12, key=f"gaps-n-{scene}")
+if g2.button("Decode the corpus's gaps", key=f"gaps-go-{scene}"):
+    st.session_state[gaps_key] = int(how_many)
+    st.rerun()
+if gaps is not None:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "decoded in a gap": gaps.sentences,
+                "gap": np.round(gaps.gap, 2),
+                "nearest corpus sentence": frame["text"].to_numpy()[gaps.nearest_row],
+            }
+        ),
+        hide_index=True,
+    )
+
 if present:  # a class sees the map, the clicked spot, selections and neighbours; tables and downloads wait
     state.warm_up_the_current_encoder()
     st.stop()
@@ -221,6 +275,51 @@ st.dataframe(
     hide_index=True,
 )
 
+st.subheader("Concept axes")
+st.caption(
+    "A map whose axes are directions you choose: from one label's sentences to another's, or from one sentence to "
+    "another (the second axis at right angles to the first). Below it, the decoder's sentences along each axis."
+)
+kinds = (["two labels"] if label_columns else []) + ["two sentences"]
+kind = st.radio("Each axis runs between", kinds, horizontal=True, key=f"axes-kind-{scene}")
+if kind == "two labels":
+    column = st.selectbox("Label", label_columns, key=f"axes-column-{scene}")
+    values = sorted(frame[column].astype(str).unique())
+    a1, a2, a3, a4 = st.columns(4)
+    picks = [
+        box.selectbox(name, values, index=min(i, len(values) - 1), key=f"axes-{i}-{scene}")
+        for i, (box, name) in enumerate(zip((a1, a2, a3, a4), ("x from", "x to", "y from", "y to")))
+    ]
+    ends = ("labels", column, *picks)
+else:
+    a1, a2, a3, a4 = st.columns(4)
+    ends = (
+        "sentences",
+        *(
+            box.text_input(name, key=f"axes-{i}-{scene}")
+            for i, (box, name) in enumerate(zip((a1, a2, a3, a4), ("x from", "x to", "y from", "y to")))
+        ),
+    )
+if st.toggle("Draw the concept axes", key=f"axes-on-{scene}"):
+    try:
+        if ends[0] == "sentences" and not all(t.strip() for t in ends[1:]):
+            raise LatentLabError("type the four sentences the two axes run between.")
+        axis_coords, along = latents.concept_map(ends)
+    except LatentLabError as e:
+        st.error(str(e))
+    else:
+        names = ends[2:] if ends[0] == "labels" else ("x from", "x to", "y from", "y to")
+        axes_fig = figures.map_figure(axis_coords, frame["text"].tolist(), frame[color_by], color_by, seed=view.seed)
+        axes_fig.update_layout(
+            xaxis_title=f"{names[0]} → {names[1]}", yaxis_title=f"{names[2]} → {names[3]}", dragmode="zoom"
+        )
+        st.plotly_chart(axes_fig, key="axes-map")
+        for axis, steps in zip(("x", "y"), along):
+            st.dataframe(
+                pd.DataFrame({f"along {axis}": [round(c, 2) for c, _ in steps], "decoded": [t for _, t in steps]}),
+                hide_index=True,
+            )
+
 st.subheader("Download")
 if st.toggle("Prepare downloads of every sentence's coordinates and latents"):
     export = frame[[c for c in frame.columns if c not in ("search match", "KL", "length", "kl")]].copy()
@@ -229,8 +328,15 @@ if st.toggle("Prepare downloads of every sentence's coordinates and latents"):
     for i in range(mu.shape[1]):  # and those `encode` writes
         export[f"z_{i}"] = mu[:, i]
     export.attrs = asdict(view)
-    d1, d2 = st.columns(2)
+    d1, d2, d3 = st.columns(3)
     d1.download_button("Coordinates and latents (CSV)", export.to_csv(index=False), "latents.csv", "text/csv")
     d2.download_button("Coordinates and latents (Parquet)", downloads.to_parquet_bytes(export), "latents.parquet")
+    d3.download_button(
+        "This map as one HTML file",
+        standalone.standalone_html(fig, f"{state.current_corpus().name}: {view_name}"),
+        "latent-map.html",
+        "text/html",
+        help="Opens in any browser with no server: the points, colours, names and decoded sentences drawn, and search.",
+    )
 
 state.warm_up_the_current_encoder()  # the map is on screen: get ready for a typed sentence or a click

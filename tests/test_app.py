@@ -14,7 +14,7 @@ os.environ["LATENT_LAB_WARMUP"] = "0"  # no background umap compile competing fo
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from ui import figures, state  # noqa: E402
-from vae_core.measure.compare import label_on_map  # noqa: E402
+from vae_core.measure.compare import label_on_map, map_trust  # noqa: E402
 
 PAGES = ["learn", "data", "train", "models", "explore", "interpolate", "generate", "compare"]
 TIMEOUT = 120
@@ -408,3 +408,59 @@ def test_the_train_page_adapts_the_base_model_by_default(app):
     assert tm.model.config == base.model.config and tm.tokenizer.to_json() == base.tokenizer.to_json()
     assert tm.info["adapted_from"] and tm.tokenizer.style.lowercase and tm.tokenizer.style.tokenised
     assert tm.model is not base.model  # a copy was trained: the shared base model is untouched
+
+
+def test_explore_colours_each_point_by_how_far_the_map_and_its_round_trip_can_be_believed(app):
+    """The trust layer: map trust (the share of a sentence's latent neighbours the map keeps) and the round trip's
+    chrF, each a colour scale over every sentence of the demo."""
+    open_page(app, "explore")
+    by_label(app.selectbox, "Colour by").set_value("map trust").run()
+    assert not app.exception and not app.error
+    shipped = np.load(state.DEMO_MAP)
+    expected = map_trust(shipped["latents_mu"], shipped["umap_2d_seed0"])
+    trace = map_traces(app)["map trust"]
+    assert trace["marker"]["colorbar"]["title"]["text"] == "map trust"
+    drawn = np.asarray(trace["marker"]["color"]) if isinstance(trace["marker"]["color"], list) else None
+    if drawn is None:
+        c = trace["marker"]["color"]
+        drawn = np.frombuffer(base64.b64decode(c["bdata"]), dtype=np.dtype(c["dtype"]))
+    assert np.allclose(np.sort(drawn), np.sort(expected), atol=1e-6)
+    by_label(app.selectbox, "Colour by").set_value("round trip chrF").run()
+    assert not app.exception and "round trip chrF" in map_traces(app)
+
+
+def test_explore_places_new_sentences_and_decodes_the_corpus_gaps_on_the_map(app):
+    open_page(app, "explore")
+    by_label(app.text_area, "New sentences").set_value("the soup was cold .\n\nthe team won the final .").run()
+    assert not app.exception and not app.error
+    assert array_length(map_traces(app)["new sentences"]["x"]) == 2  # the empty line is skipped
+    by_label(app.number_input, "How many").set_value(5).run()
+    by_label(app.button, "Decode the corpus's gaps").click().run()
+    assert not app.exception and not app.error
+    assert array_length(map_traces(app)["gaps, decoded"]["x"]) == 5
+    table = next(d.value for d in app.dataframe if "decoded in a gap" in d.value.columns)
+    assert len(table) == 5 and table["gap"].is_monotonic_decreasing and table["decoded in a gap"].str.len().min() > 0
+
+
+def test_explore_draws_concept_axes_between_two_labels_with_the_decoders_sentences(app):
+    open_page(app, "explore")
+    topics = sorted(pd.read_csv(state.DEMO_CORPUS, sep="\t")["topic"].astype(str).unique())
+    for i, value in enumerate([topics[0], topics[1], topics[2], topics[3]]):
+        by_label(app.selectbox, ("x from", "x to", "y from", "y to")[i]).set_value(value).run()
+    by_label(app.toggle, "Draw the concept axes").set_value(True).run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    axes = json.loads(app.get("plotly_chart")[1].proto.spec)
+    assert axes["layout"]["xaxis"]["title"]["text"] == f"{topics[0]} → {topics[1]}"
+    tables = [d.value for d in app.dataframe if "decoded" in d.value.columns]
+    assert [len(t) for t in tables] == [5, 5] and tables[0]["along x"].is_monotonic_increasing
+    by_label(app.selectbox, "y from").set_value(topics[0]).run()
+    by_label(app.selectbox, "y to").set_value(topics[0]).run()
+    assert any("same place" in e.value or "same way" in e.value for e in app.error)  # told, and the page goes on
+
+
+def test_the_map_downloads_as_one_standalone_html_file(app):
+    open_page(app, "explore")
+    by_label(app.toggle, "Prepare downloads of every sentence's coordinates and latents").set_value(True).run()
+    assert not app.exception
+    button = next(b for b in app.get("download_button") if b.proto.label == "This map as one HTML file")
+    assert button.proto.label

@@ -44,3 +44,26 @@ def test_a_small_map_is_svg_and_a_big_one_webgl_click_grid_included():
     n = SVG_MAX_POINTS + 1
     big = map_figure(coords(n), ["s"] * n, clickable=True)
     assert {t.type for t in big.data} == {"scattergl"}
+
+
+def test_a_score_measured_on_a_sample_colours_those_points_and_draws_the_rest_grey():
+    coords = np.random.default_rng(0).standard_normal((6, 2))
+    scores = pd.Series([0.1, np.nan, 0.5, 0.9, np.nan, 0.3])
+    fig = map_figure(coords, [f"s{i}" for i in range(6)], scores, "round trip chrF")
+    traces = {t.name: t for t in fig.data}
+    assert list(traces["not measured"].customdata) == [1, 4] and traces["not measured"].marker.color == "#BBBBBB"
+    assert list(traces["round trip chrF"].customdata) == [0, 2, 3, 5]
+
+
+def test_the_standalone_map_opens_offline_and_writes_user_text_as_text():
+    """One HTML file with plotly.js inside, the points and a search box; a sentence or a title holding markup is
+    shown as text, never run."""
+    from ui.standalone import standalone_html
+
+    texts = ["<script>alert(1)</script> soup", "the team won", "<img src=x onerror=alert(2)>"]
+    fig = map_figure(np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 0.5]]), texts, pd.Series(["a", "b", "a"]), "topic")
+    page = standalone_html(fig, "</script><script>alert(3)</script>")
+    assert page.startswith("<!doctype html>") and '<script src="http' not in page and len(page) > 1_000_000  # inline
+    assert "alert(1)</script>" not in page and "<img src=x" not in page and "<script>alert(3)" not in page
+    assert "&lt;script&gt;alert(1)&lt;\\u002fscript&gt; soup" in page and "the team won" in page
+    assert "Search sentences" in page and "Plotly.restyle" in page

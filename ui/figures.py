@@ -81,8 +81,14 @@ def map_figure(
     if clickable and dims == 2:
         add_click_grid(fig, coords, scatter)
     if numeric:
-        scale = {"color": values[rows].astype(float), "colorscale": "Viridis", "showscale": True}
-        fig.add_trace(trace(rows, color_name, **scale, colorbar={"title": {"text": color_name}}))
+        measured = np.isfinite(values[rows].astype(float))  # a score measured on a sample: the rest drawn grey
+        if not measured.all():
+            fig.add_trace(trace(rows[~measured], "not measured", color="#BBBBBB"))
+        shown = rows[measured]
+        scale = {"color": values[shown].astype(float), "colorscale": "Viridis", "showscale": True}
+        fig.add_trace(trace(shown, color_name, **scale, colorbar={"title": {"text": color_name}}))
+        # the colour bar takes the right-hand side: the legend (layers, "not measured") goes in a row above the map
+        fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"})
     else:
         for i, value in enumerate(sorted({str(v) for v in values[rows]})):
             colour = CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)]
@@ -92,9 +98,10 @@ def map_figure(
         fig.add_trace(trace(np.asarray(highlight, dtype=int), highlight_name, meta="ring", **ring))
     if path is not None:
         _add_path(fig, path, path_labels, path_flags)
+    top = 60 if numeric else 30
     fig.update_layout(
         height=height,
-        margin=CLICKABLE_MARGIN if clickable else {"l": 0, "r": 0, "t": 30, "b": 0},
+        margin={**CLICKABLE_MARGIN, "t": top} if clickable else {"l": 0, "r": 0, "t": top, "b": 0},
         legend_title_text=color_name,
         dragmode="zoom" if dims == 2 else "orbit",  # 2-D: a click selects (Streamlit turns clicks off in lasso)
         hoverdistance=CLICK_REACH,

@@ -16,7 +16,7 @@ import vae_core  # its torch-backed modules load on first use: the demo's first 
 from vae_core.data.corpus import count_tokens
 from vae_core.explore.clusters import centres, characteristic_words, kmeans, label_spots, words_from_table
 from vae_core.explore.projection import MapView, project
-from vae_core.measure.compare import LabelOnMap, label_kept, map_check_rows, neighbour_sets
+from vae_core.measure.compare import LabelOnMap, label_kept, map_check_rows, neighbour_agreement, neighbour_sets
 
 from .cache import per_session, precomputed
 from .state import DEMO_MAP, current_corpus, current_model, set_corpus, set_model, showing_the_demo
@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 MAX_MAP_POINTS = 50_000  # the map draws at most this many points; tables, search and neighbours use all
 UMAP_IN_APP_MAX = 100_000  # above this, a UMAP computed in the app takes minutes on 2 cores: PCA opens instead
-BUILT_IN_COLUMNS = ("id", "text", "length", "kl", "KL", "cluster", "search match")
+BUILT_IN_COLUMNS = ("id", "text", "length", "kl", "KL", "cluster", "search match", "map trust", "round trip chrF")
+ROUND_TRIP_COLOUR_MAX = 2_000  # sentences decoded back for the round-trip colour (a seeded sample above this)
 
 
 @per_session()
@@ -154,6 +155,77 @@ def clusters(k: int) -> tuple[np.ndarray, dict[int, list[str]]]:
     mu, _ = latents()
     labels = kmeans(mu, k) if len(mu) >= k else np.zeros(len(mu), dtype=int)
     return labels, characteristic_words(current_corpus().value.texts, labels)
+
+
+@per_session()
+def map_trust(view: MapView) -> np.ndarray:
+    """Each sentence's share of its 10 nearest latent neighbours that the map keeps among its 10 nearest (0-1),
+    NaN where not measured: above MAP_CHECK_MAX sentences, one seeded sample (as the label check)."""
+    mu, coords = latents()[0], coordinates(view)
+    trust = np.full(len(mu), np.nan, dtype=np.float32)
+    rows = map_check_rows(len(mu))
+    if len(rows) > 10:
+        trust[rows] = neighbour_agreement(neighbour_sets(coords[rows], 10), _checked_space_neighbours("vae"))
+    return trust
+
+
+@per_session()
+def round_trip_chrf() -> np.ndarray:
+    """Each sentence's round trip (encoded to its posterior mean, decoded greedily) scored by chrF (0-100), NaN
+    where not measured: above ROUND_TRIP_COLOUR_MAX sentences, one seeded sample."""
+    texts, model = current_corpus().value.texts, current_model().value
+    rows = np.arange(len(texts))
+    if len(rows) > ROUND_TRIP_COLOUR_MAX:
+        rows = np.sort(np.random.default_rng(0).choice(len(texts), ROUND_TRIP_COLOUR_MAX, replace=False))
+    with st.spinner(f"Writing back {len(rows):,} sentences to score each one's round trip…"):
+        trip = vae_core.measure.roundtrip.round_trip(
+            model.model, model.tokenizer, [texts[i] for i in rows], similarity=False
+        )
+    scores = np.full(len(texts), np.nan, dtype=np.float32)
+    scores[rows] = trip.chrf
+    return scores
+
+
+@per_session()
+def placed_sentences(view: MapView, lines: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """New sentences on the current 2-D map without refitting it: each one's posterior mean (N, D) and its spot,
+    where its nearest encoded sentences lie (`explore.projection.place_points`)."""
+    model = current_model().value
+    mu, _ = vae_core.encode(model.model, model.tokenizer, list(lines))
+    return mu, vae_core.explore.projection.place_points(mu, latents()[0], coordinates(view))
+
+
+@per_session()
+def gaps(n: int, known_words_only: bool = False) -> vae_core.explore.gaps.Gaps:
+    """`n` sentences the corpus does not contain yet (see `vae_core.explore.gaps.find_gaps`)."""
+    model = current_model().value
+    config = vae_core.DecodeConfig(unknown_words=not known_words_only)
+    return vae_core.explore.gaps.find_gaps(model.model, model.tokenizer, latents()[0], n, config=config)
+
+
+def spots_of(view: MapView, z: np.ndarray) -> np.ndarray:
+    """Latent vectors that are not the corpus's (e.g. its gaps) placed on the current map without refitting it."""
+    return vae_core.explore.projection.place_points(z, latents()[0], coordinates(view))
+
+
+@per_session()
+def concept_map(ends: tuple) -> tuple[np.ndarray, list[list[tuple[float, str]]]]:
+    """The corpus along two concept axes and the decoder's sentences along each. `ends` is ("labels", column,
+    x from, x to, y from, y to) with label values of that column, or ("sentences", x from, x to, y from, y to)."""
+    mu = latents()[0]
+    model = current_model().value
+    if ends[0] == "labels":
+        labels = sentence_frame()[ends[1]].astype(str).to_numpy()
+        points = []
+        for value in ends[2:]:
+            if not (labels == value).any():
+                raise vae_core.InputError(f"no sentence has the label {value!r}.")
+            points.append(mu[labels == value].mean(0))
+    else:
+        points = list(vae_core.encode(model.model, model.tokenizer, list(ends[1:]))[0])
+    axes = vae_core.explore.axes.concept_axes(*points)
+    along = vae_core.explore.axes.axis_sentences(model.model, model.tokenizer, axes, mu)
+    return axes.project(mu), along
 
 
 @per_session()

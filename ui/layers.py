@@ -188,3 +188,22 @@ def add_density(fig: go.Figure, coords: np.ndarray) -> None:
             line={"color": "rgba(80,80,80,0.6)", "width": 1},
         )
     )
+
+
+def add_marked_points(
+    fig: go.Figure, spots: np.ndarray, sentences: list[str], name: str, symbol: str, colour: str = "#D55E00"
+) -> None:
+    """Sentences that are not the corpus's own (new ones placed on the map, or written in its gaps), each a marked
+    point with its sentence on hover, named `name` in the legend."""
+    fig.add_trace(
+        go.Scatter(
+            x=spots[:, 0],
+            y=spots[:, 1],
+            mode="markers",
+            name=name,
+            meta=name,
+            hovertext=[_wrap(s) for s in sentences],
+            hoverinfo="text",
+            marker={"symbol": symbol, "size": 12, "color": colour, "line": {"color": "black", "width": 1}},
+        )
+    )

@@ -40,8 +40,8 @@ def find_gaps(
 ) -> Gaps:
     """Draw `candidates` vectors from the prior N(0, I), keep the `typical_share` of them the prior finds most
     likely (nearest its centre: what the decoder was trained to read), and of those decode the `n` farthest from
-    every encoded sentence, each at least one typical spacing from the others picked (so they do not all fill the
-    same hole)."""
+    every encoded sentence, each at least one typical spacing from the others picked where there are enough (so they
+    do not all fill the same hole)."""
     latents = np.asarray(latents, np.float32)
     if latents.ndim != 2 or len(latents) < 2:
         raise InputError("finding the corpus's gaps needs the latent vectors of at least two sentences.")
@@ -52,12 +52,15 @@ def find_gaps(
     likely = z[np.argsort(np.linalg.norm(z, axis=1))[: max(n, int(candidates * typical_share))]]
     rows, dist = nearest(latents, likely, 1)
     spacing = typical_spacing(latents, seed)
+    farthest = np.argsort(-dist[:, 0]).tolist()
     picked: list[int] = []
-    for i in np.argsort(-dist[:, 0]):
+    for i in farthest:
         if all(np.linalg.norm(likely[i] - likely[j]) >= spacing for j in picked):
-            picked.append(int(i))
+            picked.append(i)
         if len(picked) == n:
             break
+    picked += [i for i in farthest if i not in picked][: n - len(picked)]  # too few apart: the next farthest
+    picked.sort(key=lambda i: -dist[i, 0])
     chosen = likely[picked]
     sentences = [str(s) for s in decode_latents(model, tokenizer, chosen, config)]
     return Gaps(chosen, sentences, dist[picked, 0] / spacing, rows[picked, 0])
