@@ -155,7 +155,7 @@ if dims == 2:
         _, centre, cloud, ellipse = latents.typed_sentence(view, typed)
         layers.add_sentence_spread(fig, centre, cloud, ellipse, typed)
     if placed is not None:
-        layers.add_marked_points(fig, placed[1], list(added), "new sentences", "diamond", "#D55E00")
+        layers.add_marked_points(fig, placed, list(added), "new sentences", "diamond", "#D55E00")
     if gaps is not None:
         layers.add_marked_points(
             fig, latents.spots_of(view, gaps.z), gaps.sentences, "gaps, decoded", "star", "#009E73"
@@ -232,7 +232,7 @@ st.caption(
 )
 st.text_area("New sentences", key=added_key, height=100, placeholder="a sentence of your own\nanother one")
 if placed is not None:
-    st.dataframe(pd.DataFrame({"new sentence": added, "x": placed[1][:, 0], "y": placed[1][:, 1]}), hide_index=True)
+    st.dataframe(pd.DataFrame({"new sentence": added, "x": placed[:, 0], "y": placed[:, 1]}), hide_index=True)
 elif added:
     st.caption("New sentences are placed on the 2-D maps.")
 

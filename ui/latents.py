@@ -187,12 +187,11 @@ def round_trip_chrf() -> np.ndarray:
 
 
 @per_session()
-def placed_sentences(view: MapView, lines: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """New sentences on the current 2-D map without refitting it: each one's posterior mean (N, D) and its spot,
-    where its nearest encoded sentences lie (`explore.projection.place_points`)."""
+def placed_sentences(view: MapView, lines: tuple[str, ...]) -> np.ndarray:
+    """New sentences on the current 2-D map without refitting it: each one's spot, where its nearest encoded
+    sentences lie (`spots_of`)."""
     model = current_model().value
-    mu, _ = vae_core.encode(model.model, model.tokenizer, list(lines))
-    return mu, vae_core.explore.projection.place_points(mu, latents()[0], coordinates(view))
+    return spots_of(view, vae_core.encode(model.model, model.tokenizer, list(lines))[0])
 
 
 @per_session()

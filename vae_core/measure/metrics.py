@@ -9,7 +9,7 @@ import torch
 
 from ..data.batching import iterate_batches, to_ids
 from ..data.tokenizer import TextTokenizer
-from ..model.objective import batch_loss
+from ..model.objective import batch_loss, per_sentence
 from ..model.vae import SentenceVAE, posterior
 
 AU_THRESHOLD = 0.01  # a unit is active if Var_x(E_q[z_d|x]) ≥ 0.01 (Burda et al. 2016)
@@ -129,9 +129,8 @@ def iw_nll(
                 # rows ordered (k, b) to match z.reshape: the batch repeated kk times
                 mask, dec_in, dec_out = (t.repeat(kk, 1) for t in (b.mask, b.dec_in, b.dec_out))
                 # an adaptive softmax scores only each target's own cluster: no (rows, vocabulary) table
-                nll = torch.zeros(mask.shape, device=mask.device)
-                nll[mask] = model.target_nll(z.reshape(-1, z.size(-1)), dec_in, mask, dec_out[mask])
-                log_px = -nll.sum(1).view(kk, -1)
+                nll = model.target_nll(z.reshape(-1, z.size(-1)), dec_in, mask, dec_out[mask])
+                log_px = -per_sentence(nll, mask).view(kk, -1)
                 log_w.append((log_px + log_p_z - log_q).double())
             log_w = torch.cat(log_w)  # (k, B)
             out[batch.index] = (math.log(k) - torch.logsumexp(log_w, dim=0)).cpu()

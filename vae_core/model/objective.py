@@ -82,11 +82,16 @@ def token_nll(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     return torch.nn.functional.cross_entropy(logits.float(), targets, reduction="none")
 
 
+def per_sentence(token_values: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Values of the tokens at the positions where `mask` is True (N,), summed per sentence, shape (B,)."""
+    sums = torch.zeros(mask.shape, device=token_values.device)
+    sums[mask] = token_values
+    return sums.sum(1)
+
+
 def sentence_nll(logits: torch.Tensor, targets: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     """Summed NLL per sentence, shape (B,), from scores at the positions where `mask` is True."""
-    nll = torch.zeros(mask.shape, device=logits.device)
-    nll[mask] = token_nll(logits, targets[mask])
-    return nll.sum(1)
+    return per_sentence(token_nll(logits, targets[mask]), mask)
 
 
 def reconstruction(logits: torch.Tensor, targets: torch.Tensor, n_sentences: int) -> torch.Tensor:

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 import torch
@@ -22,7 +23,7 @@ from ..measure.metrics import evaluate
 from ..model.objective import BetaSchedule
 from ..model.vae import ModelConfig, SentenceVAE
 from . import distributed
-from .loop import Progress, TrainConfig, estimate_seconds, train_vae
+from .loop import Progress, TrainConfig, estimate_seconds, timed, train_vae
 
 if TYPE_CHECKING:
     from .replay import Replay
@@ -201,11 +202,6 @@ def estimate_measure_seconds(
     picked = [texts[i] for i in torch.randperm(len(texts), generator=torch.Generator().manual_seed(0))[:sample]]
     warm, rest = picked[:8], picked[8:] or picked
 
-    def seconds(work: Callable[[list[str]], object], part: list[str]) -> float:
-        start = time.perf_counter()
-        work(part)
-        return time.perf_counter() - start
-
     start = time.perf_counter()
     judge, _ = _label_judge(corpus)
     total = time.perf_counter() - start
@@ -217,7 +213,8 @@ def estimate_measure_seconds(
             (lambda part: roundtrip.round_trip(model, tokenizer, part, judge=judge), min(len(texts), roundtrip_limit))
         )
     for work, count in parts:
-        total += seconds(work, warm) + seconds(work, rest) / len(rest) * max(count - len(warm), 0)
+        first, per_sentence = timed(partial(work, warm)), timed(partial(work, rest)) / len(rest)
+        total += first + per_sentence * max(count - len(warm), 0)
     return total
 
 

@@ -461,6 +461,13 @@ def format_duration(seconds: float) -> str:
     return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
+def timed(work: Callable[[], object]) -> float:
+    """Seconds `work()` takes (the time estimates' stopwatch)."""
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
 def _padded_tokens(tokenizer: TextTokenizer, texts: list[str], batch_size: int) -> int:
     """Token positions an epoch's length-bucketed batches of `texts` compute on, padding included."""
     lengths = [len(ids) + 1 for ids in tokenizer.encode(texts)]
@@ -485,11 +492,6 @@ def estimate_seconds(
     sample = [texts[i] for i in torch.randperm(len(texts), generator=rng)[: sample_batches * config.batch_size]]
     val_texts = val_texts or []
     val_sample = val_texts[: 2 * config.batch_size]
-
-    def timed(work: Callable[[], object]) -> float:
-        start = time.perf_counter()
-        work()
-        return time.perf_counter() - start
 
     embed_s = timed(lambda: _prepare(model, sample, None)) * (len(texts) + len(val_texts)) / max(len(sample), 1)
     quiet = replace(config, epochs=1, pretrain_epochs=0, patience=0, replay_size=0)
