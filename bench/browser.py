@@ -118,6 +118,13 @@ EMPTIEST_SPOT = """() => { const p = document.querySelector('.js-plotly-plot');
     const d = Math.min(...points.map(q => (q[0] - x) ** 2 + (q[1] - y) ** 2));
     if (d > far) { far = d; best = [x, y]; } }
   return best; }"""
+DENSEST_SPOT = """() => { const p = document.querySelector('.js-plotly-plot');
+  const points = p._fullData.filter(t => t.meta === 'sentences').flatMap(t => Array.from(t.x, (x, i) => [x, t.y[i]]));
+  let best = points[0], most = -1;
+  for (const [x, y] of points.slice(0, 400)) {
+    const near = points.filter(q => (q[0] - x) ** 2 + (q[1] - y) ** 2 < 0.04).length;
+    if (near > most) { most = near; best = [x, y]; } }
+  return best; }"""
 TO_PIXELS = """([x, y]) => { const p = document.querySelector('.js-plotly-plot');
   const l = p._fullLayout, r = p.getBoundingClientRect();
   return [r.left + l._size.l + l.xaxis.d2p(x), r.top + l._size.t + l.yaxis.d2p(y)]; }"""
@@ -125,13 +132,13 @@ STAR_X = """() => { const p = document.querySelector('.js-plotly-plot');
   const t = p && p._fullData && p._fullData.find(t => t.name === 'decoded spot'); return t ? t.x[0] : null; }"""
 
 
-def click_empty_spot(page, nudge: int = 0) -> float:
-    """Click the first map's emptiest spot within its sentences' extent (`nudge` pixels to the right), after a
-    short hover (plotly picks the point it clicks on hover), and wait until the decoded spot's star moves there.
-    Returns the seconds from the click to the star drawn."""
+def click_empty_spot(page, nudge: int = 0, where: str = EMPTIEST_SPOT) -> float:
+    """Click the first map's emptiest spot within its sentences' extent (or the spot the script `where` finds;
+    `nudge` pixels to the right), after a short hover (plotly picks the point it clicks on hover), and wait until
+    the decoded spot's star moves there. Returns the seconds from the click to the star drawn."""
     before = page.evaluate(STAR_X)
     page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
-    px, py = page.evaluate(TO_PIXELS, page.evaluate(EMPTIEST_SPOT))
+    px, py = page.evaluate(TO_PIXELS, page.evaluate(where))
     page.mouse.move(px + nudge - 6, py)
     page.mouse.move(px + nudge, py, steps=3)
     page.wait_for_timeout(200)

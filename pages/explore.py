@@ -35,6 +35,7 @@ share.restore(f"names-{scene}", "names", share.on_off, True)
 share.restore(f"density-{scene}", "density", share.on_off, False)
 share.restore(f"grid-{scene}", "grid", share.whole_number(0, 8), 0)
 share.restore(f"known-{scene}", "known", share.on_off, False)
+share.restore(f"decode-{scene}", "decode", share.on_off, False)
 share.restore(f"spot-{scene}", "spot", share.spot(SLUGS), None)
 share.restore(f"present-{scene}", "present", share.on_off, False)
 present = st.sidebar.toggle(
@@ -52,7 +53,7 @@ with st.expander("Map controls") if present else st.container():
     seed = c2.number_input("Seed", 0, 10**6, key=f"seed-{scene}", help="The same seed gives the same map.")
     color_by = c3.selectbox("Colour by", color_options, key=f"colour-{scene}")
     query = c4.text_input("Search sentences", key=f"search-{scene}", placeholder="a word or phrase")
-    l1, l2, l3, l4 = st.columns([1, 1, 1, 2])
+    l1, l2, l3, l5 = st.columns(4)
     names_on = l1.toggle(
         "Cluster names", key=f"names-{scene}", help="Characteristic words (c-TF-IDF) of each k-means cluster."
     )
@@ -62,7 +63,13 @@ with st.expander("Map controls") if present else st.container():
         help="Where the encoded sentences lie thick; between the lines the decoder has seen little.",
     )
     known = l3.toggle("Known words only", key=f"known-{scene}", help=cards.KNOWN_WORDS_HELP)
-    grid_n = l4.select_slider(
+    decode_mode = l5.toggle(
+        "Decode mode",
+        key=f"decode-{scene}",
+        help="Every click decodes the spot under the pointer, inside dense clusters too; sentences do not hover "
+        "or get selected until it is off.",
+    )
+    grid_n = st.columns([1, 1])[0].select_slider(
         "Write the decoder's sentences on the map",
         [0, 3, 4, 5, 6, 7, 8],
         key=f"grid-{scene}",
@@ -80,6 +87,7 @@ share.publish(
     density="on" if density_on else "off",
     grid=grid_n or None,
     known="on" if known else None,
+    decode="on" if decode_mode else None,
     present="on" if present else None,
 )
 n_clusters = st.sidebar.slider("k-means clusters", 2, 30, 8)
@@ -142,6 +150,7 @@ fig = figures.map_figure(
     dim_unselected=clicked is None,  # a clicked spot is not a selection of sentences: keep their colours
     opacity=0.3 if grid_n else 0.8,  # faded under the decoder's written grid
     height=820 if present else 620,
+    decode_mode=decode_mode and dims == 2,
 )
 reading = None
 if dims == 2:
@@ -171,8 +180,10 @@ if len(frame) > latents.MAX_MAP_POINTS:
     )
 if query:
     st.text(f"{int(matches.sum()):,} sentences match {query!r}.")
-if dims == 2:
-    st.caption("Click any spot, between the points too, to read what the decoder writes there.")
+if dims == 2 and decode_mode:
+    st.caption("Decode mode: click anywhere, inside the clusters too, to read what the decoder writes there.")
+elif dims == 2:
+    st.caption("Click any spot between the points to read what the decoder writes there (Decode mode: anywhere).")
 event = st.plotly_chart(fig, key="map", on_select="rerun", selection_mode=("points", "box", "lasso"))
 selected = figures.selected_rows(event)
 clusters, cluster_words = latents.clusters(n_clusters)  # after the map is on its way: a first map never waits on it

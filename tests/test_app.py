@@ -209,13 +209,14 @@ def test_explore_decodes_a_spot_names_the_clusters_and_draws_a_typed_sentence(tm
     density are drawn on request; a typed sentence lands with its posterior ellipse and its neighbours ringed."""
     monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
     at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
-    at.query_params.update({"spot": "umap-2d,0,1.0,7.0", "grid": "3", "density": "on", "known": "on"})
+    at.query_params.update({"spot": "umap-2d,0,1.0,7.0", "grid": "3", "density": "on", "known": "on", "decode": "on"})
     at.run()
     open_page(at, "explore")
     assert not at.error, [e.value for e in at.error]
     assert by_label(at.toggle, "Known words only").value  # restored from the link, and kept in it
-    assert at.query_params["known"] == "on"
+    assert at.query_params["known"] == "on" and at.query_params["decode"] == "on"
     traces = map_traces(at)
+    assert {t["hoverinfo"] for t in traces.values() if t.get("meta") == "sentences"} == {"skip"}  # decode mode
     assert "Decoded at the clicked spot" in [h.value for h in at.subheader]
     assert traces["decoded spot"]["x"] == [1.0] and traces["decoded spot"]["y"] == [7.0]
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)

@@ -67,3 +67,18 @@ def test_the_standalone_map_opens_offline_and_writes_user_text_as_text():
     assert "alert(1)</script>" not in page and "<img src=x" not in page and "<script>alert(3)" not in page
     assert "&lt;script&gt;alert(1)&lt;\\u002fscript&gt; soup" in page and "the team won" in page
     assert "Search sentences" in page and "Plotly.restyle" in page
+
+
+def test_in_decode_mode_the_sentences_leave_every_click_to_the_grid_and_the_export_still_hovers():
+    """Decode mode mutes the sentences' hover and clicks (plotly's "skip"), so a click in a dense blob lands on the
+    click grid; a map exported as HTML from that mode shows its sentences on hover again."""
+    from ui.standalone import standalone_html
+
+    coords, texts = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 0.5]]), ["a cat", "a dog", "a fox"]
+    fig = map_figure(coords, texts, pd.Series(["x", "y", "x"]), "topic", clickable=True, decode_mode=True)
+    sentences = [t for t in fig.data if t.meta == "sentences"]
+    assert fig.data[0].name == "click to decode" and fig.data[0].hoverinfo == "none"  # the grid still takes clicks
+    assert sentences and all(t.hoverinfo == "skip" for t in sentences)
+    assert all(t.hoverinfo == "text" for t in map_figure(coords, texts).data if t.meta == "sentences")
+    page = standalone_html(fig, "map")
+    assert '"hoverinfo":"skip"' not in page.replace(" ", "") and all(t.hoverinfo == "skip" for t in sentences)

@@ -42,21 +42,24 @@ def map_figure(
     clickable: bool = False,
     dim_unselected: bool = True,
     opacity: float = 0.8,
+    decode_mode: bool = False,
 ) -> go.Figure:
     """A scatter of the map: SVG up to `SVG_MAX_POINTS` drawn, WebGL beyond. Each point carries its row id in
-    `customdata` (selections read it); hover shows the sentence, HTML-escaped; the sentences' traces have `meta`
-    "sentences" (tests count them). A column of numbers is coloured on a scale with a colour bar; any other column
-    (text, categories) gets one trace per value, in colour-blind-safe hues, with a legend. An optional path (e.g. an
-    interpolation; `path_flags` steps in red) is drawn on top, and `highlight` rows (e.g. a selection made on
-    another map) are ringed. A `clickable` 2-D map has an invisible grid as its first trace, so that a click
-    anywhere picks a spot (`layers.clicked_spot`); with `dim_unselected` False, the sentences keep their colours
-    while something else is selected (such as a spot); a lower `opacity` fades them under text drawn over the map.
+        `customdata` (selections read it); hover shows the sentence, HTML-escaped; the sentences' traces have `meta`
+        "sentences" (tests count them). A column of numbers is coloured on a scale with a colour bar; any other column
+        (text, categories) gets one trace per value, in colour-blind-safe hues, with a legend. An optional path (e.g. an
+        interpolation; `path_flags` steps in red) is drawn on top, and `highlight` rows (e.g. a selection made on
+        another map) are ringed. A `clickable` 2-D map has an invisible grid as its first trace, so that a click
+        anywhere picks a spot (`layers.clicked_spot`); with `dim_unselected` False, the sentences keep their colours
+        while something else is selected (such as a spot); a lower `opacity` fades them under text drawn over the map.
+    In `decode_mode` the sentences neither hover nor take clicks (plotly's hoverinfo "skip"), so a click inside a dense
+    blob reaches the grid beneath and decodes that spot instead of picking the nearest sentence.
 
-    Streamlit draws a changed figure afresh (a click that adds a star is one), so what costs most is a first
-    drawing: SVG starts at once where WebGL first builds its drawing contexts (slow without a GPU, as in a
-    headless browser), but it draws each point as an element, so a big map keeps WebGL. A clickable map's margins
-    are fixed (room that plotly had to find for the legend cost a second drawing on every click); other maps, drawn
-    once, let plotly fit their longer legends."""
+        Streamlit draws a changed figure afresh (a click that adds a star is one), so what costs most is a first
+        drawing: SVG starts at once where WebGL first builds its drawing contexts (slow without a GPU, as in a
+        headless browser), but it draws each point as an element, so a big map keeps WebGL. A clickable map's margins
+        are fixed (room that plotly had to find for the legend cost a second drawing on every click); other maps, drawn
+        once, let plotly fit their longer legends."""
     n = len(coords)
     rows = np.arange(n)
     if n > max_points:  # thin the drawing only; callers keep every point for tables and search
@@ -69,7 +72,10 @@ def map_figure(
     values = np.asarray(color if color is not None else ["all"] * n, dtype=object)
 
     def trace(index: np.ndarray, name: str, meta: str = "sentences", **marker) -> go.BaseTraceType:
-        common = dict(mode="markers", name=name, customdata=index, hovertext=hover[index], hoverinfo="text", meta=meta)
+        hoverinfo = "skip" if decode_mode else "text"
+        common = dict(
+            mode="markers", name=name, customdata=index, hovertext=hover[index], hoverinfo=hoverinfo, meta=meta
+        )
         marker = {"size": 4 if dims == 2 else 2.5, "opacity": opacity, **marker}
         if not dim_unselected:
             common["unselected"] = {"marker": {"opacity": opacity}}

@@ -43,6 +43,7 @@ def standalone_html(fig: go.Figure, title: str) -> str:
     """`fig` (a map from `figures.map_figure` and its layers) as a self-contained HTML page titled `title`."""
     page = go.Figure(fig)
     page.update_layout(height=max(page.layout.height or 620, 700), title=None)
+    page.update_traces(hoverinfo="text", selector={"meta": "sentences"})  # hover again, had decode mode muted it
     safe_title = json.dumps(title).replace("<", "\\u003c")  # a JavaScript string: no "</script>" can close it
     return page.to_html(
         full_html=True,

@@ -4,7 +4,16 @@ import io
 import time
 import zipfile
 
-from bench.browser import MAP_DRAWN, box_select, click_empty_spot, go, map_point_count, serve_app, wait_idle
+from bench.browser import (
+    DENSEST_SPOT,
+    MAP_DRAWN,
+    box_select,
+    click_empty_spot,
+    go,
+    map_point_count,
+    serve_app,
+    wait_idle,
+)
 
 from .conftest import screenshot
 
@@ -138,6 +147,29 @@ def test_a_click_between_the_points_decodes_that_spot_and_a_typed_sentence_lands
     )
     wait_idle(page)
     screenshot(page, "explore-typed")
+
+
+def test_in_decode_mode_a_click_inside_the_densest_cluster_decodes_that_spot(new_page):
+    """Without decode mode a click on a dense blob picks a sentence; with it, the click reaches the grid beneath and
+    the star lands where the user clicked (within one grid step), not on a sentence."""
+    page = new_page()
+    go(page, "Explore")
+    page.wait_for_function(MAP_DRAWN, arg=3600)
+    page.get_by_text("Decode mode", exact=True).click()
+    wait_idle(page)
+    page.wait_for_function(MAP_DRAWN, arg=3600)
+    click_empty_spot(page, where=DENSEST_SPOT)
+    page.wait_for_selector("text=Decoded at the clicked spot")
+    wait_idle(page)
+    aimed = page.evaluate(DENSEST_SPOT)
+    star, step = page.evaluate(
+        "() => { const p = document.querySelector('.js-plotly-plot'), g = p._fullData[0];"
+        " const s = p._fullData.find(t => t.name === 'decoded spot');"
+        " return [[s.x[0], s.y[0]], [g.x[1] - g.x[0], g.y[45] - g.y[0]]]; }"
+    )
+    assert abs(star[0] - aimed[0]) <= step[0] and abs(star[1] - aimed[1]) <= step[1]
+    assert "decode=on" in page.url
+    screenshot(page, "explore-decode-mode")
 
 
 def test_two_users_at_once(new_page):
