@@ -25,6 +25,7 @@ VIEWS = {  # file -> (the URL's query, a sentence to type or None, whether to sh
     "readme_typed.png": ("", "the chef loved the soup at the restaurant yesterday and we were delighted.", False),
     "readme_grid.png": ("grid=5&names=off", None, False),
     "readme_presenter.png": ("present=on&colour=tense", None, False),
+    "readme_names.png": ("naming=decoder&sub=on", None, False),  # clusters named by the decoder, sub-clusters
     "readme_decode.png": ("decode=on&spot=umap-2d,0,3.4,2.6&names=off", None, True),  # inside a dense cluster
 }
 

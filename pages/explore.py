@@ -36,6 +36,8 @@ share.restore(f"density-{scene}", "density", share.on_off, False)
 share.restore(f"grid-{scene}", "grid", share.whole_number(0, 8), 0)
 share.restore(f"known-{scene}", "known", share.on_off, False)
 share.restore(f"decode-{scene}", "decode", share.on_off, False)
+share.restore(f"naming-{scene}", "naming", share.choice(list(latents.NAMERS)), latents.NAMERS[0])
+share.restore(f"sub-{scene}", "sub", share.on_off, False)
 share.restore(f"spot-{scene}", "spot", share.spot(SLUGS), None)
 share.restore(f"present-{scene}", "present", share.on_off, False)
 present = st.sidebar.toggle(
@@ -91,6 +93,19 @@ share.publish(
     present="on" if present else None,
 )
 n_clusters = st.sidebar.slider("k-means clusters", 2, 30, 8)
+naming = st.sidebar.radio(
+    "Name clusters by",
+    latents.NAMERS,
+    key=f"naming-{scene}",
+    format_func={"words": "their words (c-TF-IDF)", "decoder": "the decoder (its centre, decoded)"}.get,
+    help="Hover a name to read the other one.",
+)
+sub_names = st.sidebar.toggle(
+    "Sub-cluster names",
+    key=f"sub-{scene}",
+    help="Each cluster split in three, named smaller where there is room: zoom in to read them.",
+)
+share.publish(naming=naming if naming != latents.NAMERS[0] else None, sub="on" if sub_names else None)
 
 view = MapView(VIEWS[view_name].method, VIEWS[view_name].dims, int(seed))
 dims = view.dims
@@ -159,7 +174,7 @@ if dims == 2:
     if grid_n:
         layers.add_written_grid(fig, *latents.written_grid(view, grid_n, known))
     if names_on:
-        layers.add_cluster_names(fig, *latents.cluster_names(n_clusters, view))
+        layers.add_cluster_names(fig, latents.cluster_names(n_clusters, view, naming, sub_names))
     if typed:
         _, centre, cloud, ellipse = latents.typed_sentence(view, typed)
         layers.add_sentence_spread(fig, centre, cloud, ellipse, typed)

@@ -443,6 +443,26 @@ def test_explore_places_new_sentences_and_decodes_the_corpus_gaps_on_the_map(app
     assert len(table) == 5 and table["gap"].is_monotonic_decreasing and table["decoded in a gap"].str.len().min() > 0
 
 
+def test_explore_names_clusters_by_the_decoder_and_sub_clusters_where_there_is_room(tmp_path, monkeypatch):
+    """From a link: the 8 clusters named by what their centres decode to (their words on hover), and smaller
+    sub-cluster names beside them, never two on top of each other; the choice stays in the URL."""
+    monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
+    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at.query_params.update({"naming": "decoder", "sub": "on"})
+    at.run()
+    open_page(at, "explore")
+    assert not at.error, [e.value for e in at.error]
+    assert at.query_params["naming"] == "decoder" and at.query_params["sub"] == "on"
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    names = [a for a in spec["layout"]["annotations"] if a.get("name") == "cluster name"]
+    big = [a for a in names if a["font"]["size"] == 13]
+    assert len(big) == 8 and len(names) > 8  # every cluster named, and some sub-clusters where they fit
+    assert all(a["hovertext"].startswith("its words:") for a in names)
+    assert sum(len(a["text"].replace("<b>", "").replace("</b>", "").split()) for a in big) >= 8 * 3  # sentences
+    by_label(at.radio, "Name clusters by").set_value("words").run()
+    assert "naming" not in at.query_params and not at.exception
+
+
 def test_explore_draws_concept_axes_between_two_labels_with_the_decoders_sentences(app):
     open_page(app, "explore")
     topics = sorted(pd.read_csv(state.DEMO_CORPUS, sep="\t")["topic"].astype(str).unique())

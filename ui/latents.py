@@ -14,7 +14,15 @@ import streamlit as st
 
 import vae_core  # its torch-backed modules load on first use: the demo's first map is drawn from shipped arrays
 from vae_core.data.corpus import count_tokens
-from vae_core.explore.clusters import centres, characteristic_words, kmeans, label_spots, words_from_table
+from vae_core.explore.clusters import (
+    centres,
+    characteristic_words,
+    kmeans,
+    label_spots,
+    subclusters,
+    words_from_table,
+)
+from vae_core.explore.labels import MapName, name_lines, place_names
 from vae_core.explore.projection import MapView, project
 from vae_core.measure.compare import LabelOnMap, label_kept, map_check_rows, neighbour_agreement, neighbour_sets
 
@@ -227,19 +235,47 @@ def concept_map(ends: tuple) -> tuple[np.ndarray, list[list[tuple[float, str]]]]
     return axes.project(mu), along
 
 
+NAMERS = ("words", "decoder")  # a cluster named by its characteristic words, or by what its centre decodes to
+
+
 @per_session()
-def cluster_names(k: int, view: MapView) -> tuple[dict[int, np.ndarray], dict[int, str], dict[int, str]]:
-    """For writing the k clusters on a 2-D map: where each name goes, the name (three characteristic words) and
-    the sentence the decoder writes at the cluster's centre."""
+def cluster_names(k: int, view: MapView, by: str = "words", sub: bool = False) -> list[tuple[MapName, float]]:
+    """The names to write on a 2-D map, placed so that none covers another (`place_names`), each with the pixels
+    it moves down by: the k clusters' and, with `sub`, their sub-clusters' (smaller, where there is room). Each is named
+    `by` its words (c-TF-IDF) or by the decoder (the sentence its centre decodes to); hovering shows the other."""
+    coords = coordinates(view)
     labels, words = clusters(k)
-    names = {c: " · ".join(words.get(c, [])[:3]) or f"cluster {c}" for c in np.unique(labels).tolist()}
-    return label_spots(coordinates(view), labels), names, cluster_sentences(k)
+    levels = [(labels, words, cluster_sentences(k), 3, 30)]
+    if sub:
+        levels.append((*subcluster_words(k), 2, 24))
+    names = []
+    for level, (ids, level_words, sentences, n_words, width) in enumerate(levels):
+        for c, spot in sorted(label_spots(coords, ids).items()):
+            said = " · ".join(level_words.get(c, [])[:n_words]) or f"cluster {c}"
+            wrote = sentences.get(c, "")
+            text, other = (said, f"its centre decodes to: {wrote}") if by == "words" else (wrote, f"its words: {said}")
+            names.append(MapName(float(spot[0]), float(spot[1]), name_lines(text, width), other, level))
+    low, high = coords.min(0), coords.max(0)
+    pad = (high - low) * 0.05 + 1e-9  # plotly's own margin round the points
+    return place_names(names, np.stack([low - pad, high + pad]))
 
 
 @per_session()
 def cluster_sentences(k: int) -> dict[int, str]:
     """What the decoder writes at the centre of each of the k clusters: the cluster named in the model's words."""
-    middle = centres(latents()[0], clusters(k)[0])
+    return _centre_sentences(clusters(k)[0])
+
+
+@per_session()
+def subcluster_words(k: int) -> tuple[np.ndarray, dict[int, list[str]], dict[int, str]]:
+    """Each of the k clusters split in up to three: each sentence's sub-cluster, their words and what their
+    centres decode to."""
+    sub = subclusters(latents()[0], clusters(k)[0])
+    return sub, characteristic_words(current_corpus().value.texts, sub), _centre_sentences(sub)
+
+
+def _centre_sentences(ids: np.ndarray) -> dict[int, str]:
+    middle = centres(latents()[0], ids)
     model = current_model().value
     written = vae_core.decode_latents(model.model, model.tokenizer, np.stack(list(middle.values())))
     return dict(zip(middle, map(str, written)))

@@ -10,6 +10,8 @@ import textwrap
 import numpy as np
 import plotly.graph_objects as go
 
+from vae_core.explore.labels import MapName
+
 CLICK_LAYER = "click to decode"  # the invisible grid's trace
 HALO = "0 0 3px white, 0 0 3px white, 0 0 3px white"  # a white glow that keeps text legible over points
 CLUSTER_NAME = "cluster name"  # the name of the annotations that write cluster names
@@ -131,28 +133,23 @@ def add_sentence_spread(
     )
 
 
-def add_cluster_names(
-    fig: go.Figure, spots: dict[int, np.ndarray], names: dict[int, str], centres: dict[int, str]
-) -> None:
-    """Each cluster's name (its characteristic words) written at the cluster on a pale label, so it reads over the
-    points; hovering it shows what the decoder writes at the cluster's centre. Annotations named CLUSTER_NAME; a
-    name whose spot nearly meets an earlier one's is moved a line down."""
-    placed: list[np.ndarray] = []
-    span = np.ptp(np.stack(list(spots.values())), axis=0) if spots else np.ones(2)
-    for c in sorted(spots):
-        crowded = sum(bool(np.all(np.abs(spots[c] - p) < (0.3, 0.05) * span)) for p in placed)  # labels are wide
-        placed.append(spots[c])
+def add_cluster_names(fig: go.Figure, placed: list[tuple[MapName, float]]) -> None:
+    """Names written on pale labels, so they read over the points on either theme: clusters' in 13 px bold,
+    sub-clusters' in 11 px grey; hovering one shows its other name. Each moves down by its pixels
+    (`place_names`), so none covers another. Annotations named CLUSTER_NAME; every text HTML-escaped."""
+    for name, down in placed:
+        sub = name.level > 0
         fig.add_annotation(
-            x=float(spots[c][0]),
-            y=float(spots[c][1]),
-            text=f"<b>{html.escape(names[c])}</b>",
+            x=name.x,
+            y=name.y,
+            text="<br>".join(html.escape(line) if sub else f"<b>{html.escape(line)}</b>" for line in name.lines),
             name=CLUSTER_NAME,
-            hovertext=f"cluster {c}, its centre decodes to:<br>{_wrap(centres.get(c, ''))}",
+            hovertext=_wrap(name.hover),
             showarrow=False,
-            font={"size": 13, "color": "black"},
+            font={"size": 11 if sub else 13, "color": "#444444" if sub else "black"},
             bgcolor="rgba(255,255,255,0.75)",
-            borderpad=2,
-            yshift=-22 * crowded,
+            borderpad=1 if sub else 2,
+            yshift=-down,  # plotly's y shift is upwards
         )
 
 

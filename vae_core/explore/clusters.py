@@ -34,14 +34,16 @@ PLACEHOLDERS = frozenset({"unk", "num", "eos", "bos", "pad"})  # corpus markup s
 def characteristic_words(texts: list[str], clusters: np.ndarray, top: int = 6, seed: int = 0) -> dict[int, list[str]]:
     """For each cluster, its most characteristic words by class-based TF-IDF (c-TF-IDF, as BERTopic computes it):
     a word's share of the cluster's words times log(1 + mean words per cluster / the word's count in the corpus).
-    English stop words (scikit-learn's list), numbers and corpus markup are left out; at most FIT_MAX sentences."""
+    English stop words (scikit-learn's list), numbers, corpus markup and the pieces of contractions ("ve" of
+    "I've", "don" of "don't", "nt" of "do n't") are left out; at most FIT_MAX sentences."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
     rows = _sample(len(texts), seed)
     texts, clusters = [texts[i] for i in rows], np.asarray(clusters)[rows]
     ids = np.unique(clusters)
     stop = sorted(ENGLISH_STOP_WORDS | PLACEHOLDERS)
-    vectorizer = CountVectorizer(token_pattern=r"(?u)\b[^\W\d_]{2,}\b", stop_words=stop, lowercase=True)
+    whole_words = r"(?u)(?<![\w'’])[^\W\d_]{2,}(?![\w'’])"  # letters only, never touching an apostrophe
+    vectorizer = CountVectorizer(token_pattern=whole_words, stop_words=stop, lowercase=True)
     try:
         counts = vectorizer.fit_transform(texts)
     except ValueError:  # not one word left: numbers, markup or stop words only
@@ -56,6 +58,19 @@ def characteristic_words(texts: list[str], clusters: np.ndarray, top: int = 6, s
         order = np.argsort(-score[row], kind="stable")[:top]
         words[int(c)] = vocab[order[score[row, order] > 0]].tolist()
     return words
+
+
+def subclusters(latents: np.ndarray, clusters: np.ndarray, parts: int = 3, seed: int = 0) -> np.ndarray:
+    """Each point's sub-cluster: every cluster split by k-means into `parts` (fewer for a small cluster; one for a
+    cluster under 2 x `parts` points), numbered `cluster * parts + part`, so names can refine a coarse map."""
+    clusters = np.asarray(clusters)
+    sub = clusters.astype(int) * parts
+    for c in np.unique(clusters):
+        members = np.flatnonzero(clusters == c)
+        k = min(parts, len(members) // 2)
+        if k >= 2:
+            sub[members] += kmeans(latents[members], k, seed)
+    return sub
 
 
 def words_to_table(words: dict[int, list[str]]) -> np.ndarray:
