@@ -26,6 +26,8 @@ opens_on = latents.default_view()
 first_view = next(name for name, v in VIEWS.items() if (v.method, v.dims) == (opens_on.method, opens_on.dims))
 color_options = [latents.label_column(name) for name in corpus.label_sets] + ["cluster", "search match", "length", "KL"]
 color_options += ["map trust", "round trip chrF"]  # where the picture can be believed, point by point
+if latents.adapted_from_base():
+    color_options.append("kept from the base model")  # what adapting moved
 scene = state.current_corpus().key + state.current_model().key  # a new dataset or model opens on its own defaults
 share.restore(f"view-{scene}", "view", lambda s: SLUGS[s], first_view)
 share.restore(f"seed-{scene}", "seed", share.whole_number(0, 10**6), opens_on.seed)
@@ -127,6 +129,12 @@ if color_by == "map trust":
     frame["map trust"] = latents.map_trust(view)
 elif color_by == "round trip chrF":
     frame["round trip chrF"] = latents.round_trip_chrf()
+elif color_by == "kept from the base model":
+    frame["kept from the base model"] = latents.kept_from_base()
+    st.text(
+        f"Adapting kept {np.nanmean(frame['kept from the base model']):.0%} of each sentence's 10 nearest "
+        "neighbours under the base model (mean); the darkest points moved most among the others."
+    )
 
 added_key, gaps_key = f"added-{scene}", f"gaps-{scene}"  # sentences drawn on the map beside the corpus's own
 added = tuple(line.strip() for line in st.session_state.get(added_key, "").splitlines() if line.strip())[:200]

@@ -13,6 +13,7 @@ os.environ["LATENT_LAB_WARMUP"] = "0"  # no background umap compile competing fo
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+import vae_core  # noqa: E402
 from ui import figures, state  # noqa: E402
 from vae_core.measure.compare import label_on_map, map_trust  # noqa: E402
 
@@ -411,10 +412,38 @@ def test_the_train_page_adapts_the_base_model_by_default(app):
     assert tm.model is not base.model  # a copy was trained: the shared base model is untouched
 
 
+def test_an_adapted_model_colours_the_map_by_what_adapting_moved(app, monkeypatch):
+    """Only a model adapted from the base offers the colour; each point is the share of its base-model neighbours
+    it kept: all of them where the "adapted" network is the base itself."""
+    as_shipped = vae_core.base.shipped.for_corpus
+
+    def adapted(base, texts):  # the base model's own network, as if adapted: nothing moved
+        model = as_shipped(base, texts)
+        model.info = {**model.info, "adapted_from": "base"}
+        return model
+
+    monkeypatch.setattr(vae_core.base.shipped, "for_corpus", adapted)
+    sentences = [f"the {a} {v} the {o} ." for a in ("cat", "dog", "bird", "fox") for v in ("sees", "likes", "finds")
+                 for o in ("ball", "tree", "house", "river")]  # fmt: skip
+    open_page(app, "data")
+    app.radio[0].set_value("Upload a file").run()
+    app.get("file_uploader")[0].set_value(("mine.txt", "\n".join(sentences).encode(), "text/plain")).run()
+    app.button[0].click().run()
+    assert app.session_state["model"].value.info["adapted_from"] == "base"
+    open_page(app, "explore")
+    by_label(app.selectbox, "Colour by").set_value("kept from the base model").run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    c = map_traces(app)["kept from the base model"]["marker"]["color"]
+    kept = np.frombuffer(base64.b64decode(c["bdata"]), dtype=np.dtype(c["dtype"])) if "bdata" in c else np.array(c)
+    assert len(kept) == len(sentences) and np.all(kept == 1.0)
+    assert any(t.value.startswith("Adapting kept 100%") for t in app.text)
+
+
 def test_explore_colours_each_point_by_how_far_the_map_and_its_round_trip_can_be_believed(app):
     """The trust layer: map trust (the share of a sentence's latent neighbours the map keeps) and the round trip's
     chrF, each a colour scale over every sentence of the demo."""
     open_page(app, "explore")
+    assert "kept from the base model" not in by_label(app.selectbox, "Colour by").options  # not an adapted model
     by_label(app.selectbox, "Colour by").set_value("map trust").run()
     assert not app.exception and not app.error
     shipped = np.load(state.DEMO_MAP)

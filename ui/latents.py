@@ -27,7 +27,16 @@ from vae_core.explore.projection import MapView, project
 from vae_core.measure.compare import LabelOnMap, label_kept, map_check_rows, neighbour_agreement, neighbour_sets
 
 from .cache import per_session, precomputed
-from .state import DEMO_MAP, current_corpus, current_model, set_corpus, set_model, showing_the_demo
+from .state import (
+    DEMO_MAP,
+    base_model,
+    base_model_available,
+    current_corpus,
+    current_model,
+    set_corpus,
+    set_model,
+    showing_the_demo,
+)
 
 if TYPE_CHECKING:
     from vae_core.explore.coverage import StepCheck
@@ -36,7 +45,10 @@ if TYPE_CHECKING:
 
 MAX_MAP_POINTS = 50_000  # the map draws at most this many points; tables, search and neighbours use all
 UMAP_IN_APP_MAX = 100_000  # above this, a UMAP computed in the app takes minutes on 2 cores: PCA opens instead
-BUILT_IN_COLUMNS = ("id", "text", "length", "kl", "KL", "cluster", "search match", "map trust", "round trip chrF")
+BUILT_IN_COLUMNS = (
+    *("id", "text", "length", "kl", "KL", "cluster", "search match"),
+    *("map trust", "round trip chrF", "kept from the base model"),
+)
 ROUND_TRIP_COLOUR_MAX = 2_000  # sentences decoded back for the round-trip colour (a seeded sample above this)
 
 
@@ -175,6 +187,27 @@ def map_trust(view: MapView) -> np.ndarray:
     if len(rows) > 10:
         trust[rows] = neighbour_agreement(neighbour_sets(coords[rows], 10), _checked_space_neighbours("vae"))
     return trust
+
+
+def adapted_from_base() -> bool:
+    """Whether the current model was adapted from the base model (so what adapting moved can be shown)."""
+    return bool(current_model().value.info.get("adapted_from")) and base_model_available()
+
+
+@per_session()
+def kept_from_base() -> np.ndarray:
+    """What adapting moved: each sentence's share of its 10 nearest latent neighbours under the base model that
+    are still among its 10 nearest under the current, adapted model (0-1: 1 kept its place, 0 moved among other
+    sentences), NaN where not measured (above MAP_CHECK_MAX sentences, the map check's seeded sample)."""
+    mu, texts = latents()[0], current_corpus().value.texts
+    kept = np.full(len(mu), np.nan, dtype=np.float32)
+    rows = map_check_rows(len(mu))
+    if len(rows) > 10:
+        base = vae_core.base.shipped.for_corpus(base_model(), texts)
+        with st.spinner("Encoding the sentences with the base model, to show what adapting moved…"):
+            before, _ = vae_core.encode(base.model, base.tokenizer, [texts[i] for i in rows])
+        kept[rows] = neighbour_agreement(neighbour_sets(before, 10), _checked_space_neighbours("vae"))
+    return kept
 
 
 @per_session()
