@@ -176,7 +176,10 @@ st.markdown(
     "The same demo sentences, trained twice. Above, with the defaults: the map spreads out as z learns to carry "
     "each sentence. Below, with every defence turned off (β = 1 from the first step, no annealing, no word dropout, "
     "no BN-VAE, no pre-training; the Train page's *Show a collapse* button does the same with your data): the KL "
-    "falls towards zero, the points gather at the centre, and every sentence decodes to much the same thing."
+    "falls towards zero, the points gather at the centre, and every sentence decodes to much the same thing. "
+    "Its likelihood can still be as good as the healthy model's, or better: a decoder that ignores z is a fine "
+    "language model by itself, and a likelihood scores how probable the sentences are, not whether z can write "
+    "each one back. That is why every model card shows the round trip beside it."
 )
 if st.toggle("Play the two trainings", help="Replays recorded while the two models trained (shipped with the demo)."):
     shown = {

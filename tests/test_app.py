@@ -514,3 +514,16 @@ def test_the_map_downloads_as_one_standalone_html_file(app):
     assert not app.exception
     button = next(b for b in app.get("download_button") if b.proto.label == "This map as one HTML file")
     assert button.proto.label
+
+
+def _collapsed_card() -> None:
+    from ui import cards
+
+    cards.model_figures({"kl": 0.05, "active_units": 0, "nll_iw": 97.0, "mi": 0.0}, 32)
+
+
+def test_a_collapsed_models_card_says_why_its_good_likelihood_is_not_a_round_trip():
+    at = AppTest.from_function(_collapsed_card, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    told = " ".join(w.value for w in at.warning)
+    assert "collapsed" in told and "likelihood" in told and "round trip" in told

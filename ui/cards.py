@@ -42,7 +42,12 @@ def model_figures(metrics: dict, latent_dim: int) -> None:
         )
     kl, units = metrics.get("kl"), metrics.get("active_units")
     if kl is not None and units is not None and vae_core.measure.metrics.collapsed(kl, units):
-        st.warning("This model collapsed (no active units or KL near 0): its map will not mean much.")
+        st.warning(
+            "This model collapsed (no active units or KL near 0): its map will not mean much. Its likelihood "
+            "(IW-NLL) can still look as good as a healthy model's, or better: a decoder that ignores z is a fine "
+            "language model on its own, and a likelihood scores how probable the sentences are, not whether z "
+            "writes each one back. The round trip does: read it below."
+        )
 
 
 def model_card(metrics: dict, model: dict, examples_folded: bool = False) -> None:

@@ -13,7 +13,7 @@ import vae_core  # its torch-backed modules load on first use (see vae_core/__in
 from . import state
 from .cache import session_store
 from .figures import tradeoff_figure
-from .replay_view import replay_figure
+from .replay_view import extent, replay_figure
 
 if TYPE_CHECKING:
     from vae_core.train.jobs import TradeoffJob, TrainingJob
@@ -70,8 +70,12 @@ def live_progress(job: TrainingJob, was_running: bool) -> None:
         c2.caption("Active units (recent batches)")
         c2.line_chart(frame["active_units"], height=200)
         if snap.replay is not None and len(snap.replay) and snap.status in ("running", "stopping"):
-            c2.caption(f"The map so far ({snap.replay.frame_name(len(snap.replay) - 1)}; the full replay at the end)")
-            c2.plotly_chart(replay_figure(snap.replay.pick([len(snap.replay) - 1]), height=260), key="replay-live")
+            c2.caption(
+                f"The map so far ({snap.replay.frame_name(len(snap.replay) - 1)}; the full replay at the end), on the "
+                "scale of every frame recorded: a collapse draws the points gathering at the centre"
+            )
+            latest = snap.replay.pick([len(snap.replay) - 1])
+            c2.plotly_chart(replay_figure(latest, height=260, box=extent([snap.replay])), key="replay-live")
         if vae_core.measure.metrics.collapsing(snap.steps):
             st.warning(
                 "Posterior collapse: the KL is near 0 or no latent unit is active, so the decoder ignores z. "
