@@ -114,14 +114,12 @@ def main() -> int:
         if args.threads:
             torch.set_num_threads(args.threads)
         train = read("train.tsv.gz")
-        tokenizer = tokenizer_for(args.run, train)
         info = {"corpus": "base", "sentences": len(train), "tokenizer": json.dumps(TOKENIZER.__dict__)}
         fresh_machine = not (args.run / "checkpoint").is_dir() and (OUT / "config.json").is_file()
         shipped = load_bundle(OUT, device="cpu") if fresh_machine else None  # go on from what was shipped
-        if shipped is not None:
-            tokenizer = shipped.tokenizer
-            if CURVE.is_file() and not (args.run / "curve.jsonl").exists():
-                shutil.copyfile(CURVE, args.run / "curve.jsonl")
+        tokenizer = shipped.tokenizer if shipped is not None else tokenizer_for(args.run, train)
+        if shipped is not None and CURVE.is_file() and not (args.run / "curve.jsonl").exists():
+            shutil.copyfile(CURVE, args.run / "curve.jsonl")
         pretrain(
             args.run,
             tokenizer,

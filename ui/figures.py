@@ -43,27 +43,29 @@ def map_figure(
     dim_unselected: bool = True,
     opacity: float = 0.8,
     decode_mode: bool = False,
+    only: np.ndarray | None = None,
 ) -> go.Figure:
     """A scatter of the map: SVG up to `SVG_MAX_POINTS` drawn, WebGL beyond. Each point carries its row id in
-        `customdata` (selections read it); hover shows the sentence, HTML-escaped; the sentences' traces have `meta`
-        "sentences" (tests count them). A column of numbers is coloured on a scale with a colour bar; any other column
-        (text, categories) gets one trace per value, in colour-blind-safe hues, with a legend. An optional path (e.g. an
-        interpolation; `path_flags` steps in red) is drawn on top, and `highlight` rows (e.g. a selection made on
-        another map) are ringed. A `clickable` 2-D map has an invisible grid as its first trace, so that a click
-        anywhere picks a spot (`layers.clicked_spot`); with `dim_unselected` False, the sentences keep their colours
-        while something else is selected (such as a spot); a lower `opacity` fades them under text drawn over the map.
+    `customdata` (selections read it); hover shows the sentence, HTML-escaped; the sentences' traces have `meta`
+    "sentences" (tests count them). A column of numbers is coloured on a scale with a colour bar; any other column
+    (text, categories) gets one trace per value, in colour-blind-safe hues, with a legend. An optional path (e.g. an
+    interpolation; `path_flags` steps in red) is drawn on top, and `highlight` rows (e.g. a selection made on
+    another map) are ringed. A `clickable` 2-D map has an invisible grid as its first trace, so that a click
+    anywhere picks a spot (`layers.clicked_spot`); with `dim_unselected` False, the sentences keep their colours
+    while something else is selected (such as a spot); a lower `opacity` fades them under text drawn over the map.
     In `decode_mode` the sentences neither hover nor take clicks (plotly's hoverinfo "skip"), so a click inside a dense
-    blob reaches the grid beneath and decodes that spot instead of picking the nearest sentence.
+    blob reaches the grid beneath and decodes that spot instead of picking the nearest sentence. With `only`, just
+    those rows are drawn (a filter); the click grid still spans every point, so the map keeps its frame.
 
-        Streamlit draws a changed figure afresh (a click that adds a star is one), so what costs most is a first
-        drawing: SVG starts at once where WebGL first builds its drawing contexts (slow without a GPU, as in a
-        headless browser), but it draws each point as an element, so a big map keeps WebGL. A clickable map's margins
-        are fixed (room that plotly had to find for the legend cost a second drawing on every click); other maps, drawn
-        once, let plotly fit their longer legends."""
+    Streamlit draws a changed figure afresh (a click that adds a star is one), so what costs most is a first
+    drawing: SVG starts at once where WebGL first builds its drawing contexts (slow without a GPU, as in a
+    headless browser), but it draws each point as an element, so a big map keeps WebGL. A clickable map's margins
+    are fixed (room that plotly had to find for the legend cost a second drawing on every click); other maps, drawn
+    once, let plotly fit their longer legends."""
     n = len(coords)
-    rows = np.arange(n)
-    if n > max_points:  # thin the drawing only; callers keep every point for tables and search
-        rows = np.sort(np.random.default_rng(seed).choice(n, max_points, replace=False))
+    rows = np.arange(n) if only is None else np.asarray(only, dtype=int)  # `only`: the rows a filter keeps
+    if len(rows) > max_points:  # thin the drawing only; callers keep every point for tables and search
+        rows = rows[np.sort(np.random.default_rng(seed).choice(len(rows), max_points, replace=False))]
     dims = coords.shape[1]
     scatter = go.Scatter if len(rows) <= SVG_MAX_POINTS else go.Scattergl
     hover = np.empty(n, dtype=object)

@@ -190,8 +190,10 @@ def map_trust(view: MapView) -> np.ndarray:
 
 
 def adapted_from_base() -> bool:
-    """Whether the current model was adapted from the base model (so what adapting moved can be shown)."""
-    return bool(current_model().value.info.get("adapted_from")) and base_model_available()
+    """Whether the current model was adapted from the base model (so what adapting moved can be shown). The
+    bundled demo never was: asking it would load the demo's weights (and torch) before its first map."""
+    named = current_model()
+    return not named.demo and bool(named.value.info.get("adapted_from")) and base_model_available()
 
 
 @per_session()
@@ -225,6 +227,18 @@ def round_trip_chrf() -> np.ndarray:
     scores = np.full(len(texts), np.nan, dtype=np.float32)
     scores[rows] = trip.chrf
     return scores
+
+
+@per_session()
+def moved_toward(
+    rows: tuple[int, ...], target_rows: tuple[int, ...], known_words_only: bool = False
+) -> list[vae_core.explore.curate.Variant]:
+    """The selected sentences written toward another group, a few steps each (`vae_core.explore.curate`)."""
+    model = current_model().value
+    config = vae_core.DecodeConfig(unknown_words=not known_words_only)
+    return vae_core.explore.curate.move_toward(
+        model.model, model.tokenizer, latents()[0], list(rows), list(target_rows), config=config
+    )
 
 
 @per_session()
