@@ -3,7 +3,7 @@
 
     python assets/make_readme_screenshots.py   # writes assets/readme_*.png (about a minute)
     python assets/make_readme_screenshots.py --round-trip-only   # only Generate's round trip on the map
-    python assets/make_readme_screenshots.py --explorer-only     # only the trust layer, gaps and concept axes
+    python assets/make_readme_screenshots.py --explorer-only     # only the trust layer, gaps, axes, curation
 
 Each view is opened from a link, as a teacher would send it (the scene is in the URL)."""
 
@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.browser import CHROMIUM, CHROMIUM_ARGS, MAP_DRAWN, serve_app, wait_idle  # noqa: E402
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, DENSEST_SPOT, MAP_DRAWN, TO_PIXELS, serve_app, wait_idle  # noqa: E402
 
 YOUR_SENTENCE_DRAWN = "() => document.querySelector('.js-plotly-plot')._fullData.some(t => t.name === 'your sentence')"
 VIEWS = {  # file -> (the URL's query, a sentence to type or None, whether to show what is below the map)
@@ -104,6 +104,42 @@ def explorer_views(browser, url: str) -> None:
     page.wait_for_timeout(1500)
     page.screenshot(path=ROOT / "assets" / "readme_axes.png")
     print("wrote assets/readme_axes.png")
+    page.close()
+    curation_view(browser, url)
+
+
+def curation_view(browser, url: str) -> None:
+    """A box of sentences selected, written toward the music topic, then tagged: the map coloured by the tag."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1900})
+    page.set_default_timeout(180_000)
+    page.goto(f"{url}/explore?colour=tag&names=off")
+    page.wait_for_function(MAP_DRAWN, arg=3600)
+    wait_idle(page)
+    plot = page.locator(".js-plotly-plot").first
+    plot.locator(".modebar-btn[data-title='Box Select']").click()
+    x, y = page.evaluate(TO_PIXELS, page.evaluate(DENSEST_SPOT))  # a box around the densest place
+    page.mouse.move(x - 25, y - 25)
+    page.mouse.down()
+    page.mouse.move(x + 25, y + 25, steps=8)
+    page.mouse.up()
+    page.wait_for_selector("text=/\\d+ sentences selected/")
+    wait_idle(page)
+    page.locator("[data-testid='stSelectbox']", has_text="toward").click()
+    page.get_by_role("option", name="music").click()
+    wait_idle(page)
+    page.get_by_role("button", name="Write the variants").click()
+    page.wait_for_selector("text=/written from their own topic/")
+    wait_idle(page)
+    field = page.get_by_label("Tag", exact=True)
+    field.fill("to rewrite")
+    field.press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="Tag the selection").click()
+    page.wait_for_function(TRACE_DRAWN, arg="to rewrite")
+    wait_idle(page)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=ROOT / "assets" / "readme_curate.png")
+    print("wrote assets/readme_curate.png")
     page.close()
 
 

@@ -7,8 +7,9 @@ import pandas as pd
 import streamlit as st
 
 import vae_core
-from ui import cards, downloads, figures, latents, layers, share, standalone, state
+from ui import cards, curation, downloads, figures, latents, layers, share, standalone, state
 from vae_core.errors import LatentLabError
+from vae_core.explore.curate import tag_column
 from vae_core.explore.projection import MapView
 
 st.title("Explore the latent space")
@@ -24,7 +25,8 @@ VIEWS = {"UMAP 2-D": MapView("umap", 2), "UMAP 3-D": MapView("umap", 3), "PCA (i
 SLUGS = {v.slug: name for name, v in VIEWS.items()} | {"pca": "PCA (instant)"}  # and links made before "pca-2d"
 opens_on = latents.default_view()
 first_view = next(name for name, v in VIEWS.items() if (v.method, v.dims) == (opens_on.method, opens_on.dims))
-color_options = [latents.label_column(name) for name in corpus.label_sets] + ["cluster", "search match", "length", "KL"]
+color_options = [latents.label_column(name) for name in corpus.label_sets]
+color_options += ["cluster", "search match", "tag", "length", "KL"]
 color_options += ["map trust", "round trip chrF"]  # where the picture can be believed, point by point
 if latents.adapted_from_base():
     color_options.append("kept from the base model")  # what adapting moved
@@ -125,6 +127,16 @@ if color_by == "cluster":  # numbers that name groups: coloured as categories
 matches = frame["text"].str.contains(query, case=False, regex=False) if query else pd.Series(False, index=frame.index)
 frame["search match"] = np.where(matches, "match", "other")
 frame["KL"] = frame["kl"]
+frame["tag"] = tag_column(len(frame), curation.tags(scene))
+tag_values = sorted(frame["tag"].unique())
+if f"only-{scene}" in st.session_state:  # a tag taken off every sentence leaves the filter
+    st.session_state[f"only-{scene}"] = [t for t in st.session_state[f"only-{scene}"] if t in tag_values]
+shown_tags = st.sidebar.multiselect(
+    "Show only these tags",
+    tag_values,
+    key=f"only-{scene}",
+    help="Tag sentences under Selection; the map then draws just the tags chosen here (none chosen: every point).",
+)
 if color_by == "map trust":
     frame["map trust"] = latents.map_trust(view)
 elif color_by == "round trip chrF":
@@ -174,6 +186,7 @@ fig = figures.map_figure(
     opacity=0.3 if grid_n else 0.8,  # faded under the decoder's written grid
     height=820 if present else 620,
     decode_mode=decode_mode and dims == 2,
+    only=np.flatnonzero(frame["tag"].isin(shown_tags)) if shown_tags else None,
 )
 reading = None
 if dims == 2:
@@ -229,8 +242,10 @@ if selected:
     d1, d2 = st.columns(2)
     d1.download_button("Selection as CSV", table.to_csv(index=False), "selection.csv", "text/csv")
     d2.download_button("Selection as Parquet", downloads.to_parquet_bytes(table), "selection.parquet")
+    curation.tag_controls(selected, scene)
 else:
     st.caption("Click a point, or pick Box or Lasso Select in the map's toolbar and drag, to list sentences here.")
+curation.variant_controls(frame, [*label_columns, "cluster", "tag"], selected, scene, known)
 if query and matches.any():
     with st.expander(f"Search results ({int(matches.sum()):,})"):
         st.dataframe(frame.loc[matches, ["id", "text"]], hide_index=True, height=240)

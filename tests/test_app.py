@@ -527,3 +527,31 @@ def test_a_collapsed_models_card_says_why_its_good_likelihood_is_not_a_round_tri
     assert not at.exception
     told = " ".join(w.value for w in at.warning)
     assert "collapsed" in told and "likelihood" in told and "round trip" in told
+
+
+def test_explore_tags_a_selection_colours_and_filters_the_map_by_it_and_writes_it_toward_a_topic(app, monkeypatch):
+    """Curation: the selected sentences get a tag (a column the map colours and filters by), and are written toward
+    another topic, four steps each, as a table to download; taking the tags away clears the filter."""
+    monkeypatch.setattr(figures, "selected_rows", lambda event: [0, 1, 2])  # as if three points were lassoed
+    open_page(app, "explore")
+    by_label(app.text_input, "Tag").set_value("keep").run()
+    by_label(app.button, "Tag the selection").click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    by_label(app.selectbox, "Colour by").set_value("tag").run()
+    traces = map_traces(app)
+    assert array_length(traces["keep"]["x"]) == 3 and array_length(traces["untagged"]["x"]) == 3597
+    by_label(app.multiselect, "Show only these tags").set_value(["keep"]).run()
+    assert map_points(app) == 3
+    by_label(app.selectbox, "Move the selection along").set_value("topic").run()
+    by_label(app.selectbox, "toward").set_value("music").run()
+    by_label(app.button, "Write the variants").click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    variants = next(d.value for d in app.dataframe if "variant" in d.value.columns)
+    assert len(variants) == 12 and sorted(set(variants["id"])) == [0, 1, 2]
+    assert set(variants["toward"]) == {"music"} and variants["variant"].str.len().min() > 0
+    assert variants["topic"].tolist()[::4] == pd.read_csv(state.DEMO_CORPUS, sep="\t")["topic"][:3].tolist()
+    assert any(b.label == "Variants as CSV" for b in app.get("download_button"))
+    by_label(app.button, "Remove their tags").click().run()
+    assert (
+        not app.exception and map_points(app) == 3600 and by_label(app.multiselect, "Show only these tags").value == []
+    )

@@ -231,13 +231,13 @@ def round_trip_chrf() -> np.ndarray:
 
 @per_session()
 def moved_toward(
-    rows: tuple[int, ...], target_rows: tuple[int, ...], known_words_only: bool = False
+    rows: tuple[int, ...], column: tuple[str, ...], target: str, known_words_only: bool = False
 ) -> list[vae_core.explore.curate.Variant]:
-    """The selected sentences written toward another group, a few steps each (`vae_core.explore.curate`)."""
+    """The selected sentences written from their own group of `column` toward `target` (`vae_core.explore.curate`)."""
     model = current_model().value
     config = vae_core.DecodeConfig(unknown_words=not known_words_only)
     return vae_core.explore.curate.move_toward(
-        model.model, model.tokenizer, latents()[0], list(rows), list(target_rows), config=config
+        model.model, model.tokenizer, latents()[0], list(rows), list(column), target, config=config
     )
 
 

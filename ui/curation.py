@@ -1,0 +1,76 @@
+"""The Explore page's curation tools: tag the selected sentences (a column that colours, filters and is exported with
+the map), and write a selection toward another group as labelled variants (`vae_core.explore.curate`)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui import latents
+from vae_core.errors import LatentLabError
+from vae_core.explore import curate
+
+
+def tags(scene: str) -> dict[int, str]:
+    """This map's tags, row → tag (kept for the browser session; they leave with every export)."""
+    return st.session_state.setdefault(f"tags-{scene}", {})
+
+
+def tag_controls(selected: list[int], scene: str) -> None:
+    """A tag name and two buttons: tag the selected sentences, or take their tags away."""
+    t1, t2, t3 = st.columns([2, 1, 1], vertical_alignment="bottom")
+    name = t1.text_input("Tag", key=f"tag-name-{scene}", placeholder="e.g. keep, off-topic, ask a colleague")
+    for box, label, tag in ((t2, "Tag the selection", name), (t3, "Remove their tags", "")):
+        if box.button(label, key=f"{label}-{scene}"):
+            if label.startswith("Tag") and not name.strip():
+                st.error("Type a tag first.")
+                continue
+            try:
+                st.session_state[f"tags-{scene}"] = curate.add_tag(tags(scene), selected, tag)
+            except LatentLabError as e:
+                st.error(str(e))
+            else:
+                st.rerun()
+
+
+def variant_controls(frame: pd.DataFrame, group_columns: list[str], selected: list[int], scene: str, known: bool):
+    """Move the selection toward another group of a column (a label, the clusters, the tags): each sentence
+    decoded a half, one, one and a half and two steps (`curate.STRENGTHS`) from its own group's centre toward the
+    target's, in a table with a CSV download."""
+    v1, v2, v3 = st.columns([1, 1, 1], vertical_alignment="bottom")
+    column = v1.selectbox("Move the selection along", group_columns, key=f"along-{scene}")
+    values = frame[column].astype(str)
+    target = v2.selectbox(
+        "toward",
+        sorted(values.unique()),
+        key=f"toward-{scene}",
+        help="Each sentence takes the step from its own group's centre to this group's centre in the latent space "
+        "(a half, one, one and a half and two steps) and is decoded there: it keeps what sets it apart and takes "
+        "on what the group shares.",
+    )
+    if v3.button("Write the variants", key=f"toward-go-{scene}", disabled=not selected):
+        st.session_state[f"variants-{scene}"] = (tuple(selected), column, target)
+    asked = st.session_state.get(f"variants-{scene}")
+    if not asked or asked[1] not in frame.columns:
+        return
+    rows, column, target = asked
+    try:
+        variants = latents.moved_toward(rows, tuple(frame[column].astype(str)), target, known)
+    except LatentLabError as e:
+        st.error(str(e))
+        return
+    ids = [v.row for v in variants]
+    table = pd.DataFrame(
+        {
+            "id": ids,
+            "steps": [v.strength for v in variants],
+            "variant": [v.sentence for v in variants],
+            "sentence": frame["text"].to_numpy()[ids],
+            column: frame[column].astype(str).to_numpy()[ids],
+            "toward": target,
+        }
+    )
+    steps = len(curate.STRENGTHS)
+    st.text(f"{len(rows)} sentences written from their own {column} toward {column} {target!r}, {steps} steps each.")
+    st.dataframe(table, hide_index=True, height=260)
+    st.download_button("Variants as CSV", table.to_csv(index=False), "variants.csv", "text/csv", key=f"v-csv-{scene}")
