@@ -16,7 +16,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.browser import CHROMIUM, CHROMIUM_ARGS, DENSEST_SPOT, MAP_DRAWN, TO_PIXELS, serve_app, wait_idle  # noqa: E402
+from bench.browser import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DENSEST_SPOT,
+    MAP_DRAWN,
+    TO_PIXELS,
+    click_facet_bar,
+    serve_app,
+    wait_idle,
+)
 
 YOUR_SENTENCE_DRAWN = "() => document.querySelector('.js-plotly-plot')._fullData.some(t => t.name === 'your sentence')"
 VIEWS = {  # file -> (the URL's query, a sentence to type or None, whether to show what is below the map)
@@ -109,7 +118,8 @@ def explorer_views(browser, url: str) -> None:
 
 
 def curation_view(browser, url: str) -> None:
-    """A box of sentences selected, written toward the music topic, then tagged: the map coloured by the tag."""
+    """A box of sentences selected, written toward the music topic, then tagged: the map coloured by the tag; and
+    the facets, music and positive chosen."""
     page = browser.new_page(viewport={"width": 1400, "height": 1900})
     page.set_default_timeout(180_000)
     page.goto(f"{url}/explore?colour=tag&names=off")
@@ -140,6 +150,20 @@ def curation_view(browser, url: str) -> None:
     page.wait_for_timeout(1500)
     page.screenshot(path=ROOT / "assets" / "readme_curate.png")
     print("wrote assets/readme_curate.png")
+    page.close()
+    page = browser.new_page(viewport={"width": 1400, "height": 1250})
+    page.set_default_timeout(180_000)
+    page.goto(f"{url}/explore?facets=on&names=off")
+    page.wait_for_function(MAP_DRAWN, arg=3600)
+    wait_idle(page)
+    for title, label, drawn in (("topic", "music", 600), ("sentiment", "positive", 300)):
+        click_facet_bar(page, title, label)
+        page.wait_for_function(MAP_DRAWN, arg=drawn)
+        wait_idle(page)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(1500)
+    page.screenshot(path=ROOT / "assets" / "readme_facets.png")
+    print("wrote assets/readme_facets.png")
     page.close()
 
 

@@ -10,6 +10,7 @@ import vae_core
 from ui import cards, curation, downloads, figures, latents, layers, share, standalone, state
 from vae_core.errors import LatentLabError
 from vae_core.explore.curate import tag_column
+from vae_core.explore.facets import facet, passing
 from vae_core.explore.projection import MapView
 
 st.title("Explore the latent space")
@@ -42,6 +43,7 @@ share.restore(f"known-{scene}", "known", share.on_off, False)
 share.restore(f"decode-{scene}", "decode", share.on_off, False)
 share.restore(f"naming-{scene}", "naming", share.choice(list(latents.NAMERS)), latents.NAMERS[0])
 share.restore(f"sub-{scene}", "sub", share.on_off, False)
+share.restore(f"facets-{scene}", "facets", share.on_off, False)
 share.restore(f"spot-{scene}", "spot", share.spot(SLUGS), None)
 share.restore(f"present-{scene}", "present", share.on_off, False)
 present = st.sidebar.toggle(
@@ -109,7 +111,17 @@ sub_names = st.sidebar.toggle(
     key=f"sub-{scene}",
     help="Each cluster split in three, named smaller where there is room: zoom in to read them.",
 )
-share.publish(naming=naming if naming != latents.NAMERS[0] else None, sub="on" if sub_names else None)
+facets_on = st.sidebar.toggle(
+    "Facets beside the map",
+    key=f"facets-{scene}",
+    help="Small bar charts of the labels, length, KL and tags: click or box bars to filter the map; each chart "
+    "counts the sentences the others let through.",
+)
+share.publish(
+    naming=naming if naming != latents.NAMERS[0] else None,
+    sub="on" if sub_names else None,
+    facets="on" if facets_on else None,
+)
 
 view = MapView(VIEWS[view_name].method, VIEWS[view_name].dims, int(seed))
 dims = view.dims
@@ -137,6 +149,15 @@ shown_tags = st.sidebar.multiselect(
     key=f"only-{scene}",
     help="Tag sentences under Selection; the map then draws just the tags chosen here (none chosen: every point).",
 )
+shown = frame["tag"].isin(shown_tags).to_numpy() if shown_tags else np.ones(len(frame), dtype=bool)
+facet_list, facet_memory = [], st.session_state.setdefault(f"facet-choice-{scene}", {})
+if facets_on:  # the bars chosen last time filter the map drawn now
+    facet_columns = [*(latents.label_column(name) for name in corpus.label_sets), "length", "KL"]
+    facet_columns += ["tag"] if frame["tag"].nunique() > 1 else []  # once something is tagged
+    facet_columns += [c for c in ("map trust", "round trip chrF", "kept from the base model") if c in frame]
+    facet_list = [facet(c, frame[c]) for c in facet_columns]
+    chosen = {f.name: figures.chosen_bars(f"facet-{scene}-{f.name}", facet_memory) for f in facet_list}
+    shown &= passing(facet_list, chosen)
 if color_by == "map trust":
     frame["map trust"] = latents.map_trust(view)
 elif color_by == "round trip chrF":
@@ -186,7 +207,7 @@ fig = figures.map_figure(
     opacity=0.3 if grid_n else 0.8,  # faded under the decoder's written grid
     height=820 if present else 620,
     decode_mode=decode_mode and dims == 2,
-    only=np.flatnonzero(frame["tag"].isin(shown_tags)) if shown_tags else None,
+    only=None if shown.all() else np.flatnonzero(shown),
 )
 reading = None
 if dims == 2:
@@ -220,7 +241,20 @@ if dims == 2 and decode_mode:
     st.caption("Decode mode: click anywhere, inside the clusters too, to read what the decoder writes there.")
 elif dims == 2:
     st.caption("Click any spot between the points to read what the decoder writes there (Decode mode: anywhere).")
-event = st.plotly_chart(fig, key="map", on_select="rerun", selection_mode=("points", "box", "lasso"))
+map_box, facet_box = st.columns([3, 1]) if facets_on else (st.container(), None)
+event = map_box.plotly_chart(fig, key="map", on_select="rerun", selection_mode=("points", "box", "lasso"))
+for f in facet_list:
+    facet_box.plotly_chart(
+        figures.facet_figure(f, passing(facet_list, chosen, besides=f.name), chosen[f.name]),
+        key=f"facet-{scene}-{f.name}",
+        on_select="rerun",
+        selection_mode=("points", "box"),
+    )
+if facets_on and not shown.all():
+    facet_box.text(f"{int(shown.sum()):,} of {len(frame):,} sentences shown.")
+    facet_box.button("Clear the facets", on_click=facet_memory.clear, key=f"facets-clear-{scene}")
+    with st.expander(f"The {int(shown.sum()):,} sentences shown"):
+        st.dataframe(frame.loc[shown, ["id", "text", *facet_columns]], hide_index=True, height=240)
 selected = figures.selected_rows(event)
 clusters, cluster_words = latents.clusters(n_clusters)  # after the map is on its way: a first map never waits on it
 frame["cluster"] = pd.Categorical(clusters)

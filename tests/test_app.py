@@ -555,3 +555,45 @@ def test_explore_tags_a_selection_colours_and_filters_the_map_by_it_and_writes_i
     assert (
         not app.exception and map_points(app) == 3600 and by_label(app.multiselect, "Show only these tags").value == []
     )
+
+
+def test_a_facets_choice_outlives_the_chart_forgetting_it_until_another_replaces_it(monkeypatch):
+    state, memory = {}, {}
+    monkeypatch.setattr(figures.st, "session_state", state)
+    assert figures.chosen_bars("topic", memory) == set()
+    state["topic"] = _Event([2, 0])
+    assert figures.chosen_bars("topic", memory) == {0, 2}
+    state["topic"] = _Event([])  # the chart was drawn anew (another facet's choice changed its counts)
+    assert figures.chosen_bars("topic", memory) == {0, 2}
+    state["topic"] = _Event([1])
+    assert figures.chosen_bars("topic", memory) == {1}
+    memory.clear()  # "Clear the facets"
+    state["topic"] = _Event([])
+    assert figures.chosen_bars("topic", memory) == set()
+
+
+def test_explore_facets_filter_the_map_and_each_counts_what_the_others_let_through(app, monkeypatch):
+    """Facets beside the map: the music bar chosen on the topic facet draws music's 600 sentences; the other facets
+    count those 600, the topic facet itself every sentence (its own choice left out)."""
+    open_page(app, "explore")
+    by_label(app.toggle, "Facets beside the map").set_value(True).run()
+    assert not app.exception and map_points(app) == 3600
+    charts = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
+    titles = [c["layout"].get("title", {}).get("text") for c in charts[1:]]
+    assert titles == ["topic", "sentiment", "tense", "length", "KL"]  # and "tag", once something is tagged
+    music = charts[1]["data"][0]["x"].index("music")
+    real = figures.chosen_bars
+    monkeypatch.setattr(
+        figures, "chosen_bars", lambda key, memory: {music} if key.endswith("-topic") else real(key, memory)
+    )
+    app.run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    assert map_points(app) == 600
+    charts = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
+    shown = {c["layout"]["title"]["text"]: c["data"][1]["y"] for c in charts[1:]}
+    as_counts = {
+        k: np.frombuffer(base64.b64decode(v["bdata"]), v["dtype"]).astype(int) if isinstance(v, dict) else v
+        for k, v in shown.items()
+    }
+    assert sum(as_counts["topic"]) == 3600 and all(sum(as_counts[k]) == 600 for k in ("sentiment", "length", "KL"))
+    assert any(t.value == "600 of 3,600 sentences shown." for t in app.text)

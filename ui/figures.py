@@ -16,6 +16,7 @@ from .latents import MAX_MAP_POINTS
 from .layers import CLICK_REACH, add_click_grid, add_sentence_spread
 
 if TYPE_CHECKING:
+    from vae_core.explore.facets import Facet
     from vae_core.explore.projection import MapView
 
 # Okabe & Ito's colour-blind-safe palette, ordered so that the first five are five distinct hues and black (no
@@ -167,6 +168,37 @@ def selected_rows(event) -> list[int]:
     except AttributeError:
         return []
     return sorted({int(p["customdata"]) for p in points if "customdata" in p and not isinstance(p["customdata"], list)})
+
+
+def facet_figure(facet: Facet, passing: np.ndarray, chosen: set[int]) -> go.Figure:
+    """A small bar chart of one facet: every row's count in grey, the rows the other facets let through in colour,
+    the chosen bars darker. Each bar carries its index in `customdata`, so a click or box on bars chooses them
+    (`selected_rows` reads them back)."""
+    every, shown = facet.counts(), facet.counts(passing)
+    bars, labels = np.arange(len(facet.labels)), [html.escape(label) for label in facet.labels]
+    colours = [CATEGORY_COLOURS[0] if not chosen or i in chosen else "#9DB9D3" for i in bars]
+    fig = go.Figure()
+    fig.add_bar(x=labels, y=every, marker_color="#E4E4E4", customdata=bars, name="all", hoverinfo="skip")
+    fig.add_bar(
+        x=labels, y=shown, marker_color=colours, customdata=bars, name="shown",
+        hovertemplate="%{x}: %{y} shown<extra></extra>",
+    )  # fmt: skip
+    fig.update_layout(
+        barmode="overlay", height=170, showlegend=False, margin={"l": 30, "r": 5, "t": 25, "b": 5},
+        title={"text": html.escape(facet.name), "font": {"size": 13}}, bargap=0.1,
+    )  # fmt: skip
+    fig.update_xaxes(type="category", tickfont={"size": 9})
+    return fig
+
+
+def chosen_bars(key: str, memory: dict[str, set[int]]) -> set[int]:
+    """The bars chosen on a facet chart (widget `key`): its newest non-empty selection, kept in `memory`. Streamlit
+    forgets a chart's selection whenever the chart changes, as a facet does at every choice made on another, so the
+    memory holds a choice until it is replaced by another or cleared."""
+    rows = selected_rows(st.session_state.get(key))
+    if rows:
+        memory[key] = set(rows)
+    return memory.get(key, set())
 
 
 def linked_selection(keys: tuple[str, ...]) -> list[int]:

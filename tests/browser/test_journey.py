@@ -9,6 +9,7 @@ from bench.browser import (
     MAP_DRAWN,
     box_select,
     click_empty_spot,
+    click_facet_bar,
     go,
     map_point_count,
     serve_app,
@@ -170,6 +171,25 @@ def test_in_decode_mode_a_click_inside_the_densest_cluster_decodes_that_spot(new
     assert abs(star[0] - aimed[0]) <= step[0] and abs(star[1] - aimed[1]) <= step[1]
     assert "decode=on" in page.url
     screenshot(page, "explore-decode-mode")
+
+
+def test_facets_cross_filter_the_map_and_keep_each_choice_while_another_is_made(new_page):
+    """A click on the music bar draws music's 600 sentences; a click on positive then keeps music (Streamlit forgets
+    a chart's selection when the chart changes: the page remembers it) and draws the 300 both let through."""
+    page = new_page()
+    go(page, "Explore")
+    page.wait_for_function(MAP_DRAWN, arg=3600)
+    page.get_by_text("Facets beside the map", exact=True).click()
+    wait_idle(page)
+    for title, label, drawn in (("topic", "music", 600), ("sentiment", "positive", 300)):
+        click_facet_bar(page, title, label)
+        page.wait_for_function(MAP_DRAWN, arg=drawn)
+        wait_idle(page)
+    page.wait_for_selector("text=300 of 3,600 sentences shown.")
+    page.get_by_role("button", name="Clear the facets").click()
+    page.wait_for_function(MAP_DRAWN, arg=3600)
+    assert "facets=on" in page.url
+    screenshot(page, "explore-facets")
 
 
 def test_two_users_at_once(new_page):
