@@ -3,6 +3,7 @@ in the app in a real browser (Playwright + Debian's Chromium) and time what a pe
 
     python bench/big_map.py                 # 1,000,000 sentences (~5 min on 2 cores)
     python bench/big_map.py --n 200000
+    python bench/big_map.py --n 200000 --drawn 50000   # the same, the map drawing a sample of 50,000
 
 The corpus is the demo corpus's 3,600 sentences repeated to N lines; the model is the demo model. The map is PCA
 (a UMAP of 1M points belongs on a GPU server: `project --device cuda`). Writes bench/results/big-map-<N>.json.
@@ -21,10 +22,11 @@ import time
 from pathlib import Path
 
 from app_timing import timed
-from browser import CHROMIUM, CHROMIUM_ARGS, MAP_DRAWN, go, serve_app, wait_idle
-from common import RESULTS, ROOT
+from browser import CHROMIUM, CHROMIUM_ARGS, MAP_DRAWN, box_select, go, serve_app, wait_idle
+from common import RESULTS, ROOT, matmul_rate
 
-MAX_DRAWN = 50_000  # ui.latents.MAX_MAP_POINTS
+sys.path.insert(0, str(ROOT))
+from ui.latents import MAX_MAP_POINTS as MAX_DRAWN  # noqa: E402
 
 
 def cli(rows: list[dict], what: str, *args: str) -> None:
@@ -39,7 +41,9 @@ def main() -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--drawn", type=int, default=MAX_DRAWN, help="points the map draws (LATENT_LAB_MAX_POINTS)")
     args = parser.parse_args()
+    os.environ["LATENT_LAB_MAX_POINTS"] = str(args.drawn)
     rows: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -70,7 +74,12 @@ def main() -> int:
 
             def explore():
                 go(page, "Explore")  # it opens on the map that came with the data: nothing is recomputed
-                page.wait_for_function(MAP_DRAWN, arg=min(MAX_DRAWN, args.n))
+                page.wait_for_function(MAP_DRAWN, arg=min(args.drawn, args.n))
+                wait_idle(page)
+
+            def select():
+                box_select(page, page.locator(".js-plotly-plot").first, 0.3, 0.5)
+                page.wait_for_selector("text=/sentences selected/")
                 wait_idle(page)
 
             def search():
@@ -88,14 +97,18 @@ def main() -> int:
                 wait_idle(page)
 
             timed(rows, "Models: open the map made elsewhere (load bundle, latents, map)", open_map)
-            drawn = f"{min(MAX_DRAWN, args.n):,} of {args.n:,} points drawn"
+            drawn = f"{min(args.drawn, args.n):,} of {args.n:,} points drawn"
             timed(rows, f"Explore until the map that came with it ({drawn}) is shown", explore)
+            timed(rows, "box-select a part of the drawn map until the selection's table is shown", select)
             timed(rows, f"search all {args.n:,} sentences until the count is shown", search)
             timed(rows, f"typed sentence until its neighbours among {args.n:,} are shown", neighbours)
             browser.close()
-    out = RESULTS / f"big-map-{args.n}.json"
-    out.write_text(json.dumps({"command": " ".join(["python bench/big_map.py", *sys.argv[1:]]), "rows": rows},
-                              indent=1) + "\n")  # fmt: skip
+    out = RESULTS / f"big-map-{args.n}{'' if args.drawn == MAX_DRAWN else f'-drawn-{args.drawn}'}.json"
+    import torch
+
+    rate = round(matmul_rate(torch.device("cpu")) / 1e9, 1)
+    command = " ".join(["python bench/big_map.py", *sys.argv[1:]])
+    out.write_text(json.dumps({"command": command, "matmul_gflops": rate, "rows": rows}, indent=1) + "\n")
     return 0
 
 

@@ -233,7 +233,8 @@ if present:
     figures.presenter_style(fig)
 if len(frame) > latents.MAX_MAP_POINTS:
     st.info(
-        f"The map draws {latents.MAX_MAP_POINTS:,} of {len(frame):,} points; tables, search and neighbours use all."
+        f"The map draws {latents.MAX_MAP_POINTS:,} of {len(frame):,} points, over a grey shade of all of them; "
+        "tables, search and neighbours use all."
     )
 if query:
     st.text(f"{int(matches.sum()):,} sentences match {query!r}.")

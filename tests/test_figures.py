@@ -3,8 +3,10 @@ for a small map and WebGL for a big one."""
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from ui.figures import CATEGORY_COLOURS, SVG_MAX_POINTS, map_figure
+from ui.layers import add_density
 
 
 def coords(n: int) -> np.ndarray:
@@ -82,3 +84,18 @@ def test_in_decode_mode_the_sentences_leave_every_click_to_the_grid_and_the_expo
     assert all(t.hoverinfo == "text" for t in map_figure(coords, texts).data if t.meta == "sentences")
     page = standalone_html(fig, "map")
     assert '"hoverinfo":"skip"' not in page.replace(" ", "") and all(t.hoverinfo == "skip" for t in sentences)
+
+
+def test_a_map_bigger_than_it_draws_shades_every_point_beneath_its_sample_and_the_density_is_a_grid():
+    rng = np.random.default_rng(0)
+    coords = np.concatenate([rng.normal(0, 1, (900, 2)), rng.normal(8, 1, (100, 2))])
+    fig = map_figure(coords, [f"s{i}" for i in range(1000)], max_points=300, clickable=True)
+    assert [t.type for t in fig.data[:2]] == ["scatter", "heatmap"]  # the click grid first, the shade beneath
+    shade = np.asarray(fig.data[1].z, dtype=float)
+    assert np.nansum(np.expm1(shade)) == pytest.approx(1000)  # log counts of every point, not the 300 drawn
+    assert sum(len(t.x) for t in fig.data if t.meta == "sentences") == 300
+    assert all(t.type != "heatmap" for t in map_figure(coords, ["s"] * 1000, max_points=1000).data)
+    fig = map_figure(coords, ["s"] * 1000)
+    add_density(fig, coords)
+    contour = fig.data[-1]
+    assert contour.type == "contour" and np.asarray(contour.z).sum() == 1000 and len(contour.x) == 60

@@ -13,7 +13,7 @@ import streamlit as st
 
 from . import latents
 from .latents import MAX_MAP_POINTS
-from .layers import CLICK_REACH, add_click_grid, add_sentence_spread
+from .layers import CLICK_REACH, add_click_grid, add_density_shade, add_sentence_spread
 
 if TYPE_CHECKING:
     from vae_core.explore.facets import Facet
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 CATEGORY_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#000000", "#D55E00", "#56B4E9", "#F0E442"]
 CATEGORY_COLOURS += ["#882255", "#117733", "#332288", "#DDCC77", "#AA4499", "#44AA99", "#999933", "#661100"]
 SVG_MAX_POINTS = 5_000  # a 2-D map of this many points or fewer is drawn as SVG, a bigger one with WebGL
+HOVER_CHARS = 200  # a sentence's hover text is cut here, at half of it on a map of over BIG_MAP points drawn
+BIG_MAP = 50_000
 CLICKABLE_MARGIN = {"l": 40, "r": 170, "t": 30, "b": 30, "autoexpand": False}  # room for ticks and the legend
 
 
@@ -56,7 +58,8 @@ def map_figure(
     while something else is selected (such as a spot); a lower `opacity` fades them under text drawn over the map.
     In `decode_mode` the sentences neither hover nor take clicks (plotly's hoverinfo "skip"), so a click inside a dense
     blob reaches the grid beneath and decodes that spot instead of picking the nearest sentence. With `only`, just
-    those rows are drawn (a filter); the click grid still spans every point, so the map keeps its frame.
+    those rows are drawn (a filter); the click grid still spans every point, so the map keeps its frame. Beyond
+    `max_points`, a seeded sample is drawn over a grey shade of every point (`layers.add_density_shade`).
 
     Streamlit draws a changed figure afresh (a click that adds a star is one), so what costs most is a first
     drawing: SVG starts at once where WebGL first builds its drawing contexts (slow without a GPU, as in a
@@ -65,20 +68,24 @@ def map_figure(
     once, let plotly fit their longer legends."""
     n = len(coords)
     rows = np.arange(n) if only is None else np.asarray(only, dtype=int)  # `only`: the rows a filter keeps
+    every = rows
     if len(rows) > max_points:  # thin the drawing only; callers keep every point for tables and search
         rows = rows[np.sort(np.random.default_rng(seed).choice(len(rows), max_points, replace=False))]
     dims = coords.shape[1]
     scatter = go.Scatter if len(rows) <= SVG_MAX_POINTS else go.Scattergl
+    coords = np.asarray(coords, dtype=np.float32)  # half the bytes to the browser of float64, the same picture
     hover = np.empty(n, dtype=object)
-    hover[rows] = [html.escape(texts[i][:200]) for i in rows]  # only the points drawn
+    chars = HOVER_CHARS if len(rows) <= BIG_MAP else HOVER_CHARS // 2  # hover text: most of a big map's bytes
+    hover[rows] = [html.escape(texts[i][:chars]) for i in rows]  # only the points drawn
     numeric = color is not None and _holds_numbers(color)
     values = np.asarray(color if color is not None else ["all"] * n, dtype=object)
 
     def trace(index: np.ndarray, name: str, meta: str = "sentences", **marker) -> go.BaseTraceType:
         hoverinfo = "skip" if decode_mode else "text"
         common = dict(
-            mode="markers", name=name, customdata=index, hovertext=hover[index], hoverinfo=hoverinfo, meta=meta
-        )
+            mode="markers", name=name, customdata=index.astype(np.int32), hovertext=hover[index], hoverinfo=hoverinfo,
+            meta=meta,
+        )  # fmt: skip
         marker = {"size": 4 if dims == 2 else 2.5, "opacity": opacity, **marker}
         if not dim_unselected:
             common["unselected"] = {"marker": {"opacity": opacity}}
@@ -89,6 +96,8 @@ def map_figure(
     fig = go.Figure()
     if clickable and dims == 2:
         add_click_grid(fig, coords, scatter)
+    if len(every) > len(rows) and dims == 2:  # more points than are drawn: all of them as a shade beneath
+        add_density_shade(fig, coords[every])
     if numeric:
         measured = np.isfinite(values[rows].astype(float))  # a score measured on a sample: the rest drawn grey
         if not measured.all():

@@ -5,6 +5,7 @@ nothing below treats it as a special case."""
 
 from __future__ import annotations
 
+import os
 import re
 from typing import TYPE_CHECKING
 
@@ -43,7 +44,8 @@ if TYPE_CHECKING:
     from vae_core.explore.inverse import LatentMap, Reading
     from vae_core.store.external import ExternalMap
 
-MAX_MAP_POINTS = 50_000  # the map draws at most this many points; tables, search and neighbours use all
+# the map draws at most this many points (the rest shaded beneath a sample); tables, search and neighbours use all
+MAX_MAP_POINTS = int(os.environ.get("LATENT_LAB_MAX_POINTS", 200_000))
 UMAP_IN_APP_MAX = 100_000  # above this, a UMAP computed in the app takes minutes on 2 cores: PCA opens instead
 BUILT_IN_COLUMNS = (
     *("id", "text", "length", "kl", "KL", "cluster", "search match"),

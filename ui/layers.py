@@ -16,6 +16,7 @@ CLICK_LAYER = "click to decode"  # the invisible grid's trace
 HALO = "0 0 3px white, 0 0 3px white, 0 0 3px white"  # a white glow that keeps text legible over points
 CLUSTER_NAME = "cluster name"  # the name of the annotations that write cluster names
 CLICK_REACH = 30  # pixels: how far from a point a click still picks it (plotly's hoverdistance)
+DENSITY_BINS = 150  # the density shade's grid, bins a side
 
 
 def add_click_grid(fig: go.Figure, coords: np.ndarray, scatter=go.Scattergl, columns: int = 45, rows: int = 23) -> None:
@@ -170,13 +171,22 @@ def add_written_grid(fig: go.Figure, spots: np.ndarray, sentences: list[str], wi
     )
 
 
+def density_grid(coords: np.ndarray, bins: int = DENSITY_BINS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The map's points counted on a bins x bins grid: the grid's x and y centres and the counts (rows are y). A
+    density layer sends these few numbers to the browser, not a million points."""
+    counts, xe, ye = np.histogram2d(coords[:, 0], coords[:, 1], bins=bins)
+    return (xe[:-1] + xe[1:]) / 2, (ye[:-1] + ye[1:]) / 2, counts.T
+
+
 def add_density(fig: go.Figure, coords: np.ndarray) -> None:
     """Contour lines of the corpus's density on the map: where the encoded sentences are, and the empty regions
     between them where the decoder has seen nothing."""
+    xs, ys, counts = density_grid(coords, 60)
     fig.add_trace(
-        go.Histogram2dContour(
-            x=coords[:, 0],
-            y=coords[:, 1],
+        go.Contour(
+            x=xs,
+            y=ys,
+            z=counts,
             name="density",
             showscale=False,
             ncontours=8,
@@ -185,6 +195,19 @@ def add_density(fig: go.Figure, coords: np.ndarray) -> None:
             line={"color": "rgba(80,80,80,0.6)", "width": 1},
         )
     )
+
+
+def add_density_shade(fig: go.Figure, coords: np.ndarray) -> None:
+    """Every point of a map too big to draw one by one, as grey shading (log counts; empty cells clear) beneath the
+    sample that is drawn: the whole corpus's shape, at the cost of a grid."""
+    xs, ys, counts = density_grid(coords)
+    shade = np.where(counts > 0, np.log1p(counts), np.nan)
+    fig.add_trace(
+        go.Heatmap(
+            x=xs, y=ys, z=shade, name="every point", meta="density shade", showscale=False, hoverinfo="skip",
+            colorscale=[[0, "rgba(0,0,0,0.04)"], [1, "rgba(0,0,0,0.35)"]],
+        )
+    )  # fmt: skip
 
 
 def add_marked_points(
