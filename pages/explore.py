@@ -177,6 +177,8 @@ try:
         placed = latents.placed_sentences(view, added)
 except LatentLabError as e:
     st.error(str(e))
+share.restore(gaps_key, "gaps", share.whole_number(1, 50), None)  # a link opens with the gaps decoded
+share.publish(gaps=st.session_state[gaps_key])
 gaps = latents.gaps(st.session_state[gaps_key], known) if st.session_state.get(gaps_key) else None
 
 typed_key = f"typed-{scene}"  # the neighbour box below: a typed sentence is drawn on the map

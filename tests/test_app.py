@@ -468,6 +468,7 @@ def test_explore_places_new_sentences_and_decodes_the_corpus_gaps_on_the_map(app
     by_label(app.button, "Decode the corpus's gaps").click().run()
     assert not app.exception and not app.error
     assert array_length(map_traces(app)["gaps, decoded"]["x"]) == 5
+    assert app.query_params["gaps"] == "5"  # a link to this scene decodes the same gaps
     table = next(d.value for d in app.dataframe if "decoded in a gap" in d.value.columns)
     assert len(table) == 5 and table["gap"].is_monotonic_decreasing and table["decoded in a gap"].str.len().min() > 0
 
