@@ -1,6 +1,7 @@
 """Pretrain the base model on ../shared/data/base/ and ship its best weights in assets/base_model/.
 
     python assets/make_base_model.py --hours 2          # train (or resume) for two hours, then export
+    python assets/make_base_model.py --hours 2 --lr 3e-4 --final-lr 3e-5   # ... annealing the rate as it goes
     python assets/make_base_model.py --export-only      # export the run's best model as it stands
 
 The run lives outside the project (default ../base-run, or --run): its tokenised corpus, checkpoints and curve.
@@ -103,6 +104,7 @@ def main() -> int:
     parser.add_argument("--hours", type=float, default=2.0, help="how long this call trains")
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: every core)")
     parser.add_argument("--lr", type=float, default=CONFIG.lr, help="learning rate from now on (lower late in a run)")
+    parser.add_argument("--final-lr", type=float, default=None, help="anneal linearly to this over --hours")
     parser.add_argument("--eval-every", type=int, default=1000, help="steps between evaluations")
     parser.add_argument("--export-only", action="store_true")
     args = parser.parse_args()
@@ -126,7 +128,7 @@ def main() -> int:
             train,
             read("valid.tsv"),
             MODEL,
-            replace(CONFIG, lr=args.lr),
+            replace(CONFIG, lr=args.lr, final_lr=args.final_lr),
             max_seconds=args.hours * 3600,
             eval_every=args.eval_every,
             start_from=shipped,

@@ -28,7 +28,7 @@ from common import RESULTS, SPLITS, have, load_split, matmul_rate
 from vae_core import CorpusOptions, encode, load_corpus
 from vae_core.base.shipped import for_corpus, load_base
 from vae_core.explore.projection import project
-from vae_core.train.fit import adapt_config, estimate_fit_seconds, fit
+from vae_core.train.fit import adapt_config, adapt_epochs, estimate_fit_seconds, fit
 from vae_core.train.jobs import TrainingJob
 from vae_core.train.loop import Progress
 
@@ -56,7 +56,7 @@ def measure(name: str, n: int) -> dict:
     project(mu, "umap", 2, seed=0)
     mapped = time.perf_counter()
 
-    config = adapt_config()
+    config = adapt_config(adapt_epochs(corpus))  # the app's default passes for this corpus
     estimate = estimate_fit_seconds(
         corpus, base.model.config, config, start_from=base, iw_samples=TrainingJob.iw_samples
     )

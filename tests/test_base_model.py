@@ -14,14 +14,16 @@ from hypothesis import strategies as st
 from safetensors.torch import load_file
 
 from tests.conftest import make_sentences
-from vae_core import load_bundle, save_bundle
+from vae_core import CorpusOptions, load_bundle, load_corpus, save_bundle
 from vae_core.base import shipped as base_model
 from vae_core.base.pretraining import PretrainConfig, TokenisedCorpus, pretrain
 from vae_core.cli import main
 from vae_core.data.style import Style, detect, restyle
 from vae_core.data.tokenizer import TextTokenizer, TokenizerConfig
+from vae_core.errors import ConfigError
 from vae_core.model.vae import ModelConfig, SentenceVAE
-from vae_core.train.fit import TrainedModel
+from vae_core.train import fit as fit_module
+from vae_core.train.fit import TrainedModel, adapt_epochs
 
 NATURAL = [
     "Don't panic.",
@@ -179,6 +181,22 @@ def test_a_run_on_a_new_machine_goes_on_from_the_exported_weights(tmp_path, byte
     state = pretrain(tmp_path / "second", byte_tokenizer, texts, texts[:20], SMALL, config, max_steps=14,
                      eval_every=10, start_from=best, log=lambda _: None)  # fmt: skip
     assert best.info["pretraining_step"] == 10 and state.step == 14
+    assert state.tokens > best.info["tokens"] and state.seconds > best.metrics["seconds"]  # counted on, not afresh
+    assert state.best_elbo >= best.metrics["best_elbo"]  # a worse evaluation does not replace the shipped model
+
+
+def test_an_annealed_run_lowers_its_rate_to_the_final_one(tmp_path, byte_tokenizer):
+    texts, _ = make_sentences(200)
+    config = PretrainConfig(batch_size=16, lr=1e-3, final_lr=1e-4, eval_sentences=20, roundtrip_sentences=4,
+                            device="cpu", precision="fp32")  # fmt: skip
+    lines: list[str] = []
+    pretrain(tmp_path, byte_tokenizer, texts, texts[:20], SMALL, config, max_steps=300, eval_every=1000,
+             log=lines.append)  # fmt: skip
+    rates = [float(line.rsplit("lr ", 1)[1]) for line in lines if "tokens/s" in line]
+    assert len(rates) == 3 and rates == sorted(rates, reverse=True)
+    assert rates[0] < 1e-3 and abs(rates[-1] - (1e-3 - 0.9e-3 * 299 / 300)) < 1e-6
+    with pytest.raises(ConfigError):
+        PretrainConfig(lr=1e-3, final_lr=2e-3)
 
 
 def test_the_shipped_base_model_is_marked_general_and_reads_every_style():
@@ -188,3 +206,20 @@ def test_the_shipped_base_model_is_marked_general_and_reads_every_style():
     shipped = TextTokenizer.from_json((base_model.SHIPPED / "tokenizer.json").read_text())
     for tokenised, natural in [("do n't panic .", "don't panic."), ("he said `` no '' .", 'he said "no".')]:
         assert shipped.encode([tokenised]) == shipped.encode([natural])
+
+
+def test_adapting_reads_a_budget_of_words_whatever_the_sentence_length(tiny_base, topic_file, tmp_path, monkeypatch):
+    """The default passes: up to four over a small corpus, fewer where the corpus holds more words (the CLI's
+    `train --from base` and the Train page's default)."""
+    corpus = load_corpus(topic_file, CorpusOptions())
+    words = sum(len(corpus.texts[i].split()) for i in corpus.train_idx)
+    assert adapt_epochs(corpus) == fit_module.ADAPT_MAX_EPOCHS
+    monkeypatch.setattr(fit_module, "ADAPT_WORDS", 2 * words)
+    assert adapt_epochs(corpus) == 2
+    monkeypatch.setattr(fit_module, "ADAPT_WORDS", words // 10)
+    assert adapt_epochs(corpus) == 1
+    assert main(["train", str(topic_file), "--out", str(tmp_path / "m"), "--iw-samples", "2", "--quiet"]) == 0
+    assert load_bundle(tmp_path / "m").train_config.epochs == 1
+    assert main(["train", str(topic_file), "--out", str(tmp_path / "n"), "--iw-samples", "2", "--quiet",
+                 "--epochs", "2"]) == 0  # fmt: skip
+    assert load_bundle(tmp_path / "n").train_config.epochs == 2

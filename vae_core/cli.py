@@ -34,7 +34,7 @@ from .model.vae import CELLS, ENCODERS, PRETRAINED_SUGGESTED, ModelConfig
 from .store.bundle import check_bundle_target, save_bundle
 from .store.export import encode_file, latent_frame, table_path, write_table
 from .train import distributed, settings
-from .train.fit import adapt_config, check_trainable, fit
+from .train.fit import ADAPT_MAX_EPOCHS, ADAPT_WORDS, adapt_config, adapt_epochs, check_trainable, fit
 from .train.loop import PRECISIONS, Progress, TrainConfig, format_duration
 from .train.seats import Seat
 
@@ -112,7 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="bundle folder to write (a new one, or a bundle with --overwrite)")
     overwrite_arg(p)
     chunk_arg(p)
-    p.add_argument("--epochs", type=int, help=f"default {t.epochs}; {a.epochs} with --from base")
+    p.add_argument(
+        "--epochs",
+        type=int,
+        help=f"default {t.epochs}; with --from base, 1-{ADAPT_MAX_EPOCHS} passes that read about {ADAPT_WORDS:,} words",
+    )
     p.add_argument("--batch-size", type=int, default=t.batch_size)
     p.add_argument("--lr", type=_finite, help=f"default {t.lr}; {a.lr} with --from base")
     p.add_argument(
@@ -351,6 +355,8 @@ def cmd_train(args) -> None:
     else:
         corpus = load_corpus(args.data, options)
     check_trainable(corpus)
+    if args.start == BASE and args.epochs is None:
+        train_config = replace(train_config, epochs=adapt_epochs(corpus))
     if main_rank:
         print(corpus.report.summary(), file=sys.stderr)
         for note in corpus.report.notes:

@@ -52,6 +52,7 @@ class PretrainConfig:
 
     batch_size: int = 128
     lr: float = 1e-3
+    final_lr: float | None = None  # where given, the rate falls linearly from lr to this over one call's length
     grad_clip: float = 5.0
     word_dropout: float = 0.15  # share of decoder input tokens replaced by <unk>, so the decoder leans on z
     lowercase_share: float = 0.25  # sentences read lower-cased (fixed per sentence), so lower-case corpora are English
@@ -66,6 +67,8 @@ class PretrainConfig:
     def __post_init__(self) -> None:
         if not 1 <= self.batch_size <= 65536 or not 0 < self.lr < 1 or self.grad_clip <= 0:
             raise ConfigError("batch_size must be 1-65536, lr in (0, 1), grad_clip positive.")
+        if self.final_lr is not None and not 0 <= self.final_lr <= self.lr:
+            raise ConfigError("final_lr must be between 0 and lr.")
         if not 0 <= self.word_dropout < 1 or not 0 <= self.lowercase_share <= 1:
             raise ConfigError("word_dropout must be in [0, 1) and lowercase_share in [0, 1].")
         if self.max_tokens < 1 or self.checkpoint_every_s <= 0 or self.eval_sentences < 1:
@@ -141,6 +144,20 @@ class RunState:
     tokens: int = 0
     seconds: float = 0.0
     best_elbo: float = -math.inf
+
+
+def exported_state(bundle: TrainedModel, batches_per_epoch: int) -> RunState:
+    """Where a run stood when it exported `bundle` (its card keeps the run's state), so a run that goes on from
+    the shipped weights counts steps, tokens and seconds on and keeps the shipped model's ELBO as the best to beat."""
+    card, step = bundle.metrics, int(bundle.info.get("pretraining_step", 0))
+    return RunState(
+        step=step,
+        epoch=int(card.get("epoch", step // max(batches_per_epoch, 1))),
+        position=int(card.get("position", 0)),
+        tokens=int(bundle.info.get("tokens", card.get("tokens", 0))),
+        seconds=float(card.get("seconds", 0.0)),
+        best_elbo=float(card.get("best_elbo", -math.inf)),
+    )
 
 
 def _batch(corpus: TokenisedCorpus, index: np.ndarray, tokenizer: TextTokenizer) -> Batch:
@@ -251,9 +268,7 @@ def pretrain(
         if start_from is not None:
             model.load_state_dict({k: v.float() for k, v in start_from.model.state_dict().items()})
             tokenizer = start_from.tokenizer
-            state = RunState(step=int(start_from.info.get("pretraining_step", 0)),
-                             tokens=int(start_from.info.get("tokens", 0)))  # fmt: skip
-            state.epoch = state.step // max(len(train_texts) // config.batch_size, 1)
+            state = exported_state(start_from, len(train_texts) // config.batch_size)
             log(f"started from the exported weights of step {state.step:,} (a fresh optimizer)")
         optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     corpus = TokenisedCorpus.cached(run / "ids.npz", tokenizer, train_texts, config)
@@ -290,7 +305,18 @@ def pretrain(
         save_checkpoint(run / "checkpoint", model, optimizer, tokenizer, state, config)
 
     model.train()
-    started, seconds_before = time.perf_counter(), state.seconds
+    started, seconds_before, first_step = time.perf_counter(), state.seconds, state.step
+
+    def rate(now: float) -> float:
+        """This call's learning rate: constant, or falling linearly to `final_lr` over the call's length."""
+        if config.final_lr is None:
+            return config.lr
+        if max_seconds is not None:
+            done = (now - started) / max_seconds
+        else:
+            done = (state.step - first_step) / max((max_steps or first_step) - first_step, 1)
+        return config.lr + (config.final_lr - config.lr) * min(max(done, 0.0), 1.0)
+
     last_checkpoint = tokens_since_at = started
     tokens_since = 0
     while True:
@@ -301,6 +327,8 @@ def pretrain(
                 checkpoint(evaluate=state.step % eval_every != 0)  # (a step on the evaluation grid was just measured)
                 return state
             batch = _batch(corpus, batches[state.position], tokenizer).to(device)
+            for group in optimizer.param_groups:
+                group["lr"] = rate(time.perf_counter())
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=low_precision):
                 terms = batch_loss(model, batch, 1.0, 0.0, corrupt)
             optimizer.zero_grad(set_to_none=True)
@@ -316,7 +344,7 @@ def pretrain(
                 log(
                     f"step {state.step:,} epoch {state.epoch} ({state.position / len(batches):.1%}): rec "
                     f"{terms.rec.item():.2f} KL {terms.kl.item():.2f} "
-                    f"{tokens_since / (now - tokens_since_at):,.0f} tokens/s"
+                    f"{tokens_since / (now - tokens_since_at):,.0f} tokens/s, lr {optimizer.param_groups[0]['lr']:.2e}"
                 )
                 tokens_since, tokens_since_at = 0, now
             if state.step % eval_every == 0:
