@@ -4,6 +4,7 @@
     python assets/make_readme_screenshots.py   # writes assets/readme_*.png (about a minute)
     python assets/make_readme_screenshots.py --round-trip-only   # only Generate's round trip on the map
     python assets/make_readme_screenshots.py --explorer-only     # only the trust layer, gaps, axes, curation
+    python assets/make_readme_screenshots.py --names-only        # only the names of a zoomed map
 
 Each view is opened from a link, as a teacher would send it (the scene is in the URL)."""
 
@@ -25,6 +26,7 @@ from bench.browser import (  # noqa: E402
     click_facet_bar,
     serve_app,
     wait_idle,
+    zoom_on_first_name,
 )
 
 YOUR_SENTENCE_DRAWN = "() => document.querySelector('.js-plotly-plot')._fullData.some(t => t.name === 'your sentence')"
@@ -167,12 +169,31 @@ def curation_view(browser, url: str) -> None:
     page.close()
 
 
+def zoomed_names_view(browser, url: str) -> None:
+    """Sub-cluster names on, the map zoomed on one cluster: finer names written where the zoom made room."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.set_default_timeout(180_000)
+    page.goto(f"{url}/explore?sub=on")
+    page.wait_for_function(MAP_DRAWN, arg=3600)
+    wait_idle(page)
+    page.wait_for_selector(".latent-lab-names > .level-1")
+    zoom_on_first_name(page, share=0.4)
+    page.mouse.move(5, 5)  # no hover label over the names
+    page.wait_for_timeout(1500)
+    page.screenshot(path=ROOT / "assets" / "readme_names_zoomed.png")
+    print("wrote assets/readme_names_zoomed.png")
+    page.close()
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         with serve_app(Path(tmp) / "models", Path(tmp) / "streamlit.log") as url:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            if "--names-only" in sys.argv:
+                zoomed_names_view(browser, url)
+                return
             if "--explorer-only" in sys.argv:
                 explorer_views(browser, url)
                 return
@@ -180,6 +201,7 @@ def main() -> None:
             if "--round-trip-only" in sys.argv:
                 return
             explorer_views(browser, url)
+            zoomed_names_view(browser, url)
             for name, (query, typed, below) in VIEWS.items():
                 # tall enough that nothing scrolls: headless Chromium leaves a scrolled WebGL map partly undrawn
                 page = browser.new_page(viewport={"width": 1400, "height": 1700 if below else 1100})

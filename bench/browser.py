@@ -171,3 +171,28 @@ def click_facet_bar(page, title: str, label: str) -> None:
     page.mouse.move(x, y)
     page.wait_for_timeout(200)
     page.mouse.click(x, y)
+
+
+NAMES_WRITTEN = """() => [...document.querySelectorAll('.latent-lab-names > div')].map(n => {
+  const r = n.getBoundingClientRect(); return [n.className, n.textContent, r.left, r.top, r.right, r.bottom]; })"""
+NAMES_RANGE = "() => document.querySelector('.latent-lab-names').dataset.range"  # the view the names were placed in
+
+
+def zoom_on_first_name(page, share: float = 0.28) -> tuple[float, float, float, float]:
+    """Drag a zoom box (a 2-D map's default drag) `share` of the first map's width and height round its first
+    cluster name, wait until the names are placed anew, and return the box's page pixels (left, top, right,
+    bottom)."""
+    area = page.locator(".js-plotly-plot").first.locator(".nsewdrag").first.bounding_box()
+    first = next(n for n in page.evaluate(NAMES_WRITTEN) if n[0] == "level-0")
+    cx, cy = (first[2] + first[4]) / 2, (first[3] + first[5]) / 2
+    w, h = area["width"] * share, area["height"] * share
+    left = min(max(cx - w / 2, area["x"] + 2), area["x"] + area["width"] - w - 2)
+    top = min(max(cy - h / 2, area["y"] + 2), area["y"] + area["height"] - h - 2)
+    before = page.evaluate(NAMES_RANGE)
+    page.mouse.move(left, top)
+    page.mouse.down()
+    page.mouse.move(left + w, top + h, steps=8)
+    page.mouse.up()
+    page.wait_for_function(f"() => ({NAMES_RANGE})() !== {json.dumps(before)}")
+    page.wait_for_timeout(500)
+    return left, top, left + w, top + h

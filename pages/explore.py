@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import vae_core
-from ui import cards, curation, downloads, figures, latents, layers, share, standalone, state
+from ui import cards, curation, downloads, figures, latents, layers, share, standalone, state, zoom_names
 from vae_core.errors import LatentLabError
 from vae_core.explore.curate import tag_column
 from vae_core.explore.facets import facet, passing
@@ -109,7 +109,8 @@ naming = st.sidebar.radio(
 sub_names = st.sidebar.toggle(
     "Sub-cluster names",
     key=f"sub-{scene}",
-    help="Each cluster split in three, named smaller where there is room: zoom in to read them.",
+    help="Each cluster split in three, and each part in three again, named smaller where there is room: zoom in "
+    "and more names appear.",
 )
 facets_on = st.sidebar.toggle(
     "Facets beside the map",
@@ -212,13 +213,14 @@ fig = figures.map_figure(
     only=None if shown.all() else np.flatnonzero(shown),
 )
 reading = None
+map_names: list = []  # the clusters' names, when they are on
 if dims == 2:
     if density_on:
         layers.add_density(fig, coords)
     if grid_n:
         layers.add_written_grid(fig, *latents.written_grid(view, grid_n, known))
-    if names_on:
-        layers.add_cluster_names(fig, latents.cluster_names(n_clusters, view, naming, sub_names))
+    if names_on:  # written over the chart by the browser, placed anew at each zoom (ui/zoom_names)
+        map_names = latents.map_names(n_clusters, view, naming, sub_names)
     if typed:
         _, centre, cloud, ellipse = latents.typed_sentence(view, typed)
         layers.add_sentence_spread(fig, centre, cloud, ellipse, typed)
@@ -246,6 +248,9 @@ elif dims == 2:
     st.caption("Click any spot between the points to read what the decoder writes there (Decode mode: anywhere).")
 map_box, facet_box = st.columns([3, 1]) if facets_on else (st.container(), None)
 event = map_box.plotly_chart(fig, key="map", on_select="rerun", selection_mode=("points", "box", "lasso"))
+if dims == 2 and names_on:
+    with map_box:
+        zoom_names.zoom_names(map_names, chart_key="map", key=f"map-names-{scene}")
 for f in facet_list:
     facet_box.plotly_chart(
         figures.facet_figure(f, passing(facet_list, chosen, besides=f.name), chosen[f.name]),
@@ -419,7 +424,7 @@ if st.toggle("Prepare downloads of every sentence's coordinates and latents"):
     d2.download_button("Coordinates and latents (Parquet)", downloads.to_parquet_bytes(export), "latents.parquet")
     d3.download_button(
         "This map as one HTML file",
-        standalone.standalone_html(fig, f"{state.current_corpus().name}: {view_name}"),
+        standalone.standalone_html(fig, f"{state.current_corpus().name}: {view_name}", map_names),
         "latent-map.html",
         "text/html",
         help="Opens in any browser with no server: the points, colours, names and decoded sentences drawn, and search.",

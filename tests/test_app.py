@@ -40,6 +40,12 @@ def open_page(at: AppTest, page: str) -> AppTest:
     return at
 
 
+def written_names(at: AppTest) -> list[dict]:
+    """The cluster names handed to the browser to write over the map (ui/zoom_names.py)."""
+    (layer,) = [e for e in at.get("bidi_component") if e.proto.component_name == "latent_lab_zoom_names"]
+    return json.loads(layer.proto.json)["names"]
+
+
 def array_length(values) -> int:
     """Length of a plotly array, plain or binary-encoded ({"dtype": ..., "bdata": base64})."""
     if isinstance(values, dict):
@@ -220,9 +226,8 @@ def test_explore_decodes_a_spot_names_the_clusters_and_draws_a_typed_sentence(tm
     assert {t["hoverinfo"] for t in traces.values() if t.get("meta") == "sentences"} == {"skip"}  # decode mode
     assert "Decoded at the clicked spot" in [h.value for h in at.subheader]
     assert traces["decoded spot"]["x"] == [1.0] and traces["decoded spot"]["y"] == [7.0]
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    names = [a for a in spec["layout"]["annotations"] if a.get("name") == "cluster name"]
-    assert len(names) == 8 and all(a["text"] for a in names)  # one name for each of the 8 k-means clusters
+    names = written_names(at)
+    assert len(names) == 8 and all(n["lines"][0] for n in names)  # one name for each of the 8 k-means clusters
     assert array_length(traces["decoded grid"]["x"]) == 9 and "density" in traces
     assert at.query_params["spot"] == "umap-2d,0,1.000,7.000"
 
@@ -483,12 +488,13 @@ def test_explore_names_clusters_by_the_decoder_and_sub_clusters_where_there_is_r
     open_page(at, "explore")
     assert not at.error, [e.value for e in at.error]
     assert at.query_params["naming"] == "decoder" and at.query_params["sub"] == "on"
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    names = [a for a in spec["layout"]["annotations"] if a.get("name") == "cluster name"]
-    big = [a for a in names if a["font"]["size"] == 13]
-    assert len(big) == 8 and len(names) > 8  # every cluster named, and some sub-clusters where they fit
-    assert all(a["hovertext"].startswith("its words:") for a in names)
-    assert sum(len(a["text"].replace("<b>", "").replace("</b>", "").split()) for a in big) >= 8 * 3  # sentences
+    names = written_names(at)
+    big = [n for n in names if n["level"] == 0]
+    assert len(big) == 8 and len(names) == 8 + 8 * 3 + 8 * 9  # every cluster, its 3 sub-clusters and their 3 each
+    assert [n["level"] for n in names] == sorted(n["level"] for n in names)  # coarse first: the browser writes
+    # them first, and finer ones where there is room at the current zoom
+    assert all(n["hover"].startswith("its words:") for n in names)
+    assert sum(len(" ".join(n["lines"]).split()) for n in big) >= 8 * 3  # sentences
     by_label(at.radio, "Name clusters by").set_value("words").run()
     assert "naming" not in at.query_params and not at.exception
 

@@ -7,6 +7,7 @@ import pytest
 
 from ui.figures import CATEGORY_COLOURS, SVG_MAX_POINTS, map_figure
 from ui.layers import add_density
+from vae_core.explore.labels import MapName
 
 
 def coords(n: int) -> np.ndarray:
@@ -69,6 +70,9 @@ def test_the_standalone_map_opens_offline_and_writes_user_text_as_text():
     assert "alert(1)</script>" not in page and "<img src=x" not in page and "<script>alert(3)" not in page
     assert "&lt;script&gt;alert(1)&lt;\\u002fscript&gt; soup" in page and "the team won" in page
     assert "Search sentences" in page and "Plotly.restyle" in page
+    named = standalone_html(fig, "map", [MapName(0.0, 0.0, ("</script><b>soup",), "<i>hover</i>")])
+    assert "</script><b>soup" not in named and "<i>hover" not in named  # the names go in as a JavaScript value
+    assert "\\u003c/script>\\u003cb>soup" in named and "label.title = name.hover" in named  # written as text
 
 
 def test_in_decode_mode_the_sentences_leave_every_click_to_the_grid_and_the_export_still_hovers():

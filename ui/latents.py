@@ -23,7 +23,7 @@ from vae_core.explore.clusters import (
     subclusters,
     words_from_table,
 )
-from vae_core.explore.labels import MapName, name_lines, place_names
+from vae_core.explore.labels import MapName, name_lines
 from vae_core.explore.projection import MapView, project
 from vae_core.measure.compare import LabelOnMap, label_kept, map_check_rows, neighbour_agreement, neighbour_sets
 
@@ -288,15 +288,15 @@ NAMERS = ("words", "decoder")  # a cluster named by its characteristic words, or
 
 
 @per_session()
-def cluster_names(k: int, view: MapView, by: str = "words", sub: bool = False) -> list[tuple[MapName, float]]:
-    """The names to write on a 2-D map, placed so that none covers another (`place_names`), each with the pixels
-    it moves down by: the k clusters' and, with `sub`, their sub-clusters' (smaller, where there is room). Each is named
+def map_names(k: int, view: MapView, by: str = "words", sub: bool = False) -> list[MapName]:
+    """The names to write on a 2-D map, coarse first: the k clusters' and, with `sub`, their sub-clusters' and
+    theirs in turn (smaller; the browser writes each where it covers no other at the current zoom). Each is named
     `by` its words (c-TF-IDF) or by the decoder (the sentence its centre decodes to); hovering shows the other."""
     coords = coordinates(view)
     labels, words = clusters(k)
     levels = [(labels, words, cluster_sentences(k), 3, 30)]
     if sub:
-        levels.append((*subcluster_words(k), 2, 24))
+        levels += [(*subcluster_words(k, 1), 2, 24), (*subcluster_words(k, 2), 2, 20)]
     names = []
     for level, (ids, level_words, sentences, n_words, width) in enumerate(levels):
         for c, spot in sorted(label_spots(coords, ids).items()):
@@ -304,9 +304,7 @@ def cluster_names(k: int, view: MapView, by: str = "words", sub: bool = False) -
             wrote = sentences.get(c, "")
             text, other = (said, f"its centre decodes to: {wrote}") if by == "words" else (wrote, f"its words: {said}")
             names.append(MapName(float(spot[0]), float(spot[1]), name_lines(text, width), other, level))
-    low, high = coords.min(0), coords.max(0)
-    pad = (high - low) * 0.05 + 1e-9  # plotly's own margin round the points
-    return place_names(names, np.stack([low - pad, high + pad]))
+    return names
 
 
 @per_session()
@@ -316,10 +314,11 @@ def cluster_sentences(k: int) -> dict[int, str]:
 
 
 @per_session()
-def subcluster_words(k: int) -> tuple[np.ndarray, dict[int, list[str]], dict[int, str]]:
-    """Each of the k clusters split in up to three: each sentence's sub-cluster, their words and what their
-    centres decode to."""
-    sub = subclusters(latents()[0], clusters(k)[0])
+def subcluster_words(k: int, depth: int = 1) -> tuple[np.ndarray, dict[int, list[str]], dict[int, str]]:
+    """Each of the k clusters split in up to three (`depth` 1), and each of those again (2): each sentence's
+    sub-cluster at that depth, their words and what their centres decode to."""
+    above = clusters(k)[0] if depth == 1 else subcluster_words(k, depth - 1)[0]
+    sub = subclusters(latents()[0], above)
     return sub, characteristic_words(current_corpus().value.texts, sub), _centre_sentences(sub)
 
 

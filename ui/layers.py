@@ -10,11 +10,8 @@ import textwrap
 import numpy as np
 import plotly.graph_objects as go
 
-from vae_core.explore.labels import MapName
-
 CLICK_LAYER = "click to decode"  # the invisible grid's trace
 HALO = "0 0 3px white, 0 0 3px white, 0 0 3px white"  # a white glow that keeps text legible over points
-CLUSTER_NAME = "cluster name"  # the name of the annotations that write cluster names
 CLICK_REACH = 30  # pixels: how far from a point a click still picks it (plotly's hoverdistance)
 DENSITY_BINS = 150  # the density shade's grid, bins a side
 
@@ -132,26 +129,6 @@ def add_sentence_spread(
             marker={"symbol": "diamond", "size": 14, "color": colour, "line": {"color": "black", "width": 1}},
         )
     )
-
-
-def add_cluster_names(fig: go.Figure, placed: list[tuple[MapName, float]]) -> None:
-    """Names written on pale labels, so they read over the points on either theme: clusters' in 13 px bold,
-    sub-clusters' in 11 px grey; hovering one shows its other name. Each moves down by its pixels
-    (`place_names`), so none covers another. Annotations named CLUSTER_NAME; every text HTML-escaped."""
-    for name, down in placed:
-        sub = name.level > 0
-        fig.add_annotation(
-            x=name.x,
-            y=name.y,
-            text="<br>".join(html.escape(line) if sub else f"<b>{html.escape(line)}</b>" for line in name.lines),
-            name=CLUSTER_NAME,
-            hovertext=_wrap(name.hover),
-            showarrow=False,
-            font={"size": 11 if sub else 13, "color": "#444444" if sub else "black"},
-            bgcolor="rgba(255,255,255,0.75)",
-            borderpad=1 if sub else 2,
-            yshift=-down,  # plotly's y shift is upwards
-        )
 
 
 def add_written_grid(fig: go.Figure, spots: np.ndarray, sentences: list[str], width: int = 28) -> None:

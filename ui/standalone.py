@@ -1,13 +1,18 @@
 """The current map as one standalone HTML file: plotly.js inline (it opens offline, with no server), the points,
-colours, hover text, names and decoded sentences already drawn, and a search box that fades what does not match,
-as Embedding Atlas, DataMapPlot and TensorFlow Projector export theirs. Every text in it was HTML-escaped when the
-figure was built; the title is written by the browser as text, never parsed as HTML."""
+colours, hover text and decoded sentences already drawn, the clusters' names written as the app writes them
+(refining as one zooms), and a search box that fades what does not match, as Embedding Atlas, DataMapPlot and
+TensorFlow Projector export theirs. Every text in the figure was HTML-escaped when it was built; the title and the
+names are written by the browser as text, never parsed as HTML."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 import plotly.graph_objects as go
+
+from ui import zoom_names
+from vae_core.explore.labels import MapName
 
 SEARCH_SCRIPT = """
 const map = document.getElementById('{plot_id}');
@@ -39,8 +44,9 @@ box.addEventListener('input', () => {
 """
 
 
-def standalone_html(fig: go.Figure, title: str) -> str:
-    """`fig` (a map from `figures.map_figure` and its layers) as a self-contained HTML page titled `title`."""
+def standalone_html(fig: go.Figure, title: str, names: Sequence[MapName] = ()) -> str:
+    """`fig` (a map from `figures.map_figure` and its layers) as a self-contained HTML page titled `title`, with
+    `names` written over it as the app writes them (placed anew at every zoom)."""
     page = go.Figure(fig)
     page.update_layout(height=max(page.layout.height or 620, 700), title=None)
     page.update_traces(hoverinfo="text", selector={"meta": "sentences"})  # hover again, had decode mode muted it
@@ -49,5 +55,5 @@ def standalone_html(fig: go.Figure, title: str) -> str:
         full_html=True,
         include_plotlyjs=True,
         config={"responsive": True, "displaylogo": False},
-        post_script="const TITLE = " + safe_title + ";\n" + SEARCH_SCRIPT,
+        post_script="const TITLE = " + safe_title + ";\n" + SEARCH_SCRIPT + zoom_names.standalone_script(list(names)),
     )

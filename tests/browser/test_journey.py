@@ -1,12 +1,15 @@
 """A person's journey through the app in a real browser, two users at once, and bad uploads."""
 
 import io
+import json
 import time
 import zipfile
 
 from bench.browser import (
     DENSEST_SPOT,
     MAP_DRAWN,
+    NAMES_RANGE,
+    NAMES_WRITTEN,
     box_select,
     click_empty_spot,
     click_facet_bar,
@@ -14,6 +17,7 @@ from bench.browser import (
     map_point_count,
     serve_app,
     wait_idle,
+    zoom_on_first_name,
 )
 
 from .conftest import screenshot
@@ -132,11 +136,7 @@ def test_a_click_between_the_points_decodes_that_spot_and_a_typed_sentence_lands
     )
     assert len(sentence.split()) >= 3
     assert page.get_by_text(sentence, exact=True).first.is_visible()  # and the page writes it out below the map
-    names = page.evaluate(
-        "() => document.querySelector('.js-plotly-plot')._fullLayout.annotations"
-        ".filter(a => a.name === 'cluster name').length"
-    )
-    assert names == 8  # one name on each of the 8 clusters
+    page.wait_for_function("() => document.querySelectorAll('.latent-lab-names > .level-0').length === 8")
     screenshot(page, "explore-spot")
 
     field = page.get_by_label("Type a sentence, or leave empty to use the clicked / first selected point")
@@ -190,6 +190,39 @@ def test_facets_cross_filter_the_map_and_keep_each_choice_while_another_is_made(
     page.wait_for_function(MAP_DRAWN, arg=3600)
     assert "facets=on" in page.url
     screenshot(page, "explore-facets")
+
+
+def overlapping(names: list) -> list:
+    """Pairs of written names whose boxes overlap."""
+    return [(a[1], b[1]) for i, a in enumerate(names) for b in names[:i]
+            if a[2] < b[4] and b[2] < a[4] and a[3] < b[5] and b[3] < a[5]]  # fmt: skip
+
+
+def test_cluster_names_refine_as_the_map_zooms_in_and_never_overlap(new_page):
+    """With sub-cluster names on, the whole map has room for few of them; a zoom on one cluster writes more, and
+    finer, names of its region, none covering another; a double click back to the whole map writes what it wrote
+    first."""
+    page = new_page()
+    go(page, "Explore")
+    page.wait_for_function(MAP_DRAWN, arg=3600)
+    page.get_by_text("Sub-cluster names", exact=True).click()
+    wait_idle(page)
+    page.wait_for_function("() => document.querySelectorAll('.latent-lab-names > .level-1').length > 0")
+    page.wait_for_timeout(500)
+    whole, before = page.evaluate(NAMES_WRITTEN), page.evaluate(NAMES_RANGE)
+    assert sum(n[0] == "level-0" for n in whole) == 8 and not overlapping(whole)
+    box = zoom_on_first_name(page)
+    inside = [n for n in whole if n[0] != "level-0" and box[0] < (n[2] + n[4]) / 2 < box[2]
+              and box[1] < (n[3] + n[5]) / 2 < box[3]]  # fmt: skip
+    zoomed = page.evaluate(NAMES_WRITTEN)
+    finer = [n for n in zoomed if n[0] != "level-0"]
+    assert not overlapping(zoomed)
+    assert len(finer) > len(inside) and any(n[0] == "level-2" for n in finer)  # more, and finer, than it showed
+    screenshot(page, "explore-names-zoomed")
+    page.mouse.dblclick((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+    page.wait_for_function(f"() => ({NAMES_RANGE})() === {json.dumps(before)}")
+    page.wait_for_timeout(300)
+    assert [n[1] for n in page.evaluate(NAMES_WRITTEN)] == [n[1] for n in whole]
 
 
 def test_two_users_at_once(new_page):
