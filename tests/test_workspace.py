@@ -11,7 +11,7 @@ os.environ["LATENT_LAB_WARMUP"] = "0"
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from ui import state  # noqa: E402
+from ui import figures, state  # noqa: E402
 from vae_core import CorpusOptions, save_bundle  # noqa: E402
 from vae_core.errors import CorpusError, InputError  # noqa: E402
 from vae_core.store import workspace as workspaces  # noqa: E402
@@ -117,3 +117,37 @@ def test_a_shared_explore_link_opens_its_model_or_says_it_is_missing(trained, tm
     elsewhere.switch_page("pages/explore.py").run()
     notice = " ".join(w.value for w in elsewhere.warning)
     assert "the dataset reviews.csv and the model mine" in notice and "demo corpus with demo model" in notice
+
+
+def test_a_datasets_tags_are_kept_beside_it_and_read_back_defensively(tmp_path):
+    kept = workspaces.save_dataset(tmp_path, "animals.txt", TEXT, CorpusOptions())
+    workspaces.save_tags(tmp_path, kept, {2: "keep", 0: "off-topic"})
+    workspaces.save_tags(tmp_path, None, {1: "demo"})  # the demo corpus's, apart
+    assert workspaces.load_tags(tmp_path, kept, 3) == {0: "off-topic", 2: "keep"}
+    assert workspaces.load_tags(tmp_path, kept, 2) == {0: "off-topic"}  # a row the dataset does not have: left out
+    assert workspaces.load_tags(tmp_path, None, 3) == {1: "demo"}
+    path = tmp_path / workspaces.DATASETS / kept / workspaces.TAGS
+    for damaged in (b"{", b"[1, 2]", b'{"-1": "x", "a": "y", "1": 5, "2": ""}', b"\xff\xfe"):
+        path.write_bytes(damaged)
+        assert workspaces.load_tags(tmp_path, kept, 3) == {}
+    assert workspaces.load_tags(tmp_path, "never-kept.txt", 3) == {}
+    with pytest.raises(CorpusError):
+        workspaces.save_tags(tmp_path, "never-kept.txt", {0: "x"})
+    workspaces.delete_dataset(tmp_path, kept)
+    assert workspaces.load_tags(tmp_path, kept, 3) == {}  # they went with their dataset
+
+
+def test_tags_given_in_one_session_come_back_in_the_next(tmp_path, monkeypatch):
+    """The Explore page's tags are the user's work: a reload of the workspace's link brings them back."""
+    monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
+    monkeypatch.setattr(figures, "selected_rows", lambda event: [4, 5, 6])  # as if three points were lassoed
+    first = new_session({"ws": "erin-2026"})
+    first.switch_page("pages/explore.py").run()
+    next(w for w in first.text_input if w.label == "Tag").set_value("keep").run()
+    next(b for b in first.button if b.label == "Tag the selection").click().run()
+    assert not first.exception and not first.error, [e.value for e in first.error]
+    again = new_session({"ws": "erin-2026"})
+    again.switch_page("pages/explore.py").run()
+    scene = again.session_state["corpus"].key + again.session_state["model"].key
+    assert again.session_state[f"tags-{scene}"] == {4: "keep", 5: "keep", 6: "keep"}
+    assert "keep" in next(m for m in again.multiselect if m.label == "Show only these tags").options

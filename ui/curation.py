@@ -6,14 +6,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import latents
+from ui import latents, state
 from vae_core.errors import LatentLabError
 from vae_core.explore import curate
 
 
 def tags(scene: str) -> dict[int, str]:
-    """This map's tags, row → tag (kept for the browser session; they leave with every export)."""
-    return st.session_state.setdefault(f"tags-{scene}", {})
+    """This map's tags, row → tag: read from the workspace, where the demo's and a kept dataset's tags are kept
+    (the same for every model of that dataset); they leave with every export."""
+    if f"tags-{scene}" not in st.session_state:
+        st.session_state[f"tags-{scene}"] = state.kept_tags()
+    return st.session_state[f"tags-{scene}"]
 
 
 def tag_controls(selected: list[int], scene: str) -> None:
@@ -26,11 +29,17 @@ def tag_controls(selected: list[int], scene: str) -> None:
                 st.error("Type a tag first.")
                 continue
             try:
-                st.session_state[f"tags-{scene}"] = curate.add_tag(tags(scene), selected, tag)
+                changed = curate.add_tag(tags(scene), selected, tag)
+                state.keep_tags(changed)
             except LatentLabError as e:
                 st.error(str(e))
+            except OSError as e:
+                st.error(f"The tags could not be kept in your workspace ({e.strerror or e}); nothing was changed.")
             else:
+                st.session_state[f"tags-{scene}"] = changed
                 st.rerun()
+    if not state.keeps_tags():
+        st.caption("This dataset is not kept in your workspace, so its tags last for this session: download the map.")
 
 
 def variant_controls(frame: pd.DataFrame, group_columns: list[str], selected: list[int], scene: str, known: bool):

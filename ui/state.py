@@ -41,6 +41,7 @@ class Named:
     key: str
     demo: bool = False
     opened_with: str | None = None  # a model opened together with its dataset (a map made elsewhere): that key
+    kept: str | None = None  # a dataset kept in the workspace: the name it is kept under
 
     @property
     def value(self) -> Any:
@@ -220,7 +221,7 @@ def open_saved_model(name: str) -> bool:
 def set_corpus(corpus: Corpus, name: str, demo: bool = False, kept: str | None = None, remember: bool = True) -> None:
     """Make `corpus` the current dataset; `kept`: its name among the workspace's kept datasets (reopened next
     time), None for one that is not kept (the demo, a map made elsewhere)."""
-    st.session_state.corpus = Named(name, corpus, uuid.uuid4().hex, demo)
+    st.session_state.corpus = Named(name, corpus, uuid.uuid4().hex, demo, kept=kept)
     if remember:
         workspaces.remember(workspace(), dataset=kept)
     if not demo:  # its maps will be computed here
@@ -240,6 +241,26 @@ def set_model(
         workspaces.remember(workspace(), model=name if saved else None)
     if not demo:
         umap_warm_up()
+
+
+def keeps_tags() -> bool:
+    """Whether the current dataset's tags are kept in the workspace: the demo's and a kept upload's are."""
+    corpus = current_corpus()
+    return bool(corpus and (corpus.demo or corpus.kept))
+
+
+def kept_tags() -> dict[int, str]:
+    """The current dataset's tags as the workspace keeps them (row -> tag)."""
+    corpus = current_corpus()
+    if not keeps_tags():
+        return {}
+    return workspaces.load_tags(workspace(), corpus.kept, len(corpus.value.texts))
+
+
+def keep_tags(tags: dict[int, str]) -> None:
+    """Keep the current dataset's tags in the workspace, when it keeps them (see keeps_tags)."""
+    if keeps_tags():
+        workspaces.save_tags(workspace(), current_corpus().kept, tags)
 
 
 def current_corpus() -> Named | None:

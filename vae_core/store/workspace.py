@@ -4,7 +4,9 @@ session, a reload and a server restart.
 
     <root>/<workspace id>/
       <model name>/            a bundle (see bundle.py), one per saved model
-      .datasets/<name>/        an uploaded file as it came (source) and how it was read (options.json)
+      .datasets/<name>/        an uploaded file as it came (source), how it was read (options.json) and the tags
+                               the user gave its sentences (tags.json: {row: tag})
+      .demo-tags.json          the tags the user gave the demo corpus's sentences
       .workspace.json          what was open last: {"model": name, "dataset": name}
 
 Workspaces are kept apart by their id: a random one is 128 bits, which nobody guesses; a user may also choose a
@@ -28,6 +30,8 @@ from .names import is_bundle, safe_name
 _ID = re.compile(r"[A-Za-z0-9_-]{4,64}")
 DATASETS = ".datasets"
 STATE = ".workspace.json"
+TAGS, DEMO_TAGS = "tags.json", ".demo-tags.json"
+MAX_TAG = 200  # characters in a tag read back
 
 
 def new_id() -> str:
@@ -144,6 +148,37 @@ def delete_dataset(workspace: Path, kept: str) -> None:
     if not has_dataset(workspace, kept):
         raise CorpusError(f"{kept}: no such dataset in this workspace; nothing was deleted.")
     remove_dir(workspace / DATASETS / safe_name(kept))
+
+
+def _tags_path(workspace: Path, kept: str | None) -> Path | None:
+    if kept is None:
+        return workspace / DEMO_TAGS
+    return workspace / DATASETS / safe_name(kept) / TAGS if has_dataset(workspace, kept) else None
+
+
+def save_tags(workspace: Path, kept: str | None, tags: dict[int, str]) -> None:
+    """Keep the tags (row -> tag) of the kept dataset `kept`, or with None of the demo corpus; {} clears them."""
+    path = _tags_path(workspace, kept)
+    if path is None:
+        raise CorpusError(f"{kept}: no such dataset in this workspace; its tags were not kept.")
+    atomic_write_bytes(path, json.dumps({str(row): tag for row, tag in sorted(tags.items())}).encode())
+
+
+def load_tags(workspace: Path, kept: str | None, rows: int) -> dict[int, str]:
+    """The tags kept for a dataset of `rows` sentences ({} when none were, or the file is damaged); a row outside
+    the dataset, or a tag that is not a short text, is left out."""
+    path = _tags_path(workspace, kept)
+    try:
+        found = json.loads(path.read_text(encoding="utf-8")) if path is not None else {}
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {
+        int(row): tag
+        for row, tag in found.items()
+        if isinstance(tag, str) and 0 < len(tag) <= MAX_TAG and row.isdecimal() and int(row) < rows
+    }
 
 
 def _options_json(options: CorpusOptions) -> dict:
