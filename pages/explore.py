@@ -1,5 +1,6 @@
 """Explore: the map of every sentence's latent vector; colour, select, search, neighbours and clusters."""
 
+import json
 from dataclasses import asdict
 
 import numpy as np
@@ -171,6 +172,7 @@ elif color_by == "kept from the base model":
     )
 
 added_key, gaps_key = f"added-{scene}", f"gaps-{scene}"  # sentences drawn on the map beside the corpus's own
+share.restore(added_key, "new", str, "")  # a link opens with its new sentences placed
 added = tuple(line.strip() for line in st.session_state.get(added_key, "").splitlines() if line.strip())[:200]
 placed = None
 try:
@@ -322,6 +324,7 @@ st.caption(
     "itself is not recomputed), drawn as a diamond."
 )
 st.text_area("New sentences", key=added_key, height=100, placeholder="a sentence of your own\nanother one")
+share.publish(new="\n".join(added) if len("\n".join(added)) <= share.MAX_URL_TEXT else None)
 if placed is not None:
     st.dataframe(pd.DataFrame({"new sentence": added, "x": placed[:, 0], "y": placed[:, 1]}), hide_index=True)
 elif added:
@@ -372,15 +375,25 @@ st.caption(
     "another (the second axis at right angles to the first). Below it, the decoder's sentences along each axis."
 )
 kinds = (["two labels"] if label_columns else []) + ["two sentences"]
+label_values = {c: sorted(frame[c].astype(str).unique()) for c in label_columns}
+share.restore(f"axes-url-{scene}", "axes", share.axes(label_values), None)  # a link opens with its axes drawn
+if linked := st.session_state[f"axes-url-{scene}"]:  # the ends a link gave, on this scene's first run
+    st.session_state[f"axes-kind-{scene}"] = "two labels" if linked[0] == "labels" else "two sentences"
+    if linked[0] == "labels":
+        st.session_state[f"axes-column-{scene}"] = linked[1]
+    st.session_state.update({f"axes-{i}-{scene}": end for i, end in enumerate(linked[-4:])})
+    st.session_state[f"axes-on-{scene}"] = True
+st.session_state[f"axes-url-{scene}"] = ()  # restored once at most: the widgets hold the axes from now on
 kind = st.radio("Each axis runs between", kinds, horizontal=True, key=f"axes-kind-{scene}")
 if kind == "two labels":
     column = st.selectbox("Label", label_columns, key=f"axes-column-{scene}")
-    values = sorted(frame[column].astype(str).unique())
+    values = label_values[column]
     a1, a2, a3, a4 = st.columns(4)
     picks = [
-        box.selectbox(name, values, index=min(i, len(values) - 1), key=f"axes-{i}-{scene}")
+        box.selectbox(name, values, key=f"axes-{i}-{scene}",
+                      **({} if f"axes-{i}-{scene}" in st.session_state else {"index": min(i, len(values) - 1)}))
         for i, (box, name) in enumerate(zip((a1, a2, a3, a4), ("x from", "x to", "y from", "y to")))
-    ]
+    ]  # fmt: skip
     ends = ("labels", column, *picks)
 else:
     a1, a2, a3, a4 = st.columns(4)
@@ -391,7 +404,9 @@ else:
             for i, (box, name) in enumerate(zip((a1, a2, a3, a4), ("x from", "x to", "y from", "y to")))
         ),
     )
-if st.toggle("Draw the concept axes", key=f"axes-on-{scene}"):
+axes_on = st.toggle("Draw the concept axes", key=f"axes-on-{scene}")
+share.publish(axes=json.dumps(list(ends)) if axes_on and len(json.dumps(list(ends))) <= share.MAX_URL_TEXT else None)
+if axes_on:
     try:
         if ends[0] == "sentences" and not all(t.strip() for t in ends[1:]):
             raise LatentLabError("type the four sentences the two axes run between.")

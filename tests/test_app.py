@@ -469,6 +469,13 @@ def test_explore_places_new_sentences_and_decodes_the_corpus_gaps_on_the_map(app
     by_label(app.text_area, "New sentences").set_value("the soup was cold .\n\nthe team won the final .").run()
     assert not app.exception and not app.error
     assert array_length(map_traces(app)["new sentences"]["x"]) == 2  # the empty line is skipped
+    assert app.query_params["new"] == "the soup was cold .\nthe team won the final ."  # and the link carries them
+    again = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    again.query_params.update({"new": app.query_params["new"], "axes": '["labels", "no such column"]'})
+    again.run()
+    open_page(again, "explore")  # placed again from the link; a hand-edited axes value is passed over
+    assert not again.error and array_length(map_traces(again)["new sentences"]["x"]) == 2
+    assert not by_label(again.toggle, "Draw the concept axes").value
     by_label(app.number_input, "How many").set_value(5).run()
     by_label(app.button, "Decode the corpus's gaps").click().run()
     assert not app.exception and not app.error
@@ -510,6 +517,19 @@ def test_explore_draws_concept_axes_between_two_labels_with_the_decoders_sentenc
     assert axes["layout"]["xaxis"]["title"]["text"] == f"{topics[0]} → {topics[1]}"
     tables = [d.value for d in app.dataframe if "decoded" in d.value.columns]
     assert [len(t) for t in tables] == [5, 5] and tables[0]["along x"].is_monotonic_increasing
+    link = app.query_params["axes"]
+    assert json.loads(link) == ["labels", "topic", *topics[:4]]
+
+    again = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    again.query_params.update({"axes": link})
+    again.run()
+    open_page(again, "explore")  # a link to the scene opens with the same axes drawn
+    assert not again.exception and not again.error and by_label(again.toggle, "Draw the concept axes").value
+    reopened = json.loads(again.get("plotly_chart")[1].proto.spec)
+    assert reopened["layout"]["yaxis"]["title"]["text"] == f"{topics[2]} → {topics[3]}"
+    by_label(again.selectbox, "x to").set_value(topics[4]).run()  # a later choice is the user's, not the link's
+    assert json.loads(again.query_params["axes"])[3] == topics[4]
+
     by_label(app.selectbox, "y from").set_value(topics[0]).run()
     by_label(app.selectbox, "y to").set_value(topics[0]).run()
     assert any("same place" in e.value or "same way" in e.value for e in app.error)  # told, and the page goes on

@@ -3,8 +3,9 @@ widget takes its first value from the URL, and the page writes its current value
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 
 import streamlit as st
 
@@ -69,6 +70,27 @@ def spot(views: Collection[str]) -> Callable[[str], tuple[str, int, float, float
 def spot_text(value: tuple[str, int, float, float] | None) -> str | None:
     """A spot as the URL writes it (see `spot`), to three decimals."""
     return None if value is None else f"{value[0]},{value[1]},{value[2]:.3f},{value[3]:.3f}"
+
+
+MAX_URL_TEXT = 2000  # characters of typed text a link carries (new sentences, the axes' sentences)
+
+
+def axes(label_values: Mapping[str, Collection[str]]) -> Callable[[str], tuple[str, ...]]:
+    """A parser of concept axes as the URL writes them: a JSON list, ["labels", column, x from, x to, y from, y to]
+    with values of one of `label_values`'s columns, or ["sentences", x from, x to, y from, y to]."""
+
+    def parse(text: str) -> tuple[str, ...]:
+        ends = json.loads(text)
+        if not isinstance(ends, list) or not all(isinstance(e, str) for e in ends) or len(text) > MAX_URL_TEXT:
+            raise ValueError(text)
+        if ends[:1] == ["labels"] and len(ends) == 6 and ends[1] in label_values:
+            if all(value in label_values[ends[1]] for value in ends[2:]):
+                return tuple(ends)
+        if ends[:1] == ["sentences"] and len(ends) == 5:
+            return tuple(ends)
+        raise ValueError(text)
+
+    return parse
 
 
 def publish(**values: object) -> None:
