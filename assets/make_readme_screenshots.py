@@ -83,13 +83,26 @@ AXES_DRAWN = "() => document.querySelectorAll('.js-plotly-plot').length >= 2"
 NEW_SENTENCES = "the soup at the new restaurant was cold .\nour team lost the final in the last minute ."
 
 
-def explorer_views(browser, url: str) -> None:
-    """The map coloured by map trust with new sentences and the corpus's gaps drawn; the concept axes."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+def open_map(browser, address: str, height: int):
+    """A new page at `address` (an Explore link), once the demo's 3,600 points are drawn."""
+    page = browser.new_page(viewport={"width": 1400, "height": height})
     page.set_default_timeout(180_000)
-    page.goto(f"{url}/explore?colour=map%20trust&names=off")
+    page.goto(address)
     page.wait_for_function(MAP_DRAWN, arg=3600)
     wait_idle(page)
+    return page
+
+
+def save(page, name: str) -> None:
+    """The page's screenshot as assets/`name`; the page is closed."""
+    page.screenshot(path=ROOT / "assets" / name)
+    print(f"wrote assets/{name}")
+    page.close()
+
+
+def explorer_views(browser, url: str) -> None:
+    """The map coloured by map trust with new sentences and the corpus's gaps drawn; the concept axes."""
+    page = open_map(browser, f"{url}/explore?colour=map%20trust&names=off", 1100)
     field = page.get_by_label("New sentences")
     field.fill(NEW_SENTENCES)
     field.press("Control+Enter")
@@ -100,33 +113,21 @@ def explorer_views(browser, url: str) -> None:
     wait_idle(page)
     page.get_by_text("Click any spot").first.evaluate("e => e.scrollIntoView({block: 'start'})")
     page.wait_for_timeout(1500)
-    page.screenshot(path=ROOT / "assets" / "readme_trust.png")
-    print("wrote assets/readme_trust.png")
-    page.close()
-    page = browser.new_page(viewport={"width": 1400, "height": 1100})
-    page.set_default_timeout(180_000)
-    page.goto(f"{url}/explore")  # coloured by topic
-    page.wait_for_function(MAP_DRAWN, arg=3600)
-    wait_idle(page)
+    save(page, "readme_trust.png")
+    page = open_map(browser, f"{url}/explore", 1100)  # coloured by topic
     page.get_by_text("Draw the concept axes").click()
     page.wait_for_function(AXES_DRAWN)
     wait_idle(page)
     page.get_by_text("A map whose axes are directions").evaluate("e => e.scrollIntoView({block: 'start'})")
     page.wait_for_timeout(1500)
-    page.screenshot(path=ROOT / "assets" / "readme_axes.png")
-    print("wrote assets/readme_axes.png")
-    page.close()
+    save(page, "readme_axes.png")
     curation_view(browser, url)
 
 
 def curation_view(browser, url: str) -> None:
     """A box of sentences selected, written toward the music topic, then tagged: the map coloured by the tag; and
     the facets, music and positive chosen."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1900})
-    page.set_default_timeout(180_000)
-    page.goto(f"{url}/explore?colour=tag&names=off")
-    page.wait_for_function(MAP_DRAWN, arg=3600)
-    wait_idle(page)
+    page = open_map(browser, f"{url}/explore?colour=tag&names=off", 1900)
     plot = page.locator(".js-plotly-plot").first
     plot.locator(".modebar-btn[data-title='Box Select']").click()
     x, y = page.evaluate(TO_PIXELS, page.evaluate(DENSEST_SPOT))  # a box around the densest place
@@ -150,39 +151,25 @@ def curation_view(browser, url: str) -> None:
     page.wait_for_function(TRACE_DRAWN, arg="to rewrite")
     wait_idle(page)
     page.wait_for_timeout(1500)
-    page.screenshot(path=ROOT / "assets" / "readme_curate.png")
-    print("wrote assets/readme_curate.png")
-    page.close()
-    page = browser.new_page(viewport={"width": 1400, "height": 1250})
-    page.set_default_timeout(180_000)
-    page.goto(f"{url}/explore?facets=on&names=off")
-    page.wait_for_function(MAP_DRAWN, arg=3600)
-    wait_idle(page)
+    save(page, "readme_curate.png")
+    page = open_map(browser, f"{url}/explore?facets=on&names=off", 1250)
     for title, label, drawn in (("topic", "music", 600), ("sentiment", "positive", 300)):
         click_facet_bar(page, title, label)
         page.wait_for_function(MAP_DRAWN, arg=drawn)
         wait_idle(page)
     page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_timeout(1500)
-    page.screenshot(path=ROOT / "assets" / "readme_facets.png")
-    print("wrote assets/readme_facets.png")
-    page.close()
+    save(page, "readme_facets.png")
 
 
 def zoomed_names_view(browser, url: str) -> None:
     """Sub-cluster names on, the map zoomed on one cluster: finer names written where the zoom made room."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1100})
-    page.set_default_timeout(180_000)
-    page.goto(f"{url}/explore?sub=on")
-    page.wait_for_function(MAP_DRAWN, arg=3600)
-    wait_idle(page)
+    page = open_map(browser, f"{url}/explore?sub=on", 1100)
     page.wait_for_selector(".latent-lab-names > .level-1")
     zoom_on_first_name(page, share=0.4)
     page.mouse.move(5, 5)  # no hover label over the names
     page.wait_for_timeout(1500)
-    page.screenshot(path=ROOT / "assets" / "readme_names_zoomed.png")
-    print("wrote assets/readme_names_zoomed.png")
-    page.close()
+    save(page, "readme_names_zoomed.png")
 
 
 def main() -> None:
