@@ -266,6 +266,11 @@ if facets_on and not shown.all():
     with st.expander(f"The {int(shown.sum()):,} sentences shown"):
         st.dataframe(frame.loc[shown, ["id", "text", *facet_columns]], hide_index=True, height=240)
 selected = figures.selected_rows(event)
+if selected and selected != st.session_state.get(f"tagged-{scene}"):  # a new selection replaces the one carried
+    st.session_state.pop(f"tagged-{scene}", None)
+carried = not selected and bool(st.session_state.get(f"tagged-{scene}"))
+if carried:  # tagging redrew the map, and Streamlit drops a chart's selection when its figure changes
+    selected = st.session_state[f"tagged-{scene}"]
 clusters, cluster_words = latents.clusters(n_clusters)  # after the map is on its way: a first map never waits on it
 frame["cluster"] = pd.Categorical(clusters)
 label_columns = [latents.label_column(name) for name in corpus.label_sets]
@@ -282,6 +287,11 @@ if dims == 3:
 if selected:
     table = frame.loc[selected, [c for c in frame.columns if c not in ("search match", "KL")]]
     st.text(f"{len(selected)} sentences selected.")
+    if carried:
+        c1, c2 = st.columns([3, 1], vertical_alignment="center")
+        c1.caption("The selection you tagged, kept while the map redrew: select on the map again to replace it.")
+        c2.button("Clear the selection", key=f"clear-selection-{scene}",
+                  on_click=lambda: st.session_state.pop(f"tagged-{scene}", None))  # fmt: skip
     st.dataframe(table, hide_index=True, height=260)
     d1, d2 = st.columns(2)
     d1.download_button("Selection as CSV", table.to_csv(index=False), "selection.csv", "text/csv")

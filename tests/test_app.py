@@ -564,7 +564,9 @@ def test_explore_tags_a_selection_colours_and_filters_the_map_by_it_and_writes_i
     by_label(app.text_input, "Tag").set_value("keep").run()
     by_label(app.button, "Tag the selection").click().run()
     assert not app.exception and not app.error, [e.value for e in app.error]
+    monkeypatch.setattr(figures, "selected_rows", lambda event: [])  # the recoloured map lost its selection
     by_label(app.selectbox, "Colour by").set_value("tag").run()
+    assert "3 sentences selected." in [t.value for t in app.text]  # kept for what comes next (the variants)
     traces = map_traces(app)
     assert array_length(traces["keep"]["x"]) == 3 and array_length(traces["untagged"]["x"]) == 3597
     by_label(app.multiselect, "Show only these tags").set_value(["keep"]).run()
@@ -582,6 +584,8 @@ def test_explore_tags_a_selection_colours_and_filters_the_map_by_it_and_writes_i
     assert (
         not app.exception and map_points(app) == 3600 and by_label(app.multiselect, "Show only these tags").value == []
     )
+    by_label(app.button, "Clear the selection").click().run()
+    assert not any(t.value.endswith("sentences selected.") for t in app.text)
 
 
 def test_a_facets_choice_outlives_the_chart_forgetting_it_until_another_replaces_it(monkeypatch):

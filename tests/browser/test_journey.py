@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import time
 import zipfile
 
@@ -223,6 +224,35 @@ def test_cluster_names_refine_as_the_map_zooms_in_and_never_overlap(new_page):
     page.wait_for_function(f"() => ({NAMES_RANGE})() === {json.dumps(before)}")
     page.wait_for_timeout(300)
     assert [n[1] for n in page.evaluate(NAMES_WRITTEN)] == [n[1] for n in whole]
+
+
+def test_a_tagged_selection_is_kept_while_the_map_redraws_in_the_tags_colours(new_page):
+    """Coloured by tag, tagging redraws the map and Streamlit drops its selection: the page keeps it listed (for
+    the variants to come) until another selection or "Clear the selection"."""
+    page = new_page()
+    go(page, "Explore")
+    page.wait_for_function(MAP_DRAWN, arg=3600)
+    page.locator("[data-testid='stSelectbox']", has_text="Colour by").click()
+    page.get_by_role("option", name="tag", exact=True).click()
+    page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullData.some(t => t.name === 'untagged')")
+    wait_idle(page)
+    page.wait_for_timeout(500)
+    box_select(page, page.locator(".js-plotly-plot").first, 0.3, 0.6)
+    page.wait_for_selector("text=/\\d+ sentences selected/")
+    wait_idle(page)
+    selected = page.get_by_text(re.compile(r"\d+ sentences selected")).first.text_content()
+    field = page.get_by_label("Tag", exact=True)
+    field.fill("keep")
+    field.press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="Tag the selection").click()
+    page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullData.some(t => t.name === 'keep')")
+    wait_idle(page)
+    page.get_by_text("Write the variants").scroll_into_view_if_needed()  # a later rerun: still listed
+    assert page.get_by_text(selected, exact=True).is_visible()
+    page.get_by_role("button", name="Clear the selection").click()
+    wait_idle(page)
+    assert page.get_by_text(selected, exact=True).count() == 0
 
 
 def test_two_users_at_once(new_page):
