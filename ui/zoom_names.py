@@ -1,6 +1,6 @@
 """Cluster names that refine as the user zooms: the names of every level are handed to the browser, which writes
 them over the map after each zoom, pan or redraw, coarse names first, each where it covers no name already written
-(the greedy placement of `vae_core.explore.labels.place_names`, made again in the pixels of the current view).
+(greedily, in the pixels of the current view; a name may move up or down by its height, twice, to find room).
 Zooming in spreads the names apart, so sub-cluster names fill in as room appears; zooming out leaves the coarse
 ones. Streamlit's chart reports no zoom to Python, so this runs in the page: a component with no body of its own
 that finds the keyed chart and lays a layer of names over it. Every text is written with `textContent`, never
