@@ -334,7 +334,7 @@ st.caption(
     "itself is not recomputed), drawn as a diamond."
 )
 st.text_area("New sentences", key=added_key, height=100, placeholder="a sentence of your own\nanother one")
-share.publish(new="\n".join(added) if len("\n".join(added)) <= share.MAX_URL_TEXT else None)
+share.publish_text("new", "\n".join(added))
 if placed is not None:
     st.dataframe(pd.DataFrame({"new sentence": added, "x": placed[:, 0], "y": placed[:, 1]}), hide_index=True)
 elif added:
@@ -415,7 +415,7 @@ else:
         ),
     )
 axes_on = st.toggle("Draw the concept axes", key=f"axes-on-{scene}")
-share.publish(axes=json.dumps(list(ends)) if axes_on and len(json.dumps(list(ends))) <= share.MAX_URL_TEXT else None)
+share.publish_text("axes", json.dumps(list(ends)) if axes_on else None)
 if axes_on:
     try:
         if ends[0] == "sentences" and not all(t.strip() for t in ends[1:]):

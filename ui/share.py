@@ -93,6 +93,12 @@ def axes(label_values: Mapping[str, Collection[str]]) -> Callable[[str], tuple[s
     return parse
 
 
+def publish_text(param: str, text: str | None) -> None:
+    """Write typed text into the URL's `param`, or take it out when there is none or it is longer than a link
+    carries (MAX_URL_TEXT)."""
+    publish(**{param: text if text is not None and len(text) <= MAX_URL_TEXT else None})
+
+
 def publish(**values: object) -> None:
     """Write these values into the URL (empty ones removed), leaving other parameters as they are."""
     for param, value in values.items():

@@ -86,14 +86,17 @@ export default function (component) {
   const names = data.names;
   let gd = null;
   const redraw = () => gd && gd.isConnected && draw(gd, names);
+  const detach = () => {
+    if (gd && gd.removeListener) {
+      gd.removeListener('plotly_afterplot', redraw);
+      gd.removeListener('plotly_relayout', redraw);
+    }
+  };
   const attach = () => {
     const found = document.querySelector(data.chart);
     if (!found || !found.on) return;
     if (found !== gd) {
-      if (gd && gd.removeListener) {
-        gd.removeListener('plotly_afterplot', redraw);
-        gd.removeListener('plotly_relayout', redraw);
-      }
+      detach();
       gd = found;
       gd.on('plotly_afterplot', redraw);
       gd.on('plotly_relayout', redraw);
@@ -108,14 +111,9 @@ export default function (component) {
   return () => {
     clearInterval(timer);
     window.removeEventListener('resize', redraw);
-    if (gd) {
-      if (gd.removeListener) {
-        gd.removeListener('plotly_afterplot', redraw);
-        gd.removeListener('plotly_relayout', redraw);
-      }
-      const layer = gd.querySelector('.' + LAYER);
-      if (layer) layer.remove();
-    }
+    detach();
+    const layer = gd && gd.querySelector('.' + LAYER);
+    if (layer) layer.remove();
   };
 }
 """

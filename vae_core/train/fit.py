@@ -63,7 +63,11 @@ def undefended_configs(epochs: int = 10) -> tuple[ModelConfig, TrainConfig]:
     return ModelConfig(encoder="rnn", bn_gamma=0.0), train
 
 
-def adapt_config(epochs: int = 4) -> TrainConfig:
+ADAPT_WORDS = 400_000  # words an adaptation reads by default: long sentences take fewer passes, not more minutes
+ADAPT_MAX_EPOCHS = 4
+
+
+def adapt_config(epochs: int = ADAPT_MAX_EPOCHS) -> TrainConfig:
     """Settings for adapting the base model to a corpus (Optimus's recipe, Li et al. 2020: a few epochs from the
     pretrained weights): no autoencoder pre-training (it would reset the pretrained decoder), β = 1 throughout (the
     base model's BN-VAE keeps its KL up), a smaller learning rate, so what it knows of English is moved, not lost."""
@@ -75,10 +79,6 @@ def adapt_config(epochs: int = 4) -> TrainConfig:
         word_dropout=0.15,
         patience=0,
     )
-
-
-ADAPT_WORDS = 400_000  # words an adaptation reads by default: long sentences take fewer passes, not more minutes
-ADAPT_MAX_EPOCHS = 4
 
 
 def adapt_epochs(corpus: Corpus | StreamedCorpus) -> int:
