@@ -38,6 +38,7 @@ import torch
 from common import RESULTS, ROOT, SPLITS, knn_accuracy, load_split, nll_per_token, reference_lm
 
 from vae_core import (
+    Corpus,
     ModelConfig,
     SentenceVAE,
     TextTokenizer,
@@ -56,7 +57,7 @@ from vae_core.explore.latent import (
 from vae_core.measure.roundtrip import GREEDY, LabelJudge, round_trip
 from vae_core.model.decoding import DecodeConfig
 from vae_core.model.pretrained import embed_texts
-from vae_core.train.fit import TrainedModel, adapt_config
+from vae_core.train.fit import TrainedModel, adapt_config, adapt_epochs
 from vae_core.train.loop import train_vae
 
 ROUNDTRIP = RESULTS / "roundtrip.jsonl"
@@ -122,12 +123,15 @@ RECIPES = {
 FROM_BASE = ("base", "adapted")
 
 
-def configs(recipe: str, base: TrainedModel | None = None) -> tuple[ModelConfig, TrainConfig, TokenizerConfig]:
-    """A recipe's settings; those of FROM_BASE are the loaded `base` model's own, under the adaptation recipe."""
+def configs(
+    recipe: str, base: TrainedModel | None = None, corpus: Corpus | None = None
+) -> tuple[ModelConfig, TrainConfig, TokenizerConfig]:
+    """A recipe's settings; those of FROM_BASE are the loaded `base` model's own, under the adaptation recipe, in
+    the passes the app gives `corpus` (`adapt_epochs`)."""
     if recipe == "new":
         return ModelConfig(), TrainConfig(), TokenizerConfig()
     if recipe in FROM_BASE:
-        return base.model.config, adapt_config(), base.tokenizer_config
+        return base.model.config, adapt_config(adapt_epochs(corpus)), base.tokenizer_config
     model_changes, train_changes, *tokenizer_changes = RECIPES[recipe]
     model = ModelConfig(**{**OLD_DEFAULT[0], **model_changes})
     tokenizer = TokenizerConfig(**(tokenizer_changes[0] if tokenizer_changes else {"kind": "word"}))
@@ -144,7 +148,7 @@ def spearman(x: np.ndarray, y: np.ndarray) -> float:
 def measure(name: str, recipe: str) -> dict:
     train, test = load_split(name)
     base = load_base("cpu") if recipe in FROM_BASE else None  # loaded once: its settings, and the model itself
-    model_config, train_config, tokenizer_config = configs(recipe, base)
+    model_config, train_config, tokenizer_config = configs(recipe, base, train)
     start = time.perf_counter()
     if recipe == "base":
         tm = for_corpus(base, train.train_texts)

@@ -76,7 +76,7 @@ with st.expander("Map controls") if present else st.container():
         "Decode mode",
         key=f"decode-{scene}",
         help="Every click decodes the spot under the pointer, inside dense clusters too; sentences do not hover "
-        "or get selected until it is off.",
+        "or take clicks until it is off (a box or lasso still selects them).",
     )
     grid_n = st.columns([1, 1])[0].select_slider(
         "Write the decoder's sentences on the map",

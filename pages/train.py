@@ -11,7 +11,7 @@ from vae_core.model.objective import SCHEDULES
 from vae_core.model.vae import CELLS, suggested_config
 from vae_core.store.bundle import safe_name
 from vae_core.train import settings
-from vae_core.train.fit import ADAPT_WORDS, adapt_config, adapt_epochs, undefended_configs
+from vae_core.train.fit import ADAPT_WORDS, adapt_config, undefended_configs
 from vae_core.train.jobs import TrainingJob
 from vae_core.train.loop import format_duration
 
@@ -42,7 +42,7 @@ def adapt_form() -> tuple[bool, bool, TrainingJob]:
     with st.form("adapt"):
         st.text(f"Dataset: {named.name} ({len(named.value.train_idx):,} training sentences)")
         c1, c2, c3, c4 = st.columns(4)
-        epochs = c1.number_input("Epochs", 1, 50, adapt_epochs(named.value), help="Passes over the training "
+        epochs = c1.number_input("Epochs", 1, 50, training.adapt_passes(), help="Passes over the training "
                                  f"sentences; the default reads about {ADAPT_WORDS:,} words (fewer passes over long "
                                  "sentences, so adapting takes minutes at any length).")  # fmt: skip
         lr = c2.number_input("Learning rate", 1e-5, 0.01, a.lr, format="%.5f", help="Adam's step size (small: "

@@ -11,13 +11,19 @@ import streamlit as st
 import vae_core  # its torch-backed modules load on first use (see vae_core/__init__.py)
 
 from . import state
-from .cache import session_store
+from .cache import per_session, session_store
 from .figures import tradeoff_figure
 from .replay_view import extent, replay_figure
 
 if TYPE_CHECKING:
     from vae_core.train.jobs import TradeoffJob, TrainingJob
     from vae_core.train.loop import Progress
+
+
+@per_session(model=False)
+def adapt_passes() -> int:
+    """The passes adapting gives the current dataset by default (`adapt_epochs` counts its words: once a session)."""
+    return vae_core.train.fit.adapt_epochs(state.current_corpus().value)
 
 
 def training_estimate(job: TrainingJob) -> float:
