@@ -3,6 +3,7 @@
     python assets/make_base_model.py --hours 2          # train (or resume) for two hours, then export
     python assets/make_base_model.py --hours 2 --lr 3e-4 --final-lr 3e-5   # ... annealing the rate as it goes
     python assets/make_base_model.py --export-only      # export the run's best model as it stands
+    python assets/make_base_model.py --export-only --last   # ... or its last weights (compare the cards)
 
 The run lives outside the project (default ../base-run, or --run): its tokenised corpus, checkpoints and curve.
 It resumes from its last checkpoint, so a run can span many sessions; each evaluation appends to its curve and the
@@ -22,13 +23,13 @@ import json
 import shutil
 import sys
 import time
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import pandas as pd
 import torch
 
-from vae_core.base.pretraining import PretrainConfig, lowercased, pretrain
+from vae_core.base.pretraining import PretrainConfig, evaluate_run, load_checkpoint, lowercased, pretrain
 from vae_core.data.tokenizer import TextTokenizer, TokenizerConfig, natural_text_normalizer
 from vae_core.measure import roundtrip
 from vae_core.measure.metrics import evaluate
@@ -81,10 +82,19 @@ def card_figures(tm: TrainedModel, valid: list[str]) -> dict:
     return {**figures, "evaluated_on": f"the first {len(texts):,} sentences of the base corpus's valid.tsv"}
 
 
-def export(run: Path) -> None:
-    """The run's best model into assets/base_model/ (float16 weights, measured as shipped) and its curve into
-    bench/results/."""
-    tm = load_bundle(run / "best", device="cpu")
+def last_model(run: Path) -> TrainedModel:
+    """The run's last weights (its checkpoint), as the bundle `best` would be: the held-out -ELBO that picks `best`
+    wanders with BN-VAE's running statistics of mu (bench/BASE.md), so the card may rank the last weights higher."""
+    model, _, tokenizer, state, _ = load_checkpoint(run / "checkpoint", torch.device("cpu"))
+    info = {**load_bundle(run / "best", device="cpu").info, "pretraining_step": state.step, "tokens": state.tokens}
+    found = evaluate_run(model, tokenizer, read("valid.tsv"), CONFIG)
+    return TrainedModel(model=model, tokenizer=tokenizer, metrics={**found, **asdict(state)}, info=info)
+
+
+def export(run: Path, last: bool = False) -> None:
+    """The run's best model (or its `last` weights) into assets/base_model/ (float16 weights, measured as shipped)
+    and its curve into bench/results/."""
+    tm = last_model(run) if last else load_bundle(run / "best", device="cpu")
     tm.model.half().float()  # the values users will load: the card measures those
     tm.tokenizer.tk.normalizer = natural_text_normalizer()  # the library's current reading of research styles
     start = time.perf_counter()
@@ -107,6 +117,7 @@ def main() -> int:
     parser.add_argument("--final-lr", type=float, default=None, help="anneal linearly to this over --hours")
     parser.add_argument("--eval-every", type=int, default=1000, help="steps between evaluations")
     parser.add_argument("--export-only", action="store_true")
+    parser.add_argument("--last", action="store_true", help="export the last weights, not the best by held-out ELBO")
     args = parser.parse_args()
     if not DATA.is_dir():
         print(f"skipped: {DATA} is not here", file=sys.stderr)
@@ -135,7 +146,7 @@ def main() -> int:
             info=info,
             log=lambda line: print(line, flush=True),
         )
-    export(args.run)
+    export(args.run, last=args.last)
     return 0
 
 
