@@ -99,9 +99,7 @@ def main() -> int:
                     wait_idle(page)
 
                 def neighbours():
-                    field = page.get_by_label(
-                        "Type a sentence, or leave empty to use the clicked / first selected point"
-                    )
+                    field = page.get_by_label(NEIGHBOURS_FIELD)
                     field.fill(sentence)
                     field.press("Enter")
                     page.wait_for_selector(f"text=Neighbours of: {sentence[:30]}")
