@@ -70,13 +70,15 @@ ADAPT_MAX_EPOCHS = 4
 def adapt_config(epochs: int = ADAPT_MAX_EPOCHS) -> TrainConfig:
     """Settings for adapting the base model to a corpus (Optimus's recipe, Li et al. 2020: a few epochs from the
     pretrained weights): no autoencoder pre-training (it would reset the pretrained decoder), β = 1 throughout (the
-    base model's BN-VAE keeps its KL up), a smaller learning rate, so what it knows of English is moved, not lost."""
+    base model's BN-VAE keeps its KL up), a smaller learning rate, so what it knows of English is moved, not lost.
+    No word dropout: the pretrained decoder already leans on z, and the corpus's own words are what it must learn to
+    write back (bench/ROUNDTRIP.md, the adapted rows)."""
     return TrainConfig(
         epochs=epochs,
         lr=3e-4,
         beta=BetaSchedule("constant", beta_max=1.0),
         pretrain_epochs=0,
-        word_dropout=0.15,
+        word_dropout=0.0,
         patience=0,
     )
 
