@@ -137,7 +137,8 @@ def click_empty_spot(page, nudge: int = 0, where: str = EMPTIEST_SPOT) -> float:
     `nudge` pixels to the right), after a short hover (plotly picks the point it clicks on hover), and wait until
     the decoded spot's star moves there. Returns the seconds from the click to the star drawn."""
     before = page.evaluate(STAR_X)
-    page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+    # in the page's own script: a rerun may swap the chart's element between a handle's lookup and its use
+    page.evaluate("() => document.querySelector('.js-plotly-plot').scrollIntoViewIfNeeded()")
     px, py = page.evaluate(TO_PIXELS, page.evaluate(where))
     page.mouse.move(px + nudge - 6, py)
     page.mouse.move(px + nudge, py, steps=3)

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ui.figures import CATEGORY_COLOURS, SVG_MAX_POINTS, map_figure
+from ui.figures import BIG_MAP, BIG_MAP_MARKER, CATEGORY_COLOURS, HOVER_CHARS, SVG_MAX_POINTS, map_figure
 from ui.layers import add_density
 from vae_core.explore.labels import MapName
 
@@ -47,6 +47,20 @@ def test_a_small_map_is_svg_and_a_big_one_webgl_click_grid_included():
     n = SVG_MAX_POINTS + 1
     big = map_figure(coords(n), ["s"] * n, clickable=True)
     assert {t.type for t in big.data} == {"scattergl"}
+
+
+def test_a_big_map_draws_smaller_points_with_shorter_hover_text():
+    """Above BIG_MAP points drawn, each point fills fewer pixels (a software-WebGL frame costs about its pixels) and
+    carries less hover text (most of a big figure's bytes); a ring round a selection keeps its own size."""
+    text = "w" * (2 * HOVER_CHARS)
+    small = map_figure(coords(BIG_MAP), [text] * BIG_MAP)
+    assert small.data[0].marker.size == 4 and len(small.data[0].hovertext[0]) == HOVER_CHARS
+    n = BIG_MAP + 1
+    big = map_figure(coords(n), [text] * n, highlight=[0])
+    sentences, ring = big.data
+    assert sentences.marker.size == BIG_MAP_MARKER < 4 and len(sentences.hovertext[0]) == HOVER_CHARS // 2
+    assert ring.meta == "ring" and ring.marker.size == 9
+    assert big.layout.legend.itemsizing == "constant"  # the legend's symbols stay readable
 
 
 def test_a_score_measured_on_a_sample_colours_those_points_and_draws_the_rest_grey():

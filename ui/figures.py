@@ -25,7 +25,8 @@ CATEGORY_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#000000", "#D55
 CATEGORY_COLOURS += ["#882255", "#117733", "#332288", "#DDCC77", "#AA4499", "#44AA99", "#999933", "#661100"]
 SVG_MAX_POINTS = 5_000  # a 2-D map of this many points or fewer is drawn as SVG, a bigger one with WebGL
 HOVER_CHARS = 200  # a sentence's hover text is cut here, at half of it on a map of over BIG_MAP points drawn
-BIG_MAP = 50_000
+BIG_MAP = 50_000  # above this many points drawn, hover text is cut shorter and the points drawn smaller
+BIG_MAP_MARKER = 2  # pixels: a big map's points (software WebGL's frame time grows with the pixels each point fills)
 CLICKABLE_MARGIN = {"l": 40, "r": 170, "t": 30, "b": 30, "autoexpand": False}  # room for ticks and the legend
 
 
@@ -75,7 +76,9 @@ def map_figure(
     scatter = go.Scatter if len(rows) <= SVG_MAX_POINTS else go.Scattergl
     coords = np.asarray(coords, dtype=np.float32)  # half the bytes to the browser of float64, the same picture
     hover = np.empty(n, dtype=object)
-    chars = HOVER_CHARS if len(rows) <= BIG_MAP else HOVER_CHARS // 2  # hover text: most of a big map's bytes
+    big = len(rows) > BIG_MAP
+    chars = HOVER_CHARS // 2 if big else HOVER_CHARS  # hover text: most of a big map's bytes
+    size = BIG_MAP_MARKER if big else 4 if dims == 2 else 2.5
     hover[rows] = [html.escape(texts[i][:chars]) for i in rows]  # only the points drawn
     numeric = color is not None and _holds_numbers(color)
     values = np.asarray(color if color is not None else ["all"] * n, dtype=object)
@@ -86,7 +89,7 @@ def map_figure(
             mode="markers", name=name, customdata=index.astype(np.int32), hovertext=hover[index], hoverinfo=hoverinfo,
             meta=meta,
         )  # fmt: skip
-        marker = {"size": 4 if dims == 2 else 2.5, "opacity": opacity, **marker}
+        marker = {"size": size, "opacity": opacity, **marker}
         if not dim_unselected:
             common["unselected"] = {"marker": {"opacity": opacity}}
         if dims == 3:
@@ -121,6 +124,7 @@ def map_figure(
         height=height,
         margin={**CLICKABLE_MARGIN, "t": top} if clickable else {"l": 0, "r": 0, "t": top, "b": 0},
         legend_title_text=color_name,
+        legend_itemsizing="constant",  # legend symbols at a readable size, however small a big map's points are
         dragmode="zoom" if dims == 2 else "orbit",  # 2-D: a click selects (Streamlit turns clicks off in lasso)
         hoverdistance=CLICK_REACH,
     )
