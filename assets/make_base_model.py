@@ -2,6 +2,7 @@
 
     python assets/make_base_model.py --hours 2          # train (or resume) for two hours, then export
     python assets/make_base_model.py --hours 2 --lr 3e-4 --final-lr 3e-5   # ... annealing the rate as it goes
+    python assets/make_base_model.py --hours 1 --beta 0.3  # ... weighing the KL less: a sharper posterior
     python assets/make_base_model.py --export-only      # export the run's best model as it stands
     python assets/make_base_model.py --export-only --last   # ... or its last weights (compare the cards)
 
@@ -115,6 +116,7 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: every core)")
     parser.add_argument("--lr", type=float, default=CONFIG.lr, help="learning rate from now on (lower late in a run)")
     parser.add_argument("--final-lr", type=float, default=None, help="anneal linearly to this over --hours")
+    parser.add_argument("--beta", type=float, default=CONFIG.beta, help="the KL's weight in the loss (< 1: sharper z)")
     parser.add_argument("--eval-every", type=int, default=1000, help="steps between evaluations")
     parser.add_argument("--export-only", action="store_true")
     parser.add_argument("--last", action="store_true", help="export the last weights, not the best by held-out ELBO")
@@ -139,7 +141,7 @@ def main() -> int:
             train,
             read("valid.tsv"),
             MODEL,
-            replace(CONFIG, lr=args.lr, final_lr=args.final_lr),
+            replace(CONFIG, lr=args.lr, final_lr=args.final_lr, beta=args.beta),
             max_seconds=args.hours * 3600,
             eval_every=args.eval_every,
             start_from=shipped,

@@ -16,8 +16,9 @@ from safetensors.torch import load_file
 from tests.conftest import make_sentences
 from vae_core import CorpusOptions, load_bundle, load_corpus, save_bundle
 from vae_core.base import shipped as base_model
-from vae_core.base.pretraining import PretrainConfig, TokenisedCorpus, pretrain
+from vae_core.base.pretraining import PretrainConfig, TokenisedCorpus, load_checkpoint, pretrain
 from vae_core.cli import main
+from vae_core.data.batching import make_batch, to_ids
 from vae_core.data.style import Style, detect, restyle
 from vae_core.data.tokenizer import TextTokenizer, TokenizerConfig
 from vae_core.errors import ConfigError
@@ -197,6 +198,28 @@ def test_an_annealed_run_lowers_its_rate_to_the_final_one(tmp_path, byte_tokeniz
     assert rates[0] < 1e-3 and abs(rates[-1] - (1e-3 - 0.9e-3 * 299 / 300)) < 1e-6
     with pytest.raises(ConfigError):
         PretrainConfig(lr=1e-3, final_lr=2e-3)
+
+
+def test_a_run_that_weighs_the_kl_less_narrows_the_posterior(tmp_path, byte_tokenizer):
+    """β < 1 (PretrainConfig.beta) lets the encoder pay for a sharper q(z|x): the same steps from the same seed end
+    with smaller posterior variances than β = 1's, while the curve still records the true (β = 1) ELBO."""
+    texts, _ = make_sentences(200)
+    variances = {}
+    for beta in (1.0, 0.05):
+        config = PretrainConfig(batch_size=16, beta=beta, eval_sentences=20, roundtrip_sentences=4, device="cpu",
+                                precision="fp32")  # fmt: skip
+        run = tmp_path / str(beta)
+        pretrain(run, byte_tokenizer, texts, texts[:20], SMALL, config, max_steps=120, eval_every=120, log=lambda _: None)
+        model, _, tokenizer, _, _ = load_checkpoint(run / "checkpoint", torch.device("cpu"))
+        batch = make_batch(to_ids(tokenizer, texts[:64]), list(range(64)), tokenizer)
+        with torch.no_grad():
+            _, logvar = model.eval().encode(batch.tokens, batch.lengths)
+        variances[beta] = logvar.exp().mean().item()
+        curve = json.loads((run / "curve.jsonl").read_text().splitlines()[-1])
+        assert curve["val_elbo"] == pytest.approx(-(curve["val_rec"] + curve["val_kl"]), rel=1e-6)
+    assert variances[0.05] < 0.9 * variances[1.0]
+    with pytest.raises(ConfigError):
+        PretrainConfig(beta=0.0)
 
 
 def test_the_shipped_base_model_is_marked_general_and_reads_every_style():

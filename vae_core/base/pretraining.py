@@ -54,6 +54,8 @@ class PretrainConfig:
     lr: float = 1e-3
     final_lr: float | None = None  # where given, the rate falls linearly from lr to this over one call's length
     grad_clip: float = 5.0
+    beta: float = 1.0  # the KL's weight in the loss: below 1 the posterior narrows, so z carries more of a sentence
+    # (its mean's spread is pinned by BN-VAE; bench/BASE.md, "A sharper posterior"). The curve's ELBO stays β = 1's
     word_dropout: float = 0.15  # share of decoder input tokens replaced by <unk>, so the decoder leans on z
     lowercase_share: float = 0.25  # sentences read lower-cased (fixed per sentence), so lower-case corpora are English
     max_tokens: int = 64  # longer sentences are cut
@@ -69,6 +71,8 @@ class PretrainConfig:
             raise ConfigError("batch_size must be 1-65536, lr in (0, 1), grad_clip positive.")
         if self.final_lr is not None and not 0 <= self.final_lr <= self.lr:
             raise ConfigError("final_lr must be between 0 and lr.")
+        if not 0 < self.beta <= 1:
+            raise ConfigError(f"beta must be in (0, 1] (got {self.beta}).")
         if not 0 <= self.word_dropout < 1 or not 0 <= self.lowercase_share <= 1:
             raise ConfigError("word_dropout must be in [0, 1) and lowercase_share in [0, 1].")
         if self.max_tokens < 1 or self.checkpoint_every_s <= 0 or self.eval_sentences < 1:
@@ -330,7 +334,7 @@ def pretrain(
             for group in optimizer.param_groups:
                 group["lr"] = rate(time.perf_counter())
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=low_precision):
-                terms = batch_loss(model, batch, 1.0, 0.0, corrupt)
+                terms = batch_loss(model, batch, config.beta, 0.0, corrupt)
             optimizer.zero_grad(set_to_none=True)
             terms.loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
