@@ -249,7 +249,9 @@ if dims == 2 and decode_mode:
 elif dims == 2:
     st.caption("Click any spot between the points to read what the decoder writes there (Decode mode: anywhere).")
 map_box, facet_box = st.columns([3, 1]) if facets_on else (st.container(), None)
-event = map_box.plotly_chart(fig, key="map", on_select="rerun", selection_mode=("points", "box", "lasso"))
+event = map_box.plotly_chart(
+    fig, key="map", on_select="rerun", selection_mode=("points", "box", "lasso"), config=figures.chart_config(fig)
+)
 if dims == 2 and names_on:
     with map_box:
         zoom_names.zoom_names(map_names, chart_key="map", key=f"map-names-{scene}")

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ui.figures import BIG_MAP, BIG_MAP_MARKER, CATEGORY_COLOURS, HOVER_CHARS, SVG_MAX_POINTS, map_figure
+from ui.figures import BIG_MAP, BIG_MAP_MARKER, CATEGORY_COLOURS, HOVER_CHARS, SVG_MAX_POINTS, chart_config, map_figure
 from ui.layers import add_density
 from vae_core.explore.labels import MapName
 
@@ -61,6 +61,7 @@ def test_a_big_map_draws_smaller_points_with_shorter_hover_text():
     assert sentences.marker.size == BIG_MAP_MARKER < 4 and len(sentences.hovertext[0]) == HOVER_CHARS // 2
     assert ring.meta == "ring" and ring.marker.size == 9
     assert big.layout.legend.itemsizing == "constant"  # the legend's symbols stay readable
+    assert chart_config(small) == {} and chart_config(big) == {"plotGlPixelRatio": 1}  # a quarter of the pixels
 
 
 def test_a_score_measured_on_a_sample_colours_those_points_and_draws_the_rest_grey():

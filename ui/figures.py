@@ -131,6 +131,14 @@ def map_figure(
     return fig
 
 
+def chart_config(fig: go.Figure) -> dict:
+    """plotly.js settings for `st.plotly_chart(fig)`: a map of over BIG_MAP points drawn renders its WebGL canvas at
+    the screen's own resolution (plotly's default, twice it, fills four times the pixels at every redraw, and a box
+    select redraws every point at each mouse move; bench/README.md, "200,000 points drawn")."""
+    drawn = sum(len(t.x) for t in fig.data if t.type == "scattergl" and t.x is not None)
+    return {"plotGlPixelRatio": 1} if drawn > BIG_MAP else {}
+
+
 def add_typed_sentences(fig: go.Figure, view: MapView, typed: list[tuple[str, str, str]]) -> None:
     """Each typed sentence (text, legend label, colour) at its posterior mean on the 2-D map `view` (the figure's),
     with its posterior spread: where on the map a sentence lands, and how surely."""

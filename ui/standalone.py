@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from ui import zoom_names
+from ui import figures, zoom_names
 from vae_core.explore.labels import MapName
 
 SEARCH_SCRIPT = """
@@ -54,6 +54,6 @@ def standalone_html(fig: go.Figure, title: str, names: Sequence[MapName] = ()) -
     return page.to_html(
         full_html=True,
         include_plotlyjs=True,
-        config={"responsive": True, "displaylogo": False},
+        config={"responsive": True, "displaylogo": False, **figures.chart_config(fig)},
         post_script="const TITLE = " + safe_title + ";\n" + SEARCH_SCRIPT + zoom_names.standalone_script(list(names)),
     )
