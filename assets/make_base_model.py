@@ -86,8 +86,10 @@ def card_figures(tm: TrainedModel, valid: list[str]) -> dict:
 def last_model(run: Path) -> TrainedModel:
     """The run's last weights (its checkpoint), as the bundle `best` would be: the held-out -ELBO that picks `best`
     wanders with BN-VAE's running statistics of mu (bench/BASE.md), so the card may rank the last weights higher."""
-    model, _, tokenizer, state, _ = load_checkpoint(run / "checkpoint", torch.device("cpu"))
-    info = {**load_bundle(run / "best", device="cpu").info, "pretraining_step": state.step, "tokens": state.tokens}
+    model, _, tokenizer, state, meta = load_checkpoint(run / "checkpoint", torch.device("cpu"))
+    best = run / "best" if (run / "best").is_dir() else OUT  # a run from the shipped weights may have no best yet
+    info = {**load_bundle(best, device="cpu").info, "pretraining_step": state.step, "tokens": state.tokens}
+    info["pretraining_beta"] = meta["config"].get("beta", 1.0)  # the KL's weight the last call trained with
     found = evaluate_run(model, tokenizer, read("valid.tsv"), CONFIG)
     return TrainedModel(model=model, tokenizer=tokenizer, metrics={**found, **asdict(state)}, info=info)
 
@@ -95,6 +97,10 @@ def last_model(run: Path) -> TrainedModel:
 def export(run: Path, last: bool = False) -> None:
     """The run's best model (or its `last` weights) into assets/base_model/ (float16 weights, measured as shipped)
     and its curve into bench/results/."""
+    if not last and not (run / "best").is_dir():
+        print(f"nothing exported: {run} has not beaten the shipped model's held-out ELBO (--last exports its last"
+              " weights)", file=sys.stderr)  # fmt: skip
+        return
     tm = last_model(run) if last else load_bundle(run / "best", device="cpu")
     tm.model.half().float()  # the values users will load: the card measures those
     tm.tokenizer.tk.normalizer = natural_text_normalizer()  # the library's current reading of research styles

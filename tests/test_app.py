@@ -256,6 +256,14 @@ def test_the_learn_page_shows_the_loaded_model_in_its_own_numbers(app):
     assert len(walk.splitlines()) == 5
 
 
+def test_the_learn_page_tells_what_the_base_model_read_and_keeps(app):
+    """The base model's story with the figures of its own card (what it read, its round trip), not typed in."""
+    card = vae_core.base.shipped.card()
+    assert "The base model: English before your sentences" in [h.value for h in app.subheader]
+    story = next(m.value for m in app.markdown if "sentences of general English" in m.value)
+    assert f"{card['sentences']:,}" in story and f"**{card['roundtrip_exact']:.0%}**" in story
+
+
 def test_the_learn_page_draws_the_shipped_rate_distortion_points(app):
     """Four short trainings of the demo at rising γ: KL rises and the reconstruction's cost falls along the curve."""
     chart = next(json.loads(c.proto.spec) for c in app.get("plotly_chart") if "rate" in c.proto.spec)

@@ -209,7 +209,8 @@ def test_a_run_that_weighs_the_kl_less_narrows_the_posterior(tmp_path, byte_toke
         config = PretrainConfig(batch_size=16, beta=beta, eval_sentences=20, roundtrip_sentences=4, device="cpu",
                                 precision="fp32")  # fmt: skip
         run = tmp_path / str(beta)
-        pretrain(run, byte_tokenizer, texts, texts[:20], SMALL, config, max_steps=120, eval_every=120, log=lambda _: None)
+        kwargs = dict(max_steps=120, eval_every=120, log=lambda _: None)
+        pretrain(run, byte_tokenizer, texts, texts[:20], SMALL, config, **kwargs)
         model, _, tokenizer, _, _ = load_checkpoint(run / "checkpoint", torch.device("cpu"))
         batch = make_batch(to_ids(tokenizer, texts[:64]), list(range(64)), tokenizer)
         with torch.no_grad():
@@ -246,3 +247,20 @@ def test_adapting_reads_a_budget_of_words_whatever_the_sentence_length(tiny_base
     assert main(["train", str(topic_file), "--out", str(tmp_path / "n"), "--iw-samples", "2", "--quiet",
                  "--epochs", "2"]) == 0  # fmt: skip
     assert load_bundle(tmp_path / "n").train_config.epochs == 2
+
+
+def test_the_base_models_card_is_read_from_its_json_alone(tmp_path, monkeypatch):
+    """The Learn page tells what the base model read and how it does from its card: info and metrics merged; a
+    missing or damaged card gives nothing to tell, not an error."""
+    monkeypatch.setattr(base_model, "BASE_MODEL", tmp_path)
+    assert base_model.card() == {}
+    (tmp_path / "config.json").write_text(json.dumps({"info": {"sentences": 12}}))
+    (tmp_path / "metrics.json").write_text(json.dumps({"roundtrip_exact": 0.25}))
+    assert base_model.card() == {"sentences": 12, "roundtrip_exact": 0.25}
+    (tmp_path / "metrics.json").write_text("{not json")
+    assert base_model.card() == {}
+    shipped = base_model.SHIPPED / "metrics.json"
+    if shipped.is_file():  # the shipped card holds what the page says
+        monkeypatch.setattr(base_model, "BASE_MODEL", base_model.SHIPPED)
+        card = base_model.card()
+        assert card["sentences"] > 1_000_000 and 0 < card["roundtrip_exact"] < 1 and card["roundtrip_n"] > 0

@@ -288,6 +288,7 @@ def pretrain(
         if evaluate:
             found = evaluate_run(model, tokenizer, valid_texts, config)
             row = {"step": state.step, "epoch": state.epoch, "tokens": state.tokens, "seconds": round(state.seconds)}
+            row["beta"] = config.beta  # the KL's weight it trained with (the ELBO below is always β = 1's)
             row.update(found)
             with open(run / "curve.jsonl", "a") as f:
                 f.write(json.dumps(row) + "\n")

@@ -7,6 +7,7 @@ decoded at once, with no training, and a model of one's own starts from it.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +25,17 @@ BASE_MODEL = Path(os.environ.get("LATENT_LAB_BASE_MODEL", SHIPPED))
 def available() -> bool:
     """Whether this installation has the base model."""
     return (BASE_MODEL / "config.json").is_file()
+
+
+def card() -> dict:
+    """What the base model read (its config's info) and its held-out figures (metrics.json), from its JSON files
+    alone, for a page to tell; empty when this installation lacks it or its files cannot be read."""
+    try:
+        config = json.loads((BASE_MODEL / "config.json").read_text(encoding="utf-8"))
+        metrics = json.loads((BASE_MODEL / "metrics.json").read_text(encoding="utf-8"))
+        return {**config.get("info", {}), **metrics} if isinstance(metrics, dict) else {}
+    except (OSError, ValueError, AttributeError):
+        return {}
 
 
 def load_base(device: str = "auto") -> TrainedModel:

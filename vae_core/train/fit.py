@@ -65,18 +65,20 @@ def undefended_configs(epochs: int = 10) -> tuple[ModelConfig, TrainConfig]:
 
 ADAPT_WORDS = 400_000  # words an adaptation reads by default: long sentences take fewer passes, not more minutes
 ADAPT_MAX_EPOCHS = 4
+ADAPT_BETA = 0.3  # the KL's weight while adapting: the base model's own in pretraining (PretrainConfig.beta)
 
 
 def adapt_config(epochs: int = ADAPT_MAX_EPOCHS) -> TrainConfig:
     """Settings for adapting the base model to a corpus (Optimus's recipe, Li et al. 2020: a few epochs from the
-    pretrained weights): no autoencoder pre-training (it would reset the pretrained decoder), β = 1 throughout (the
-    base model's BN-VAE keeps its KL up), a smaller learning rate, so what it knows of English is moved, not lost.
+    pretrained weights): no autoencoder pre-training (it would reset the pretrained decoder), the KL weighed as the
+    base model's last passes weighed it (ADAPT_BETA; its BN-VAE keeps the KL up), so its sharp posterior is kept, and
+    a smaller learning rate, so what it knows of English is moved, not lost.
     No word dropout: the pretrained decoder already leans on z, and the corpus's own words are what it must learn to
     write back (bench/ROUNDTRIP.md, the adapted rows)."""
     return TrainConfig(
         epochs=epochs,
         lr=3e-4,
-        beta=BetaSchedule("constant", beta_max=1.0),
+        beta=BetaSchedule("constant", beta_max=ADAPT_BETA),
         pretrain_epochs=0,
         word_dropout=0.0,
         patience=0,
