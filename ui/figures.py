@@ -135,7 +135,7 @@ def chart_config(fig: go.Figure) -> dict:
     """plotly.js settings for `st.plotly_chart(fig)`: a map of over BIG_MAP points drawn renders its WebGL canvas at
     the screen's own resolution (plotly's default, twice it, fills four times the pixels at every redraw, and a box
     select redraws every point at each mouse move; bench/README.md, "200,000 points drawn")."""
-    drawn = sum(len(t.x) for t in fig.data if t.type == "scattergl" and t.x is not None)
+    drawn = sum(len(t.x) for t in fig.data if t.type == "scattergl" and t.meta == "sentences" and t.x is not None)
     return {"plotGlPixelRatio": 1} if drawn > BIG_MAP else {}
 
 
