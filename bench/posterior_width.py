@@ -26,7 +26,9 @@ from common import RESULTS, ROOT
 
 from vae_core import load_bundle
 from vae_core.base.pretraining import load_checkpoint
-from vae_core.data.batching import make_batch, to_ids
+from vae_core.data.batching import to_ids
+from vae_core.model.objective import kl_per_dim
+from vae_core.model.vae import posterior
 
 OUT = RESULTS / "posterior-width.jsonl"
 VALID = ROOT.parent / "shared" / "data" / "base" / "valid.tsv"
@@ -42,26 +44,16 @@ def load(path: Path):
 
 
 @torch.no_grad()
-def width(model, tokenizer, texts: list[str], batch_size: int = 256) -> dict:
+def width(model, tokenizer, texts: list[str]) -> dict:
     """Posterior variances, the means' spread, the KL and the information bound over `texts`, in nats."""
-    model.eval()
-    mus, logvars = [], []
-    seqs = to_ids(tokenizer, texts, 64)
-    for start in range(0, len(seqs), batch_size):
-        index = list(range(start, min(start + batch_size, len(seqs))))
-        batch = make_batch(seqs, index, tokenizer, texts)
-        mu, logvar = model.encode(batch.tokens, batch.lengths, batch.texts)
-        mus.append(mu)
-        logvars.append(logvar)
-    mu, logvar = torch.cat(mus), torch.cat(logvars)
+    mu, logvar = posterior(model, tokenizer, to_ids(tokenizer, texts, 64), texts=texts)
     variance = logvar.exp()
     z_variance = mu.var(0) + variance.mean(0)  # Var(z_d) = Var(E[z_d|x]) + E[Var(z_d|x)]
-    kl = 0.5 * (mu.pow(2) + variance - 1 - logvar).sum(1)
     return {
         "sentences": len(texts),
         "posterior_variance": variance.mean().item(),
         "mean_variance": mu.var(0).mean().item(),
-        "kl": kl.mean().item(),
+        "kl": kl_per_dim(mu, logvar).sum(1).mean().item(),
         "information_bound": (0.5 * z_variance.log() - 0.5 * logvar.mean(0)).sum().item(),
     }
 

@@ -18,11 +18,11 @@ from vae_core import CorpusOptions, load_bundle, load_corpus, save_bundle
 from vae_core.base import shipped as base_model
 from vae_core.base.pretraining import PretrainConfig, TokenisedCorpus, load_checkpoint, pretrain
 from vae_core.cli import main
-from vae_core.data.batching import make_batch, to_ids
+from vae_core.data.batching import to_ids
 from vae_core.data.style import Style, detect, restyle
 from vae_core.data.tokenizer import TextTokenizer, TokenizerConfig
 from vae_core.errors import ConfigError
-from vae_core.model.vae import ModelConfig, SentenceVAE
+from vae_core.model.vae import ModelConfig, SentenceVAE, posterior
 from vae_core.train import fit as fit_module
 from vae_core.train.fit import TrainedModel, adapt_epochs
 
@@ -212,9 +212,7 @@ def test_a_run_that_weighs_the_kl_less_narrows_the_posterior(tmp_path, byte_toke
         kwargs = dict(max_steps=120, eval_every=120, log=lambda _: None)
         pretrain(run, byte_tokenizer, texts, texts[:20], SMALL, config, **kwargs)
         model, _, tokenizer, _, _ = load_checkpoint(run / "checkpoint", torch.device("cpu"))
-        batch = make_batch(to_ids(tokenizer, texts[:64]), list(range(64)), tokenizer)
-        with torch.no_grad():
-            _, logvar = model.eval().encode(batch.tokens, batch.lengths)
+        _, logvar = posterior(model, tokenizer, to_ids(tokenizer, texts[:64]))
         variances[beta] = logvar.exp().mean().item()
         curve = json.loads((run / "curve.jsonl").read_text().splitlines()[-1])
         assert curve["val_elbo"] == pytest.approx(-(curve["val_rec"] + curve["val_kl"]), rel=1e-6)
