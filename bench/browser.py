@@ -161,14 +161,16 @@ def box_select(page, plot, start: float, end: float) -> None:
 
 FACET_BAR = """([title, label]) => { const p = [...document.querySelectorAll('.js-plotly-plot')].find(
     p => p._fullLayout && p._fullLayout.title && p._fullLayout.title.text.includes('>' + title + '<'));
+  if (!p || !p._fullData[1]) return null;
+  p.scrollIntoViewIfNeeded();
   const l = p._fullLayout, r = p.getBoundingClientRect(), t = p._fullData[1], i = t.x.indexOf(label);
   return [r.left + l._size.l + l.xaxis.d2p(i), r.top + l._size.t + l.yaxis.d2p(t.y[i] / 2)]; }"""
 
 
 def click_facet_bar(page, title: str, label: str) -> None:
     """Click the bar `label` on the facet chart titled `title` (Streamlit's theme wraps titles in <b>)."""
-    page.locator(".js-plotly-plot", has_text=title).first.scroll_into_view_if_needed()
-    x, y = page.evaluate(FACET_BAR, [title, label])
+    # found, scrolled to and measured in one script: a rerun may swap the chart's element between two calls
+    x, y = page.wait_for_function(FACET_BAR, arg=[title, label]).json_value()
     page.mouse.move(x, y)
     page.wait_for_timeout(200)
     page.mouse.click(x, y)
