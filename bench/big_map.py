@@ -6,7 +6,8 @@ in the app in a real browser (Playwright + Debian's Chromium) and time what a pe
     python bench/big_map.py --n 200000 --drawn 50000   # the same, the map drawing a sample of 50,000
 
 The corpus is the demo corpus's 3,600 sentences repeated to N lines; the model is the demo model. The map is PCA
-(a UMAP of 1M points belongs on a GPU server: `project --device cuda`). Writes bench/results/big-map-<N>.json.
+(a UMAP of 1M points belongs on a GPU server: `project --device cuda`). Writes bench/results/big-map-<N>.json
+and a screenshot of the map as the run leaves it, big-map-<N>.png.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ def main() -> int:
     args = parser.parse_args()
     os.environ["LATENT_LAB_MAX_POINTS"] = str(args.drawn)
     rows: list[dict] = []
+    out = RESULTS / f"big-map-{args.n}{'' if args.drawn == MAX_DRAWN else f'-drawn-{args.drawn}'}.json"
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         run = tmp / "imports" / "big"
@@ -118,8 +120,9 @@ def main() -> int:
             interact("first", (0.3, 0.5), "the chef", "the chef loved the soup at the restaurant yesterday .")
             page.wait_for_timeout(20_000)  # the server's warm-ups (UMAP's compiling, the sentence encoder) are over
             interact("again", (0.55, 0.75), "the soup", "our neighbours resent the tea in the garden every week .")
+            page.evaluate("() => document.querySelector('.js-plotly-plot').scrollIntoView()")
+            page.screenshot(path=out.with_suffix(".png"))  # the map as it stands: the selection, the typed sentence
             browser.close()
-    out = RESULTS / f"big-map-{args.n}{'' if args.drawn == MAX_DRAWN else f'-drawn-{args.drawn}'}.json"
     import torch
 
     rate = round(matmul_rate(torch.device("cpu")) / 1e9, 1)
