@@ -4,7 +4,7 @@ selection, per-sentence neighbour agreement and, when the corpus has labels, k-N
 import numpy as np
 import streamlit as st
 
-from ui import figures, latents, state
+from ui import figures, latents, selection, state
 from vae_core import LatentLabError
 from vae_core.explore.projection import MapView
 from vae_core.measure.compare import loo_knn_accuracy, neighbour_agreement
@@ -60,7 +60,7 @@ for column, name, labels in zip(summary[1:], label_names, corpus.label_sets.valu
         help="Leave-one-out: each sentence labelled by the majority of its nearest other sentences.",
     )
 
-highlight = figures.linked_selection(("compare_vae", "compare_pretrained"))
+highlight = selection.linked_selection(("compare_vae", "compare_pretrained"))
 texts, colour = frame["text"].tolist(), frame[color_by]
 left, right = st.columns(2)
 for column, coords, title, key, space in (

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import vae_core
-from ui import cards, curation, downloads, figures, latents, layers, share, standalone, state, zoom_names
+from ui import cards, curation, downloads, figures, latents, layers, selection, share, standalone, state, zoom_names
 from vae_core.errors import LatentLabError
 from vae_core.explore.curate import tag_column
 from vae_core.explore.facets import facet, passing
@@ -158,7 +158,7 @@ if facets_on:  # the bars chosen last time filter the map drawn now
     facet_columns += ["tag"] if frame["tag"].nunique() > 1 else []  # once something is tagged
     facet_columns += [c for c in ("map trust", "round trip chrF", "kept from the base model") if c in frame]
     facet_list = [facet(c, frame[c]) for c in facet_columns]
-    chosen = {f.name: figures.chosen_bars(f"facet-{scene}-{f.name}", facet_memory) for f in facet_list}
+    chosen = {f.name: selection.chosen_bars(f"facet-{scene}-{f.name}", facet_memory) for f in facet_list}
     shown &= passing(facet_list, chosen)
 if color_by == "map trust":
     frame["map trust"] = latents.map_trust(view)
@@ -252,6 +252,7 @@ map_box, facet_box = st.columns([3, 1]) if facets_on else (st.container(), None)
 event = map_box.plotly_chart(
     fig, key="map", on_select="rerun", selection_mode=("points", "box", "lasso"), config=figures.chart_config(fig)
 )
+drawn = selection.figure_digest(fig)  # a redraw drops the selection drawn on the map: the page keeps it
 if dims == 2 and names_on:
     with map_box:
         zoom_names.zoom_names(map_names, chart_key="map", key=f"map-names-{scene}")
@@ -267,12 +268,8 @@ if facets_on and not shown.all():
     facet_box.button("Clear the facets", on_click=facet_memory.clear, key=f"facets-clear-{scene}")
     with st.expander(f"The {int(shown.sum()):,} sentences shown"):
         st.dataframe(frame.loc[shown, ["id", "text", *facet_columns]], hide_index=True, height=240)
-selected = figures.selected_rows(event)
-if selected and selected != st.session_state.get(f"tagged-{scene}"):  # a new selection replaces the one carried
-    st.session_state.pop(f"tagged-{scene}", None)
-carried = not selected and bool(st.session_state.get(f"tagged-{scene}"))
-if carried:  # tagging redrew the map, and Streamlit drops a chart's selection when its figure changes
-    selected = st.session_state[f"tagged-{scene}"]
+held = st.session_state.setdefault(f"selection-{scene}", {})
+selected, carried = selection.kept_selection(selection.selected_rows(event), held, drawn)
 clusters, cluster_words = latents.clusters(n_clusters)  # after the map is on its way: a first map never waits on it
 frame["cluster"] = pd.Categorical(clusters)
 label_columns = [latents.label_column(name) for name in corpus.label_sets]
@@ -291,9 +288,8 @@ if selected:
     st.text(f"{len(selected)} sentences selected.")
     if carried:
         c1, c2 = st.columns([3, 1], vertical_alignment="center")
-        c1.caption("The selection you tagged, kept while the map redrew: select on the map again to replace it.")
-        c2.button("Clear the selection", key=f"clear-selection-{scene}",
-                  on_click=lambda: st.session_state.pop(f"tagged-{scene}", None))  # fmt: skip
+        c1.caption("Your selection, kept while the map redrew: select on the map again to replace it.")
+        c2.button("Clear the selection", key=f"clear-selection-{scene}", on_click=held.clear)
     st.dataframe(table, hide_index=True, height=260)
     d1, d2 = st.columns(2)
     d1.download_button("Selection as CSV", table.to_csv(index=False), "selection.csv", "text/csv")

@@ -14,7 +14,7 @@ os.environ["LATENT_LAB_WARMUP"] = "0"  # no background umap compile competing fo
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 import vae_core  # noqa: E402
-from ui import figures, state  # noqa: E402
+from ui import figures, selection, state  # noqa: E402
 from vae_core.measure.compare import label_on_map, map_trust  # noqa: E402
 
 PAGES = ["learn", "data", "train", "models", "explore", "interpolate", "generate", "compare"]
@@ -377,16 +377,16 @@ class _Event:
 
 def test_a_selection_on_either_linked_map_is_shown_on_both(monkeypatch):
     state = {}
-    monkeypatch.setattr(figures.st, "session_state", state)
+    monkeypatch.setattr(selection.st, "session_state", state)
     keys = ("left", "right")
-    assert figures.linked_selection(keys) == []
+    assert selection.linked_selection(keys) == []
     state["left"] = _Event([3, 1])
-    assert figures.linked_selection(keys) == [1, 3]
+    assert selection.linked_selection(keys) == [1, 3]
     state["right"] = _Event([7])
-    assert figures.linked_selection(keys) == [7]  # the map changed last wins
-    assert figures.linked_selection(keys) == [7]  # and stays while nothing changes
+    assert selection.linked_selection(keys) == [7]  # the map changed last wins
+    assert selection.linked_selection(keys) == [7]  # and stays while nothing changes
     state["left"] = _Event([])
-    assert figures.linked_selection(keys) == []  # clearing a selection clears the highlight
+    assert selection.linked_selection(keys) == []  # clearing a selection clears the highlight
 
 
 def test_the_server_skips_a_full_garbage_collection_after_each_run():
@@ -567,12 +567,12 @@ def test_a_collapsed_models_card_says_why_its_good_likelihood_is_not_a_round_tri
 def test_explore_tags_a_selection_colours_and_filters_the_map_by_it_and_writes_it_toward_a_topic(app, monkeypatch):
     """Curation: the selected sentences get a tag (a column the map colours and filters by), and are written toward
     another topic, four steps each, as a table to download; taking the tags away clears the filter."""
-    monkeypatch.setattr(figures, "selected_rows", lambda event: [0, 1, 2])  # as if three points were lassoed
+    monkeypatch.setattr(selection, "selected_rows", lambda event: [0, 1, 2])  # as if three points were lassoed
     open_page(app, "explore")
     by_label(app.text_input, "Tag").set_value("keep").run()
     by_label(app.button, "Tag the selection").click().run()
     assert not app.exception and not app.error, [e.value for e in app.error]
-    monkeypatch.setattr(figures, "selected_rows", lambda event: [])  # the recoloured map lost its selection
+    monkeypatch.setattr(selection, "selected_rows", lambda event: [])  # the recoloured map lost its selection
     by_label(app.selectbox, "Colour by").set_value("tag").run()
     assert "3 sentences selected." in [t.value for t in app.text]  # kept for what comes next (the variants)
     traces = map_traces(app)
@@ -598,17 +598,61 @@ def test_explore_tags_a_selection_colours_and_filters_the_map_by_it_and_writes_i
 
 def test_a_facets_choice_outlives_the_chart_forgetting_it_until_another_replaces_it(monkeypatch):
     state, memory = {}, {}
-    monkeypatch.setattr(figures.st, "session_state", state)
-    assert figures.chosen_bars("topic", memory) == set()
+    monkeypatch.setattr(selection.st, "session_state", state)
+    assert selection.chosen_bars("topic", memory) == set()
     state["topic"] = _Event([2, 0])
-    assert figures.chosen_bars("topic", memory) == {0, 2}
+    assert selection.chosen_bars("topic", memory) == {0, 2}
     state["topic"] = _Event([])  # the chart was drawn anew (another facet's choice changed its counts)
-    assert figures.chosen_bars("topic", memory) == {0, 2}
+    assert selection.chosen_bars("topic", memory) == {0, 2}
     state["topic"] = _Event([1])
-    assert figures.chosen_bars("topic", memory) == {1}
+    assert selection.chosen_bars("topic", memory) == {1}
     memory.clear()  # "Clear the facets"
     state["topic"] = _Event([])
-    assert figures.chosen_bars("topic", memory) == set()
+    assert selection.chosen_bars("topic", memory) == set()
+
+
+def test_the_maps_selection_outlives_a_redraw_until_the_user_clears_or_replaces_it():
+    memory = {}
+    assert selection.kept_selection([], memory, "a") == ([], False)
+    assert selection.kept_selection([2, 0], memory, "a") == ([2, 0], False)
+    assert selection.kept_selection([], memory, "b") == ([2, 0], True)  # redrawn: Streamlit dropped it, kept here
+    assert selection.kept_selection([], memory, "c") == ([2, 0], True)  # and over the next redraw too
+    assert selection.kept_selection([5], memory, "c") == ([5], False)  # a new selection replaces it
+    assert selection.kept_selection([], memory, "c") == ([], False)  # a double click cleared it on the same map
+    assert selection.kept_selection([], memory, "d") == ([], False)
+    selection.kept_selection([1], memory, "d")
+    selection.kept_selection([], memory, "e")
+    memory.clear()  # "Clear the selection"
+    assert selection.kept_selection([], memory, "e") == ([], False)
+
+
+def test_a_figures_digest_changes_with_anything_it_draws_and_only_then():
+    coords = np.random.default_rng(0).normal(size=(300, 2))
+    texts = [f"sentence {i}" for i in range(300)]
+    digest = selection.figure_digest(figures.map_figure(coords, texts, seed=0))
+    assert selection.figure_digest(figures.map_figure(coords, texts, seed=0)) == digest
+    changed = texts[:-1] + ["sentence two hundred and ninety-nine"]
+    assert selection.figure_digest(figures.map_figure(coords, changed, seed=0)) != digest
+    moved = coords.copy()
+    moved[7, 0] += 1e-3
+    assert selection.figure_digest(figures.map_figure(moved, texts, seed=0)) != digest
+    typed = figures.map_figure(coords, texts, seed=0)
+    typed.add_scatter(x=[0.0], y=[0.0], name="your sentence")
+    assert selection.figure_digest(typed) != digest
+
+
+def test_explore_keeps_a_selection_while_a_typed_sentence_redraws_the_map(app, monkeypatch):
+    """Streamlit drops a chart's selection when its figure changes: the sentences selected stay listed when a typed
+    sentence is drawn on the map, until the user clears them."""
+    monkeypatch.setattr(selection, "selected_rows", lambda event: [0, 1, 2])  # as if three points were lassoed
+    open_page(app, "explore")
+    assert "3 sentences selected." in [t.value for t in app.text]
+    monkeypatch.setattr(selection, "selected_rows", lambda event: [])  # the redrawn map reports no selection
+    field = by_label(app.text_input, "Type a sentence, or leave empty to use the clicked / first selected point")
+    field.set_value("the chef loved the soup at the restaurant .").run()
+    assert not app.exception and "3 sentences selected." in [t.value for t in app.text]
+    by_label(app.button, "Clear the selection").click().run()
+    assert not any(t.value.endswith("sentences selected.") for t in app.text)
 
 
 def test_explore_facets_filter_the_map_and_each_counts_what_the_others_let_through(app, monkeypatch):
@@ -621,9 +665,9 @@ def test_explore_facets_filter_the_map_and_each_counts_what_the_others_let_throu
     titles = [c["layout"].get("title", {}).get("text") for c in charts[1:]]
     assert titles == ["topic", "sentiment", "tense", "length", "KL"]  # and "tag", once something is tagged
     music = charts[1]["data"][0]["x"].index("music")
-    real = figures.chosen_bars
+    real = selection.chosen_bars
     monkeypatch.setattr(
-        figures, "chosen_bars", lambda key, memory: {music} if key.endswith("-topic") else real(key, memory)
+        selection, "chosen_bars", lambda key, memory: {music} if key.endswith("-topic") else real(key, memory)
     )
     app.run()
     assert not app.exception and not app.error, [e.value for e in app.error]

@@ -11,7 +11,7 @@ os.environ["LATENT_LAB_WARMUP"] = "0"
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from ui import figures, state  # noqa: E402
+from ui import selection, state  # noqa: E402
 from vae_core import CorpusOptions, save_bundle  # noqa: E402
 from vae_core.errors import CorpusError, InputError  # noqa: E402
 from vae_core.store import workspace as workspaces  # noqa: E402
@@ -140,7 +140,7 @@ def test_a_datasets_tags_are_kept_beside_it_and_read_back_defensively(tmp_path):
 def test_tags_given_in_one_session_come_back_in_the_next(tmp_path, monkeypatch):
     """The Explore page's tags are the user's work: a reload of the workspace's link brings them back."""
     monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
-    monkeypatch.setattr(figures, "selected_rows", lambda event: [4, 5, 6])  # as if three points were lassoed
+    monkeypatch.setattr(selection, "selected_rows", lambda event: [4, 5, 6])  # as if three points were lassoed
     first = new_session({"ws": "erin-2026"})
     first.switch_page("pages/explore.py").run()
     next(w for w in first.text_input if w.label == "Tag").set_value("keep").run()

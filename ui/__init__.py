@@ -3,7 +3,8 @@
 state     who the user is, the current dataset and model, shared server resources (jobs, the demo)
 cache     one decorator that keeps a computed result for this session, keyed by what it depends on
 latents   what the maps are drawn from: latents, coordinates, the sentence table, clusters, neighbours
-figures   the plotly map and the rows a user selects on it
+figures   the plotly map and the small charts beside it
+selection what a user selects on a chart, read back and kept while the chart is redrawn
 layers    what is drawn over a 2-D map: the click grid, a decoded spot, a typed sentence, cluster names, density
 share     a page's scene in its URL
 replay_view  the training replay: an animated map with play / pause, one sentence followed

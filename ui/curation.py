@@ -37,7 +37,6 @@ def tag_controls(selected: list[int], scene: str) -> None:
                 st.error(f"The tags could not be kept in your workspace ({e.strerror or e}); nothing was changed.")
             else:
                 st.session_state[f"tags-{scene}"] = changed
-                st.session_state[f"tagged-{scene}"] = list(selected)  # the page keeps it over the map's redraw
                 st.rerun()
     if not state.keeps_tags():
         st.caption("This dataset is not kept in your workspace, so its tags last for this session: download the map.")

@@ -1,5 +1,5 @@
-"""The map as a plotly figure, and the rows a user selects on it (on one map, or on whichever of several linked
-maps changed last)."""
+"""The map as a plotly figure, with its layers, and the small charts beside it (facets, the rate-distortion plane);
+what a user selects on them is read by `ui.selection`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import streamlit as st
 
 from . import latents
 from .latents import MAX_MAP_POINTS
@@ -182,19 +181,10 @@ def _add_path(fig: go.Figure, path: np.ndarray, labels: list[str] | None, flags:
         fig.add_trace(go.Scatter(x=path[:, 0], y=path[:, 1], **line))
 
 
-def selected_rows(event) -> list[int]:
-    """Row ids of the points a user selected on a map made by `map_figure`."""
-    try:
-        points = event.selection.points
-    except AttributeError:
-        return []
-    return sorted({int(p["customdata"]) for p in points if "customdata" in p and not isinstance(p["customdata"], list)})
-
-
 def facet_figure(facet: Facet, passing: np.ndarray, chosen: set[int]) -> go.Figure:
     """A small bar chart of one facet: every row's count in grey, the rows the other facets let through in colour,
     the chosen bars darker. Each bar carries its index in `customdata`, so a click or box on bars chooses them
-    (`selected_rows` reads them back)."""
+    (`ui.selection.selected_rows` reads them back)."""
     every, shown = facet.counts(), facet.counts(passing)
     bars, labels = np.arange(len(facet.labels)), [html.escape(label) for label in facet.labels]
     colours = [CATEGORY_COLOURS[0] if not chosen or i in chosen else "#9DB9D3" for i in bars]
@@ -210,28 +200,6 @@ def facet_figure(facet: Facet, passing: np.ndarray, chosen: set[int]) -> go.Figu
     )  # fmt: skip
     fig.update_xaxes(type="category", tickfont={"size": 9})
     return fig
-
-
-def chosen_bars(key: str, memory: dict[str, set[int]]) -> set[int]:
-    """The bars chosen on a facet chart (widget `key`): its newest non-empty selection, kept in `memory`. Streamlit
-    forgets a chart's selection whenever the chart changes, as a facet does at every choice made on another, so the
-    memory holds a choice until it is replaced by another or cleared."""
-    rows = selected_rows(st.session_state.get(key))
-    if rows:
-        memory[key] = set(rows)
-    return memory.get(key, set())
-
-
-def linked_selection(keys: tuple[str, ...]) -> list[int]:
-    """Rows selected on whichever of several linked maps (plotly charts with these widget keys) the user
-    changed last, so a selection in one map can be shown in the others."""
-    memory = st.session_state.setdefault("linked_selection", {"rows": [], "seen": {}})
-    for key in keys:
-        rows = selected_rows(st.session_state.get(key))
-        if rows != memory["seen"].get(key, []):
-            memory["seen"][key] = rows
-            memory["rows"] = rows
-    return memory["rows"]
 
 
 def tradeoff_figure(points) -> go.Figure:
