@@ -13,8 +13,10 @@ compares decodings), on up to 500 training and 500 test sentences: exact match, 
 the pretrained encoder's similarity of input and output (beside it: random pairs, and a perfect round trip — each
 input against itself as the model can write it, unknown words as ▢ — with the share of test sentences that hold an
 unknown word) and, on test, the agreement of a TF-IDF + logistic-regression label judge fit on the training file;
-10-NN label accuracy of test posterior means (fit on train); KL, MI and active units on test; fluency as a plain GRU
-language model's NLL per token (trained once per corpus, cached under bench/.cache) of real test sentences, of
+10-NN label accuracy of test posterior means (fit on train; by Euclidean distance, and by the angle about the
+training sentences' centre, as the app measures neighbours: `neighbour_space`); KL, MI and active units on test;
+fluency as a plain GRU language model's NLL per token (trained once per corpus, cached under bench/.cache) of real
+test sentences, of
 interpolation midpoints between 100 random pairs of test sentences and of 200 greedy prior samples; how
 monotonically meaning moves along 50 interpolations (Spearman ρ of step against the pretrained encoder's similarity
 to B minus to A; 1 = steadily from A to B); training seconds.
@@ -54,6 +56,7 @@ from vae_core.explore.latent import (
     interpolation_path,
     sample_prior,
 )
+from vae_core.explore.projection import neighbour_space
 from vae_core.measure.roundtrip import GREEDY, LabelJudge, round_trip
 from vae_core.model.decoding import DecodeConfig
 from vae_core.model.pretrained import embed_texts
@@ -179,6 +182,7 @@ def measure(name: str, recipe: str) -> dict:
     ).summary()
     train_z, _ = encode(model, tokenizer, train_texts)
     test_z, _ = encode(model, tokenizer, test.texts)
+    centre = np.asarray(train_z).mean(0)
     held_out = evaluate(model, tokenizer, test.texts, iw_samples=0)
 
     lm, lm_tokenizer = reference_lm(name, train)
@@ -209,6 +213,11 @@ def measure(name: str, recipe: str) -> dict:
         "mi": held_out["mi"],
         "active_units": held_out["active_units"],
         "knn10": knn_accuracy(train_z, train_labels, test_z, test.labels) if labelled else None,
+        "knn10_angle": knn_accuracy(
+            neighbour_space(train_z, centre), train_labels, neighbour_space(test_z, centre), test.labels
+        )
+        if labelled
+        else None,  # fmt: skip
         "train_exact": on_train["roundtrip_exact"],
         "train_chrf": on_train["roundtrip_chrf"],
         "train_similarity": on_train.get("roundtrip_similarity"),
@@ -308,6 +317,7 @@ COLUMNS = [  # (key, heading, format)
     ("test_unknown", "unknown word (test)", "{:.0%}"),
     ("test_label_agreement", "same label (test)", "{:.1%}"),
     ("knn10", "10-NN", "{:.3f}"),
+    ("knn10_angle", "10-NN (angle)", "{:.3f}"),
     ("lm_nll_real", "LM NLL/token real", "{:.2f}"),
     ("lm_nll_midpoints", "midpoints", "{:.2f}"),
     ("lm_nll_prior", "prior samples", "{:.2f}"),

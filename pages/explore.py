@@ -304,7 +304,8 @@ if query and matches.any():
 
 st.subheader("Nearest neighbours in the latent space")
 st.caption(
-    "Distances are measured between posterior means in the full latent space, not on the 2-D map. "
+    "Neighbours are measured between posterior means in the full latent space, not on the 2-D map, by their "
+    "angle about the corpus's centre (the distance is 1 − cosine: 0 points the same way). "
     "A typed sentence is drawn on the 2-D map with its posterior spread, its neighbours ringed."
 )
 n1, n2 = st.columns([3, 1])

@@ -6,6 +6,7 @@ import pytest
 from vae_core import InputError, encode
 from vae_core.explore.axes import axis_sentences, concept_axes
 from vae_core.explore.gaps import find_gaps
+from vae_core.explore.projection import neighbour_space
 from vae_core.measure.compare import map_trust
 
 from .conftest import MEMORISED
@@ -14,7 +15,7 @@ from .conftest import MEMORISED
 def test_map_trust_is_one_where_the_map_keeps_the_neighbours_and_low_where_it_scrambles_them():
     rng = np.random.default_rng(0)
     latents = rng.standard_normal((300, 8)).astype(np.float32)
-    kept = map_trust(latents, latents[:, :8] * 3.0)  # a scaled copy: every neighbourhood kept
+    kept = map_trust(latents, neighbour_space(latents) * 3.0)  # the space's own measure, scaled: every one kept
     scrambled = map_trust(latents, rng.standard_normal((300, 2)))  # a map unrelated to the space
     assert kept.shape == (300,) and np.all(kept == 1.0)
     assert scrambled.mean() < 0.15  # chance is k / N = 0.03
@@ -27,10 +28,10 @@ def test_map_trust_marks_the_points_a_map_tore_apart():
     rng = np.random.default_rng(1)
     plane = np.concatenate([rng.normal(0, 1, (100, 2)), rng.normal(20, 1, (100, 2))])
     latents = np.concatenate([plane, rng.normal(0, 1e-3, (200, 2))], 1).astype(np.float32)  # a flat 4-D space
-    coords = plane.copy()
-    coords[:5] += 20.0  # torn from their group on the map
+    coords = neighbour_space(latents)[:, :2] * 10  # the groups' directions from the centre: the space's own measure
+    coords[:5] *= -1  # torn from their group on the map
     trust = map_trust(latents, coords)
-    assert trust[:5].max() < 0.2 and np.median(trust[5:]) > 0.9
+    assert trust[:5].max() < 0.2 and np.median(trust[5:]) >= 0.9
 
 
 def test_gaps_lie_far_from_the_corpus_at_likely_places_and_are_decoded(trained):

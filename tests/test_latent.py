@@ -84,13 +84,22 @@ def test_bad_inference_inputs(trained):
     assert np.isfinite(mu).all()
 
 
-def test_nearest_sentences_leaves_the_query_itself_out():
+def test_nearest_sentences_go_by_angle_about_the_corpus_centre_and_leave_the_query_itself_out():
     from vae_core.explore.latent import nearest_sentences
 
-    points = np.array([[0.0, 0.0], [1.0, 0.0], [3.0, 0.0], [0.5, 0.0]], dtype=np.float32)
-    assert [i for i, _ in nearest_sentences(points, points[0], 2, exclude=0)] == [3, 1]
-    rows = nearest_sentences(points, np.array([2.9, 0.0]), 2)
-    assert [i for i, _ in rows] == [2, 1] and rows[0][1] == pytest.approx(0.1, abs=1e-5)
+    points = np.array([[1.0, 0.0], [6.0, 0.0], [-7.0, 0.0], [0.0, 2.0], [0.0, -2.0]], dtype=np.float32)  # mean 0
+    rows = nearest_sentences(points, points[0], 2, exclude=0)  # (6, 0) is 5 away, (0, ±2) 2.2, but it points along
+    assert rows[0] == (1, pytest.approx(0.0, abs=1e-6)) and rows[1][0] in (3, 4)
+    rows = nearest_sentences(points, np.array([0.1, 1.0]), 2)
+    assert rows[0][0] == 3 and rows[0][1] == pytest.approx(1 - 1 / np.sqrt(1.01), abs=1e-5) and rows[1][0] in (0, 1)
+
+
+def test_the_neighbour_space_is_unit_directions_about_a_centre():
+    from vae_core.explore.projection import neighbour_space
+
+    points = np.array([[2.0, 1.0], [4.0, 1.0], [3.0, 1.0]], dtype=np.float32)
+    np.testing.assert_allclose(neighbour_space(points), [[-1, 0], [1, 0], [0, 0]], atol=1e-6)  # the centre: 0
+    np.testing.assert_allclose(neighbour_space(points[:1], centre=np.zeros(2)), [[2, 1] / np.sqrt(5)], atol=1e-6)
 
 
 def test_a_few_rows_run_on_one_thread_and_a_batch_keeps_every_thread(trained, monkeypatch):

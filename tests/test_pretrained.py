@@ -129,7 +129,7 @@ def test_neighbour_agreement_is_one_for_the_same_geometry_and_low_for_unrelated_
 def test_a_map_that_scrambles_a_label_the_space_keeps_is_told_apart_from_one_that_keeps_it(monkeypatch):
     rng = np.random.default_rng(2)
     labels = ["a", "b", "c"] * 100
-    centres = {"a": 0.0, "b": 6.0, "c": 12.0}
+    centres = {v: 6.0 * np.eye(8)[i] for i, v in enumerate("abc")}  # each label in its own direction
     space = np.stack([rng.normal(size=8) + centres[v] for v in labels]).astype(np.float32)
     keeps = label_on_map(space[:, :2], space, labels)  # a map that is two of the space's own axes
     scrambles = label_on_map(rng.normal(size=(300, 2)), space, labels)  # a map unrelated to the space

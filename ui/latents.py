@@ -24,7 +24,7 @@ from vae_core.explore.clusters import (
     words_from_table,
 )
 from vae_core.explore.labels import MapName, name_lines
-from vae_core.explore.projection import MapView, project
+from vae_core.explore.projection import MapView, neighbour_space, project
 from vae_core.measure.compare import LabelOnMap, label_kept, map_check_rows, neighbour_agreement, neighbour_sets
 
 from .cache import per_session, precomputed
@@ -150,7 +150,7 @@ def neighbours(space: str, k: int = 10) -> np.ndarray:
     """Each sentence's k nearest other sentences in the "vae" latent space or the "pretrained" embedding space
     (the agreement and both accuracies are read off these)."""
     points = latents()[0] if space == "vae" else pretrained_embeddings()
-    return neighbour_sets(points, k)
+    return neighbour_sets(neighbour_space(points), k)
 
 
 @per_session()
@@ -168,7 +168,7 @@ def _checked_space_neighbours(space: str) -> np.ndarray:
     the map, seed or label checked (and, when every sentence is measured, the same as `neighbours`)."""
     points = latents()[0] if space == "vae" else pretrained_embeddings()
     rows = map_check_rows(len(points))
-    return neighbours(space, 10) if len(rows) == len(points) else neighbour_sets(points[rows], 10)
+    return neighbours(space, 10) if len(rows) == len(points) else neighbour_sets(neighbour_space(points)[rows], 10)
 
 
 @per_session()
@@ -210,7 +210,7 @@ def kept_from_base() -> np.ndarray:
         base = vae_core.base.shipped.for_corpus(base_model(), texts)
         with st.spinner("Encoding the sentences with the base model, to show what adapting moved…"):
             before, _ = vae_core.encode(base.model, base.tokenizer, [texts[i] for i in rows])
-        kept[rows] = neighbour_agreement(neighbour_sets(before, 10), _checked_space_neighbours("vae"))
+        kept[rows] = neighbour_agreement(neighbour_sets(neighbour_space(before), 10), _checked_space_neighbours("vae"))
     return kept
 
 

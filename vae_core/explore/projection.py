@@ -1,20 +1,17 @@
 """Latent vectors -> a 2-D or 3-D map (PCA at once, UMAP for the real view), exact nearest neighbours in
-the latent space, and placing new points onto an existing map."""
+the latent space (measured by angle about the corpus's centre: `neighbour_space`), and placing new points onto an
+existing map."""
 
 from __future__ import annotations
 
 import re
 import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..device import resolve_device
 from ..errors import InputError
-
-if TYPE_CHECKING:
-    pass
 
 METHODS = ("pca", "umap")
 DIMS = (2, 3)
@@ -54,6 +51,17 @@ def nearest(
     return torch.cat(idx_out).numpy(), torch.cat(dist_out).numpy()
 
 
+def neighbour_space(points: np.ndarray, centre: np.ndarray | None = None) -> np.ndarray:
+    """The vectors neighbours are measured between: `points` less `centre` (their own mean unless given), scaled to
+    unit length, so that nearness is the angle about the corpus's centre. A corpus fills one region of a general
+    model's space; what tells its sentences apart is their direction from that region's middle, not the offset they
+    share (10-NN label agreement by each measure: bench/ROUNDTRIP.md). A point at the centre stays at the origin."""
+    points = np.asarray(points, dtype=np.float32)
+    centred = points - (points.mean(0) if centre is None else np.asarray(centre, dtype=np.float32))
+    length = np.linalg.norm(centred, axis=1, keepdims=True)
+    return np.divide(centred, length, out=np.zeros_like(centred), where=length > 0)
+
+
 def project(
     latents: np.ndarray,
     method: str = "pca",
@@ -62,9 +70,10 @@ def project(
     n_neighbors: int = 15,
     device: str = "auto",
 ) -> np.ndarray:
-    """Coordinates (N, dims) of the latents. UMAP is given an exact kNN graph computed with torch (on the GPU when
-    there is one), which is faster than its own approximate search and deterministic for a given seed; on a CPU
-    above EXACT_KNN_MAX_CPU points, exact search costs O(N²), so UMAP's own approximate search is used instead."""
+    """Coordinates (N, dims) of the latents. PCA projects them as they are (so a spot on its map inverts exactly);
+    UMAP lays out their `neighbour_space`, the neighbours the app lists, from an exact kNN graph computed with torch
+    (on the GPU when there is one), which is faster than its own approximate search and deterministic for a given
+    seed; on a CPU above EXACT_KNN_MAX_CPU points, exact search costs O(N²), so UMAP's own search is used instead."""
     latents = np.asarray(latents, dtype=np.float32)
     if method not in METHODS:
         raise InputError(f"unknown projection {method!r}: use one of {', '.join(METHODS)}.")
@@ -79,6 +88,7 @@ def project(
         return PCA(n_components=dims, random_state=seed).fit_transform(latents).astype(np.float32)
     import umap
 
+    latents = neighbour_space(latents)
     knn = None
     dev = resolve_device(device)
     if dev.type == "cuda" or n <= EXACT_KNN_MAX_CPU:
@@ -157,8 +167,9 @@ def ellipse(centre: np.ndarray, cov: np.ndarray, widths: float = 2.0, points: in
 
 def place_points(new_latents: np.ndarray, latents: np.ndarray, coords: np.ndarray, k: int = 10) -> np.ndarray:
     """Map positions for new latent vectors: the inverse-distance-weighted mean of the map positions of their
-    k nearest neighbours in the latent space (the map itself is not recomputed)."""
-    idx, dist = nearest(latents, np.asarray(new_latents, dtype=np.float32), k)
+    k nearest neighbours in the latent space, by angle about its centre (the map itself is not recomputed)."""
+    centre = np.asarray(latents, dtype=np.float32).mean(0)
+    idx, dist = nearest(neighbour_space(latents, centre), neighbour_space(np.atleast_2d(new_latents), centre), k)
     weights = 1.0 / (dist + 1e-6)
     weights /= weights.sum(1, keepdims=True)
     return (coords[idx] * weights[..., None]).sum(1)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputError
-from ..explore.projection import nearest
+from ..explore.projection import nearest, neighbour_space
 
 
 def neighbour_sets(x: np.ndarray, k: int = 10) -> np.ndarray:
@@ -64,13 +64,14 @@ def map_check_rows(n: int, seed: int = 0) -> np.ndarray:
 
 def label_on_map(coords: np.ndarray, latents: np.ndarray, labels: list, k: int = 10, seed: int = 0) -> LabelOnMap:
     """Does a 2-D or 3-D map keep the neighbourhoods of a label that the full latent space keeps? A flat map cannot
-    keep every neighbourhood, and a user reading colours on it should know which ones it lost. Above
-    MAP_CHECK_MAX sentences, the same seeded sample is measured in both."""
+    keep every neighbourhood, and a user reading colours on it should know which ones it lost. The space's neighbours
+    are the app's (by angle: `neighbour_space`), the map's plain distances on it. Above MAP_CHECK_MAX sentences, the
+    same seeded sample is measured in both."""
     n = len(labels)
     if len(coords) != n or len(latents) != n:
         raise InputError(f"the map, the latents and the labels hold {len(coords)}, {len(latents)} and {n} rows.")
     rows = map_check_rows(n, seed)
-    on_map, in_space = neighbour_sets(np.asarray(coords)[rows], k), neighbour_sets(np.asarray(latents)[rows], k)
+    on_map, in_space = neighbour_sets(np.asarray(coords)[rows], k), neighbour_sets(neighbour_space(latents)[rows], k)
     return label_kept(on_map, in_space, [labels[i] for i in rows])
 
 
@@ -87,8 +88,9 @@ def label_kept(map_neighbours: np.ndarray, space_neighbours: np.ndarray, labels:
 
 
 def map_trust(latents: np.ndarray, coords: np.ndarray, k: int = 10) -> np.ndarray:
-    """Per sentence, the share of its k nearest neighbours in the latent space that are also among its k nearest on
-    the map (0 to 1): where the picture can be believed, point by point. Needs more than k sentences."""
+    """Per sentence, the share of its k nearest neighbours in the latent space (by angle: `neighbour_space`) that
+    are also among its k nearest on the map (0 to 1): where the picture can be believed, point by point. Needs more
+    than k sentences."""
     if len(latents) != len(coords):
         raise InputError(f"the map has {len(coords)} points for {len(latents)} sentences.")
-    return neighbour_agreement(neighbour_sets(np.asarray(latents), k), neighbour_sets(np.asarray(coords), k))
+    return neighbour_agreement(neighbour_sets(neighbour_space(latents), k), neighbour_sets(np.asarray(coords), k))

@@ -1,0 +1,75 @@
+"""Which measure of nearness finds neighbours that share a label: plain distance, or the angle about the corpus's
+centre (`vae_core.explore.projection.neighbour_space`, what the app measures)?
+
+    python bench/neighbours.py                       # TREC, SUBJ and SST with the shipped base model (~2 min)
+    python bench/neighbours.py --corpora trec --model DIR
+
+For each labelled corpus (train file -> test file): 10-NN label accuracy of the test sentences, fit on the training
+sentences, for TF-IDF + TruncatedSVD(32) (the issue's baseline) and for the base model's posterior means, each by
+Euclidean distance, by cosine, and by the angle about the training sentences' centre. Rows go to
+bench/results/neighbours.jsonl. Needs ../shared/data (or LATENT_LAB_DATA).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import torch
+from common import DATA, RESULTS, knn_accuracy, load_split, tfidf_svd
+
+from vae_core import encode, load_bundle
+from vae_core.base.shipped import BASE_MODEL, for_corpus
+from vae_core.explore.projection import neighbour_space
+
+OUT = RESULTS / "neighbours.jsonl"
+
+
+def by_each_measure(train_x: np.ndarray, train_y: list, test_x: np.ndarray, test_y: list) -> dict[str, float]:
+    """10-NN accuracy by Euclidean distance, by cosine (no centring) and by angle about the training centre."""
+    centre = train_x.mean(0)
+    return {
+        "euclidean": knn_accuracy(train_x, train_y, test_x, test_y),
+        "cosine": knn_accuracy(neighbour_space(train_x, 0.0), train_y, neighbour_space(test_x, 0.0), test_y),
+        "angle_about_centre": knn_accuracy(
+            neighbour_space(train_x, centre), train_y, neighbour_space(test_x, centre), test_y
+        ),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpora", nargs="+", default=["trec", "subj", "sst"])
+    parser.add_argument("--model", type=Path, default=BASE_MODEL)
+    args = parser.parse_args()
+    if not DATA.is_dir():
+        print(f"skipped: {DATA} not found")
+        return 0
+    base = load_bundle(args.model, device="cpu")
+    for name in args.corpora:
+        train, test = load_split(name)
+        train_y = [train.labels[i] for i in train.train_idx]
+        rows = {"TF-IDF + SVD(32)": tuple(np.asarray(x) for x in tfidf_svd(train.train_texts, test.texts))}
+        model = for_corpus(base, train.train_texts)
+        rows["base model"] = tuple(
+            np.asarray(encode(model.model.float(), model.tokenizer, texts)[0])
+            for texts in (train.train_texts, test.texts)
+        )
+        for what, (train_x, test_x) in rows.items():
+            row = {"corpus": name, "representation": what, "model": args.model.name, "test_sentences": len(test_x)}
+            row.update(by_each_measure(train_x, train_y, test_x, test.labels))
+            row["machine"] = f"{torch.get_num_threads()} threads, {platform.machine()}"
+            row["date"], row["command"] = str(date.today()), " ".join(["python bench/neighbours.py", *sys.argv[1:]])
+            print(json.dumps(row), flush=True)
+            with OUT.open("a", encoding="utf-8") as out:
+                out.write(json.dumps(row) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
