@@ -75,6 +75,15 @@ def knn_accuracy(train_x: np.ndarray, train_y: list, test_x: np.ndarray, test_y:
     return float(KNeighborsClassifier(n_neighbors=k).fit(train_x, train_y).score(test_x, test_y))
 
 
+def knn_accuracy_by_angle(train_x: np.ndarray, train_y: list, test_x: np.ndarray, test_y: list, centre=None) -> float:
+    """`knn_accuracy` by the angle about `centre` (the training points' mean unless given), as the app measures
+    neighbours (`vae_core.explore.projection.neighbour_space`)."""
+    from vae_core.explore.projection import neighbour_space
+
+    centre = np.asarray(train_x).mean(0) if centre is None else centre
+    return knn_accuracy(neighbour_space(train_x, centre), train_y, neighbour_space(test_x, centre), test_y)
+
+
 def logistic_accuracy(train_x: np.ndarray, train_y: list, test_x: np.ndarray, test_y: list) -> float:
     """Accuracy of a standardised logistic-regression probe."""
     from sklearn.linear_model import LogisticRegression

@@ -21,24 +21,20 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from common import DATA, RESULTS, knn_accuracy, load_split, tfidf_svd
+from common import DATA, RESULTS, knn_accuracy, knn_accuracy_by_angle, load_split, tfidf_svd
 
 from vae_core import encode, load_bundle
 from vae_core.base.shipped import BASE_MODEL, for_corpus
-from vae_core.explore.projection import neighbour_space
 
 OUT = RESULTS / "neighbours.jsonl"
 
 
 def by_each_measure(train_x: np.ndarray, train_y: list, test_x: np.ndarray, test_y: list) -> dict[str, float]:
     """10-NN accuracy by Euclidean distance, by cosine (no centring) and by angle about the training centre."""
-    centre = train_x.mean(0)
     return {
         "euclidean": knn_accuracy(train_x, train_y, test_x, test_y),
-        "cosine": knn_accuracy(neighbour_space(train_x, 0.0), train_y, neighbour_space(test_x, 0.0), test_y),
-        "angle_about_centre": knn_accuracy(
-            neighbour_space(train_x, centre), train_y, neighbour_space(test_x, centre), test_y
-        ),
+        "cosine": knn_accuracy_by_angle(train_x, train_y, test_x, test_y, centre=0.0),
+        "angle_about_centre": knn_accuracy_by_angle(train_x, train_y, test_x, test_y),
     }
 
 

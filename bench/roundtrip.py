@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from common import RESULTS, ROOT, SPLITS, knn_accuracy, load_split, nll_per_token, reference_lm
+from common import RESULTS, ROOT, SPLITS, knn_accuracy, knn_accuracy_by_angle, load_split, nll_per_token, reference_lm
 
 from vae_core import (
     Corpus,
@@ -56,7 +56,6 @@ from vae_core.explore.latent import (
     interpolation_path,
     sample_prior,
 )
-from vae_core.explore.projection import neighbour_space
 from vae_core.measure.roundtrip import GREEDY, LabelJudge, round_trip
 from vae_core.model.decoding import DecodeConfig
 from vae_core.model.pretrained import embed_texts
@@ -182,7 +181,6 @@ def measure(name: str, recipe: str) -> dict:
     ).summary()
     train_z, _ = encode(model, tokenizer, train_texts)
     test_z, _ = encode(model, tokenizer, test.texts)
-    centre = np.asarray(train_z).mean(0)
     held_out = evaluate(model, tokenizer, test.texts, iw_samples=0)
 
     lm, lm_tokenizer = reference_lm(name, train)
@@ -213,11 +211,7 @@ def measure(name: str, recipe: str) -> dict:
         "mi": held_out["mi"],
         "active_units": held_out["active_units"],
         "knn10": knn_accuracy(train_z, train_labels, test_z, test.labels) if labelled else None,
-        "knn10_angle": knn_accuracy(
-            neighbour_space(train_z, centre), train_labels, neighbour_space(test_z, centre), test.labels
-        )
-        if labelled
-        else None,  # fmt: skip
+        "knn10_angle": knn_accuracy_by_angle(train_z, train_labels, test_z, test.labels) if labelled else None,
         "train_exact": on_train["roundtrip_exact"],
         "train_chrf": on_train["roundtrip_chrf"],
         "train_similarity": on_train.get("roundtrip_similarity"),

@@ -16,7 +16,7 @@ from ..errors import InputError
 from ..model.decoding import DecodeConfig, decode
 from ..model.objective import kl_per_dim
 from ..model.vae import SentenceVAE, posterior
-from .projection import nearest, neighbour_space
+from .projection import nearest_by_angle
 
 PATHS = ("slerp", "linear")  # interpolation: along the sphere where the prior's mass lies, or straight
 FEW_ROWS = 16  # encoding or decoding this many rows or fewer runs torch on one thread (see `_threads_for`)
@@ -182,10 +182,8 @@ def nearest_sentences(
     """The k rows of `latents` nearest to one query vector in the full latent space, by angle about the corpus's
     centre (`neighbour_space`), as (row, cosine distance: 0 the same direction, 2 the opposite), nearest first;
     `exclude` (e.g. the query's own row) is left out."""
-    centre = np.asarray(latents, dtype=np.float32).mean(0)
-    space, asked = neighbour_space(latents, centre), neighbour_space(np.reshape(query, (1, -1)), centre)
-    idx, dist = nearest(space, asked, k + (exclude is not None))
-    return [(int(i), float(d) ** 2 / 2) for i, d in zip(idx[0], dist[0]) if int(i) != exclude][:k]
+    idx, dist = nearest_by_angle(latents, np.reshape(query, (1, -1)), k + (exclude is not None))
+    return [(int(i), float(d) ** 2 / 2) for i, d in zip(idx[0], dist[0]) if int(i) != exclude][:k]  # chord² / 2
 
 
 def sentence_kl(mu: np.ndarray, logvar: np.ndarray) -> np.ndarray:

@@ -62,6 +62,13 @@ def neighbour_space(points: np.ndarray, centre: np.ndarray | None = None) -> np.
     return np.divide(centred, length, out=np.zeros_like(centred), where=length > 0)
 
 
+def nearest_by_angle(latents: np.ndarray, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """`nearest` in the `neighbour_space` of `latents`, the queries measured about the same centre (the latents'
+    mean): (indices, distances between unit directions, 0 to 2), each (Q, k)."""
+    centre = np.asarray(latents, dtype=np.float32).mean(0)
+    return nearest(neighbour_space(latents, centre), neighbour_space(np.atleast_2d(queries), centre), k)
+
+
 def project(
     latents: np.ndarray,
     method: str = "pca",
@@ -168,8 +175,7 @@ def ellipse(centre: np.ndarray, cov: np.ndarray, widths: float = 2.0, points: in
 def place_points(new_latents: np.ndarray, latents: np.ndarray, coords: np.ndarray, k: int = 10) -> np.ndarray:
     """Map positions for new latent vectors: the inverse-distance-weighted mean of the map positions of their
     k nearest neighbours in the latent space, by angle about its centre (the map itself is not recomputed)."""
-    centre = np.asarray(latents, dtype=np.float32).mean(0)
-    idx, dist = nearest(neighbour_space(latents, centre), neighbour_space(np.atleast_2d(new_latents), centre), k)
+    idx, dist = nearest_by_angle(latents, new_latents, k)
     weights = 1.0 / (dist + 1e-6)
     weights /= weights.sum(1, keepdims=True)
     return (coords[idx] * weights[..., None]).sum(1)
