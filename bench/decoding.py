@@ -3,9 +3,11 @@ the most of a sentence?
 
     python bench/decoding.py trec                 # trains the default recipe with `fit` first (~6 min on 2 cores)
     python bench/decoding.py trec --model DIR     # a bundle already trained on that corpus's training file
+    python bench/decoding.py trec --model base --only refined   # the base model as it is; some strategies only
 
 On 500 seeded test sentences and 500 of the training file's own validation split (held out from training, and
-harder than TREC's test questions), each strategy decodes the posterior means: exact match, chrF, meaning kept (the
+harder than TREC's test questions), each strategy decodes the posterior means (or, "z refined", the points refined
+from them: vae_core/model/refine.py): exact match, chrF, meaning kept (the
 pretrained encoder's cosine of input and output) and the agreement of a TF-IDF label judge fit on the training
 split, with seconds per sentence (decoding and, for rerank, encoding the candidates). Rows go to
 bench/results/decoding.jsonl. Needs ../shared/data (or LATENT_LAB_DATA).
@@ -24,16 +26,26 @@ import torch
 from common import RESULTS, SPLITS, load_split
 
 from vae_core import fit, load_bundle
+from vae_core.base.shipped import BASE, for_corpus, load_base
 from vae_core.measure.roundtrip import LabelJudge, round_trip
 from vae_core.model.decoding import DecodeConfig
+from vae_core.model.refine import RefineConfig
 
 OUT = RESULTS / "decoding.jsonl"
-STRATEGIES = [  # (name, config): max_len as the round trip uses it
-    ("greedy", DecodeConfig(strategy="greedy", max_len=80)),
-    ("beam 5", DecodeConfig(strategy="beam", beam_size=5, max_len=80)),
-    ("rerank 5", DecodeConfig(strategy="rerank", candidates=5, max_len=80)),
-    ("rerank 10 (Reconstruct's)", DecodeConfig(strategy="rerank", candidates=10, max_len=80)),
-    ("rerank 20", DecodeConfig(strategy="rerank", candidates=20, max_len=80)),
+GREEDY = DecodeConfig(strategy="greedy", max_len=80)
+RERANK = DecodeConfig(strategy="rerank", candidates=10, max_len=80)
+STRATEGIES = [  # (name, decoding, refining of z or None: the posterior mean); max_len as the round trip uses it
+    ("greedy", GREEDY, None),
+    ("beam 5", DecodeConfig(strategy="beam", beam_size=5, max_len=80), None),
+    ("rerank 5", DecodeConfig(strategy="rerank", candidates=5, max_len=80), None),
+    ("rerank 10", RERANK, None),
+    ("rerank 20", DecodeConfig(strategy="rerank", candidates=20, max_len=80), None),
+    ("greedy, z refined 10 steps", GREEDY, RefineConfig(steps=10, lr=0.1)),
+    ("greedy, z refined 20 steps", GREEDY, RefineConfig(steps=20)),
+    ("greedy, z refined 40 steps", GREEDY, RefineConfig(steps=40)),
+    ("rerank 10, z refined 20 steps", RERANK, RefineConfig(steps=20)),
+    # not for the app: how much the decoder could write back from some point, however far from the mean
+    ("greedy, z refined 60 steps at any distance", GREEDY, RefineConfig(steps=60, radius=1e6)),
 ]
 
 
@@ -42,19 +54,28 @@ def sampled(texts: list[str], labels: list[str], n: int = 500) -> tuple[list[str
     return [texts[i] for i in idx], [labels[i] for i in idx]
 
 
-def held_out_setup(description: str) -> tuple | None:
+def held_out_setup(description: str, choosing: bool = False) -> tuple | None:
     """What the decoding benches share: the command line `CORPUS [--model DIR]`, then (args, the training corpus,
     the test corpus, the model — loaded, or the default recipe trained here —, a label judge fit on the training
     split). None, after saying so, when the corpus is not there."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("corpus", choices=sorted(n for n in SPLITS if n != "demo"))
-    parser.add_argument("--model", help="a bundle trained on the corpus's training file (default: train one)")
+    parser.add_argument(
+        "--model", help="a bundle trained on the corpus's training file, or `base` (default: train the default recipe)"
+    )
+    if choosing:
+        parser.add_argument("--only", help="only the strategies whose name holds this text (e.g. 'refined')")
     args = parser.parse_args()
     if not SPLITS[args.corpus][0].is_file():
         print(f"skipped: no {SPLITS[args.corpus][0]}")
         return None
     train, test = load_split(args.corpus)
-    tm = load_bundle(args.model, device="cpu") if args.model else fit(train, iw_samples=0, roundtrip_limit=0)
+    if args.model == BASE:
+        tm = for_corpus(load_base("cpu"), train.train_texts)
+    elif args.model:
+        tm = load_bundle(args.model, device="cpu")
+    else:
+        tm = fit(train, iw_samples=0, roundtrip_limit=0)
     judge = LabelJudge(train.train_texts, [train.labels[i] for i in train.train_idx])
     return args, train, test, tm, judge
 
@@ -66,17 +87,19 @@ def append_row(path: Path, row: dict, args, script: str) -> None:
         "model": args.model or "the default recipe, trained here",
         "machine": f"{torch.get_num_threads()} threads, {platform.machine()}",
         "date": time.strftime("%Y-%m-%d"),
-        "command": f"python {script} {args.corpus}" + (" --model DIR" if args.model else ""),
+        "command": f"python {script} {args.corpus}"
+        + (f" --model {args.model}" if args.model == BASE else " --model DIR" if args.model else ""),
     }
     with path.open("a", encoding="utf-8") as f:
         f.write(json.dumps(row) + "\n")
 
 
 def main() -> None:
-    setup = held_out_setup(__doc__.splitlines()[0])
+    setup = held_out_setup(__doc__.splitlines()[0], choosing=True)
     if setup is None:
         return
     args, train, test, tm, judge = setup
+    chosen = [s for s in STRATEGIES if args.only is None or args.only in s[0]]
     held_out = {
         "test": sampled(test.texts, test.labels),
         "validation": sampled(train.val_texts, [train.labels[i] for i in train.val_idx]),
@@ -84,9 +107,11 @@ def main() -> None:
     print("| sentences | decoding | exact | chrF | meaning kept | same label | s / sentence |")
     print("|---|---|---|---|---|---|---|")
     for split, (texts, labels) in held_out.items():
-        for name, config in STRATEGIES:
+        for name, config, refined in chosen:
             start = time.perf_counter()
-            result = round_trip(tm.model, tm.tokenizer, texts, labels=labels, judge=judge, decoding=config)
+            result = round_trip(
+                tm.model, tm.tokenizer, texts, labels=labels, judge=judge, decoding=config, refined=refined
+            )
             seconds = time.perf_counter() - start
             s = result.summary()
             row = {

@@ -6,7 +6,7 @@ import streamlit as st
 from ui import cards, figures, latents, state
 from vae_core import DecodeConfig, LatentLabError, apply_attribute, attribute_vector, neighbourhood
 from vae_core.explore.latent import sample_prior, token_probabilities
-from vae_core.measure.roundtrip import RERANK, marked_changes, round_trip
+from vae_core.measure.roundtrip import REFINED, RERANK, marked_changes, round_trip
 from vae_core.model.decoding import STRATEGIES
 
 st.title("Generate")
@@ -98,14 +98,25 @@ with tab_near:
 
 with tab_rec:
     st.caption(
-        "Encode a sentence to its mean μ and decode it again (of the greedy sentence and beam search's ten likeliest, "
-        "the one whose own encoding lands nearest μ: it keeps more than the greedy decoding the model card "
-        "measures); the bars show how sure the decoder is of each word of the original."
+        "Encode a sentence to its mean μ, refine that point (below) and decode it: of the greedy sentence and beam "
+        "search's ten likeliest, the one whose own encoding lands nearest the point (it keeps more than the greedy "
+        "decoding the model card measures). The bars show how sure the decoder is of each word of the original."
     )
     sentence = st.text_input("Sentence", key="rec-sentence")
+    refined = st.checkbox(
+        "Refine the point first",
+        value=True,
+        key="rec-refined",
+        help=f"The encoder's mean is a one-pass guess. {REFINED.steps} gradient steps move it, within the spread "
+        "the encoder itself gives the sentence, to a point the decoder writes the sentence back from: held-out "
+        "sentences come back word for word far more often (bench/ROUNDTRIP.md, 'Refining z'). Untick to decode "
+        "the mean itself.",
+    )
     if st.button("Reconstruct"):
         try:
-            trip = round_trip(model.model, model.tokenizer, [sentence], decoding=RERANK)
+            trip = round_trip(
+                model.model, model.tokenizer, [sentence], decoding=RERANK, refined=REFINED if refined else None
+            )
             written, out = trip.inputs[0], trip.outputs[0]
             c1, c2 = st.columns(2)
             c1.text("Input")

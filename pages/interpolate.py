@@ -37,9 +37,16 @@ strategy = c3.selectbox(  # rerank by default: its midpoints read far more fluen
     "Decoding", STRATEGIES, index=STRATEGIES.index("rerank"), help=cards.decoding_help()
 )
 known = c3.checkbox("Known words only", help=cards.KNOWN_WORDS_HELP)
+refined_ends = c1.checkbox(
+    "Start and end at the sentences",
+    value=True,
+    help="Walk between each sentence's point refined from its mean (a few gradient steps, within the spread the "
+    "encoder gives the sentence) to one the decoder writes it back from, so the path's first and last steps are "
+    "A and B far more often (bench/ROUNDTRIP.md, 'Refining z'). Untick to walk between the means themselves.",
+)
 
 if st.button("Interpolate", type="primary"):
-    st.session_state.interpolation = (sentence_a, sentence_b, steps, method, strategy, known)
+    st.session_state.interpolation = (sentence_a, sentence_b, steps, method, strategy, known, refined_ends)
 
 if "interpolation" in st.session_state:
     asked = st.session_state.interpolation

@@ -98,7 +98,13 @@ if base:
         "**Adapting** it (the Train page's default) trains it a few passes more on your sentences, keeping its "
         "tokenizer: it learns your corpus's words and phrasing in minutes, and its map stays recognisably the base "
         "model's (Explore colours what moved). Its last passes, and adapting, weigh the KL at 0.3: each "
-        "sentence's posterior is narrower, so z holds more of it, for a somewhat worse likelihood."
+        "sentence's posterior is narrower, so z holds more of it, for a somewhat worse likelihood.\n\n"
+        "**Its encoder is a one-pass guess.** The decoder can write back more than the encoder's mean asks of it "
+        "(the *amortisation gap*): Generate → Reconstruct and Interpolate's ends first move each sentence's point a "
+        "few gradient steps, within the spread the encoder gives the sentence, to one the decoder writes the "
+        "sentence back from (*semi-amortised inference*). Short held-out sentences then come back word for word "
+        "about twice as often; long ones gain little, since there the decoder itself falls short "
+        "(bench/ROUNDTRIP.md, 'Refining z')."
     )
 
 st.subheader("Now loaded")

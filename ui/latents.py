@@ -357,22 +357,26 @@ def written_grid(view: MapView, n: int, known_words_only: bool = False) -> tuple
 
 @per_session()
 def interpolation(
-    a: str, b: str, steps: int, path: str, strategy: str, known_words_only: bool
+    a: str, b: str, steps: int, path: str, strategy: str, known_words_only: bool, refined_ends: bool
 ) -> tuple[np.ndarray, list[str]]:
     """The path from sentence a to sentence b through the current model's latent space (`steps` latent vectors,
-    "slerp" or "linear") and what the decoder writes at each step."""
+    "slerp" or "linear"; with `refined_ends`, between the sentences' refined points rather than their means) and what
+    the decoder writes at each step."""
     model = current_model().value
-    z_path = vae_core.explore.latent.interpolation_path(model.model, model.tokenizer, a, b, steps, path)
+    refined = vae_core.measure.roundtrip.REFINED if refined_ends else None
+    z_path = vae_core.explore.latent.interpolation_path(model.model, model.tokenizer, a, b, steps, path, refined)
     config = vae_core.DecodeConfig(strategy=strategy, unknown_words=not known_words_only)
     return z_path, vae_core.decode_latents(model.model, model.tokenizer, z_path, config)
 
 
 @per_session()
-def path_checks(a: str, b: str, steps: int, path: str, strategy: str, known_words_only: bool) -> list[StepCheck]:
+def path_checks(
+    a: str, b: str, steps: int, path: str, strategy: str, known_words_only: bool, refined_ends: bool
+) -> list[StepCheck]:
     """How sure the decoder is at each step of that path, and whether the step is far from every sentence of the
     current corpus (`vae_core.explore.coverage.check_path`)."""
     model = current_model().value
-    z_path, decoded = interpolation(a, b, steps, path, strategy, known_words_only)
+    z_path, decoded = interpolation(a, b, steps, path, strategy, known_words_only, refined_ends)
     return vae_core.explore.coverage.check_path(model.model, model.tokenizer, z_path, decoded, latents()[0])
 
 

@@ -30,6 +30,7 @@ from .measure import roundtrip
 from .measure.metrics import evaluate
 from .model.decoding import DETERMINISTIC, STRATEGIES, DecodeConfig
 from .model.objective import SCHEDULES
+from .model.refine import RefineConfig
 from .model.vae import CELLS, ENCODERS, PRETRAINED_SUGGESTED, ModelConfig
 from .store.bundle import check_bundle_target, save_bundle
 from .store.export import encode_file, latent_frame, table_path, write_table
@@ -85,6 +86,16 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--text-column", help="text column of a table (default: 'text' or the likeliest)")
         p.add_argument("--label-column", help="optional label column of a table")
         p.add_argument("--device", default="auto", help="auto (CUDA if present), cpu or cuda")
+
+    def refine_arg(p: argparse.ArgumentParser, zero: str, app: str) -> None:
+        p.add_argument(
+            "--refine",
+            type=_whole(0, 500),
+            default=0,
+            metavar="STEPS",
+            help="first move each sentence's mean this many gradient steps to a point the decoder writes the "
+            f"sentence back from, within the posterior's reach (0: {zero}; the app's {app}: {roundtrip.REFINED.steps})",
+        )
 
     def overwrite_arg(p: argparse.ArgumentParser) -> None:
         p.add_argument(
@@ -226,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="greedy",
         help="how to decode each posterior mean (greedy: the model card's measure; rerank: as Generate does)",
     )
+    refine_arg(p, "decode the mean itself", "Generate -> Reconstruct")
     p.add_argument("--seed", type=_whole(0, 2**32 - 1), default=0)
 
     def decode_args(p: argparse.ArgumentParser, strategy: str) -> None:
@@ -265,12 +277,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sentence_b")
     p.add_argument("--steps", type=_whole(2, 1000), default=8)
     p.add_argument("--method", choices=PATHS, default="slerp")
+    refine_arg(p, "walk between the two means", "the path's ends")
     decode_args(p, "greedy")
     return parser
 
 
 def _corpus_options(args, **overrides) -> CorpusOptions:
     return CorpusOptions(text_column=args.text_column, label_column=args.label_column, **overrides)
+
+
+def _refined(args) -> RefineConfig | None:
+    """How `--refine STEPS` asks for each sentence's point to be refined (None: the posterior mean)."""
+    return replace(roundtrip.REFINED, steps=args.refine) if args.refine else None
 
 
 def _decode_config(args) -> DecodeConfig:
@@ -464,11 +482,18 @@ def cmd_reconstruct(args) -> None:
     judge = roundtrip.label_judge(judged.texts, judged.labels)
     decoding = replace(roundtrip.GREEDY, strategy=args.strategy)  # the card's measure, decoded as asked
     result = roundtrip.round_trip(
-        tm.model, tm.tokenizer, corpus.texts, labels=corpus.labels, judge=judge, decoding=decoding
+        tm.model,
+        tm.tokenizer,
+        corpus.texts,
+        labels=corpus.labels,
+        judge=judge,
+        decoding=decoding,
+        refined=_refined(args),
     )
     write_table(pd.DataFrame(result.rows()), out)
     summary = result.summary()
-    line = f"{summary['roundtrip_n']} sentences ({args.strategy}): exact {summary['roundtrip_exact']:.1%}, "
+    how = args.strategy + (f", z refined {args.refine} steps" if args.refine else "")
+    line = f"{summary['roundtrip_n']} sentences ({how}): exact {summary['roundtrip_exact']:.1%}, "
     line += f"chrF {summary['roundtrip_chrf']:.1f}, "
     line += f"{summary['roundtrip_unknown']:.0%} hold a word outside the vocabulary"
     if "roundtrip_similarity" in summary:
@@ -490,7 +515,14 @@ def cmd_sample(args) -> None:
 def cmd_interpolate(args) -> None:
     tm = load_model(args.model, device=args.device)
     path = interpolate(
-        tm.model, tm.tokenizer, args.sentence_a, args.sentence_b, args.steps, args.method, _decode_config(args)
+        tm.model,
+        tm.tokenizer,
+        args.sentence_a,
+        args.sentence_b,
+        args.steps,
+        args.method,
+        _decode_config(args),
+        _refined(args),
     )
     for t, text in path:
         print(f"{t:.2f}\t{text}")

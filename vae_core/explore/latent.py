@@ -10,11 +10,12 @@ from contextlib import contextmanager
 import numpy as np
 import torch
 
-from ..data.batching import to_ids
+from ..data.batching import iterate_batches, to_ids
 from ..data.tokenizer import TextTokenizer
 from ..errors import InputError
 from ..model.decoding import DecodeConfig, decode
 from ..model.objective import kl_per_dim
+from ..model.refine import RefineConfig, refine
 from ..model.vae import SentenceVAE, posterior
 from .projection import nearest_by_angle
 
@@ -56,6 +57,28 @@ def encode(
     return mu.numpy(), logvar.numpy()
 
 
+def latent_points(
+    model: SentenceVAE,
+    tokenizer: TextTokenizer,
+    texts: list[str],
+    refined: RefineConfig | None = None,
+    batch_size: int = 128,
+) -> np.ndarray:
+    """Each sentence's point (N, D): its posterior mean, or with `refined`, the point refined from it to one the
+    decoder writes the sentence back from (model/refine.py: a few gradient steps, within the posterior's reach)."""
+    if refined is None:
+        return encode(model, tokenizer, texts)[0]
+    cleaned = _check_texts(texts)
+    points = torch.empty(len(cleaned), model.config.latent_dim)
+    with _threads_for(len(cleaned)):
+        for batch in iterate_batches(to_ids(tokenizer, cleaned), tokenizer, batch_size, texts=cleaned):
+            b = batch.to(model.device)
+            with torch.no_grad():
+                mu, logvar = model.encode(b.tokens, b.lengths, b.texts)
+            points[batch.index] = refine(model, b, mu, logvar, refined).cpu()
+    return points.numpy()
+
+
 def decode_latents(
     model: SentenceVAE, tokenizer: TextTokenizer, z: np.ndarray | torch.Tensor, config: DecodeConfig | None = None
 ) -> list[str]:
@@ -66,11 +89,14 @@ def decode_latents(
 
 
 def reconstruct(
-    model: SentenceVAE, tokenizer: TextTokenizer, texts: list[str], config: DecodeConfig | None = None
+    model: SentenceVAE,
+    tokenizer: TextTokenizer,
+    texts: list[str],
+    config: DecodeConfig | None = None,
+    refined: RefineConfig | None = None,
 ) -> list[str]:
-    """Encode each sentence to its posterior mean and decode it again."""
-    mu, _ = encode(model, tokenizer, texts)
-    return decode_latents(model, tokenizer, mu, config)
+    """Encode each sentence to its point (`latent_points`: the posterior mean, or refined) and decode it again."""
+    return decode_latents(model, tokenizer, latent_points(model, tokenizer, texts, refined), config)
 
 
 def sample_prior(
@@ -105,10 +131,12 @@ def interpolation_path(
     sentence_b: str,
     steps: int = 8,
     method: str = "slerp",
+    refined: RefineConfig | None = None,
 ) -> np.ndarray:
-    """`steps` evenly spaced latent points (steps, D) from a's posterior mean to b's, both ends included."""
-    mu, _ = encode(model, tokenizer, [sentence_a, sentence_b])
-    return path_between(mu[0], mu[1], steps, method)
+    """`steps` evenly spaced latent points (steps, D) from a's point to b's (`latent_points`: the posterior means,
+    or refined so that the path starts and ends at points the decoder writes a and b back from), ends included."""
+    ends = latent_points(model, tokenizer, [sentence_a, sentence_b], refined)
+    return path_between(ends[0], ends[1], steps, method)
 
 
 def path_between(a: np.ndarray, b: np.ndarray, steps: int = 8, method: str = "slerp") -> np.ndarray:
@@ -129,9 +157,10 @@ def interpolate(
     steps: int = 8,
     method: str = "slerp",
     config: DecodeConfig | None = None,
+    refined: RefineConfig | None = None,
 ) -> list[tuple[float, str]]:
     """Decoded sentences along `interpolation_path`, each with its position t in [0, 1]."""
-    path = interpolation_path(model, tokenizer, sentence_a, sentence_b, steps, method)
+    path = interpolation_path(model, tokenizer, sentence_a, sentence_b, steps, method, refined)
     return list(zip(np.linspace(0.0, 1.0, steps).tolist(), decode_latents(model, tokenizer, path, config)))
 
 

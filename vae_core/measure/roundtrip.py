@@ -1,7 +1,8 @@
 """The round trip sentence -> z -> sentence, measured as a user sees it.
 
 Each sentence is encoded to its posterior mean and decoded greedily (`GREEDY`: the standard measure, comparable
-across models; `RERANK`, what Generate -> Reconstruct writes, keeps more and can be measured the same way). Then:
+across models; `RERANK` from a point `REFINED` from the mean, what Generate -> Reconstruct writes, keeps more and can
+be measured the same way). Then:
 - exact: the output equals the input as the model can write it (the tokenizer's own normalisation and
   detokenisation), so a lower-cased word is not counted against the model; a word outside the vocabulary is (no
   measure counts a ▢ written back as a match: see `unmatchable`);
@@ -23,6 +24,7 @@ import numpy as np
 from ..data.tokenizer import UNKNOWN_SHOWN, TextTokenizer
 from ..explore.latent import reconstruct
 from ..model.decoding import DecodeConfig
+from ..model.refine import RefineConfig
 from ..model.vae import SentenceVAE
 
 # Below these a model is said not to keep meaning (the app's warning; see bench/ROUNDTRIP.md for what models reach)
@@ -32,6 +34,9 @@ MEANING_KEPT_AGREEMENT = 0.8
 # model); re-ranked for the sentence a user asks to reconstruct (bench/ROUNDTRIP.md compares the strategies)
 GREEDY = DecodeConfig(strategy="greedy", max_len=80)
 RERANK = DecodeConfig(strategy="rerank", max_len=80)
+# ... and for that sentence, the point decoded is first refined from the mean (model/refine.py): the decoder writes
+# far more held-out sentences back from it (bench/ROUNDTRIP.md, "Refining z")
+REFINED = RefineConfig(steps=20)
 
 
 @dataclass
@@ -173,10 +178,12 @@ def round_trip(
     similarity: bool = True,
     seed: int = 0,
     decoding: DecodeConfig = GREEDY,
+    refined: RefineConfig | None = None,
 ) -> RoundTrip:
-    """Encode each text to its posterior mean, decode it by `decoding`, and measure what came back (see the module
-    docstring). With `labels` and a `judge`, also whether the judge gives input and output the same label."""
-    outputs = reconstruct(model, tokenizer, texts, decoding)
+    """Encode each text to its posterior mean (or, with `refined`, the point refined from it), decode it by
+    `decoding`, and measure what came back (see the module docstring). With `labels` and a `judge`, also whether
+    the judge gives input and output the same label."""
+    outputs = reconstruct(model, tokenizer, texts, decoding, refined)
     inputs = as_written(tokenizer, texts)
     scored = [unmatchable(a) for a in inputs]  # a ▢ written back for a ▢ is no match: the word was lost
     result = RoundTrip(

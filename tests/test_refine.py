@@ -1,0 +1,104 @@
+"""Refining z (semi-amortised inference): from the posterior mean, a point the decoder writes the sentence back from,
+within the posterior's reach; the same point whatever else is refined beside it."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from vae_core import ConfigError, encode, interpolate
+from vae_core.base.shipped import load_base
+from vae_core.cli import main
+from vae_core.data.batching import make_batch, to_ids
+from vae_core.explore.latent import latent_points
+from vae_core.measure import roundtrip
+from vae_core.measure.roundtrip import REFINED
+from vae_core.model.refine import RefineConfig
+
+from .conftest import make_sentences
+
+HELD_OUT = make_sentences(40, seed=7)[0]  # drawn from the same grammar as the topic corpus, mostly not in it
+
+
+def sentence_nll(tm, texts: list[str], z: np.ndarray) -> np.ndarray:
+    """-log p(x | z) of each sentence, in nats."""
+    seqs = to_ids(tm.tokenizer, texts)
+    batch = make_batch(seqs, list(range(len(seqs))), tm.tokenizer)
+    with torch.no_grad():
+        nll = tm.model.target_nll(torch.as_tensor(z), batch.dec_in, batch.mask, batch.dec_out[batch.mask])
+    row = torch.arange(len(texts)).unsqueeze(1).expand_as(batch.mask)[batch.mask]
+    return torch.zeros(len(texts)).index_add_(0, row, nll).numpy()
+
+
+def test_a_refined_point_explains_its_sentence_better_and_stays_within_the_radius(trained):
+    mu, logvar = encode(trained.model, trained.tokenizer, HELD_OUT)
+    z = latent_points(trained.model, trained.tokenizer, HELD_OUT, RefineConfig(steps=30, radius=2.0))
+    whitened = np.linalg.norm((z - mu) / np.exp(0.5 * logvar), axis=1)
+    assert whitened.max() <= 2.0 + 1e-4 and whitened.min() > 0.1  # every point moved, none beyond the radius
+    before, after = sentence_nll(trained, HELD_OUT, mu), sentence_nll(trained, HELD_OUT, z)
+    assert (after < before).all(), (before - after).min()
+    assert latent_points(trained.model, trained.tokenizer, HELD_OUT) == pytest.approx(mu)  # no refining: the mean
+
+
+def test_a_sentence_refined_alone_lands_where_it_does_among_others(trained):
+    """Each row's steps depend on its own sentence only (Adam is per coordinate), so batching changes nothing."""
+    together = latent_points(trained.model, trained.tokenizer, HELD_OUT, RefineConfig(steps=10))
+    alone = latent_points(trained.model, trained.tokenizer, HELD_OUT[5:6], RefineConfig(steps=10))
+    assert np.allclose(alone[0], together[5], atol=1e-4)
+
+
+NEW_SENTENCES = [  # written for this test: in no corpus the base model read
+    "Where did the old sailor hide his maps?",
+    "My sister bought a red bicycle last spring.",
+    "How many moons does Jupiter have?",
+    "The museum closes early on Sundays.",
+    "What is the capital city of Peru?",
+    "The children laughed at the clumsy puppy.",
+    "Rain is expected across the north by Friday.",
+    "He fixed the kitchen sink with a borrowed wrench.",
+]
+
+
+def test_refining_brings_back_sentences_the_base_model_never_read():
+    """The base model's mean decodes these back word for word rarely; the refined point does for most (the app's
+    Reconstruct default: bench/ROUNDTRIP.md, "Refining z", measures it on held-out corpora)."""
+    base = load_base("cpu")
+    plain = roundtrip.round_trip(base.model, base.tokenizer, NEW_SENTENCES, similarity=False)
+    refined = roundtrip.round_trip(base.model, base.tokenizer, NEW_SENTENCES, similarity=False, refined=REFINED)
+    assert refined.exact.sum() >= plain.exact.sum() + 3, (plain.outputs, refined.outputs)
+    assert refined.chrf.mean() > plain.chrf.mean() + 10
+
+
+@pytest.mark.parametrize("bad", [{"steps": 0}, {"steps": 501}, {"lr": 0.0}, {"lr": 2.0}, {"radius": 0.0}])
+def test_refine_config_rejects_what_cannot_run(bad):
+    with pytest.raises(ConfigError):
+        RefineConfig(**bad)
+
+
+def test_cli_reconstruct_refines_when_asked(trained, topic_file, tmp_path, capsys):
+    """--refine N writes what the library's round trip from points refined N steps writes."""
+    from vae_core import CorpusOptions, load_corpus, save_bundle
+
+    bundle, out = save_bundle(trained, tmp_path / "m"), tmp_path / "rows.csv"
+    assert main(["reconstruct", str(bundle), str(topic_file), "--refine", "5", "--out", str(out)]) == 0
+    assert "(greedy, z refined 5 steps)" in capsys.readouterr().err
+    texts = load_corpus(topic_file, CorpusOptions(max_tokens=None, val_fraction=0.0)).texts
+    expected = roundtrip.round_trip(trained.model, trained.tokenizer, texts, refined=RefineConfig(steps=5))
+    assert pd.read_csv(out, keep_default_na=False)["output"].tolist() == expected.outputs
+
+
+def test_a_path_between_refined_points_starts_and_ends_at_the_two_sentences():
+    """Interpolate's default: the walk runs between the sentences' refined points, so its ends read as A and B."""
+    base = load_base("cpu")
+    a, b = NEW_SENTENCES[1], NEW_SENTENCES[2]
+    path = interpolate(base.model, base.tokenizer, a, b, steps=5, config=roundtrip.RERANK, refined=REFINED)
+    assert (path[0][1], path[-1][1]) == (a, b)
+    from_means = interpolate(base.model, base.tokenizer, a, b, steps=5, config=roundtrip.RERANK)
+    assert len(from_means) == 5 and [t for t, _ in from_means] == [t for t, _ in path]
+
+
+def test_cli_interpolate_walks_between_refined_points_when_asked(capsys):
+    a, b = NEW_SENTENCES[1], NEW_SENTENCES[2]
+    assert main(["interpolate", "base", a, b, "--steps", "4", "--refine", "20", "--strategy", "rerank"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 4 and lines[0] == f"0.00\t{a}" and lines[-1] == f"1.00\t{b}"
