@@ -27,7 +27,7 @@ from roundtrip import spearman
 
 from vae_core import load_bundle
 from vae_core.base.shipped import BASE, for_corpus, load_base
-from vae_core.explore.latent import decode_latents, interpolation_path
+from vae_core.explore.latent import walk
 from vae_core.measure.roundtrip import REFINED, as_written
 from vae_core.model.decoding import DecodeConfig
 from vae_core.model.pretrained import embed_texts
@@ -46,8 +46,7 @@ def measure(tm, texts: list[str], pairs: np.ndarray, lm, lm_tokenizer, decoding:
     ends_kept, both_kept, midpoints, monotone = [], [], [], []
     start = time.perf_counter()
     for k, (a, b) in enumerate(pairs):
-        path = interpolation_path(tm.model, tm.tokenizer, texts[a], texts[b], STEPS, refined=refined)
-        decoded = decode_latents(tm.model, tm.tokenizer, path, decoding)
+        _, decoded = walk(tm.model, tm.tokenizer, texts[a], texts[b], STEPS, config=decoding, refined=refined)
         kept = [decoded[0] == written[a], decoded[-1] == written[b]]
         ends_kept += kept
         both_kept.append(all(kept))

@@ -99,8 +99,8 @@ with tab_near:
 with tab_rec:
     st.caption(
         "Encode a sentence to its mean μ, refine that point (below) and decode it: of the greedy sentence and beam "
-        "search's ten likeliest, the one whose own encoding lands nearest the point (it keeps more than the greedy "
-        "decoding the model card measures). The bars show how sure the decoder is of each word of the original."
+        "search's ten likeliest, the one whose own encoding lands nearest μ (it keeps more than the greedy decoding "
+        "the model card measures). The bars show how sure the decoder is of each word of the original."
     )
     sentence = st.text_input("Sentence", key="rec-sentence")
     refined = st.checkbox(

@@ -15,7 +15,7 @@ from vae_core import (
     load_corpus,
     save_bundle,
 )
-from vae_core.explore.latent import latent_points, sample_prior
+from vae_core.explore.latent import refined_points, sample_prior
 from vae_core.model.refine import RefineConfig
 
 from .conftest import TINY
@@ -39,5 +39,5 @@ def test_train_save_and_reload_on_cpu(topic_file, tmp_path):
         assert len(samples) == 3
     assert len(interpolate(tm.model, tm.tokenizer, texts[0], texts[1], steps=4)) == 4
     # refining needs a backward pass through the decoder in eval mode, which cuDNN's RNN does not do
-    refined = latent_points(tm.model, tm.tokenizer, texts, RefineConfig(steps=5))
-    assert refined.shape == mu_gpu.shape and np.isfinite(refined).all()
+    refined, means = refined_points(tm.model, tm.tokenizer, texts, RefineConfig(steps=5))
+    assert refined.shape == means.shape == mu_gpu.shape and np.isfinite(refined).all()

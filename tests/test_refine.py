@@ -1,22 +1,25 @@
 """Refining z (semi-amortised inference): from the posterior mean, a point the decoder writes the sentence back from,
 within the posterior's reach; the same point whatever else is refined beside it."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 import torch
 
-from vae_core import ConfigError, encode, interpolate
+from vae_core import ConfigError, encode, interpolate, load_bundle
 from vae_core.base.shipped import load_base
 from vae_core.cli import main
 from vae_core.data.batching import make_batch, to_ids
-from vae_core.explore.latent import latent_points
+from vae_core.explore.latent import refined_points
 from vae_core.measure import roundtrip
 from vae_core.measure.roundtrip import REFINED
 from vae_core.model.refine import RefineConfig
 
 from .conftest import make_sentences
 
+ROOT = Path(__file__).resolve().parents[1]
 HELD_OUT = make_sentences(40, seed=7)[0]  # drawn from the same grammar as the topic corpus, mostly not in it
 
 
@@ -32,18 +35,18 @@ def sentence_nll(tm, texts: list[str], z: np.ndarray) -> np.ndarray:
 
 def test_a_refined_point_explains_its_sentence_better_and_stays_within_the_radius(trained):
     mu, logvar = encode(trained.model, trained.tokenizer, HELD_OUT)
-    z = latent_points(trained.model, trained.tokenizer, HELD_OUT, RefineConfig(steps=30, radius=2.0))
+    z, means = refined_points(trained.model, trained.tokenizer, HELD_OUT, RefineConfig(steps=30, radius=2.0))
+    assert means == pytest.approx(mu, abs=1e-5)  # the means they began from
     whitened = np.linalg.norm((z - mu) / np.exp(0.5 * logvar), axis=1)
     assert whitened.max() <= 2.0 + 1e-4 and whitened.min() > 0.1  # every point moved, none beyond the radius
     before, after = sentence_nll(trained, HELD_OUT, mu), sentence_nll(trained, HELD_OUT, z)
     assert (after < before).all(), (before - after).min()
-    assert latent_points(trained.model, trained.tokenizer, HELD_OUT) == pytest.approx(mu)  # no refining: the mean
 
 
 def test_a_sentence_refined_alone_lands_where_it_does_among_others(trained):
     """Each row's steps depend on its own sentence only (Adam is per coordinate), so batching changes nothing."""
-    together = latent_points(trained.model, trained.tokenizer, HELD_OUT, RefineConfig(steps=10))
-    alone = latent_points(trained.model, trained.tokenizer, HELD_OUT[5:6], RefineConfig(steps=10))
+    together, _ = refined_points(trained.model, trained.tokenizer, HELD_OUT, RefineConfig(steps=10))
+    alone, _ = refined_points(trained.model, trained.tokenizer, HELD_OUT[5:6], RefineConfig(steps=10))
     assert np.allclose(alone[0], together[5], atol=1e-4)
 
 
@@ -102,3 +105,16 @@ def test_cli_interpolate_walks_between_refined_points_when_asked(capsys):
     assert main(["interpolate", "base", a, b, "--steps", "4", "--refine", "20", "--strategy", "rerank"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 4 and lines[0] == f"0.00\t{a}" and lines[-1] == f"1.00\t{b}"
+
+
+def test_rerank_judges_a_refined_points_candidates_against_the_mean_it_came_from():
+    """A refined point lies a few standard deviations from where the encoder puts its sentence; judged against the
+    point itself, re-ranking once chose 'it was well well organised.' at the start of this demo path."""
+    demo = load_bundle(ROOT / "assets" / "demo_model", device="cpu")
+    a = "our neighbours gave a presentation at work last summer and it was well organised ."
+    b = "we dislike the soup at the food market every day and we are unhappy ."
+    path = interpolate(demo.model, demo.tokenizer, a, b, steps=8, config=roundtrip.RERANK, refined=REFINED)
+    assert (path[0][1], path[-1][1]) == tuple(roundtrip.as_written(demo.tokenizer, [a, b]))
+    trip = roundtrip.round_trip(demo.model, demo.tokenizer, [a, b], similarity=False, decoding=roundtrip.RERANK,
+                                refined=REFINED)  # fmt: skip
+    assert trip.exact.all()

@@ -364,9 +364,8 @@ def interpolation(
     the decoder writes at each step."""
     model = current_model().value
     refined = vae_core.measure.roundtrip.REFINED if refined_ends else None
-    z_path = vae_core.explore.latent.interpolation_path(model.model, model.tokenizer, a, b, steps, path, refined)
     config = vae_core.DecodeConfig(strategy=strategy, unknown_words=not known_words_only)
-    return z_path, vae_core.decode_latents(model.model, model.tokenizer, z_path, config)
+    return vae_core.explore.latent.walk(model.model, model.tokenizer, a, b, steps, path, config, refined)
 
 
 @per_session()

@@ -57,35 +57,37 @@ def encode(
     return mu.numpy(), logvar.numpy()
 
 
-def latent_points(
-    model: SentenceVAE,
-    tokenizer: TextTokenizer,
-    texts: list[str],
-    refined: RefineConfig | None = None,
-    batch_size: int = 128,
-) -> np.ndarray:
-    """Each sentence's point (N, D): its posterior mean, or with `refined`, the point refined from it to one the
-    decoder writes the sentence back from (model/refine.py: a few gradient steps, within the posterior's reach)."""
-    if refined is None:
-        return encode(model, tokenizer, texts)[0]
+def refined_points(
+    model: SentenceVAE, tokenizer: TextTokenizer, texts: list[str], config: RefineConfig, batch_size: int = 128
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each sentence's point refined from its posterior mean to one the decoder writes the sentence back from
+    (model/refine.py: a few gradient steps, within the posterior's reach), and the means themselves: (N, D) each."""
     cleaned = _check_texts(texts)
     points = torch.empty(len(cleaned), model.config.latent_dim)
+    means = torch.empty_like(points)
     with _threads_for(len(cleaned)):
         for batch in iterate_batches(to_ids(tokenizer, cleaned), tokenizer, batch_size, texts=cleaned):
             b = batch.to(model.device)
             with torch.no_grad():
                 mu, logvar = model.encode(b.tokens, b.lengths, b.texts)
-            points[batch.index] = refine(model, b, mu, logvar, refined).cpu()
-    return points.numpy()
+            points[batch.index] = refine(model, b, mu, logvar, config).cpu()
+            means[batch.index] = mu.float().cpu()
+    return points.numpy(), means.numpy()
 
 
 def decode_latents(
-    model: SentenceVAE, tokenizer: TextTokenizer, z: np.ndarray | torch.Tensor, config: DecodeConfig | None = None
+    model: SentenceVAE,
+    tokenizer: TextTokenizer,
+    z: np.ndarray | torch.Tensor,
+    config: DecodeConfig | None = None,
+    anchors: np.ndarray | None = None,
 ) -> list[str]:
-    """Decode rows of z (numpy or torch) into sentences."""
+    """Decode rows of z (numpy or torch) into sentences (`anchors`: see `decode`)."""
     z = torch.as_tensor(np.asarray(z, dtype=np.float32))
+    if anchors is not None:
+        anchors = torch.as_tensor(np.asarray(anchors, dtype=np.float32))
     with _threads_for(len(z)):
-        return decode(model, tokenizer, z, config)
+        return decode(model, tokenizer, z, config, anchors)
 
 
 def reconstruct(
@@ -95,8 +97,12 @@ def reconstruct(
     config: DecodeConfig | None = None,
     refined: RefineConfig | None = None,
 ) -> list[str]:
-    """Encode each sentence to its point (`latent_points`: the posterior mean, or refined) and decode it again."""
-    return decode_latents(model, tokenizer, latent_points(model, tokenizer, texts, refined), config)
+    """Encode each sentence to its posterior mean (or, with `refined`, the point refined from it: `refined_points`)
+    and decode it again."""
+    if refined is None:
+        return decode_latents(model, tokenizer, encode(model, tokenizer, texts)[0], config)
+    points, means = refined_points(model, tokenizer, texts, refined)
+    return decode_latents(model, tokenizer, points, config, anchors=means)
 
 
 def sample_prior(
@@ -131,12 +137,10 @@ def interpolation_path(
     sentence_b: str,
     steps: int = 8,
     method: str = "slerp",
-    refined: RefineConfig | None = None,
 ) -> np.ndarray:
-    """`steps` evenly spaced latent points (steps, D) from a's point to b's (`latent_points`: the posterior means,
-    or refined so that the path starts and ends at points the decoder writes a and b back from), ends included."""
-    ends = latent_points(model, tokenizer, [sentence_a, sentence_b], refined)
-    return path_between(ends[0], ends[1], steps, method)
+    """`steps` evenly spaced latent points (steps, D) from a's posterior mean to b's, both ends included."""
+    mu, _ = encode(model, tokenizer, [sentence_a, sentence_b])
+    return path_between(mu[0], mu[1], steps, method)
 
 
 def path_between(a: np.ndarray, b: np.ndarray, steps: int = 8, method: str = "slerp") -> np.ndarray:
@@ -159,9 +163,31 @@ def interpolate(
     config: DecodeConfig | None = None,
     refined: RefineConfig | None = None,
 ) -> list[tuple[float, str]]:
-    """Decoded sentences along `interpolation_path`, each with its position t in [0, 1]."""
-    path = interpolation_path(model, tokenizer, sentence_a, sentence_b, steps, method, refined)
-    return list(zip(np.linspace(0.0, 1.0, steps).tolist(), decode_latents(model, tokenizer, path, config)))
+    """Decoded sentences along `walk`'s path, each with its position t in [0, 1]."""
+    _, decoded = walk(model, tokenizer, sentence_a, sentence_b, steps, method, config, refined)
+    return list(zip(np.linspace(0.0, 1.0, steps).tolist(), decoded))
+
+
+def walk(
+    model: SentenceVAE,
+    tokenizer: TextTokenizer,
+    sentence_a: str,
+    sentence_b: str,
+    steps: int = 8,
+    method: str = "slerp",
+    config: DecodeConfig | None = None,
+    refined: RefineConfig | None = None,
+) -> tuple[np.ndarray, list[str]]:
+    """The path (steps, D) from a to b and what the decoder writes at each step. It runs between the posterior means
+    (`interpolation_path`), or with `refined`, between the points refined from them, so that it starts and ends at
+    points the decoder writes a and b back from; re-ranking then judges each step's candidates against the matching
+    step of the path between the means, where the encoder puts sentences (see `decode`'s anchors)."""
+    if refined is None:
+        path = interpolation_path(model, tokenizer, sentence_a, sentence_b, steps, method)
+        return path, decode_latents(model, tokenizer, path, config)
+    points, means = refined_points(model, tokenizer, [sentence_a, sentence_b], refined)
+    path, anchors = path_between(points[0], points[1], steps, method), path_between(means[0], means[1], steps, method)
+    return path, decode_latents(model, tokenizer, path, config, anchors)
 
 
 def neighbourhood(

@@ -61,9 +61,14 @@ class DecodeConfig:
 
 @torch.no_grad()
 def decode(
-    model: SentenceVAE, tokenizer: TextTokenizer, z: torch.Tensor, config: DecodeConfig | None = None
+    model: SentenceVAE,
+    tokenizer: TextTokenizer,
+    z: torch.Tensor,
+    config: DecodeConfig | None = None,
+    anchors: torch.Tensor | None = None,
 ) -> list[str]:
-    """Decode each row of z (N, D) into a sentence."""
+    """Decode each row of z (N, D) into a sentence. `anchors` (N, D), for rerank: where the chosen sentence's own
+    encoding should land, when that is not z itself (a point refined from a sentence's mean: the mean)."""
     config = config or DecodeConfig()
     if z.dim() != 2 or z.size(1) != model.config.latent_dim:
         raise ConfigError(f"z must have shape (N, {model.config.latent_dim}), got {tuple(z.shape)}.")
@@ -72,7 +77,7 @@ def decode(
     if config.strategy == "beam":
         ids = [beam_hypotheses(model, tokenizer, row, config)[0] for row in z]
     elif config.strategy == "rerank":
-        ids = rerank(model, tokenizer, z, config)
+        ids = rerank(model, tokenizer, z, config, anchors)
     else:
         ids = step_decode(model, tokenizer, z, config)
     return [tokenizer.decode(seq) for seq in ids]
@@ -170,11 +175,19 @@ def beam_hypotheses(
     return [ids for _, ids in finished]
 
 
-def rerank(model: SentenceVAE, tokenizer: TextTokenizer, z: torch.Tensor, config: DecodeConfig) -> list[list[int]]:
+def rerank(
+    model: SentenceVAE,
+    tokenizer: TextTokenizer,
+    z: torch.Tensor,
+    config: DecodeConfig,
+    anchors: torch.Tensor | None = None,
+) -> list[list[int]]:
     """For each row of z: of the greedy sentence and the `candidates` likeliest of a beam search that wide, the one
-    whose own posterior mean lies nearest z, so the sentence shown is one the encoder would put back where z is. The
-    decoder alone often writes a fluent sentence that belongs elsewhere; checking each candidate against the encoder
-    keeps more of what z holds (bench/ROUNDTRIP.md, "Decoding the round trip")."""
+    whose own posterior mean lies nearest z (or that row of `anchors`), so the sentence shown is one the encoder would
+    put back where z is. The decoder alone often writes a fluent sentence that belongs elsewhere; checking each
+    candidate against the encoder keeps more of what z holds (bench/ROUNDTRIP.md, "Decoding the round trip"). A point
+    refined from a sentence's mean lies away from where the encoder puts the sentence, so its candidates are judged
+    against the mean instead (bench/ROUNDTRIP.md, "Refining z")."""
     greedy = step_decode(model, tokenizer, z, replace(config, strategy="greedy"))
     candidates = []
     for first, row in zip(greedy, z):
@@ -186,9 +199,9 @@ def rerank(model: SentenceVAE, tokenizer: TextTokenizer, z: torch.Tensor, config
         candidates.append([(text, ids) for text, ids in texts.items() if text.strip()] or [("", first)])
     flat = [text for options in candidates for text, _ in options]
     mu, _ = posterior(model, tokenizer, to_ids(tokenizer, flat), texts=flat)
-    z = z.float().cpu()
+    targets = (z if anchors is None else anchors).float().cpu()
     chosen, start = [], 0
-    for row, options in zip(z, candidates):
+    for row, options in zip(targets, candidates):
         distance = (mu[start : start + len(options)] - row).pow(2).sum(1)
         chosen.append(options[int(distance.argmin())][1])
         start += len(options)
