@@ -153,21 +153,6 @@ def path_between(a: np.ndarray, b: np.ndarray, steps: int = 8, method: str = "sl
     return np.stack([mix(a, b, float(t)) for t in np.linspace(0.0, 1.0, steps)])
 
 
-def interpolate(
-    model: SentenceVAE,
-    tokenizer: TextTokenizer,
-    sentence_a: str,
-    sentence_b: str,
-    steps: int = 8,
-    method: str = "slerp",
-    config: DecodeConfig | None = None,
-    refined: RefineConfig | None = None,
-) -> list[tuple[float, str]]:
-    """Decoded sentences along `walk`'s path, each with its position t in [0, 1]."""
-    _, decoded = walk(model, tokenizer, sentence_a, sentence_b, steps, method, config, refined)
-    return list(zip(np.linspace(0.0, 1.0, steps).tolist(), decoded))
-
-
 def walk(
     model: SentenceVAE,
     tokenizer: TextTokenizer,
@@ -188,6 +173,12 @@ def walk(
     points, means = refined_points(model, tokenizer, [sentence_a, sentence_b], refined)
     path, anchors = path_between(points[0], points[1], steps, method), path_between(means[0], means[1], steps, method)
     return path, decode_latents(model, tokenizer, path, config, anchors)
+
+
+def interpolate(*args, **kwargs) -> list[tuple[float, str]]:
+    """`walk`'s decoded sentences (it takes the same arguments), each with its position t in [0, 1]."""
+    _, decoded = walk(*args, **kwargs)
+    return list(zip(np.linspace(0.0, 1.0, len(decoded)).tolist(), decoded))
 
 
 def neighbourhood(
