@@ -15,6 +15,7 @@ from vae_core.data.batching import make_batch, to_ids
 from vae_core.explore.latent import refined_points
 from vae_core.measure import roundtrip
 from vae_core.measure.roundtrip import REFINED
+from vae_core.model.decoding import decode
 from vae_core.model.refine import RefineConfig
 
 from .conftest import make_sentences
@@ -118,3 +119,9 @@ def test_rerank_judges_a_refined_points_candidates_against_the_mean_it_came_from
     trip = roundtrip.round_trip(demo.model, demo.tokenizer, [a, b], similarity=False, decoding=roundtrip.RERANK,
                                 refined=REFINED)  # fmt: skip
     assert trip.exact.all()
+
+
+def test_anchors_of_another_shape_are_refused(trained):
+    z = torch.zeros(2, trained.latent_dim)
+    with pytest.raises(ConfigError, match="anchors"):
+        decode(trained.model, trained.tokenizer, z, roundtrip.RERANK, anchors=torch.zeros(3, trained.latent_dim))

@@ -72,6 +72,8 @@ def decode(
     config = config or DecodeConfig()
     if z.dim() != 2 or z.size(1) != model.config.latent_dim:
         raise ConfigError(f"z must have shape (N, {model.config.latent_dim}), got {tuple(z.shape)}.")
+    if anchors is not None and anchors.shape != z.shape:
+        raise ConfigError(f"anchors must have z's shape {tuple(z.shape)}, got {tuple(anchors.shape)}.")
     model.eval()
     z = z.to(model.device, torch.float32)
     if config.strategy == "beam":
