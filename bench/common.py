@@ -25,8 +25,10 @@ from vae_core import (
     TextTokenizer,
     TokenizerConfig,
     TrainConfig,
+    load_bundle,
     load_corpus,
 )
+from vae_core.base.shipped import BASE, for_corpus, load_base
 from vae_core.data.batching import iterate_batches, to_ids
 from vae_core.device import resolve_device
 from vae_core.errors import InputError
@@ -64,6 +66,17 @@ def load_split(name: str) -> tuple[Corpus, Corpus]:
 
 
 # --- label probes: how well a representation separates known labels -------------------------------------------
+
+
+def corpus_model(model: str, train: Corpus):
+    """The model a bench's `--model` names: `base` (the shipped base model, writing in the corpus's style) or a
+    bundle folder."""
+    return for_corpus(load_base("cpu"), train.train_texts) if model == BASE else load_bundle(model, device="cpu")
+
+
+def model_argument(model: str | None) -> str:
+    """How a row's command names `--model`: `base` as it is, a folder as DIR (machine-specific), none left out."""
+    return f" --model {model}" if model == BASE else " --model DIR" if model else ""
 
 
 def knn_accuracy(train_x: np.ndarray, train_y: list, test_x: np.ndarray, test_y: list, k: int = 10) -> float:

@@ -23,17 +23,14 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from common import RESULTS, SPLITS, load_split
+from common import RESULTS, SPLITS, corpus_model, load_split, model_argument
 
-from vae_core import fit, load_bundle
-from vae_core.base.shipped import BASE, for_corpus, load_base
-from vae_core.measure.roundtrip import LabelJudge, round_trip
+from vae_core import fit
+from vae_core.measure.roundtrip import GREEDY, REFINED, RERANK, LabelJudge, round_trip
 from vae_core.model.decoding import DecodeConfig
 from vae_core.model.refine import RefineConfig
 
 OUT = RESULTS / "decoding.jsonl"
-GREEDY = DecodeConfig(strategy="greedy", max_len=80)
-RERANK = DecodeConfig(strategy="rerank", candidates=10, max_len=80)
 STRATEGIES = [  # (name, decoding, refining of z or None: the posterior mean); max_len as the round trip uses it
     ("greedy", GREEDY, None),
     ("beam 5", DecodeConfig(strategy="beam", beam_size=5, max_len=80), None),
@@ -41,9 +38,9 @@ STRATEGIES = [  # (name, decoding, refining of z or None: the posterior mean); m
     ("rerank 10", RERANK, None),
     ("rerank 20", DecodeConfig(strategy="rerank", candidates=20, max_len=80), None),
     ("greedy, z refined 10 steps", GREEDY, RefineConfig(steps=10, lr=0.1)),
-    ("greedy, z refined 20 steps", GREEDY, RefineConfig(steps=20)),
+    ("greedy, z refined 20 steps", GREEDY, REFINED),
     ("greedy, z refined 40 steps", GREEDY, RefineConfig(steps=40)),
-    ("rerank 10, z refined 20 steps", RERANK, RefineConfig(steps=20)),
+    ("rerank 10, z refined 20 steps", RERANK, REFINED),  # Generate -> Reconstruct
     # not for the app: how much the decoder could write back from some point, however far from the mean
     ("greedy, z refined 60 steps at any distance", GREEDY, RefineConfig(steps=60, radius=1e6)),
 ]
@@ -70,12 +67,7 @@ def held_out_setup(description: str, choosing: bool = False) -> tuple | None:
         print(f"skipped: no {SPLITS[args.corpus][0]}")
         return None
     train, test = load_split(args.corpus)
-    if args.model == BASE:
-        tm = for_corpus(load_base("cpu"), train.train_texts)
-    elif args.model:
-        tm = load_bundle(args.model, device="cpu")
-    else:
-        tm = fit(train, iw_samples=0, roundtrip_limit=0)
+    tm = corpus_model(args.model, train) if args.model else fit(train, iw_samples=0, roundtrip_limit=0)
     judge = LabelJudge(train.train_texts, [train.labels[i] for i in train.train_idx])
     return args, train, test, tm, judge
 
@@ -87,8 +79,7 @@ def append_row(path: Path, row: dict, args, script: str) -> None:
         "model": args.model or "the default recipe, trained here",
         "machine": f"{torch.get_num_threads()} threads, {platform.machine()}",
         "date": time.strftime("%Y-%m-%d"),
-        "command": f"python {script} {args.corpus}"
-        + (f" --model {args.model}" if args.model == BASE else " --model DIR" if args.model else ""),
+        "command": f"python {script} {args.corpus}{model_argument(args.model)}",
     }
     with path.open("a", encoding="utf-8") as f:
         f.write(json.dumps(row) + "\n")

@@ -22,15 +22,12 @@ import time
 
 import numpy as np
 import torch
-from common import RESULTS, SPLITS, load_split, nll_per_token, reference_lm
-from roundtrip import spearman
+from common import RESULTS, SPLITS, corpus_model, load_split, model_argument, nll_per_token, reference_lm
+from roundtrip import monotonicity
 
-from vae_core import load_bundle
-from vae_core.base.shipped import BASE, for_corpus, load_base
 from vae_core.explore.latent import walk
 from vae_core.measure.roundtrip import REFINED, as_written
 from vae_core.model.decoding import DecodeConfig
-from vae_core.model.pretrained import embed_texts
 
 OUT = RESULTS / "paths.jsonl"
 STEPS = 8
@@ -52,9 +49,7 @@ def measure(tm, texts: list[str], pairs: np.ndarray, lm, lm_tokenizer, decoding:
         both_kept.append(all(kept))
         midpoints.append(decoded[STEPS // 2])
         if k < 50:
-            e = embed_texts(decoded + [texts[a], texts[b]])
-            toward_b = e[:STEPS] @ e[STEPS + 1] - e[:STEPS] @ e[STEPS]
-            monotone.append(spearman(np.arange(STEPS), toward_b))
+            monotone.append(monotonicity(decoded, texts[a], texts[b]))
     seconds = (time.perf_counter() - start) / len(pairs)
     return {
         "paths_from_a_to_b": float(np.mean(both_kept)),
@@ -75,7 +70,7 @@ def main() -> None:
         print(f"skipped: no {SPLITS[args.corpus][0]}")
         return
     train, test = load_split(args.corpus)
-    tm = for_corpus(load_base("cpu"), train.train_texts) if args.model == BASE else load_bundle(args.model, "cpu")
+    tm = corpus_model(args.model, train)
     lm, lm_tokenizer = reference_lm(args.corpus, train)
     pairs = np.random.default_rng(0).choice(len(test.texts), size=(100, 2), replace=False)
     real = nll_per_token(lm, lm_tokenizer, test.texts)
@@ -92,14 +87,14 @@ def main() -> None:
             )
             row = {
                 "corpus": args.corpus,
-                "model": args.model if args.model == BASE else "DIR",
+                "model": model_argument(args.model).removeprefix(" --model "),
                 "decoding": name,
                 "ends": ends,
                 "lm_nll_real": real,
                 **row,
                 "machine": f"{torch.get_num_threads()} threads, {platform.machine()}",
                 "date": time.strftime("%Y-%m-%d"),
-                "command": f"python bench/paths.py {args.corpus} --model {args.model if args.model == BASE else 'DIR'}",
+                "command": f"python bench/paths.py {args.corpus}{model_argument(args.model)}",
             }
             with OUT.open("a", encoding="utf-8") as f:
                 f.write(json.dumps(row) + "\n")

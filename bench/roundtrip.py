@@ -147,6 +147,14 @@ def spearman(x: np.ndarray, y: np.ndarray) -> float:
     return 0.0 if np.isnan(value) else float(value)
 
 
+def monotonicity(decoded: list[str], a: str, b: str) -> float:
+    """How steadily a decoded path moves from a to b: Spearman ρ of the step against the pretrained encoder's
+    similarity to b minus to a (1 = steadily)."""
+    e = embed_texts(decoded + [a, b])
+    n = len(decoded)
+    return spearman(np.arange(n), e[:n] @ e[n + 1] - e[:n] @ e[n])
+
+
 def measure(name: str, recipe: str) -> dict:
     train, test = load_split(name)
     base = load_base("cpu") if recipe in FROM_BASE else None  # loaded once: its settings, and the model itself
@@ -194,9 +202,7 @@ def measure(name: str, recipe: str) -> dict:
             continue
         decoded = decode_latents(model, tokenizer, path, greedy)
         midpoints.append(decoded[4])
-        e = embed_texts(decoded + [test.texts[a], test.texts[b]])
-        toward_b = e[:8] @ e[9] - e[:8] @ e[8]
-        monotone.append(spearman(np.arange(8), toward_b))
+        monotone.append(monotonicity(decoded, test.texts[a], test.texts[b]))
     _, prior = sample_prior(model, tokenizer, 200, greedy, seed=0)
     return {
         "corpus": name,

@@ -125,3 +125,15 @@ def test_anchors_of_another_shape_are_refused(trained):
     z = torch.zeros(2, trained.latent_dim)
     with pytest.raises(ConfigError, match="anchors"):
         decode(trained.model, trained.tokenizer, z, roundtrip.RERANK, anchors=torch.zeros(3, trained.latent_dim))
+
+
+def test_a_model_left_in_training_mode_refines_as_in_eval_mode(trained):
+    """Refining encodes with BN-VAE's running statistics and no dropout, whatever mode the model was left in."""
+    expected, _ = refined_points(trained.model, trained.tokenizer, HELD_OUT[:4], RefineConfig(steps=5))
+    trained.model.train()
+    try:
+        found, means = refined_points(trained.model, trained.tokenizer, HELD_OUT[:4], RefineConfig(steps=5))
+    finally:
+        trained.model.eval()
+    assert np.allclose(found, expected, atol=1e-5)
+    assert means == pytest.approx(encode(trained.model, trained.tokenizer, HELD_OUT[:4])[0], abs=1e-5)

@@ -63,6 +63,7 @@ def refined_points(
     """Each sentence's point refined from its posterior mean to one the decoder writes the sentence back from
     (model/refine.py: a few gradient steps, within the posterior's reach), and the means themselves: (N, D) each."""
     cleaned = _check_texts(texts)
+    model.eval()  # as `posterior` encodes: BN-VAE's running statistics, no dropout
     points = torch.empty(len(cleaned), model.config.latent_dim)
     means = torch.empty_like(points)
     with _threads_for(len(cleaned)):
