@@ -2,6 +2,7 @@
 
     python bench/roundtrip.py trec old new            # train and measure recipes on a corpus (appends rows)
     python bench/roundtrip.py trec new --curve        # one training, the round trip measured after every epoch
+    python bench/roundtrip.py trec base --decoding app  # measured as the app decodes (Reconstruct, Interpolate)
     python bench/roundtrip.py --ceilings --report     # (fill older rows' ceiling columns and) write bench/ROUNDTRIP.md
 
 Corpora: trec, subj, sst (train.tsv -> test.tsv), ptb (valid.txt -> test.txt, no label) and demo
@@ -9,17 +10,17 @@ Corpora: trec, subj, sst (train.tsv -> test.tsv), ptb (valid.txt -> test.txt, no
 "adapted" (`train --from base`) and those in RECIPES.
 For each recipe (a named set of ModelConfig / TrainConfig changes, listed in RECIPES), one `fit` on the training file,
 then, greedy from the posterior mean (`GREEDY`: recipes are compared under one fixed decoding; bench/decoding.py
-compares decodings), on up to 500 training and 500 test sentences: exact match, chrF (sacrebleu),
-the pretrained encoder's similarity of input and output (beside it: random pairs, and a perfect round trip — each
-input against itself as the model can write it, unknown words as ▢ — with the share of test sentences that hold an
-unknown word) and, on test, the agreement of a TF-IDF + logistic-regression label judge fit on the training file;
-10-NN label accuracy of test posterior means (fit on train; by Euclidean distance, and by the angle about the
-training sentences' centre, as the app measures neighbours: `neighbour_space`); KL, MI and active units on test;
-fluency as a plain GRU language model's NLL per token (trained once per corpus, cached under bench/.cache) of real
-test sentences, of
-interpolation midpoints between 100 random pairs of test sentences and of 200 greedy prior samples; how
-monotonically meaning moves along 50 interpolations (Spearman ρ of step against the pretrained encoder's similarity
-to B minus to A; 1 = steadily from A to B); training seconds.
+compares decodings) or, with `--decoding app`, as the app's pages decode (Reconstruct: re-ranked from the point
+refined from the mean; Interpolate: re-ranked, between refined ends), on up to 500 training and 500 test sentences:
+exact match, chrF (sacrebleu), the pretrained encoder's similarity of input and output (beside it: random pairs, and a
+perfect round trip — each input against itself as the model can write it, unknown words as ▢ — with the share of test
+sentences that hold an unknown word) and, on test, the agreement of a TF-IDF + logistic-regression label judge fit on
+the training file; 10-NN label accuracy of test posterior means (fit on train; by Euclidean distance, and by the angle
+about the training sentences' centre, as the app measures neighbours: `neighbour_space`); KL, MI and active units on
+test; fluency as a plain GRU language model's NLL per token (trained once per corpus, cached under bench/.cache) of
+real test sentences, of interpolation midpoints between 100 random pairs of test sentences and of 200 greedy prior
+samples; how monotonically meaning moves along 50 interpolations (Spearman ρ of step against the pretrained encoder's
+similarity to B minus to A; 1 = steadily from A to B); training seconds.
 With --curve, one training per recipe instead, measured after every epoch on 300 training and 300 test sentences
 (exact, similarity, label agreement; the measuring time left out of the training seconds): what each minute of
 training buys. Rows go to bench/results/roundtrip.jsonl, curves to bench/results/roundtrip-curve.jsonl.
@@ -51,12 +52,8 @@ from vae_core import (
     fit,
 )
 from vae_core.base.shipped import for_corpus, load_base
-from vae_core.explore.latent import (
-    decode_latents,
-    interpolation_path,
-    sample_prior,
-)
-from vae_core.measure.roundtrip import GREEDY, LabelJudge, round_trip
+from vae_core.explore.latent import reconstruct, sample_prior, walk
+from vae_core.measure.roundtrip import GREEDY, REFINED, RERANK, LabelJudge, round_trip
 from vae_core.model.decoding import DecodeConfig
 from vae_core.model.pretrained import embed_texts
 from vae_core.train.fit import TrainedModel, adapt_config, adapt_epochs
@@ -120,6 +117,15 @@ RECIPES = {
 }
 
 
+# How the round trips and the interpolations are decoded: (round trip, the refining of z before it, interpolations).
+# "greedy" is the fixed measure every recipe is compared under; "app" is what Reconstruct and Interpolate write by
+# default. Prior samples are greedy under both.
+DECODINGS = {
+    "greedy": (GREEDY, None, DecodeConfig(strategy="greedy", max_len=60)),
+    "app": (RERANK, REFINED, DecodeConfig(strategy="rerank", max_len=60)),
+}
+
+
 # Recipes that start from the shipped base model (its own sizes and tokenizer): "base" measures it as it ships,
 # untrained on the corpus (what a user sees right after an upload); "adapted" is `train --from base`, the default.
 FROM_BASE = ("base", "adapted")
@@ -155,7 +161,7 @@ def monotonicity(decoded: list[str], a: str, b: str) -> float:
     return spearman(np.arange(n), e[:n] @ e[n + 1] - e[:n] @ e[n])
 
 
-def measure(name: str, recipe: str) -> dict:
+def measure(name: str, recipe: str, decoding: str = "greedy") -> dict:
     train, test = load_split(name)
     base = load_base("cpu") if recipe in FROM_BASE else None  # loaded once: its settings, and the model itself
     model_config, train_config, tokenizer_config = configs(recipe, base, train)
@@ -177,15 +183,18 @@ def measure(name: str, recipe: str) -> dict:
     train_labels = [train.labels[i] for i in train.train_idx] if labelled else None
     judge = LabelJudge(train_texts, train_labels) if labelled else None
     on_test_idx = sample(len(test.texts))
-    on_train = round_trip(model, tokenizer, [train_texts[i] for i in sample(len(train_texts))], decoding=GREEDY)
-    on_train = on_train.summary()
+    rt_decoding, refined, path_decoding = DECODINGS[decoding]
+    on_train = round_trip(
+        model, tokenizer, [train_texts[i] for i in sample(len(train_texts))], decoding=rt_decoding, refined=refined
+    ).summary()
     on_test = round_trip(
         model,
         tokenizer,
         [test.texts[i] for i in on_test_idx],
         labels=[test.labels[i] for i in on_test_idx] if labelled else None,
         judge=judge,
-        decoding=GREEDY,
+        decoding=rt_decoding,
+        refined=refined,
     ).summary()
     train_z, _ = encode(model, tokenizer, train_texts)
     test_z, _ = encode(model, tokenizer, test.texts)
@@ -193,20 +202,18 @@ def measure(name: str, recipe: str) -> dict:
 
     lm, lm_tokenizer = reference_lm(name, train)
     pairs = rng.choice(len(test.texts), size=(100, 2), replace=False)
-    greedy = DecodeConfig(strategy="greedy", max_len=60)
     midpoints, monotone = [], []
     for k, (a, b) in enumerate(pairs):
-        path = interpolation_path(model, tokenizer, test.texts[a], test.texts[b], steps=8)
-        if k >= 50:
-            midpoints += decode_latents(model, tokenizer, path[[4]], greedy)
-            continue
-        decoded = decode_latents(model, tokenizer, path, greedy)
+        _, decoded = walk(model, tokenizer, test.texts[a], test.texts[b], 8, config=path_decoding, refined=refined)
         midpoints.append(decoded[4])
-        monotone.append(monotonicity(decoded, test.texts[a], test.texts[b]))
-    _, prior = sample_prior(model, tokenizer, 200, greedy, seed=0)
+        if k < 50:
+            monotone.append(monotonicity(decoded, test.texts[a], test.texts[b]))
+    shown = [test.texts[i] for i in on_test_idx[:3]]
+    _, prior = sample_prior(model, tokenizer, 200, DECODINGS["greedy"][2], seed=0)
     return {
         "corpus": name,
         "recipe": recipe,
+        "decoding": decoding,
         "model": {k: getattr(model_config, k) for k in ("encoder", "latent_dim", "bn_gamma", "hidden_dim")},
         "train": {k: getattr(train_config, k) for k in ("epochs", "pretrain_epochs", "word_dropout", "patience")},
         "tokenizer": tokenizer_config.kind if tokenizer_config else None,
@@ -233,17 +240,12 @@ def measure(name: str, recipe: str) -> dict:
         "lm_nll_midpoints": nll_per_token(lm, lm_tokenizer, midpoints),
         "lm_nll_prior": nll_per_token(lm, lm_tokenizer, prior),
         "interpolation_monotone": float(np.mean(monotone)),
-        "examples": list(
-            zip(
-                [test.texts[i] for i in on_test_idx[:3]],
-                decode_latents(model, tokenizer, test_z[on_test_idx[:3]], greedy),
-            )
-        ),
+        "examples": list(zip(shown, reconstruct(model, tokenizer, shown, rt_decoding, refined))),
         "midpoint_examples": midpoints[:3],
         "prior_examples": prior[:3],
         "machine": f"{torch.get_num_threads()} threads, {platform.machine()}",
         "date": time.strftime("%Y-%m-%d"),
-        "command": f"python bench/roundtrip.py {name} {recipe}",
+        "command": f"python bench/roundtrip.py {name} {recipe}" + (f" --decoding {decoding}" if refined else ""),
     }
 
 
@@ -412,13 +414,26 @@ def curve_table(row: dict) -> list[str]:
     return [*lines, ""]
 
 
+def examples(rows: list[dict]) -> list[str]:
+    """Each row's first test sentences and what came back, a midpoint and a prior sample."""
+    lines = []
+    for r in rows:
+        lines.append(f"**{r['corpus']} / {r['recipe']}**")
+        lines += [f"- `{a}` → `{b}`" for a, b in r["examples"]]
+        lines += [f"- midpoint: `{r['midpoint_examples'][0]}`; prior sample: `{r['prior_examples'][0]}`", ""]
+    return lines
+
+
 def write_report(results: Path, out: Path) -> None:
-    """bench/ROUNDTRIP.md: the table of every row measured (the newest row per corpus and recipe)."""
+    """bench/ROUNDTRIP.md: the table of every row measured (the newest row per corpus and recipe), greedy from the
+    mean, then the rows measured as the app decodes."""
     rows = {}
     for line in results.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        rows[(row["corpus"], row["recipe"])] = row
-    ordered = sorted(rows.values(), key=lambda r: (r["corpus"], r["recipe"]))
+        rows[(row.get("decoding", "greedy"), row["corpus"], row["recipe"])] = row
+    newest = sorted(rows.items())
+    ordered = [row for (decoding, *_), row in newest if decoding == "greedy"]
+    as_app = [row for (decoding, *_), row in newest if decoding == "app"]
     text = [
         "# The round trip: sentence → z → sentence",
         "",
@@ -431,14 +446,25 @@ def write_report(results: Path, out: Path) -> None:
         "![rate against meaning kept](results/roundtrip-test_similarity.svg)",
         "![rate against label agreement](results/roundtrip-test_label_agreement.svg)",
         "",
+        *(
+            [
+                "## As the app decodes",
+                "",
+                "`python bench/roundtrip.py CORPUS RECIPE --decoding app`: the round trips re-ranked from the point "
+                "refined from the mean (Generate → Reconstruct), the midpoints and A→B re-ranked between refined ends "
+                "(Interpolate); prior samples greedy, as above.",
+                "",
+                *table(as_app),
+                "",
+            ]
+            if as_app
+            else []
+        ),
         "## Examples (test sentences, greedy from the posterior mean)",
         "",
+        *examples(ordered),
+        *(["## Examples as the app decodes", "", *examples(as_app)] if as_app else []),
     ]
-    for r in ordered:
-        text.append(f"**{r['corpus']} / {r['recipe']}**")
-        text += [f"- `{a}` → `{b}`" for a, b in r["examples"]]
-        text.append(f"- midpoint: `{r['midpoint_examples'][0]}`; prior sample: `{r['prior_examples'][0]}`")
-        text.append("")
     if CURVES.is_file():
         for line in CURVES.read_text(encoding="utf-8").splitlines():
             text += curve_table(json.loads(line))
@@ -462,10 +488,15 @@ def main() -> None:
     parser.add_argument("--curve", action="store_true", help="measure the round trip after every epoch of one training")
     parser.add_argument("--ceilings", action="store_true", help="add the perfect-round-trip columns to older rows")
     parser.add_argument("--report", action="store_true", help="write bench/ROUNDTRIP.md from the rows")
+    parser.add_argument(
+        "--decoding", choices=sorted(DECODINGS), default="greedy", help="greedy from the mean, or as the app decodes"
+    )
     args = parser.parse_args()
     unknown = [r for r in args.recipes if r not in RECIPES and r not in FROM_BASE]
     if unknown:
         parser.error(f"unknown recipe {unknown[0]!r}: use one of {', '.join([*RECIPES, *FROM_BASE])}")
+    if args.curve and args.decoding != "greedy":
+        parser.error("--curve measures greedy from the mean only")
     if args.curve and set(args.recipes) & set(FROM_BASE):
         parser.error("--curve trains a new model from scratch; the base-model recipes have no curve here")
     if args.corpus:
@@ -474,7 +505,7 @@ def main() -> None:
             print(f"skipped: no {train_file}")
             return
         for recipe in args.recipes or ["old", "new"]:
-            row = curve(args.corpus, recipe) if args.curve else measure(args.corpus, recipe)
+            row = curve(args.corpus, recipe) if args.curve else measure(args.corpus, recipe, args.decoding)
             print(json.dumps(row), flush=True)
             with (CURVES if args.curve else ROUNDTRIP).open("a", encoding="utf-8") as f:
                 f.write(json.dumps(row) + "\n")

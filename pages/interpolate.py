@@ -75,7 +75,11 @@ if "interpolation" in st.session_state:
         )
         view = latents.path_map()
         coords = latents.coordinates(view)
-        st.caption(f"The path on the dataset's {view.label} map: each step placed among its nearest latent neighbours.")
+        st.caption(
+            f"The path on the dataset's {view.label} map: each step placed among its nearest latent neighbours; A and "
+            "B at their means, with their spread"
+            + ("; the path's ends are the points refined within that spread." if asked[-1] else ".")
+        )
         fig = figures.map_figure(
             coords,
             named_corpus.value.texts,

@@ -74,7 +74,7 @@ def card(entry: dict, bundled: str | None = None) -> None:
                 f"Created {entry.get('created_at', '?')} · trained on {info.get('corpus', '?')} "
                 f"({info.get('sentences', '?')} sentences) · z {m.get('latent_dim')}-D, {entry['encoder']}"
             )
-            cards.model_card(metrics, m, examples_folded=True)
+            cards.model_card(metrics, m, info, examples_folded=True)
             if replay_view.has_replay(entry["path"]) and st.toggle(
                 "Watch it learn: the training replay", key=f"watch-{entry['path']}"
             ):

@@ -226,7 +226,7 @@ if job is not None:
         tm = snap.result
         metrics = tm.metrics
         st.success(f"Training finished ({metrics['stop_reason']}) in {metrics['train_seconds']:.0f} s.")
-        cards.model_card(metrics, asdict(tm.model.config))
+        cards.model_card(metrics, asdict(tm.model.config), tm.info)
         if tm.replay is not None:
             st.subheader("Watch it learn", anchor=False)
             replay_view.replay_section(tm.replay, key="trained")

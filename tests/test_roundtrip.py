@@ -114,3 +114,10 @@ def test_advice_never_names_a_setting_the_model_already_uses():
     ]
     assert roundtrip.what_to_try({"encoder": "hybrid", "bn_gamma": 2.0}) == ["more epochs"]
     assert "the hybrid encoder" not in roundtrip.what_to_try({"encoder": "hybrid", "bn_gamma": 0.0})
+
+
+def test_the_base_model_and_its_adaptations_are_advised_to_adapt_not_to_change_settings():
+    base = {"encoder": "rnn", "bn_gamma": 1.5}  # settings a model from scratch would be told to change
+    assert roundtrip.what_to_try(base, {"general_english": True}) == ["adapting it to your dataset (Train)"]
+    assert roundtrip.what_to_try(base, {"adapted_from": "base"}) == ["adapting it for more epochs"]
+    assert "the hybrid encoder" in roundtrip.what_to_try(base, {"corpus": "mine.tsv"})

@@ -50,14 +50,19 @@ def model_figures(metrics: dict, latent_dim: int) -> None:
         )
 
 
-def model_card(metrics: dict, model: dict, examples_folded: bool = False) -> None:
-    """A model's card: its figures, then its round trip. `model` is its saved settings (config.json's "model")."""
+def model_card(metrics: dict, model: dict, info: dict, examples_folded: bool = False) -> None:
+    """A model's card: its figures, then its round trip. `model` and `info` are its saved settings and where it came
+    from (config.json's "model" and "info")."""
     model_figures(metrics, int(model.get("latent_dim") or 0))
-    st.caption("The round trip: sentence → z → sentence, on held-out sentences")
-    round_trip_section(metrics, model, examples_folded)
+    st.caption(
+        "The round trip: sentence → z → sentence, on held-out sentences, decoded greedily from the encoder's mean (the "
+        "fixed measure every model is compared by). Generate → Reconstruct first refines each point and re-ranks the "
+        "decoder's candidates, which brings more back."
+    )
+    round_trip_section(metrics, model, info, examples_folded)
 
 
-def round_trip_section(metrics: dict, model: dict, examples_folded: bool = False) -> None:
+def round_trip_section(metrics: dict, model: dict, info: dict, examples_folded: bool = False) -> None:
     """What comes back when a sentence goes through z: the figures, five sentences beside their reconstructions
     (changed words in [brackets]; folded away on a model card), and a warning when the model keeps the pattern but
     not the meaning, naming only settings the model does not already use."""
@@ -98,9 +103,9 @@ def round_trip_section(metrics: dict, model: dict, examples_folded: bool = False
         st.warning(
             "This model keeps the sentence pattern but not its meaning: reconstructions change what a sentence says, "
             "so neighbours and interpolations will follow form rather than content. Try "
-            + " or ".join(vae_core.measure.roundtrip.what_to_try(model))
-            + ". These figures decode greedily; Generate → Reconstruct re-ranks the decoder's candidates by where "
-            "they encode, which keeps more."
+            + " or ".join(vae_core.measure.roundtrip.what_to_try(model, info))
+            + ". These figures decode greedily from the mean; Generate → Reconstruct refines the point and re-ranks "
+            "the decoder's candidates by where they encode, which keeps more."
             + (
                 " Part of the loss is the vocabulary's, not the model's: many of these sentences hold words it "
                 "lacks, which come back as ▢ whatever the model."

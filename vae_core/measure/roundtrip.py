@@ -204,9 +204,15 @@ def round_trip(
     return result
 
 
-def what_to_try(model: dict) -> list[str]:
+def what_to_try(model: dict, info: dict | None = None) -> list[str]:
     """Settings that keep more meaning in the round trip, for a model whose saved settings (config.json's "model")
-    are `model`: only those it does not already use."""
+    are `model`: only those it does not already use. `info` (config.json's "info") tells the base model and the models
+    adapted from it apart: they keep the base model's settings, so adapting is what there is to try."""
+    info = info or {}
+    if info.get("general_english"):  # the base model itself
+        return ["adapting it to your dataset (Train)"]
+    if "adapted_from" in info:
+        return ["adapting it for more epochs"]
     tries = []
     if model.get("encoder", "rnn") != "hybrid":
         tries.append("the hybrid encoder")
