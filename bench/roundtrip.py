@@ -120,8 +120,9 @@ RECIPES = {
 # How the round trips and the interpolations are decoded: (round trip, the refining of z before it, interpolations).
 # "greedy" is the fixed measure every recipe is compared under; "app" is what Reconstruct and Interpolate write by
 # default. Prior samples are greedy under both.
+SHORT_GREEDY = DecodeConfig(strategy="greedy", max_len=60)  # prior samples, and greedy paths
 DECODINGS = {
-    "greedy": (GREEDY, None, DecodeConfig(strategy="greedy", max_len=60)),
+    "greedy": (GREEDY, None, SHORT_GREEDY),
     "app": (RERANK, REFINED, DecodeConfig(strategy="rerank", max_len=60)),
 }
 
@@ -209,7 +210,7 @@ def measure(name: str, recipe: str, decoding: str = "greedy") -> dict:
         if k < 50:
             monotone.append(monotonicity(decoded, test.texts[a], test.texts[b]))
     shown = [test.texts[i] for i in on_test_idx[:3]]
-    _, prior = sample_prior(model, tokenizer, 200, DECODINGS["greedy"][2], seed=0)
+    _, prior = sample_prior(model, tokenizer, 200, SHORT_GREEDY, seed=0)
     return {
         "corpus": name,
         "recipe": recipe,
