@@ -23,7 +23,7 @@ import time
 import numpy as np
 import torch
 from common import RESULTS, SPLITS, corpus_model, load_split, model_argument, nll_per_token, reference_lm
-from roundtrip import monotonicity
+from roundtrip import SHORT_GREEDY, SHORT_RERANK, monotonicity
 
 from vae_core.explore.latent import walk
 from vae_core.measure.roundtrip import REFINED, as_written
@@ -31,10 +31,7 @@ from vae_core.model.decoding import DecodeConfig
 
 OUT = RESULTS / "paths.jsonl"
 STEPS = 8
-DECODINGS = {
-    "greedy": DecodeConfig(strategy="greedy", max_len=60),
-    "rerank": DecodeConfig(strategy="rerank", max_len=60),
-}
+DECODINGS = {"greedy": SHORT_GREEDY, "rerank": SHORT_RERANK}
 
 
 def measure(tm, texts: list[str], pairs: np.ndarray, lm, lm_tokenizer, decoding: DecodeConfig, refined) -> dict:

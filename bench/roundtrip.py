@@ -121,9 +121,10 @@ RECIPES = {
 # "greedy" is the fixed measure every recipe is compared under; "app" is what Reconstruct and Interpolate write by
 # default. Prior samples are greedy under both.
 SHORT_GREEDY = DecodeConfig(strategy="greedy", max_len=60)  # prior samples, and greedy paths
+SHORT_RERANK = DecodeConfig(strategy="rerank", max_len=60)  # paths as Interpolate decodes them
 DECODINGS = {
     "greedy": (GREEDY, None, SHORT_GREEDY),
-    "app": (RERANK, REFINED, DecodeConfig(strategy="rerank", max_len=60)),
+    "app": (RERANK, REFINED, SHORT_RERANK),
 }
 
 
@@ -246,7 +247,8 @@ def measure(name: str, recipe: str, decoding: str = "greedy") -> dict:
         "prior_examples": prior[:3],
         "machine": f"{torch.get_num_threads()} threads, {platform.machine()}",
         "date": time.strftime("%Y-%m-%d"),
-        "command": f"python bench/roundtrip.py {name} {recipe}" + (f" --decoding {decoding}" if refined else ""),
+        "command": f"python bench/roundtrip.py {name} {recipe}"
+        + (f" --decoding {decoding}" if decoding != "greedy" else ""),
     }
 
 
