@@ -3,6 +3,7 @@
     python assets/make_base_model.py --hours 2          # train (or resume) for two hours, then export
     python assets/make_base_model.py --hours 2 --lr 3e-4 --final-lr 3e-5   # ... annealing the rate as it goes
     python assets/make_base_model.py --hours 1 --beta 0.3  # ... weighing the KL less: a sharper posterior
+    python assets/make_base_model.py --hours 2 --meaning-weight 1 --beta 0.3   # go on with a meaning part (below)
     python assets/make_base_model.py --export-only      # export the run's best model as it stands
     python assets/make_base_model.py --export-only --last   # ... or its last weights (compare the cards)
 
@@ -14,7 +15,10 @@ export copies that curve to bench/results/base-pretrain.jsonl. The shipped bundl
 What it builds (the choices and their measurements: bench/BASE.md):
 - a byte-level BPE tokenizer of 16,000 pieces, trained on the base corpus with a quarter of its sentences also
   lower-cased, that reads research corpora's "do n't panic ." as "don't panic." (vae_core.data.tokenizer);
-- a sentence VAE: bi-GRU 512 encoder, 64-D z with BN-VAE γ 1.5, GRU 512 decoder, an adaptive softmax.
+- a sentence VAE: bi-GRU 512 encoder, 64-D z with BN-VAE γ 1.5, GRU 512 decoder, an adaptive softmax;
+- with --meaning-weight, 48 more dimensions of z, its meaning part, taught all-MiniLM-L6-v2's view of the first
+  --teacher-sentences sentences (its embeddings computed once into the run's teacher/ folder, ~25 min of 2 cores a
+  400,000; vae_core/base/teacher.py), on the shipped weights grown to hold them.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from pathlib import Path
 import pandas as pd
 import torch
 
+from vae_core.base import teacher
 from vae_core.base.pretraining import PretrainConfig, evaluate_run, load_checkpoint, lowercased, pretrain
 from vae_core.data.tokenizer import TextTokenizer, TokenizerConfig, natural_text_normalizer
 from vae_core.measure import roundtrip
@@ -54,6 +59,7 @@ MODEL = ModelConfig(
     bn_gamma=1.5,
     output="adaptive",
 )
+MEANING_MODEL = replace(MODEL, latent_dim=MODEL.latent_dim + 48, meaning_dim=48)  # the form part stays 64-D
 CONFIG = PretrainConfig()
 CARD_SENTENCES, CARD_IW_SAMPLES, CARD_ROUNDTRIP = 1000, 50, 500  # the card's held-out measure
 SOURCES = "Wikipedia, Project Gutenberg, Schema-Guided Dialogue, Topical-Chat, WikiTableQuestions/NQ-open, NLTK's SOTU"
@@ -123,9 +129,14 @@ def main() -> int:
     parser.add_argument("--lr", type=float, default=CONFIG.lr, help="learning rate from now on (lower late in a run)")
     parser.add_argument("--final-lr", type=float, default=None, help="anneal linearly to this over --hours")
     parser.add_argument("--beta", type=float, default=CONFIG.beta, help="the KL's weight in the loss (< 1: sharper z)")
+    parser.add_argument("--meaning-weight", type=float, default=CONFIG.meaning_weight,
+                        help="the meaning term's weight (> 0: grow and teach the meaning part)")  # fmt: skip
+    parser.add_argument("--teacher-sentences", type=int, default=48 * teacher.CHUNK,
+                        help="with --meaning-weight: the sentences to train on, which the teacher embeds")  # fmt: skip
     parser.add_argument("--eval-every", type=int, default=1000, help="steps between evaluations")
     parser.add_argument("--export-only", action="store_true")
     parser.add_argument("--last", action="store_true", help="export the last weights, not the best by held-out ELBO")
+    parser.add_argument("--no-export", action="store_true", help="train only: leave assets/base_model as it is")
     args = parser.parse_args()
     if not DATA.is_dir():
         print(f"skipped: {DATA} is not here", file=sys.stderr)
@@ -134,7 +145,14 @@ def main() -> int:
     if not args.export_only:
         if args.threads:
             torch.set_num_threads(args.threads)
-        train = read("train.tsv.gz")
+        train, valid, taught = read("train.tsv.gz"), read("valid.tsv"), None
+        if args.meaning_weight > 0:  # the teacher's embeddings, computed where missing (resumable, chunk by chunk)
+            train = train[: args.teacher_sentences]
+            valid_taught = valid[: CONFIG.eval_sentences]
+            for name, texts in (("train", train), ("valid", valid_taught)):
+                teacher.compute(args.run / "teacher" / name, texts, log=lambda line: print(line, flush=True))
+            taught = (teacher.load(args.run / "teacher" / "train", len(train)),
+                      teacher.load(args.run / "teacher" / "valid", len(valid_taught)))  # fmt: skip
         info = {"corpus": "base", "sentences": len(train), "tokenizer": json.dumps(TOKENIZER.__dict__)}
         fresh_machine = not (args.run / "checkpoint").is_dir() and (OUT / "config.json").is_file()
         shipped = load_bundle(OUT, device="cpu") if fresh_machine else None  # go on from what was shipped
@@ -145,16 +163,18 @@ def main() -> int:
             args.run,
             tokenizer,
             train,
-            read("valid.tsv"),
-            MODEL,
-            replace(CONFIG, lr=args.lr, final_lr=args.final_lr, beta=args.beta),
+            valid,
+            MEANING_MODEL if args.meaning_weight > 0 else MODEL,
+            replace(CONFIG, lr=args.lr, final_lr=args.final_lr, beta=args.beta, meaning_weight=args.meaning_weight),
             max_seconds=args.hours * 3600,
             eval_every=args.eval_every,
             start_from=shipped,
+            teacher=taught,
             info=info,
             log=lambda line: print(line, flush=True),
         )
-    export(args.run, last=args.last)
+    if not args.no_export:
+        export(args.run, last=args.last)
     return 0
 
 

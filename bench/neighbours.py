@@ -5,9 +5,11 @@ centre (`vae_core.explore.projection.neighbour_space`, what the app measures)?
     python bench/neighbours.py --corpora trec --model DIR
 
 For each labelled corpus (train file -> test file): 10-NN label accuracy of the test sentences, fit on the training
-sentences, for TF-IDF + TruncatedSVD(32) (the issue's baseline) and for the base model's posterior means, each by
-Euclidean distance, by cosine, and by the angle about the training sentences' centre. Rows go to
-bench/results/neighbours.jsonl. Needs ../shared/data (or LATENT_LAB_DATA).
+sentences, for TF-IDF + TruncatedSVD(32) (the issue's baseline), all-MiniLM-L6-v2's embeddings (the yardstick) and the
+base model's posterior means in the part of z the app measures neighbours in (the meaning part where the model has
+one: `vae_core.model.vae.meaning_part`; with --whole, all of z as well), each by Euclidean distance, by cosine, and by
+the angle about the training sentences' centre. Rows go to bench/results/neighbours.jsonl. Needs ../shared/data (or
+LATENT_LAB_DATA).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from common import DATA, RESULTS, knn_accuracy, knn_accuracy_by_angle, load_spli
 
 from vae_core import encode, load_bundle
 from vae_core.base.shipped import BASE_MODEL, for_corpus
+from vae_core.model.pretrained import embed_texts
+from vae_core.model.vae import meaning_part
 
 OUT = RESULTS / "neighbours.jsonl"
 
@@ -42,6 +46,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpora", nargs="+", default=["trec", "subj", "sst"])
     parser.add_argument("--model", type=Path, default=BASE_MODEL)
+    parser.add_argument("--whole", action="store_true", help="also measure all of z where a model has a meaning part")
+    parser.add_argument("--no-minilm", action="store_true", help="leave out MiniLM's row (its figures do not change)")
     args = parser.parse_args()
     if not DATA.is_dir():
         print(f"skipped: {DATA} not found")
@@ -51,11 +57,15 @@ def main() -> int:
         train, test = load_split(name)
         train_y = [train.labels[i] for i in train.train_idx]
         rows = {"TF-IDF + SVD(32)": tuple(np.asarray(x) for x in tfidf_svd(train.train_texts, test.texts))}
+        if not args.no_minilm:
+            both = (train.train_texts, test.texts)
+            rows["all-MiniLM-L6-v2"] = tuple(embed_texts(texts, device="cpu") for texts in both)
         model = for_corpus(base, train.train_texts)
-        rows["base model"] = tuple(
-            np.asarray(encode(model.model.float(), model.tokenizer, texts)[0])
-            for texts in (train.train_texts, test.texts)
-        )
+        mu = [np.asarray(encode(model.model.float(), model.tokenizer, t)[0]) for t in (train.train_texts, test.texts)]
+        part = meaning_part(model.model.config)
+        rows["base model"] = tuple(m[:, part] for m in mu)
+        if args.whole and model.model.config.meaning_dim:
+            rows["base model, all of z"] = tuple(mu)
         for what, (train_x, test_x) in rows.items():
             row = {"corpus": name, "representation": what, "model": args.model.name, "test_sentences": len(test_x)}
             row.update(by_each_measure(train_x, train_y, test_x, test.labels))

@@ -188,7 +188,9 @@ typed_key = f"typed-{scene}"  # the neighbour box below: a typed sentence is dra
 typed, typed_rows, k = st.session_state.get(typed_key, "").strip(), [], int(st.session_state.get("k-neighbours", 10))
 try:
     if typed:
-        typed_rows = vae_core.explore.latent.nearest_sentences(mu, latents.posterior_of(typed)[0][0], k)
+        typed_rows = vae_core.explore.latent.nearest_sentences(
+            latents.measured(mu), latents.measured(latents.posterior_of(typed)[0])[0], k
+        )
 except LatentLabError as e:
     st.error(str(e))
     typed = ""
@@ -314,9 +316,10 @@ n2.number_input("Neighbours", 1, 100, 10, key="k-neighbours")
 if typed:
     anchor, rows = typed, typed_rows
 elif selected:
+    measured_mu = latents.measured(mu)
     anchor, rows = (
         frame.at[selected[0], "text"],
-        vae_core.explore.latent.nearest_sentences(mu, mu[selected[0]], k, selected[0]),
+        vae_core.explore.latent.nearest_sentences(measured_mu, measured_mu[selected[0]], k, selected[0]),
     )
 else:
     anchor, rows = None, []

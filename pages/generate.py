@@ -140,8 +140,9 @@ with tab_rec:
             )
             probs = token_probabilities(model.model, model.tokenizer, sentence)
             st.dataframe(
-                pd.DataFrame(probs, columns=["token", "probability"]),
+                pd.DataFrame(probs, columns=["piece", "probability"]),
                 hide_index=True,
+                height=35 * (len(probs) + 1) + 3,  # every piece of a long sentence, none behind a scroll bar
                 column_config={"probability": st.column_config.ProgressColumn(min_value=0, max_value=1)},
             )
             unknown = sum(t == "<unk>" for t, _ in probs)

@@ -20,6 +20,7 @@ from vae_core import (
     load_corpus,
     train_vae,
 )
+from vae_core.data.style import detect
 from vae_core.model.vae import SentenceVAE
 
 torch.set_num_threads(2)
@@ -83,8 +84,9 @@ def trained(topic_file) -> TrainedModel:
 
 @pytest.fixture(scope="session")
 def memorised() -> TrainedModel:
-    """A tiny model that has memorised six sentences: decoding their posterior means gives them back."""
-    tokenizer = TextTokenizer.train(MEMORISED, TokenizerConfig(min_frequency=1))
+    """A tiny model that has memorised six sentences: decoding their posterior means gives them back, written in their
+    own style (as `fit` sets it)."""
+    tokenizer = TextTokenizer.train(MEMORISED, TokenizerConfig(min_frequency=1)).with_style(detect(MEMORISED))
     torch.manual_seed(0)
     model = SentenceVAE(TINY, tokenizer.vocab_size)
     config = TrainConfig(

@@ -7,6 +7,7 @@ import json
 import string
 from dataclasses import replace
 
+import numpy as np
 import pytest
 import torch
 from hypothesis import given, settings
@@ -16,13 +17,14 @@ from safetensors.torch import load_file
 from tests.conftest import make_sentences
 from vae_core import CorpusOptions, load_bundle, load_corpus, save_bundle
 from vae_core.base import shipped as base_model
-from vae_core.base.pretraining import PretrainConfig, TokenisedCorpus, load_checkpoint, pretrain
+from vae_core.base.pretraining import PretrainConfig, TokenisedCorpus, grown, load_checkpoint, pretrain
+from vae_core.base.teacher import Projection
 from vae_core.cli import main
-from vae_core.data.batching import to_ids
+from vae_core.data.batching import iterate_batches, to_ids
 from vae_core.data.style import Style, detect, restyle
 from vae_core.data.tokenizer import TextTokenizer, TokenizerConfig
 from vae_core.errors import ConfigError
-from vae_core.model.vae import ModelConfig, SentenceVAE, posterior
+from vae_core.model.vae import ModelConfig, SentenceVAE, meaning_part, posterior
 from vae_core.train import fit as fit_module
 from vae_core.train.fit import TrainedModel, adapt_epochs
 
@@ -60,15 +62,17 @@ def test_research_style_reads_as_natural_text_and_is_written_back_in_its_own_sty
     for tokenised, natural in pairs:
         assert byte_tokenizer.encode([tokenised]) == byte_tokenizer.encode([natural])
     styled = byte_tokenizer.with_style(detect([t for t, _ in pairs]))
-    assert styled.style == Style(lowercase=True, tokenised=True)
+    assert styled.style == Style(lowercase=True, spaced_punctuation=True, split_clitics=True, ptb_brackets=True)
     for tokenised, natural in pairs[:2]:
         assert styled.decode(byte_tokenizer.encode([natural])[0]) == tokenised
     assert detect(NATURAL) == Style() and restyle("Don't panic.", Style()) == "Don't panic."
 
 
-def test_a_word_tokenizer_is_never_restyled():
-    word = TextTokenizer.train(["do n't panic ."], TokenizerConfig(min_frequency=1))
-    assert word.with_style(Style(True, True)).style == Style()
+def test_a_word_tokenizer_writes_back_in_its_corpus_style_too():
+    """A model trained from scratch writes as its file does, as the base model does ("panic ." stays spaced)."""
+    corpus = ["do n't panic .", "panic , then ."]
+    word = TextTokenizer.train(corpus, TokenizerConfig(min_frequency=1)).with_style(detect(corpus))
+    assert [word.decode(ids) for ids in word.encode(corpus)] == corpus
 
 
 def test_the_adaptive_softmax_gives_exact_likelihoods(byte_tokenizer):
@@ -167,7 +171,7 @@ def test_fp16_weights_load_into_the_float32_network(tiny_base, tmp_path):
 
 
 def test_punctuation_spacing_is_restyled_for_any_natural_sentence():
-    style = Style(lowercase=True, tokenised=True)
+    style = Style(lowercase=True, spaced_punctuation=True, split_clitics=True)
     for text in NATURAL:
         styled = restyle(text, style)
         assert styled == styled.lower() and "  " not in styled
@@ -262,3 +266,55 @@ def test_the_base_models_card_is_read_from_its_json_alone(tmp_path, monkeypatch)
         monkeypatch.setattr(base_model, "BASE_MODEL", base_model.SHIPPED)
         card = base_model.card()
         assert card["sentences"] > 1_000_000 and 0 < card["roundtrip_exact"] < 1 and card["roundtrip_n"] > 0
+
+
+MEANING = replace(SMALL, latent_dim=SMALL.latent_dim + 3, meaning_dim=3)
+
+
+def teacher_of(texts: list[str]) -> np.ndarray:
+    """A stand-in teacher that sees one thing in a sentence: whether it speaks of a topic word (8-D unit vectors)."""
+    rng = np.random.default_rng(0)
+    topics = rng.normal(size=(4, 8))
+    vectors = np.stack([topics[sum(map(ord, t.split()[1])) % 4] + 0.05 * rng.normal(size=8) for t in texts])
+    return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float16)
+
+
+def test_a_grown_model_writes_what_it_wrote_until_it_learns_to_read_its_meaning_part(tmp_path, byte_tokenizer):
+    """Growing a meaning part keeps the form part's posterior and the decoder's every likelihood."""
+    _, best = tiny_run(tmp_path / "first", byte_tokenizer, 10)
+    grown_model = SentenceVAE(MEANING, byte_tokenizer.vocab_size).eval()
+    grown_model.load_state_dict(grown(best.model.state_dict(), grown_model.state_dict()))
+    texts, _ = make_sentences(20)
+    mu, _ = posterior(best.model.float(), byte_tokenizer, to_ids(byte_tokenizer, texts))
+    mu_grown, _ = posterior(grown_model, byte_tokenizer, to_ids(byte_tokenizer, texts))
+    assert torch.allclose(mu_grown[:, :4], mu, atol=1e-6)
+    batch = next(iterate_batches(to_ids(byte_tokenizer, texts), byte_tokenizer, 32))
+    targets = batch.dec_out[batch.mask]
+    with torch.no_grad():
+        before = best.model.target_nll(mu[batch.index], batch.dec_in, batch.mask, targets)
+        anywhere = torch.cat([mu, 5 * torch.randn(len(mu), 3)], 1)[batch.index]  # any meaning part at all
+        after = grown_model.target_nll(anywhere, batch.dec_in, batch.mask, targets)
+    assert torch.allclose(before, after, atol=1e-5)
+    assert meaning_part(MEANING) == slice(4, None) and meaning_part(SMALL) == slice(None)
+
+
+def test_the_meaning_term_teaches_the_meaning_part_the_teachers_view(tmp_path, byte_tokenizer):
+    """With the teacher's targets the meaning part's held-out distance to them falls step by step, and the run
+    resumes with the projection it fitted."""
+    texts, _ = make_sentences(200)
+    config = PretrainConfig(batch_size=16, eval_sentences=40, roundtrip_sentences=4, device="cpu", precision="fp32",
+                            meaning_weight=1.0)  # fmt: skip
+    taught = (teacher_of(texts), teacher_of(texts[:40]))
+    kwargs = dict(eval_every=60, log=lambda _: None, teacher=taught)
+    pretrain(tmp_path, byte_tokenizer, texts, texts[:40], MEANING, config, max_steps=240, **kwargs)
+    curve = [json.loads(line) for line in (tmp_path / "curve.jsonl").read_text().splitlines()]
+    meaning = [row["val_meaning"] for row in curve]
+    assert len(meaning) == 4 and meaning[-1] < 0.5 * meaning[0]
+    projection = Projection.cached(tmp_path / "projection.safetensors", taught[0], 3, 1.0)
+    targets = projection(taught[0])
+    assert np.mean(targets**2) == pytest.approx(1.0, rel=1e-4)  # as spread out as BN-VAE's form part (γ = 1 here)
+    with pytest.raises(ConfigError, match="teacher"):
+        pretrain(tmp_path / "none", byte_tokenizer, texts, texts[:40], MEANING, config, max_steps=2,
+                 log=lambda _: None)  # fmt: skip
+    with pytest.raises(ConfigError, match="meaning_dim"):
+        replace(SMALL, meaning_dim=4)

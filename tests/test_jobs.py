@@ -10,6 +10,7 @@ from vae_core.train.jobs import JobRegistry, TradeoffJob, TrainingJob
 from vae_core.train.seats import Seat
 
 from .conftest import TINY
+from .test_seats import quiet
 
 
 def job(topic_file, **train) -> TrainingJob:
@@ -84,7 +85,9 @@ def test_running_jobs_share_the_cores(topic_file, tmp_path):
     """Two trainings at once take half the cores each (two processes taking all of them ran 8x slower each); the
     main thread's own setting is untouched."""
     before = torch.get_num_threads()
-    registry = JobRegistry(cores=2, seats=tmp_path)  # a job's last act sets new threads' default to this: keep it 2
+    registry = JobRegistry(
+        cores=2, seats=tmp_path, other_load=quiet
+    )  # a job's last act sets new threads' default to this: keep it 2
     corpus = load_corpus(topic_file, CorpusOptions(label_column="label"))
     config = TrainConfig(epochs=100, batch_size=32, device="cpu")
     alice = registry.start("alice", ThreadProbe(corpus, TINY, config, iw_samples=2))
@@ -101,10 +104,10 @@ def test_an_app_job_shares_the_cores_with_a_command_line_training(topic_file, tm
     """A CLI training's seat (here one held by this process, as `python -m vae_core train` holds one) halves the
     app job's threads; when it ends the job takes the cores back."""
     before = torch.get_num_threads()
-    registry = JobRegistry(cores=2, seats=tmp_path)
+    registry = JobRegistry(cores=2, seats=tmp_path, other_load=quiet)
     corpus = load_corpus(topic_file, CorpusOptions(label_column="label"))
     config = TrainConfig(epochs=100, batch_size=32, device="cpu")
-    with Seat(tmp_path, cores=2, every_s=0):
+    with Seat(tmp_path, cores=2, every_s=0, load=quiet()):
         app_job = registry.start("alice", ThreadProbe(corpus, TINY, config, iw_samples=2))
         assert wait_for(lambda: app_job.seen_threads == 1)
     assert wait_for(lambda: app_job.seen_threads == 2)

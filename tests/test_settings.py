@@ -54,8 +54,9 @@ def test_sizes_are_refused_when_adapting_the_base_model():
 
 
 def test_the_settings_cover_the_configs_a_user_can_change():
+    # meaning_dim: a meaning part is pretrained with its teacher (base/teacher.py), and adapting keeps the base's
     internal = {"bn_eps", "pretrained_name", "output", "adaptive_cutoffs", "grad_clip", "keep_best", "encoder_lr",
-                "beta", "lowercase", "strip_accents", "unicode_form"}  # fmt: skip
+                "beta", "lowercase", "strip_accents", "unicode_form", "meaning_dim"}  # fmt: skip
     settable = {f.name for c in (ModelConfig, TrainConfig, TokenizerConfig) for f in fields(c)} - internal
     assert settable == set(settings.SHAPE_FIELDS + settings.TRAIN_FIELDS)
 

@@ -18,7 +18,7 @@ from vae_core import (
 )
 from vae_core.data.batching import make_batch, to_ids
 from vae_core.device import resolve_precision
-from vae_core.model.objective import bag_of_words_nll
+from vae_core.model.objective import BatchLoss, bag_of_words_nll
 from vae_core.train.loop import word_dropout
 
 from .conftest import TINY, make_sentences
@@ -255,18 +255,27 @@ def test_the_time_estimate_scales_with_the_work(topic_file):
     assert 0 < short < long and long > 2 * short
 
 
-def test_the_time_estimate_counts_the_measuring_after_training(topic_file):
-    """The held-out likelihood's samples and the round trip are timed, not assumed: each adds to the estimate."""
+def test_the_time_estimate_counts_the_measuring_after_training(topic_file, monkeypatch):
+    """The held-out likelihood's samples and the round trip are timed, not assumed: each adds to the estimate. The
+    clock is the decoder's own work (its forward passes), so the test holds on a busy machine too."""
     from vae_core import CorpusOptions, load_corpus
-    from vae_core.train.fit import estimate_measure_seconds
+    from vae_core.train import fit as fit_module
 
     corpus = load_corpus(topic_file, CorpusOptions(label_column="label"))
     tokenizer = TextTokenizer.train(corpus.train_texts, TokenizerConfig())
     model = SentenceVAE(TINY, tokenizer.vocab_size, pad_id=tokenizer.pad_id)
-    estimate_measure_seconds(model, tokenizer, corpus, iw_samples=0, roundtrip_limit=0)  # what loads on first use
-    none = estimate_measure_seconds(model, tokenizer, corpus, iw_samples=0, roundtrip_limit=0)
-    many = estimate_measure_seconds(model, tokenizer, corpus, iw_samples=200, roundtrip_limit=0)
-    with_trip = estimate_measure_seconds(model, tokenizer, corpus, iw_samples=0, roundtrip_limit=1000)
+    passes = []
+    model.decoder.register_forward_hook(lambda *_: passes.append(1))
+
+    def work_done(work) -> float:
+        before = len(passes)
+        work()
+        return float(len(passes) - before)
+
+    monkeypatch.setattr(fit_module, "timed", work_done)
+    none = fit_module.estimate_measure_seconds(model, tokenizer, corpus, iw_samples=0, roundtrip_limit=0)
+    many = fit_module.estimate_measure_seconds(model, tokenizer, corpus, iw_samples=200, roundtrip_limit=0)
+    with_trip = fit_module.estimate_measure_seconds(model, tokenizer, corpus, iw_samples=0, roundtrip_limit=1000)
     assert 0 < none < many and with_trip > none
 
 
@@ -302,3 +311,22 @@ def test_an_anchor_keeps_the_weights_near_where_training_started(data):
 
     (free, free_stats), (held, held_stats) = drift(), drift(anchor=300.0)
     assert held < 0.5 * free and held_stats < 0.5 * free_stats, (free, held, free_stats, held_stats)
+
+
+def test_the_estimate_follows_the_recent_rate_and_says_when_it_slowed(monkeypatch):
+    """A run that went at 1 step/s, then at 0.1 step/s once another program took a core: the estimate is the steps
+    left at the new rate (not at the average), and the progress says the pace fell."""
+    from vae_core.train import loop
+
+    clock = [0.0]
+    monkeypatch.setattr(loop.time, "perf_counter", lambda: clock[0])
+    meter = loop.ProgressMeter(200, 0, lambda step: 1.0, TrainConfig(epochs=1, batch_size=16), report_every=1)
+    terms = BatchLoss(torch.zeros(16, 4), torch.tensor(30.0), torch.zeros(16, 4), torch.tensor(30.0))
+    for seconds in [1.0] * 60 + [10.0] * 10:
+        clock[0] += seconds
+        meter.add(terms, n_tokens=100)
+        p = meter.report(epoch=1)
+        if len(meter.rows) == 60:
+            assert p.eta_s == pytest.approx(140.0) and not p.slowed and p.tokens_per_s == pytest.approx(100.0)
+    assert p.eta_s == pytest.approx(130 * 10.0, rel=0.01) and p.tokens_per_s == pytest.approx(10.0, rel=0.01)
+    assert p.slowed and p.pace == pytest.approx(0.1 / (70 / 160))  # the recent rate against the whole run's

@@ -28,6 +28,7 @@ from vae_core.explore.projection import MapView, neighbour_space, project
 from vae_core.measure.compare import LabelOnMap, label_kept, map_check_rows, neighbour_agreement, neighbour_sets
 
 from .cache import per_session, precomputed
+from .progress import progress
 from .state import (
     DEMO_MAP,
     base_model,
@@ -58,17 +59,27 @@ ROUND_TRIP_COLOUR_MAX = 2_000  # sentences decoded back for the round-trip colou
 def latents() -> tuple[np.ndarray, np.ndarray]:
     """Posterior means and log-variances of the current corpus under the current model."""
     corpus, model = current_corpus().value, current_model().value
-    with st.spinner(f"Encoding {len(corpus)} sentences…"):
-        return vae_core.encode(model.model, model.tokenizer, corpus.texts)
+    with progress("Encoding the sentences") as follow:
+        return vae_core.encode(model.model, model.tokenizer, corpus.texts, on_progress=follow)
+
+
+def measured(z: np.ndarray) -> np.ndarray:
+    """Latent vectors (N, D) of the current model in the part of z that neighbours and maps are measured in: its
+    meaning part where it has one (`vae_core.model.vae.meaning_part`), else all of z. The demo has none, so asking
+    loads nothing."""
+    named = current_model()
+    if named.demo:
+        return z
+    return np.asarray(z)[:, vae_core.model.vae.meaning_part(named.value.model.config)]
 
 
 @per_session()
 def coordinates(view: MapView) -> np.ndarray:
-    """Map coordinates of the current corpus."""
+    """Map coordinates of the current corpus (of the part of z that is measured)."""
     mu, _ = latents()
     later = " (a first UMAP in a new server takes a little longer)" if view.method == "umap" else ""
     with st.spinner(f"Computing the {view.label} map of {len(mu)} points{later}…"):
-        return project(mu, view.method, view.dims, view.seed)
+        return project(measured(mu), view.method, view.dims, view.seed)
 
 
 @per_session()
@@ -128,14 +139,8 @@ def pretrained_embeddings() -> np.ndarray:
     """The pretrained encoder's embeddings of the current corpus (the encoder also keeps a per-text cache for the
     whole server), with a progress bar: ~500 sentences/s on a laptop CPU."""
     encoder = vae_core.model.pretrained.DEFAULT_ENCODER
-    bar = st.progress(0.0, text=f"Loading {encoder}…")
-
-    def report(done: int, total: int) -> None:
-        bar.progress(done / total, text=f"Embedding sentences with {encoder}: {done:,}/{total:,}")
-
-    embeddings = vae_core.model.pretrained.embed_texts(current_corpus().value.texts, on_progress=report)
-    bar.empty()
-    return embeddings
+    with progress(f"Embedding sentences with {encoder}") as follow:
+        return vae_core.model.pretrained.embed_texts(current_corpus().value.texts, on_progress=follow)
 
 
 @per_session(model=False)
@@ -149,7 +154,7 @@ def pretrained_coordinates(view: MapView) -> np.ndarray:
 def neighbours(space: str, k: int = 10) -> np.ndarray:
     """Each sentence's k nearest other sentences in the "vae" latent space or the "pretrained" embedding space
     (the agreement and both accuracies are read off these)."""
-    points = latents()[0] if space == "vae" else pretrained_embeddings()
+    points = measured(latents()[0]) if space == "vae" else pretrained_embeddings()
     return neighbour_sets(neighbour_space(points), k)
 
 
@@ -166,7 +171,7 @@ def label_kept_on_map(column: str, view: MapView, space: str = "vae") -> LabelOn
 def _checked_space_neighbours(space: str) -> np.ndarray:
     """The space's 10 nearest neighbours among the sentences a map check measures: found once per space, whatever
     the map, seed or label checked (and, when every sentence is measured, the same as `neighbours`)."""
-    points = latents()[0] if space == "vae" else pretrained_embeddings()
+    points = measured(latents()[0]) if space == "vae" else pretrained_embeddings()
     rows = map_check_rows(len(points))
     return neighbours(space, 10) if len(rows) == len(points) else neighbour_sets(neighbour_space(points)[rows], 10)
 
@@ -174,7 +179,7 @@ def _checked_space_neighbours(space: str) -> np.ndarray:
 @per_session()
 def clusters(k: int) -> tuple[np.ndarray, dict[int, list[str]]]:
     """k-means cluster of each sentence of the current corpus and each cluster's characteristic words."""
-    mu, _ = latents()
+    mu = measured(latents()[0])
     labels = kmeans(mu, k) if len(mu) >= k else np.zeros(len(mu), dtype=int)
     return labels, characteristic_words(current_corpus().value.texts, labels)
 
@@ -208,8 +213,9 @@ def kept_from_base() -> np.ndarray:
     rows = map_check_rows(len(mu))
     if len(rows) > 10:
         base = vae_core.base.shipped.for_corpus(base_model(), texts)
-        with st.spinner("Encoding the sentences with the base model, to show what adapting moved…"):
-            before, _ = vae_core.encode(base.model, base.tokenizer, [texts[i] for i in rows])
+        with progress("Encoding the sentences with the base model, to show what adapting moved") as follow:
+            before, _ = vae_core.encode(base.model, base.tokenizer, [texts[i] for i in rows], on_progress=follow)
+        before = before[:, vae_core.model.vae.meaning_part(base.model.config)]
         kept[rows] = neighbour_agreement(neighbour_sets(neighbour_space(before), 10), _checked_space_neighbours("vae"))
     return kept
 
@@ -222,9 +228,9 @@ def round_trip_chrf() -> np.ndarray:
     rows = np.arange(len(texts))
     if len(rows) > ROUND_TRIP_COLOUR_MAX:
         rows = np.sort(np.random.default_rng(0).choice(len(texts), ROUND_TRIP_COLOUR_MAX, replace=False))
-    with st.spinner(f"Writing back {len(rows):,} sentences to score each one's round trip…"):
+    with progress("Writing back sentences to score each one's round trip") as follow:
         trip = vae_core.measure.roundtrip.round_trip(
-            model.model, model.tokenizer, [texts[i] for i in rows], similarity=False
+            model.model, model.tokenizer, [texts[i] for i in rows], similarity=False, on_progress=follow
         )
     scores = np.full(len(texts), np.nan, dtype=np.float32)
     scores[rows] = trip.chrf
@@ -261,7 +267,7 @@ def gaps(n: int, known_words_only: bool = False) -> vae_core.explore.gaps.Gaps:
 
 def spots_of(view: MapView, z: np.ndarray) -> np.ndarray:
     """Latent vectors that are not the corpus's (e.g. its gaps) placed on the current map without refitting it."""
-    return vae_core.explore.projection.place_points(z, latents()[0], coordinates(view))
+    return vae_core.explore.projection.place_points(measured(z), measured(latents()[0]), coordinates(view))
 
 
 @per_session()
@@ -318,7 +324,7 @@ def subcluster_words(k: int, depth: int = 1) -> tuple[np.ndarray, dict[int, list
     """Each of the k clusters split in up to three (`depth` 1), and each of those again (2): each sentence's
     sub-cluster at that depth, their words and what their centres decode to."""
     above = clusters(k)[0] if depth == 1 else subcluster_words(k, depth - 1)[0]
-    sub = subclusters(latents()[0], above)
+    sub = subclusters(measured(latents()[0]), above)
     return sub, characteristic_words(current_corpus().value.texts, sub), _centre_sentences(sub)
 
 
@@ -333,7 +339,8 @@ def _centre_sentences(ids: np.ndarray) -> dict[int, str]:
 def latent_map(view: MapView) -> LatentMap:
     """A 2-D map of the current corpus, readable both ways: spot -> latent vector -> sentence, sentence -> spot."""
     mu, logvar = latents()
-    return vae_core.explore.inverse.LatentMap(mu, coordinates(view), view.method, logvar)
+    part = slice(None) if current_model().demo else vae_core.model.vae.meaning_part(current_model().value.model.config)
+    return vae_core.explore.inverse.LatentMap(mu, coordinates(view), view.method, logvar, part=part)
 
 
 @per_session()

@@ -98,7 +98,10 @@ def _progress_text(p: Progress) -> str:
     if p.phase == "measure":
         return "Training done · measuring the model on held-out sentences (likelihood, the round trip)…"
     stage = "Autoencoder pre-training" if p.phase == "pretrain" else f"Epoch {p.epoch}/{p.epochs}"
-    return f"{stage} · step {p.step}/{p.total_steps} · {p.tokens_per_s:,.0f} tokens/s · {eta}"
+    line = f"{stage} · step {p.step}/{p.total_steps} · {p.tokens_per_s:,.0f} tokens/s · {eta}"
+    if p.slowed:
+        line += f" · slower now ({p.pace:.0%} of the pace so far; another program may be using the processor)"
+    return line
 
 
 def tradeoff_progress(job: TradeoffJob) -> None:

@@ -10,6 +10,7 @@ import json
 import math
 import sys
 import time
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -208,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--iw-samples", type=_whole(0, 10000), default=100, help="importance samples for the final IW-NLL (0: skip it)"
     )
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    quiet_arg(p)
 
     p = sub.add_parser("encode", help="write each sentence's posterior mean to .parquet or .csv")
     p.add_argument("model", help=f"bundle folder, or {BASE} for the shipped base model")
@@ -216,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output file: .parquet or .csv")
     overwrite_arg(p)
     chunk_arg(p)
+    quiet_arg(p)
 
     p = sub.add_parser("evaluate", help="print the standard metrics on a corpus as one JSON object")
     p.add_argument("model", help=f"bundle folder, or {BASE} for the shipped base model")
@@ -239,6 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     refine_arg(p, "decode the mean itself", "Generate -> Reconstruct")
     p.add_argument("--seed", type=_whole(0, 2**32 - 1), default=0)
+    quiet_arg(p)
 
     def decode_args(p: argparse.ArgumentParser, strategy: str) -> None:
         p.add_argument("--strategy", choices=STRATEGIES, default=strategy)
@@ -305,6 +308,30 @@ def _decode_config(args) -> DecodeConfig:
     )
 
 
+def quiet_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def progress_bar(args, what: str, unit: str) -> Callable[[int, int], None] | None:
+    """A tqdm bar on stderr that follows long work as `on_progress(done, total)`, shown once the work has taken 2 s
+    (a short command prints only its result); None with --quiet."""
+    if getattr(args, "quiet", False):
+        return None
+    from tqdm import tqdm
+
+    bar = None
+
+    def follow(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, desc=what, unit=f" {unit}", file=sys.stderr, dynamic_ncols=True, delay=2.0)
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    return follow
+
+
 class ProgressBar:
     """A one-line progress bar on stderr (a line every 5% when stderr is not a terminal)."""
 
@@ -323,6 +350,7 @@ class ProgressBar:
         line = (
             f"{stage} [{bar}] {pct:3d}% rec {p.rec:6.2f} kl {p.kl:5.2f} β {p.beta:.2f} "
             f"AU {p.active_units} {p.tokens_per_s / 1000:.1f}k tok/s ETA {format_duration(p.eta_s)}"
+            + (f" (slower now: {p.pace:.0%} of the pace so far)" if p.slowed else "")
         )
         if p.phase == "embed":
             line = f"embedding sentences [{bar}] {pct:3d}% {p.step}/{p.total_steps} ETA {format_duration(p.eta_s)}"
@@ -404,8 +432,8 @@ def cmd_encode(args) -> None:
     options = _corpus_options(args, max_tokens=None, val_fraction=0.0)
     batch_size = 1024 if tm.model.device.type == "cuda" else 256  # a GPU wants large batches
 
-    def encode_texts(texts: list[str]):
-        return encode(tm.model, tm.tokenizer, texts, batch_size=batch_size)[0]
+    def encode_texts(texts: list[str], on_progress=None):
+        return encode(tm.model, tm.tokenizer, texts, batch_size=batch_size, on_progress=on_progress)[0]
 
     start = time.perf_counter()
     if _streams(args):
@@ -416,7 +444,7 @@ def cmd_encode(args) -> None:
         n = encode_file(encode_texts, args.data, out, options, args.chunk_rows or CHUNK_ROWS, on_progress=report)
     else:  # fits in memory: read it whole, with every check load_corpus makes
         corpus = load_corpus(args.data, options)
-        frame = latent_frame(corpus, encode_texts(corpus.texts))
+        frame = latent_frame(corpus, encode_texts(corpus.texts, progress_bar(args, "encoding", "sentences")))
         write_table(frame, out)
         n = len(frame)
     print(f"encoded {n} sentences in {time.perf_counter() - start:.1f} s -> {out}", file=sys.stderr)
@@ -489,6 +517,7 @@ def cmd_reconstruct(args) -> None:
         judge=judge,
         decoding=decoding,
         refined=_refined(args),
+        on_progress=progress_bar(args, "writing back", "sentences"),
     )
     write_table(pd.DataFrame(result.rows()), out)
     summary = result.summary()

@@ -35,12 +35,13 @@ from ..device import resolve_device, resolve_precision
 from ..errors import ConfigError
 from ..measure.metrics import elbo_terms
 from ..measure.roundtrip import GREEDY, round_trip
-from ..model.objective import batch_loss
-from ..model.vae import ModelConfig, SentenceVAE
+from ..model.objective import batch_loss, meaning_loss
+from ..model.vae import ModelConfig, SentenceVAE, posterior
 from ..store.atomic import write_dir
 from ..store.bundle import save_bundle
 from ..train.fit import TrainedModel
 from ..train.loop import word_dropout
+from .teacher import Projection
 
 WINDOW_BATCHES = 50  # sentences are sorted by length within windows of this many batches: little padding, yet random
 
@@ -56,6 +57,8 @@ class PretrainConfig:
     grad_clip: float = 5.0
     beta: float = 1.0  # the KL's weight in the loss: below 1 the posterior narrows, so z carries more of a sentence
     # (its mean's spread is pinned by BN-VAE; bench/BASE.md, "A sharper posterior"). The curve's ELBO stays β = 1's
+    meaning_weight: float = 0.0  # the meaning term's weight (objective.meaning_loss against the teacher, teacher.py);
+    # 0 trains on the ELBO alone. Needs a model with a meaning part and the teacher's embeddings
     word_dropout: float = 0.15  # share of decoder input tokens replaced by <unk>, so the decoder leans on z
     lowercase_share: float = 0.25  # sentences read lower-cased (fixed per sentence), so lower-case corpora are English
     max_tokens: int = 64  # longer sentences are cut
@@ -73,6 +76,8 @@ class PretrainConfig:
             raise ConfigError("final_lr must be between 0 and lr.")
         if not 0 < self.beta <= 1:
             raise ConfigError(f"beta must be in (0, 1] (got {self.beta}).")
+        if not 0 <= self.meaning_weight <= 100:
+            raise ConfigError(f"meaning_weight must be in [0, 100] (got {self.meaning_weight}).")
         if not 0 <= self.word_dropout < 1 or not 0 <= self.lowercase_share <= 1:
             raise ConfigError("word_dropout must be in [0, 1) and lowercase_share in [0, 1].")
         if self.max_tokens < 1 or self.checkpoint_every_s <= 0 or self.eval_sentences < 1:
@@ -217,14 +222,26 @@ def load_checkpoint(
     return model, optimizer, tokenizer, RunState(**meta["state"]), meta
 
 
-def evaluate_run(model: SentenceVAE, tokenizer: TextTokenizer, valid: list[str], config: PretrainConfig) -> dict:
-    """Held-out ELBO terms (per sentence and per token) and the greedy round trip on the first sentences."""
+def evaluate_run(
+    model: SentenceVAE,
+    tokenizer: TextTokenizer,
+    valid: list[str],
+    config: PretrainConfig,
+    meaning_targets: np.ndarray | None = None,
+) -> dict:
+    """Held-out ELBO terms (per sentence and per token) and the greedy round trip on the first sentences; with the
+    teacher's targets for them, the held-out meaning term too."""
     texts = valid[: config.eval_sentences]
     seqs = to_ids(tokenizer, texts, config.max_tokens)
     terms = elbo_terms(model, tokenizer, seqs, seed=config.seed, accuracy=False)
     trip = round_trip(model, tokenizer, texts[: config.roundtrip_sentences], similarity=False, decoding=GREEDY)
+    found = {}
+    if meaning_targets is not None:
+        mu, _ = posterior(model, tokenizer, seqs)
+        target = torch.as_tensor(meaning_targets[: len(seqs)])
+        found["val_meaning"] = float(meaning_loss(mu[:, -target.size(1) :], target))
     model.train()
-    return {
+    return found | {
         "val_rec": terms["rec"],
         "val_kl": terms["kl"],
         "val_elbo": terms["elbo"],
@@ -233,6 +250,42 @@ def evaluate_run(model: SentenceVAE, tokenizer: TextTokenizer, valid: list[str],
         "roundtrip_chrf": float(trip.chrf.mean()),
         "examples": [[a, b] for a, b in list(zip(trip.inputs, trip.outputs))[:3]],
     }
+
+
+def grown(old: dict[str, torch.Tensor], new: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """`old` weights laid into the shapes of `new`, a model with a meaning part the old one lacks: a tensor that grew
+    (the decoder's inputs from z) keeps the old values in its leading slice and zeros for the new dimensions, so the
+    decoder writes what it wrote until it learns to read the meaning part; new layers keep `new`'s values."""
+    weights = {}
+    for name, value in new.items():
+        if name not in old:
+            weights[name] = value
+            continue
+        before = old[name].float() if old[name].is_floating_point() else old[name]
+        if before.shape == value.shape:
+            weights[name] = before
+        else:
+            weights[name] = torch.zeros_like(value)
+            weights[name][tuple(slice(0, n) for n in before.shape)] = before
+    return weights
+
+
+def meaning_targets(
+    run: Path, model: SentenceVAE, train_texts: list[str], teacher: tuple[np.ndarray, np.ndarray] | None,
+    config: PretrainConfig,
+) -> tuple[Projection, np.ndarray, np.ndarray] | None:  # fmt: skip
+    """For a run with a meaning term: the projection into the meaning part (kept in the run), the held-out targets,
+    and the teacher's training embeddings; None for a run without one."""
+    if config.meaning_weight == 0:
+        return None
+    if teacher is None or not model.config.meaning_dim:
+        raise ConfigError("a meaning term needs a model with a meaning part and the teacher's embeddings.")
+    train, valid = teacher
+    if len(train) != len(train_texts):
+        raise ConfigError(f"the teacher embedded {len(train):,} sentences, not the {len(train_texts):,} trained on.")
+    scale = model.config.bn_gamma or 1.0  # as spread out as the form part
+    projection = Projection.cached(run / "projection.safetensors", train[:65536], model.config.meaning_dim, scale)
+    return projection, projection(valid), train
 
 
 def pretrain(
@@ -248,6 +301,7 @@ def pretrain(
     eval_every: int = 2000,
     resume: bool = True,
     start_from: TrainedModel | None = None,
+    teacher: tuple[np.ndarray, np.ndarray] | None = None,
     info: dict | None = None,
     stop: threading.Event | None = None,
     log: Callable[[str], None] = print,
@@ -255,8 +309,10 @@ def pretrain(
     """Train (or, with `resume` and a checkpoint in `run`, go on training) until `max_seconds` of this call or
     `max_steps` in all have passed, or `stop` is set; evaluate every `eval_every` steps, checkpoint every
     `config.checkpoint_every_s` seconds and at the end. With no checkpoint, `start_from` (a bundle this run exported,
-    e.g. the shipped base model on a new machine) gives the first weights and the step count; Adam starts afresh.
-    Returns where the run stands."""
+    e.g. the shipped base model on a new machine) gives the first weights and the step count; Adam starts afresh; a
+    `model_config` with a meaning part its bundle lacks grows one (`grown`). `teacher`, the teacher's embeddings of
+    `train_texts` and of `valid_texts` (teacher.py), gives the meaning term its targets. Returns where the run
+    stands."""
     run.mkdir(parents=True, exist_ok=True)
     device = resolve_device(config.device)
     low_precision = resolve_precision(config.precision, device) == torch.bfloat16
@@ -270,12 +326,14 @@ def pretrain(
         model = SentenceVAE(model_config, tokenizer.vocab_size, pad_id=tokenizer.pad_id).to(device)
         state = RunState()
         if start_from is not None:
-            model.load_state_dict({k: v.float() for k, v in start_from.model.state_dict().items()})
+            model.load_state_dict(grown(start_from.model.state_dict(), model.state_dict()))
             tokenizer = start_from.tokenizer
             state = exported_state(start_from, len(train_texts) // config.batch_size)
             log(f"started from the exported weights of step {state.step:,} (a fresh optimizer)")
         optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     corpus = TokenisedCorpus.cached(run / "ids.npz", tokenizer, train_texts, config)
+    targets = meaning_targets(run, model, train_texts, teacher, config)
+    valid_targets = targets[1] if targets else None
     log(
         f"{len(corpus):,} sentences, {len(corpus.ids):,} tokens; {sum(p.numel() for p in model.parameters()):,} "
         f"parameters; {'bf16' if low_precision else 'fp32'} on {device}"
@@ -286,7 +344,7 @@ def pretrain(
 
     def checkpoint(evaluate: bool) -> None:
         if evaluate:
-            found = evaluate_run(model, tokenizer, valid_texts, config)
+            found = evaluate_run(model, tokenizer, valid_texts, config, valid_targets)
             row = {"step": state.step, "epoch": state.epoch, "tokens": state.tokens, "seconds": round(state.seconds)}
             row["beta"] = config.beta  # the KL's weight it trained with (the ELBO below is always β = 1's)
             row.update(found)
@@ -296,6 +354,7 @@ def pretrain(
                 f"step {state.step:,}: held-out -ELBO {-found['val_elbo']:.2f} (rec {found['val_rec']:.2f}, "
                 f"KL {found['val_kl']:.2f}), round trip exact {found['roundtrip_exact']:.1%}, "
                 f"chrF {found['roundtrip_chrf']:.1f}"
+                + (f", meaning {found['val_meaning']:.2f}" if "val_meaning" in found else "")
             )
             if found["val_elbo"] > state.best_elbo:
                 state.best_elbo = found["val_elbo"]
@@ -334,8 +393,11 @@ def pretrain(
             batch = _batch(corpus, batches[state.position], tokenizer).to(device)
             for group in optimizer.param_groups:
                 group["lr"] = rate(time.perf_counter())
+            target = None
+            if targets:
+                target = torch.as_tensor(targets[0](targets[2][batches[state.position]])).to(device)
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=low_precision):
-                terms = batch_loss(model, batch, config.beta, 0.0, corrupt)
+                terms = batch_loss(model, batch, config.beta, 0.0, corrupt, target, config.meaning_weight)
             optimizer.zero_grad(set_to_none=True)
             terms.loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
@@ -349,7 +411,9 @@ def pretrain(
                 log(
                     f"step {state.step:,} epoch {state.epoch} ({state.position / len(batches):.1%}): rec "
                     f"{terms.rec.item():.2f} KL {terms.kl.item():.2f} "
-                    f"{tokens_since / (now - tokens_since_at):,.0f} tokens/s, lr {optimizer.param_groups[0]['lr']:.2e}"
+                    + (f"meaning {terms.meaning.item():.2f} " if terms.meaning is not None else "")
+                    + f"{tokens_since / (now - tokens_since_at):,.0f} tokens/s, "
+                    f"lr {optimizer.param_groups[0]['lr']:.2e}"
                 )
                 tokens_since, tokens_since_at = 0, now
             if state.step % eval_every == 0:

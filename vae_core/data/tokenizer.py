@@ -103,9 +103,8 @@ class TextTokenizer:
         self.pad_id, self.bos_id, self.eos_id, self.unk_id = ids
 
     def with_style(self, style: Style) -> TextTokenizer:
-        """The same tokenizer writing its decoded text in `style` (a corpus's own: lower-cased, tokenised). Only a
-        tokenizer that reads every style as natural text (byte-bpe) restyles; the others write as they read."""
-        return TextTokenizer(self.tk, style if self.reads_natural_text else None)
+        """The same tokenizer writing its decoded text in `style` (a corpus's own, feature by feature: style.py)."""
+        return TextTokenizer(self.tk, style)
 
     @property
     def reads_natural_text(self) -> bool:
@@ -163,6 +162,14 @@ class TextTokenizer:
         """The tokens of one text as the model sees them (unknown words become <unk>)."""
         return [self.tk.id_to_token(i) for i in self.encode([text])[0]]
 
+    def piece(self, token_id: int) -> str:
+        """One token as a reader sees it: a subword's own text ("Ġby" is " by"; a piece that starts a word starts
+        with a space), a word as it is, <eos> and the other special tokens by name."""
+        token = self.tk.id_to_token(int(token_id)) or UNK
+        if self.tk.decoder is None or token in SPECIAL_TOKENS:
+            return token
+        return self.tk.decode([int(token_id)], skip_special_tokens=False)
+
     def decode(self, ids: list[int]) -> str:
         """Text of a token id sequence: stops at eos, skips pad/bos; words are joined with the spaces before
         punctuation closed up, subwords by the tokenizer's own decoder."""
@@ -176,7 +183,8 @@ class TextTokenizer:
         if self.tk.decoder is not None:  # BPE: an unknown piece is shown as word-level shows it
             text = self.tk.decode(pieces, skip_special_tokens=False).replace(UNK, UNKNOWN_SHOWN).strip()
             return text if self.style.natural else restyle(text, self.style)
-        return detokenize([self.tk.id_to_token(i) or UNK for i in pieces])
+        text = detokenize([self.tk.id_to_token(i) or UNK for i in pieces])
+        return text if self.style.natural else restyle(text, self.style)
 
     def to_json(self) -> str:
         return self.tk.to_str()

@@ -36,17 +36,27 @@ def _matching_pca(latents: np.ndarray, coords: np.ndarray):
 
 class LatentMap:
     """A 2-D map of latent vectors, readable both ways: `to_map` places latent vectors on it, `to_latent` gives the
-    latent vector behind a spot. Distances on it are reported as fractions of the map's diagonal (`size`)."""
+    latent vector behind a spot. Distances on it are reported as fractions of the map's diagonal (`size`). A map
+    drawn from `part` of z (a model's meaning part) places vectors by that part; behind a spot lies the whole z."""
 
-    def __init__(self, latents: np.ndarray, coords: np.ndarray, method: str, logvar: np.ndarray | None = None, k=10):
+    def __init__(
+        self,
+        latents: np.ndarray,
+        coords: np.ndarray,
+        method: str,
+        logvar: np.ndarray | None = None,
+        k: int = 10,
+        part: slice = slice(None),
+    ):
         latents, coords = np.asarray(latents, np.float32), np.asarray(coords, np.float32)
         if coords.ndim != 2 or coords.shape[1] != 2 or len(coords) != len(latents):
             raise InputError("a map to read needs one 2-D position for every latent vector.")
         if len(latents) < 3:
             raise InputError(f"a map needs at least 3 sentences to read (got {len(latents)}).")
-        self.latents, self.coords, self.k = latents, coords, min(k, len(latents))
+        self.latents, self.coords, self.k, self.part = latents, coords, min(k, len(latents)), part
         self.logvar = None if logvar is None or not np.isfinite(logvar).all() else np.asarray(logvar, np.float32)
-        self.pca = _matching_pca(latents, coords) if method == "pca" else None
+        whole = part == slice(None)  # a PCA of a part of z has no inverse to all of z: read it as UMAP's is read
+        self.pca = _matching_pca(latents, coords) if method == "pca" and whole else None
         self.size = float(np.hypot(*(coords.max(0) - coords.min(0)))) or 1.0
 
     @property
@@ -60,7 +70,7 @@ class LatentMap:
         z = np.atleast_2d(np.asarray(z, np.float32))
         if self.pca is not None:
             return self.pca.transform(z).astype(np.float32)
-        return place_points(z, self.latents, self.coords, self.k).astype(np.float32)
+        return place_points(z[:, self.part], self.latents[:, self.part], self.coords, self.k).astype(np.float32)
 
     def to_latent(self, spots: np.ndarray) -> np.ndarray:
         """Latent vectors (M, D) behind map spots (M, 2)."""

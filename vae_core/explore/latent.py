@@ -4,8 +4,9 @@ explore a sentence's neighbourhood, and shift sentences along attribute vectors.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 import numpy as np
 import torch
@@ -19,6 +20,8 @@ from ..model.refine import RefineConfig, refine
 from ..model.vae import SentenceVAE, posterior
 from .projection import nearest_by_angle
 
+T = TypeVar("T")
+Progress = Callable[[int, int], None]  # (done, total), called as long work goes on
 PATHS = ("slerp", "linear")  # interpolation: along the sphere where the prior's mass lies, or straight
 FEW_ROWS = 16  # encoding or decoding this many rows or fewer runs torch on one thread (see `_threads_for`)
 
@@ -47,13 +50,39 @@ def _check_texts(texts: list[str]) -> list[str]:
     return cleaned
 
 
+PROGRESS_CHUNK = 256  # sentences between two progress reports of a long encoding or round trip
+
+
+def in_chunks(work: Callable[[list[str]], T], texts: list[str], on_progress: Progress | None) -> list[T]:
+    """`work` on `texts` chunk by chunk when someone follows the progress (`on_progress(done, total)` after each
+    chunk), else in one go: the results of each call, in order."""
+    if on_progress is None:
+        return [work(texts)]
+    done, results = 0, []
+    for start in range(0, len(texts), PROGRESS_CHUNK):
+        results.append(work(texts[start : start + PROGRESS_CHUNK]))
+        done = min(start + PROGRESS_CHUNK, len(texts))
+        on_progress(done, len(texts))
+    return results
+
+
 def encode(
-    model: SentenceVAE, tokenizer: TextTokenizer, texts: list[str], batch_size: int = 256
+    model: SentenceVAE,
+    tokenizer: TextTokenizer,
+    texts: list[str],
+    batch_size: int = 256,
+    on_progress: Progress | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Posterior means and log-variances (N, D) of `texts`, as float32 numpy arrays, in input order."""
+    """Posterior means and log-variances (N, D) of `texts`, as float32 numpy arrays, in input order;
+    `on_progress(done, total)` follows a long list."""
     cleaned = _check_texts(texts)
+
+    def work(part: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
+        return posterior(model, tokenizer, to_ids(tokenizer, part), batch_size, texts=part)
+
     with _threads_for(len(cleaned)):
-        mu, logvar = posterior(model, tokenizer, to_ids(tokenizer, cleaned), batch_size, texts=cleaned)
+        parts = in_chunks(work, cleaned, on_progress) or [work([])]
+    mu, logvar = (torch.cat(halves) for halves in zip(*parts))
     return mu.numpy(), logvar.numpy()
 
 
@@ -97,13 +126,18 @@ def reconstruct(
     texts: list[str],
     config: DecodeConfig | None = None,
     refined: RefineConfig | None = None,
+    on_progress: Progress | None = None,
 ) -> list[str]:
     """Encode each sentence to its posterior mean (or, with `refined`, the point refined from it: `refined_points`)
-    and decode it again."""
-    if refined is None:
-        return decode_latents(model, tokenizer, encode(model, tokenizer, texts)[0], config)
-    points, means = refined_points(model, tokenizer, texts, refined)
-    return decode_latents(model, tokenizer, points, config, anchors=means)
+    and decode it again; `on_progress(done, total)` follows a long list."""
+
+    def work(part: list[str]) -> list[str]:
+        if refined is None:
+            return decode_latents(model, tokenizer, encode(model, tokenizer, part)[0], config)
+        points, means = refined_points(model, tokenizer, part, refined)
+        return decode_latents(model, tokenizer, points, config, anchors=means)
+
+    return [text for part in in_chunks(work, texts, on_progress) for text in part]
 
 
 def sample_prior(
@@ -251,4 +285,4 @@ def token_probabilities(model: SentenceVAE, tokenizer: TextTokenizer, sentence: 
     logits = model.target_logits(mu, batch.dec_in, batch.mask)
     targets = batch.dec_out[batch.mask]
     probs = torch.softmax(logits.float(), -1).gather(1, targets[:, None]).squeeze(1)
-    return [(tokenizer.tk.id_to_token(int(t)), float(p)) for t, p in zip(targets.tolist(), probs.tolist())]
+    return [(tokenizer.piece(t), float(p)) for t, p in zip(targets.tolist(), probs.tolist())]

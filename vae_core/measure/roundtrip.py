@@ -3,9 +3,8 @@
 Each sentence is encoded to its posterior mean and decoded greedily (`GREEDY`: the standard measure, comparable
 across models; `RERANK` from a point `REFINED` from the mean, what Generate -> Reconstruct writes, keeps more and can
 be measured the same way). Then:
-- exact: the output equals the input as the model can write it (the tokenizer's own normalisation and
-  detokenisation), so a lower-cased word is not counted against the model; a word outside the vocabulary is (no
-  measure counts a ▢ written back as a match: see `unmatchable`);
+- exact: the output equals the input byte for byte, as the user's file has it (a model writes back in the corpus's
+  own style: data/style.py); a word outside the vocabulary comes back as ▢, which matches nothing;
 - chrF (sacrebleu): character n-gram overlap of output and input, 0-100;
 - similarity: cosine of the pretrained sentence encoder's embeddings of input and output (meaning kept), beside the
   same for random pairs of inputs and for each input against itself as the model can write it (its ceiling: a word
@@ -17,11 +16,12 @@ KL and active units cannot show any of this: a model can carry 8 nats in z and s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..data.tokenizer import UNKNOWN_SHOWN, TextTokenizer
+from ..data.tokenizer import TextTokenizer
 from ..explore.latent import reconstruct
 from ..model.decoding import DecodeConfig
 from ..model.refine import RefineConfig
@@ -43,7 +43,7 @@ REFINED = RefineConfig(steps=20)
 class RoundTrip:
     """Per-sentence round-trip results and their summary."""
 
-    inputs: list[str]  # each sentence as the model can write it
+    inputs: list[str]  # each sentence as the user's file has it: what every figure is measured against
     outputs: list[str]  # what the decoder wrote back from the posterior mean
     exact: np.ndarray  # (N,) bool
     chrf: np.ndarray  # (N,) 0-100
@@ -91,12 +91,6 @@ class RoundTrip:
 def as_written(tokenizer: TextTokenizer, texts: list[str]) -> list[str]:
     """Each text as the model could write it back: normalised, tokenised and detokenised by its own tokenizer."""
     return [tokenizer.decode(ids) for ids in tokenizer.encode(texts)]
-
-
-def unmatchable(reference: str) -> str:
-    """A reference as it is scored: each word the vocabulary lacks (shown ▢) becomes a character no decoder writes, so
-    neither exact nor chrF counts a ▢ written back as the word it stands for."""
-    return reference.replace(UNKNOWN_SHOWN, "\ufffd")
 
 
 def has_unknown(tokenizer: TextTokenizer, texts: list[str]) -> np.ndarray:
@@ -179,21 +173,22 @@ def round_trip(
     seed: int = 0,
     decoding: DecodeConfig = GREEDY,
     refined: RefineConfig | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> RoundTrip:
     """Encode each text to its posterior mean (or, with `refined`, the point refined from it), decode it by
     `decoding`, and measure what came back (see the module docstring). With `labels` and a `judge`, also whether
-    the judge gives input and output the same label."""
-    outputs = reconstruct(model, tokenizer, texts, decoding, refined)
-    inputs = as_written(tokenizer, texts)
-    scored = [unmatchable(a) for a in inputs]  # a ▢ written back for a ▢ is no match: the word was lost
+    the judge gives input and output the same label. `on_progress(done, total)` follows the decoding."""
+    outputs = reconstruct(model, tokenizer, texts, decoding, refined, on_progress)
+    inputs = list(texts)
     result = RoundTrip(
         inputs=inputs,
         outputs=outputs,
-        exact=np.array([a == b for a, b in zip(scored, outputs)], dtype=bool),
-        chrf=chrf_scores(outputs, scored),
+        exact=np.array([a == b for a, b in zip(inputs, outputs)], dtype=bool),
+        chrf=chrf_scores(outputs, inputs),
         unknown=has_unknown(tokenizer, texts),
     )
-    if similarity and (found := meaning_similarity(texts, outputs, seed, perfect=inputs)) is not None:
+    perfect = as_written(tokenizer, texts)  # the best the model can write: its ceiling of meaning kept
+    if similarity and (found := meaning_similarity(texts, outputs, seed, perfect=perfect)) is not None:
         result.similarity, result.similarity_random = found.cosine, found.random
         result.similarity_ceiling = found.ceiling
     if judge is not None:

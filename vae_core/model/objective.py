@@ -113,7 +113,9 @@ class BatchLoss:
     mu: torch.Tensor  # (B, D) posterior means
     rec: torch.Tensor  # reconstruction NLL, nats per sentence (a scalar)
     kl_dims: torch.Tensor  # (B, D) KL per sentence and latent dimension
-    loss: torch.Tensor  # rec + β · (the KL term, free bits applied) [+ the bag-of-words term]: what training minimises
+    loss: torch.Tensor  # rec + β · (the KL term, free bits applied) [+ the bag-of-words term] [+ the meaning term]:
+    # what training minimises
+    meaning: torch.Tensor | None = None  # the meaning term before its weight, per sentence, where one was asked for
 
     @property
     def kl(self) -> torch.Tensor:
@@ -127,10 +129,13 @@ def batch_loss(
     beta: float = 1.0,
     free_bits: float = 0.0,
     corrupt: Callable[[torch.Tensor], torch.Tensor] | None = None,
+    meaning_target: torch.Tensor | None = None,
+    meaning_weight: float = 0.0,
 ) -> BatchLoss:
     """The -ELBO terms of a batch (a batching.Batch on the model's device) under `model` (a SentenceVAE, or one
     wrapped for DistributedDataParallel). β = 1 with no free bits is the true -ELBO; `corrupt` is word dropout.
-    A model with a bag-of-words weight adds that term to the loss only: `rec` and `kl` stay the ELBO's."""
+    A model with a bag-of-words weight adds that term to the loss only: `rec` and `kl` stay the ELBO's; so does the
+    meaning term, `meaning_weight` · `meaning_loss` of the meaning part against `meaning_target` (B, meaning_dim)."""
     mu, logvar, nll, bow = model(
         batch.tokens, batch.lengths, batch.dec_in, batch.mask, batch.dec_out, batch.texts, corrupt
     )
@@ -140,4 +145,15 @@ def batch_loss(
     if bow is not None:
         weight = getattr(model, "module", model).config.bow_weight  # DistributedDataParallel keeps it in .module
         loss = loss + weight * bag_of_words_nll(bow, batch.dec_out, batch.mask)
-    return BatchLoss(mu, rec, kl_dims, loss)
+    meaning = None
+    if meaning_target is not None:
+        meaning = meaning_loss(mu[:, -meaning_target.size(1) :], meaning_target)
+        loss = loss + meaning_weight * meaning
+    return BatchLoss(mu, rec, kl_dims, loss, meaning)
+
+
+def meaning_loss(mu: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """How far the meaning part's means lie from where the teacher puts the sentences: squared distance, summed over
+    the dimensions, averaged over the batch (a distillation of the teacher's space, Hinton et al. 2015; Reimers and
+    Gurevych 2020 taught sentence encoders so)."""
+    return (mu.float() - target.float()).pow(2).sum(1).mean()

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import torch
 from torch import nn
-from torch.nn.utils.rnn import pack_padded_sequence
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from ..data.batching import iterate_batches
 from ..errors import ConfigError
@@ -60,6 +60,10 @@ class ModelConfig:
     # 2017's adaptive softmax: frequent tokens in a head, rare ones in narrower clusters; exact log-probabilities at
     # a fraction of the cost with a large subword vocabulary)
     adaptive_cutoffs: tuple[int, ...] = (2000, 6000)  # where the adaptive softmax's head and clusters end
+    meaning_dim: int = 0  # the last meaning_dim of z's latent_dim dimensions are its meaning part: read by their own
+    # head from the mean of the encoder's states and pretrained to stand for what a sentence encoder makes of the
+    # sentence (base/teacher.py), so neighbours and maps are measured there (`meaning_part`); the rest of z, the
+    # form part, keeps what the wording needs. 0: no such part, z is measured whole
 
     def __post_init__(self) -> None:
         self.validate()  # a config is checked once, where it is built
@@ -89,8 +93,18 @@ class ModelConfig:
         cutoffs = self.adaptive_cutoffs
         if not all(isinstance(c, int) and c > 0 for c in cutoffs) or list(cutoffs) != sorted(set(cutoffs)):
             raise ConfigError(f"adaptive_cutoffs must be increasing positive whole numbers (got {cutoffs!r}).")
+        if not isinstance(self.meaning_dim, int) or not 0 <= self.meaning_dim < self.latent_dim:
+            raise ConfigError(f"meaning_dim must be a whole number below latent_dim (got {self.meaning_dim!r}).")
+        if self.meaning_dim and self.encoder != "rnn":
+            raise ConfigError("a meaning part (meaning_dim > 0) needs the rnn encoder.")
         if self.encoder != "rnn":
             pretrained.spec(self.pretrained_name)  # known and installed, or a clear message
+
+
+def meaning_part(config: ModelConfig) -> slice:
+    """The dimensions of z that neighbours and maps are measured in: the meaning part where a model has one (the
+    last `meaning_dim`), else all of z."""
+    return slice(config.latent_dim - config.meaning_dim, None) if config.meaning_dim else slice(None)
 
 
 def suggested_config(encoder: str = "rnn", **changes) -> ModelConfig:
@@ -120,11 +134,17 @@ class SentenceVAE(nn.Module):
             dim = pretrained.spec(c.pretrained_name).dim
             self.head = nn.Sequential(nn.Linear(dim, 2 * c.hidden_dim), nn.GELU())
         summary_dim = 2 * c.hidden_dim * (2 if c.encoder == "hybrid" else 1)
-        self.to_mu = nn.Linear(summary_dim, c.latent_dim)
-        self.to_logvar = nn.Linear(summary_dim, c.latent_dim)
-        if c.bn_gamma > 0:  # μ's batch statistics are pinned, so E[KL] per dimension stays ≥ γ²/2
-            self.mu_bn = nn.BatchNorm1d(c.latent_dim, eps=c.bn_eps, affine=False)
-            self.mu_shift = nn.Parameter(torch.zeros(c.latent_dim))
+        form_dim = c.latent_dim - c.meaning_dim
+        self.to_mu = nn.Linear(summary_dim, form_dim)
+        self.to_logvar = nn.Linear(summary_dim, form_dim)
+        if c.meaning_dim:  # the meaning part: a small network over the mean of the encoder's states
+            self.meaning = nn.Sequential(nn.Linear(2 * c.hidden_dim, 2 * c.hidden_dim), nn.GELU())
+            self.meaning_mu = nn.Linear(2 * c.hidden_dim, c.meaning_dim)
+            self.meaning_logvar = nn.Linear(2 * c.hidden_dim, c.meaning_dim)
+        if c.bn_gamma > 0:  # μ's batch statistics are pinned, so E[KL] per dimension stays ≥ γ²/2 (the form part's:
+            # the meaning part's spread is the teacher's)
+            self.mu_bn = nn.BatchNorm1d(form_dim, eps=c.bn_eps, affine=False)
+            self.mu_shift = nn.Parameter(torch.zeros(form_dim))
         self.z_to_hidden = nn.Linear(c.latent_dim, c.num_layers * c.hidden_dim)
         self.decoder = rnn(c.embed_dim + c.latent_dim, c.hidden_dim, c.num_layers, batch_first=True, dropout=between)
         if c.output == "adaptive":
@@ -147,16 +167,20 @@ class SentenceVAE(nn.Module):
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """(B, T) padded token ids and their lengths (and, for a pretrained encoder, the B texts themselves)
         -> mu, logvar, each (B, latent_dim)."""
-        encoder = self.config.encoder
+        encoder, pooled = self.config.encoder, None
         if encoder == "rnn":
-            summary = self._rnn_summary(tokens, lengths)
+            summary, pooled = self._rnn_summary(tokens, lengths)
         elif encoder == "pretrained":
             summary = self._text_summary(texts)
         else:
-            summary = torch.cat([self._rnn_summary(tokens, lengths), self._text_summary(texts)], dim=-1)
+            summary = torch.cat([self._rnn_summary(tokens, lengths)[0], self._text_summary(texts)], dim=-1)
         mu, logvar = self.to_mu(summary).float(), self.to_logvar(summary).float()  # float32 under bf16 autocast too
         if self.config.bn_gamma > 0:
             mu = self.config.bn_gamma * self._normalise_mu(mu) + self.mu_shift
+        if self.config.meaning_dim:
+            hidden = self.meaning(pooled)
+            mu = torch.cat([mu, self.meaning_mu(hidden).float()], dim=-1)
+            logvar = torch.cat([logvar, self.meaning_logvar(hidden).float()], dim=-1)
         return mu, logvar
 
     def _normalise_mu(self, mu: torch.Tensor) -> torch.Tensor:
@@ -187,13 +211,19 @@ class SentenceVAE(nn.Module):
         bow = torch.log_softmax(self.bow(z).float(), dim=-1) if self.config.bow_weight > 0 else None
         return mu, logvar, nll, bow
 
-    def _rnn_summary(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    def _rnn_summary(self, tokens: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """The encoder's last states, forward and backward, (B, 2H); and, for a meaning part, the mean of its states
+        over the sentence (B, 2H), else None."""
         emb = self.drop(self.embed(tokens))
         packed = pack_padded_sequence(emb, lengths.cpu(), batch_first=True, enforce_sorted=False)
-        _, h = self.encoder(packed)
+        states, h = self.encoder(packed)
         if isinstance(h, tuple):  # LSTM returns (h, c)
             h = h[0]
-        return torch.cat([h[-2], h[-1]], dim=-1)  # last layer, forward and backward
+        pooled = None
+        if self.config.meaning_dim:
+            padded, _ = pad_packed_sequence(states, batch_first=True)  # zeros past each sentence's end
+            pooled = padded.sum(1) / lengths.to(padded.device, padded.dtype).unsqueeze(1)
+        return torch.cat([h[-2], h[-1]], dim=-1), pooled  # last layer, forward and backward
 
     def _text_summary(self, texts: list[str] | None) -> torch.Tensor:
         if texts is None:

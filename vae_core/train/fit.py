@@ -130,8 +130,9 @@ def fit(
     streamed = isinstance(corpus, StreamedCorpus)
     check_trainable(corpus)
     train_texts = corpus if streamed else corpus.train_texts  # a StreamedCorpus iterates its training sentences
-    if start_from is not None:  # adapt: the base model's frozen tokenizer, writing in this corpus's style
-        tokenizer = start_from.tokenizer.with_style(detect(corpus.train_texts if not streamed else corpus.val_texts))
+    style = detect(corpus.train_texts if not streamed else corpus.val_texts)  # the model writes back in it
+    if start_from is not None:  # adapt: the base model's frozen tokenizer
+        tokenizer = start_from.tokenizer.with_style(style)
         model = copy.deepcopy(start_from.model).float().cpu()
         torch.manual_seed(train_config.seed)
     else:
@@ -139,6 +140,7 @@ def fit(
         if distributed.active():
             shared = distributed.broadcast_object(tokenizer.to_json() if tokenizer else None)
             tokenizer = TextTokenizer.from_json(shared)
+        tokenizer = tokenizer.with_style(style)
         torch.manual_seed(train_config.seed)  # the initial weights depend on the seed alone
         model = SentenceVAE(model_config, tokenizer.vocab_size, pad_id=tokenizer.pad_id)
     result = train_vae(
@@ -171,11 +173,8 @@ def fit(
         "has_labels": not streamed and corpus.labels is not None,
         "vocab_size": tokenizer.vocab_size,
         "streamed": streamed,
-        **(
-            {"adapted_from": start_from.info.get("corpus", "base"), "style": tokenizer.style.to_dict()}
-            if start_from is not None
-            else {}
-        ),
+        "style": tokenizer.style.to_dict(),
+        **({"adapted_from": start_from.info.get("corpus", "base")} if start_from is not None else {}),
     }
     history = {"epochs": result.history, "steps": result.steps, "stop_reason": result.stop_reason}
     if result.replay is not None and not streamed and corpus.labels is not None:

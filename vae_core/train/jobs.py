@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ from .fit import TrainedModel, check_trainable, fit
 from .loop import Progress, TrainConfig
 from .replay import Replay
 from .seats import FOLDER as SEATS
-from .seats import Seat
+from .seats import OtherLoad, Seat
 from .tradeoff import GAMMAS, TradeoffPoint, rate_distortion
 
 
@@ -75,7 +76,8 @@ class BackgroundWork:
         raise NotImplementedError
 
     def _run(self) -> None:
-        seat = Seat(self.registry.seats, cores=self.registry.cores) if self.registry is not None else nullcontext()
+        registry = self.registry
+        seat = Seat(registry.seats, cores=registry.cores, load=registry.other_load()) if registry else nullcontext()
         try:
             with seat as self._seat:  # taking the seat sets this worker's share
                 result = self._work()
@@ -196,6 +198,7 @@ class JobRegistry:
         keep_finished_s: float = 86400.0,
         cores: int | None = None,
         seats: Path = SEATS,
+        other_load: Callable[[], OtherLoad] = OtherLoad,
     ):
         self._lock = threading.Lock()
         self._jobs: dict[str, TrainingJob] = {}
@@ -203,6 +206,7 @@ class JobRegistry:
         self.keep_finished_s = keep_finished_s
         self.cores = cores or len(os.sched_getaffinity(0))
         self.seats = seats  # the folder of the machine's training seats, shared with CLI trainings
+        self.other_load = other_load  # how a job's seat measures what other programs keep busy
 
     def _prune(self) -> None:
         """Forget jobs finished a day ago or more: the unsaved models of sessions that have ended do not pile up."""

@@ -97,6 +97,10 @@ class TrainConfig:
         return cls(**data)
 
 
+RECENT_S = 30.0  # the rate and the estimate follow the last half minute
+SLOWED = 0.7  # a recent rate under this share of the rate so far is said to have slowed
+
+
 @dataclass
 class Progress:
     """A snapshot sent to the progress callback."""
@@ -109,13 +113,20 @@ class Progress:
     kl: float
     beta: float
     active_units: int  # on recent training batches
-    tokens_per_s: float
+    tokens_per_s: float  # over the last RECENT_S seconds: what the machine gives now
     elapsed_s: float
-    eta_s: float
+    eta_s: float  # the steps left at the recent rate
     val: dict | None = None  # set at the end of an epoch
     phase: str = "vae"  # "embed" while a pretrained encoder embeds the corpus, "pretrain" during AE pre-training,
     # "measure" once training is over and the model is measured (fit)
     replay: Replay | None = None  # the training replay so far, at the end of an epoch (when one is recorded)
+    pace: float = 1.0  # the recent rate against the rate so far: well under 1 when the machine got busier
+
+    @property
+    def slowed(self) -> bool:
+        """Whether training runs markedly slower now than it did (another program took cores), so the estimate
+        changed: what the progress line says beside it."""
+        return self.pace < SLOWED
 
     def epoch_row(self) -> dict:
         """The history row of an epoch's end: training figures and the validation ones (prefixed val_)."""
@@ -329,6 +340,7 @@ class ProgressMeter:
         self.recent = deque(maxlen=self.report_every)  # (rec, kl) of the last steps
         self.recent_mu = deque(maxlen=max(1, 1024 // config.batch_size))  # posterior means for the AU estimate
         self.step, self.tokens, self.rows, self.start = 0, 0, [], time.perf_counter()
+        self.marks: deque[tuple[float, int, int]] = deque()  # (time, step, tokens) of the last RECENT_S seconds
 
     def add(self, terms: BatchLoss, n_tokens: int) -> bool:
         """Count one step; True when it is time to report (every `report_every` steps and at the last one)."""
@@ -347,10 +359,26 @@ class ProgressMeter:
     def elapsed(self) -> float:
         return time.perf_counter() - self.start
 
+    def recent_rates(self, now: float) -> tuple[float, float, float]:
+        """Steps/s and tokens/s over the last RECENT_S seconds, and steps/s over the whole run so far."""
+        self.marks.append((now, self.step, self.tokens))
+        while len(self.marks) > 2 and now - self.marks[1][0] >= RECENT_S:
+            self.marks.popleft()
+        elapsed = now - self.start
+        overall = self.step / elapsed if elapsed > 0 else 0.0
+        t0, step0, tokens0 = self.marks[0] if len(self.marks) > 1 else (self.start, 0, 0)
+        span = now - t0
+        if span <= 0:
+            return overall, self.tokens / elapsed if elapsed > 0 else 0.0, overall
+        return (self.step - step0) / span, (self.tokens - tokens0) / span, overall
+
     def snapshot(self, epoch: int, val: dict | None = None) -> Progress:
-        """The figures now (with the validation figures at the end of an epoch)."""
-        elapsed = self.elapsed()
-        tokens_seen = self.tokens * distributed.world_size()  # shards are equal: ≈ the tokens of all ranks
+        """The figures now (with the validation figures at the end of an epoch): the rate and the estimate from the
+        last RECENT_S seconds, so that they follow the machine when another program takes or gives back cores."""
+        now = time.perf_counter()
+        elapsed = now - self.start
+        steps_per_s, tokens_per_s, overall = self.recent_rates(now)
+        tokens_per_s *= distributed.world_size()  # shards are equal: ≈ the tokens of all ranks
         n = max(len(self.recent), 1)
         mus = torch.cat(list(self.recent_mu)).float().cpu() if self.recent_mu else torch.empty(0, 1)
         p = Progress(
@@ -362,9 +390,10 @@ class ProgressMeter:
             kl=float(sum(k for _, k in self.recent)) / n,
             beta=self.beta_at(max(self.step - 1, 0)),
             active_units=active_units(mus),
-            tokens_per_s=tokens_seen / elapsed if elapsed > 0 else 0.0,
+            tokens_per_s=tokens_per_s,
             elapsed_s=elapsed,
-            eta_s=elapsed / max(self.step, 1) * (self.total_steps - self.step),
+            eta_s=(self.total_steps - self.step) / steps_per_s if steps_per_s > 0 else 0.0,
+            pace=steps_per_s / overall if overall > 0 else 1.0,
             val=val,
             phase="pretrain" if self.pretrain_steps and self.step <= self.pretrain_steps else "vae",
         )

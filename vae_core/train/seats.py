@@ -1,7 +1,11 @@
 """Training processes on one machine share its cores. Each running training takes a seat (a file named for its
 process in a folder every process sees) and runs torch on cores // seats taken, re-read while it trains, so two
 `python -m vae_core train` started at once split the cores instead of each taking every core's threads, which runs
-both many times slower than one after the other (bench/results/concurrent-training.json)."""
+both many times slower than one after the other (bench/results/concurrent-training.json).
+
+Programs that are not Latent Lab's take no seat, so the cores they keep busy are measured too (`OtherLoad`: the
+machine's busy time less this process's own, between two looks) and left to them: torch's threads spin-wait for
+one another, so a thread that shares its core with another program stalls all the others (bench/busy_machine.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import os
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -26,11 +31,57 @@ def _alive(pid: int) -> bool:
     return True
 
 
-class Seat:
-    """One training's seat: `with Seat(): ...` holds it; `share()` sets and returns this process's thread count."""
+def machine_times() -> tuple[float, float] | None:
+    """(busy, all) CPU seconds of every core since boot, from Linux's /proc/stat (steal counted as busy: another
+    machine's); None where there is no such file."""
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields) - idle) / ticks, sum(fields) / ticks
 
-    def __init__(self, folder: Path = FOLDER, cores: int | None = None, every_s: float = 2.0):
+
+def own_seconds() -> float:
+    """CPU seconds this process has used, every thread of it."""
+    t = os.times()
+    return t.user + t.system
+
+
+class OtherLoad:
+    """How many cores other processes kept busy since the last look: the machine's busy share of its CPU time less
+    this process's own, times the cores /proc/stat counts. 0 where the machine cannot be read (not Linux)."""
+
+    def __init__(
+        self,
+        machine: Callable[[], tuple[float, float] | None] = machine_times,
+        own: Callable[[], float] = own_seconds,
+    ):
+        self.machine, self.own = machine, own
+        self._last = (machine(), own())
+
+    def busy_cores(self) -> float:
+        (before, own_before), now, own_now = self._last, self.machine(), self.own()
+        self._last = (now, own_now)
+        if before is None or now is None or now[1] <= before[1]:
+            return 0.0
+        cores = max(os.cpu_count() or 1, 1)
+        wall = (now[1] - before[1]) / cores  # every core's time passes at once
+        others = (now[0] - before[0]) - (own_now - own_before)
+        return min(max(others / wall, 0.0), float(cores))
+
+
+class Seat:
+    """One training's seat: `with Seat(): ...` holds it; `share()` sets and returns this process's thread count:
+    cores // seats taken, and no more than the cores other programs leave free."""
+
+    def __init__(
+        self, folder: Path = FOLDER, cores: int | None = None, every_s: float = 2.0, load: OtherLoad | None = None
+    ):
         self.folder, self.cores, self.every_s = Path(folder), cores or len(os.sched_getaffinity(0)), every_s
+        self.load = load or OtherLoad()
         self.path = self.folder / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self._checked = -float("inf")
         self.held = False
@@ -61,11 +112,13 @@ class Seat:
         return count
 
     def share(self, force: bool = False) -> int:
-        """Run torch on this seat's share of the cores (read at most every `every_s` seconds unless forced)."""
+        """Run torch on this seat's share of the cores (read at most every `every_s` seconds unless forced): the seat's
+        share, less the cores other programs kept busy since the last look (a half-busy core counts as taken)."""
         now = time.monotonic()
         if self.held and (force or now - self._checked >= self.every_s):
             self._checked = now
-            threads = max(1, self.cores // max(self.taken(), 1))
+            free = self.cores - int(self.load.busy_cores() + 0.5)
+            threads = max(1, min(self.cores // max(self.taken(), 1), free))
             if threads != torch.get_num_threads():
                 torch.set_num_threads(threads)
         return torch.get_num_threads()
