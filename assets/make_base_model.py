@@ -39,6 +39,7 @@ from vae_core.base.pretraining import PretrainConfig, evaluate_run, load_checkpo
 from vae_core.data.tokenizer import TextTokenizer, TokenizerConfig, natural_text_normalizer
 from vae_core.measure import roundtrip
 from vae_core.measure.metrics import evaluate
+from vae_core.model.pretrained import DEFAULT_ENCODER
 from vae_core.model.vae import ModelConfig
 from vae_core.store.atomic import atomic_write_bytes
 from vae_core.store.bundle import load_bundle, save_bundle
@@ -100,9 +101,10 @@ def last_model(run: Path) -> TrainedModel:
     return TrainedModel(model=model, tokenizer=tokenizer, metrics={**found, **asdict(state)}, info=info)
 
 
-def export(run: Path, last: bool = False) -> None:
+def export(run: Path, last: bool = False, out: Path = OUT) -> None:
     """The run's best model (or its `last` weights) into assets/base_model/ (float16 weights, measured as shipped)
-    and its curve into bench/results/."""
+    and its curve into bench/results/; with another `out`, the bundle alone there (a candidate to measure before it
+    is shipped: LATENT_LAB_BASE_MODEL=DIR makes every bench and the app take it for the base model)."""
     if not last and not (run / "best").is_dir():
         print(f"nothing exported: {run} has not beaten the shipped model's held-out ELBO (--last exports its last"
               " weights)", file=sys.stderr)  # fmt: skip
@@ -115,10 +117,13 @@ def export(run: Path, last: bool = False) -> None:
     print(f"measured the card in {time.perf_counter() - start:.0f} s", file=sys.stderr)
     tm.model.half()
     tm.info = {**tm.info, "corpus": "base (../shared/data/base)", "sources": SOURCES, "general_english": True}
-    save_bundle(tm, OUT, overwrite=True)
-    shutil.copyfile(run / "curve.jsonl", CURVE)
-    size = sum(f.stat().st_size for f in OUT.iterdir()) / 2**20
-    print(f"exported {OUT} ({size:.1f} MB) from step {tm.info.get('pretraining_step')}", file=sys.stderr)
+    if tm.model.config.meaning_dim:
+        tm.info["meaning_teacher"] = f"{DEFAULT_ENCODER}'s {tm.model.config.meaning_dim} leading principal components"
+    save_bundle(tm, out, overwrite=True)
+    if out == OUT:
+        shutil.copyfile(run / "curve.jsonl", CURVE)
+    size = sum(f.stat().st_size for f in out.iterdir()) / 2**20
+    print(f"exported {out} ({size:.1f} MB) from step {tm.info.get('pretraining_step')}", file=sys.stderr)
 
 
 def main() -> int:
@@ -137,6 +142,7 @@ def main() -> int:
     parser.add_argument("--export-only", action="store_true")
     parser.add_argument("--last", action="store_true", help="export the last weights, not the best by held-out ELBO")
     parser.add_argument("--no-export", action="store_true", help="train only: leave assets/base_model as it is")
+    parser.add_argument("--out", type=Path, default=OUT, help="where to export (default: ship it in assets/)")
     args = parser.parse_args()
     if not DATA.is_dir():
         print(f"skipped: {DATA} is not here", file=sys.stderr)
@@ -174,7 +180,7 @@ def main() -> int:
             log=lambda line: print(line, flush=True),
         )
     if not args.no_export:
-        export(args.run, last=args.last)
+        export(args.run, last=args.last, out=args.out)
     return 0
 
 

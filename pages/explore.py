@@ -345,14 +345,24 @@ elif added:
 st.subheader("Sentences your corpus does not contain yet")
 st.caption(
     "Places the prior expects sentences but the corpus is thin (far from every encoded sentence), decoded. "
-    "Drawn on the 2-D map as stars; the gap is in typical nearest-neighbour spacings (1: as close as sentences lie)."
+    "Drawn on the 2-D map as stars; the gap is in typical nearest-neighbour spacings (1: as close as sentences lie). "
+    "Only places with room count: farther from every sentence than most sentences lie from their own nearest."
 )
 g1, g2 = st.columns([1, 3])
 how_many = g1.number_input("How many", 1, 50, 12, key=f"gaps-n-{scene}")
 if g2.button("Decode the corpus's gaps", key=f"gaps-go-{scene}"):
     st.session_state[gaps_key] = int(how_many)
     st.rerun()
-if gaps is not None:
+room = vae_core.explore.gaps.ROOM if gaps is not None else None  # (the library is loaded once gaps are asked for)
+if gaps is not None and not gaps.sentences:
+    st.info(
+        f"No gap found: every likely place of the prior lies as near a sentence as {room:.0%} of the corpus's "
+        f"sentences lie to their own nearest (a gap needs {gaps.room:.2f} typical spacings). The corpus covers "
+        "what the model expects here."
+    )
+elif gaps is not None:
+    st.caption(f"A gap here: over {gaps.room:.2f} typical spacings from every sentence (farther than {room:.0%} of "
+               "the sentences lie from their own nearest).")  # fmt: skip
     st.dataframe(
         pd.DataFrame(
             {
@@ -422,15 +432,17 @@ if axes_on:
     try:
         if ends[0] == "sentences" and not all(t.strip() for t in ends[1:]):
             raise LatentLabError("type the four sentences the two axes run between.")
-        axis_coords, along = latents.concept_map(ends)
+        axis_coords, along, y_is_spread = latents.concept_map(ends)
     except LatentLabError as e:
         st.error(str(e))
     else:
         names = ends[2:] if ends[0] == "labels" else ("x from", "x to", "y from", "y to")
+        y_title = "the widest spread left (at right angles to x)" if y_is_spread else f"{names[2]} → {names[3]}"
+        if y_is_spread:
+            st.caption("The y ends give no direction of their own (one place, or x's again: two labels have one "
+                       "direction between them), so y is the corpus's widest spread at right angles to x.")  # fmt: skip
         axes_fig = figures.map_figure(axis_coords, frame["text"].tolist(), frame[color_by], color_by, seed=view.seed)
-        axes_fig.update_layout(
-            xaxis_title=f"{names[0]} → {names[1]}", yaxis_title=f"{names[2]} → {names[3]}", dragmode="zoom"
-        )
+        axes_fig.update_layout(xaxis_title=f"{names[0]} → {names[1]}", yaxis_title=y_title, dragmode="zoom")
         st.plotly_chart(axes_fig, key="axes-map")
         for axis, steps in zip(("x", "y"), along):
             st.dataframe(

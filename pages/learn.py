@@ -46,9 +46,7 @@ col1, col2 = st.columns(2)
 with col1:
     st.markdown(
         "**The encoder** reads the sentence and outputs a Gaussian q(z|x): a mean μ (the sentence's point on "
-        "the map) and a spread σ. By default it reads each sentence twice: a recurrent network learnt from your "
-        "sentences follows its wording, and a pretrained sentence encoder (all-MiniLM-L6-v2) brings what it knows "
-        "of meaning (the **Compare** page sets the two spaces side by side).\n\n"
+        f"the map) and a spread σ. {cards.encoder_description(state.current_model_settings())}\n\n"
         "**Reparameterisation**: z = μ + σ·ε with random ε, so training can pass gradients through the "
         "sampling.\n\n"
         "**The decoder** writes the sentence back, one word at a time, looking at z at every step."

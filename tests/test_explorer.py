@@ -48,6 +48,13 @@ def test_gaps_lie_far_from_the_corpus_at_likely_places_and_are_decoded(trained):
         find_gaps(trained.model, trained.tokenizer, mu[:1])
 
 
+def test_a_corpus_that_fills_the_likely_places_has_no_gap_and_says_so(trained):
+    """Sentences spread like the prior itself leave no room: nothing is decoded, and the room a gap needs is told."""
+    dense = np.random.default_rng(1).standard_normal((4000, trained.model.config.latent_dim)).astype(np.float32)
+    gaps = find_gaps(trained.model, trained.tokenizer, dense, n=5, candidates=400, seed=0)
+    assert gaps.sentences == [] and gaps.z.shape[0] == 0 and gaps.room > 1.0
+
+
 def test_concept_axes_put_each_end_where_it_belongs_and_decode_along_the_way(memorised):
     mu, _ = encode(memorised.model, memorised.tokenizer, MEMORISED)
     axes = concept_axes(mu[0], mu[1], mu[2], mu[3])
@@ -62,3 +69,16 @@ def test_concept_axes_put_each_end_where_it_belongs_and_decode_along_the_way(mem
         concept_axes(mu[0], mu[0], mu[2], mu[3])
     with pytest.raises(InputError, match="same way"):
         concept_axes(mu[0], mu[1], mu[0], mu[1])
+
+
+def test_a_two_class_label_gets_its_one_direction_and_the_widest_spread_left():
+    """Two labels have one direction between them: with y's ends the same label, y is the corpus's leading spread at
+    right angles to x (here the long axis of an elongated cloud), not an error."""
+    rng = np.random.default_rng(0)
+    cloud = rng.normal(size=(500, 4)) * np.array([1.0, 5.0, 0.5, 0.2])  # widest along the 2nd dimension
+    labels = cloud[:, 0] > 0
+    neg, pos = cloud[~labels].mean(0), cloud[labels].mean(0)
+    axes = concept_axes(neg, pos, pos, pos, spread=cloud)
+    assert axes.y_is_spread and abs(axes.directions[1, 1]) > 0.95
+    assert abs(float(axes.directions[0] @ axes.directions[1])) < 1e-5
+    assert axes.ends[1, 0] < axes.ends[1, 1]

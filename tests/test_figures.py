@@ -118,3 +118,14 @@ def test_a_map_bigger_than_it_draws_shades_every_point_beneath_its_sample_and_th
     add_density(fig, coords)
     contour = fig.data[-1]
     assert contour.type == "contour" and np.asarray(contour.z).sum() == 1000 and len(contour.x) == 60
+
+
+def test_the_learn_page_describes_the_loaded_models_own_encoder():
+    from ui.cards import encoder_description
+
+    assert "recurrent" in encoder_description({"encoder": "rnn"}) and "MiniLM" not in encoder_description(
+        {"encoder": "rnn"}
+    )
+    assert "meaning part" in encoder_description({"encoder": "rnn", "meaning_dim": 48, "latent_dim": 112})
+    assert "twice" in encoder_description({"encoder": "hybrid"})
+    assert "pretrained sentence encoder" in encoder_description({"encoder": "pretrained"})

@@ -50,6 +50,31 @@ def model_figures(metrics: dict, latent_dim: int) -> None:
         )
 
 
+def encoder_description(model: dict) -> str:
+    """What the encoder of a model with saved settings `model` (config.json's "model") reads a sentence with, in a
+    sentence for the Learn page."""
+    kind, name = model.get("encoder", "rnn"), model.get("pretrained_name", "all-MiniLM-L6-v2")
+    if not model:
+        return "Load a model to read what its encoder is (Train or Models)."
+    if kind == "pretrained":
+        return f"This model's encoder is a pretrained sentence encoder ({name}) with a small head that gives q(z|x)."
+    if kind == "hybrid":
+        return (
+            "This model's encoder reads each sentence twice: a recurrent network learnt from its sentences follows "
+            f"the wording, and a pretrained sentence encoder ({name}) brings what it knows of meaning (the **Compare** "
+            "page sets the two spaces side by side)."
+        )
+    text = "This model's encoder is a bidirectional recurrent network (GRU) over the sentence's words."
+    if model.get("meaning_dim"):
+        text += (
+            f" The last {model['meaning_dim']} of z's {model.get('latent_dim')} dimensions are its **meaning part**: "
+            "read from the network's states averaged over the sentence and taught, while it was pretrained, what "
+            "all-MiniLM-L6-v2 makes of the sentence; neighbours and maps are measured there, and the rest of z keeps "
+            "the wording (Generate → Meaning and form takes the two apart)."
+        )
+    return text
+
+
 def model_card(metrics: dict, model: dict, info: dict, examples_folded: bool = False) -> None:
     """A model's card: its figures, then its round trip. `model` and `info` are its saved settings and where it came
     from (config.json's "model" and "info")."""

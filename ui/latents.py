@@ -271,8 +271,9 @@ def spots_of(view: MapView, z: np.ndarray) -> np.ndarray:
 
 
 @per_session()
-def concept_map(ends: tuple) -> tuple[np.ndarray, list[list[tuple[float, str]]]]:
-    """The corpus along two concept axes and the decoder's sentences along each. `ends` is ("labels", column,
+def concept_map(ends: tuple) -> tuple[np.ndarray, list[list[tuple[float, str]]], bool]:
+    """The corpus along two concept axes, the decoder's sentences along each, and whether y is the corpus's widest
+    spread (the chosen y ends gave no direction of their own, as with a two-class label). `ends` is ("labels", column,
     x from, x to, y from, y to) with label values of that column, or ("sentences", x from, x to, y from, y to)."""
     mu = latents()[0]
     model = current_model().value
@@ -285,9 +286,9 @@ def concept_map(ends: tuple) -> tuple[np.ndarray, list[list[tuple[float, str]]]]
             points.append(mu[labels == value].mean(0))
     else:
         points = list(vae_core.encode(model.model, model.tokenizer, list(ends[1:]))[0])
-    axes = vae_core.explore.axes.concept_axes(*points)
+    axes = vae_core.explore.axes.concept_axes(*points, spread=mu)
     along = vae_core.explore.axes.axis_sentences(model.model, model.tokenizer, axes, mu)
-    return axes.project(mu), along
+    return axes.project(mu), along, axes.y_is_spread
 
 
 NAMERS = ("words", "decoder")  # a cluster named by its characteristic words, or by what its centre decodes to
@@ -364,25 +365,32 @@ def written_grid(view: MapView, n: int, known_words_only: bool = False) -> tuple
 
 @per_session()
 def interpolation(
-    a: str, b: str, steps: int, path: str, strategy: str, known_words_only: bool, refined_ends: bool
+    a: str,
+    b: str,
+    steps: int,
+    path: str,
+    strategy: str,
+    known_words_only: bool,
+    refined_ends: bool,
+    meaning_only: bool = False,
 ) -> tuple[np.ndarray, list[str]]:
     """The path from sentence a to sentence b through the current model's latent space (`steps` latent vectors,
-    "slerp" or "linear"; with `refined_ends`, between the sentences' refined points rather than their means) and what
-    the decoder writes at each step."""
+    "slerp" or "linear"; with `refined_ends`, between the sentences' refined points rather than their means; with
+    `meaning_only`, from a's meaning to b's while a's form stays) and what the decoder writes at each step."""
     model = current_model().value
-    refined = vae_core.measure.roundtrip.REFINED if refined_ends else None
     config = vae_core.DecodeConfig(strategy=strategy, unknown_words=not known_words_only)
+    if meaning_only:
+        return vae_core.explore.meaning.walk_meaning(model.model, model.tokenizer, a, b, steps, config)
+    refined = vae_core.measure.roundtrip.REFINED if refined_ends else None
     return vae_core.explore.latent.walk(model.model, model.tokenizer, a, b, steps, path, config, refined)
 
 
 @per_session()
-def path_checks(
-    a: str, b: str, steps: int, path: str, strategy: str, known_words_only: bool, refined_ends: bool
-) -> list[StepCheck]:
-    """How sure the decoder is at each step of that path, and whether the step is far from every sentence of the
-    current corpus (`vae_core.explore.coverage.check_path`)."""
+def path_checks(*asked) -> list[StepCheck]:
+    """How sure the decoder is at each step of the path `interpolation(*asked)`, and whether the step is far from
+    every sentence of the current corpus (`vae_core.explore.coverage.check_path`)."""
     model = current_model().value
-    z_path, decoded = interpolation(a, b, steps, path, strategy, known_words_only, refined_ends)
+    z_path, decoded = interpolation(*asked)
     return vae_core.explore.coverage.check_path(model.model, model.tokenizer, z_path, decoded, latents()[0])
 
 

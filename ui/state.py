@@ -7,6 +7,8 @@ anything per-user in them is keyed by the session's own id.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import threading
 import uuid
@@ -151,6 +153,17 @@ def open_the_base_model() -> None:
 def demo_model() -> vae_core.TrainedModel:
     """The bundled demo model, loaded once per server and shared read-only (inference only)."""
     return vae_core.load_bundle(DEMO_MODEL)
+
+
+def current_model_settings() -> dict:
+    """The current model's network settings (config.json's "model"); the demo's are read from its file, so that
+    asking does not load its weights."""
+    named = current_model()
+    if named is None:
+        return {}
+    if named.demo:
+        return json.loads((DEMO_MODEL / "config.json").read_text())["model"]
+    return dataclasses.asdict(named.value.model.config)
 
 
 def demo_corpus() -> Corpus | None:

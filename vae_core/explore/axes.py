@@ -20,6 +20,7 @@ class ConceptAxes:
 
     directions: np.ndarray  # (2, D): x, then y made orthogonal to x
     ends: np.ndarray  # (2, 2): each axis's (from, to) coordinate along it
+    y_is_spread: bool = False  # y is the corpus's widest spread at right angles to x, not two chosen ends
 
     def project(self, latents: np.ndarray) -> np.ndarray:
         """(N, D) latent vectors -> (N, 2) coordinates along the two axes."""
@@ -29,8 +30,17 @@ class ConceptAxes:
         return latents @ self.directions.T
 
 
-def concept_axes(x_from: np.ndarray, x_to: np.ndarray, y_from: np.ndarray, y_to: np.ndarray) -> ConceptAxes:
-    """The axes from x_from to x_to and (its part at right angles to the first) from y_from to y_to."""
+def concept_axes(
+    x_from: np.ndarray,
+    x_to: np.ndarray,
+    y_from: np.ndarray,
+    y_to: np.ndarray,
+    spread: np.ndarray | None = None,
+) -> ConceptAxes:
+    """The axes from x_from to x_to and (its part at right angles to the first) from y_from to y_to. Where the second
+    pair gives no direction of its own (one place, or the first axis again: a label of two classes has only one
+    direction between them) and `spread` (the corpus's latents) is given, y is the corpus's widest spread at right
+    angles to x, its leading principal direction there, from its 5th to its 95th percentile."""
     x_from, x_to, y_from, y_to = (np.asarray(v, np.float64).ravel() for v in (x_from, x_to, y_from, y_to))
     u = x_to - x_from
     if np.linalg.norm(u) < 1e-6:
@@ -38,12 +48,20 @@ def concept_axes(x_from: np.ndarray, x_to: np.ndarray, y_from: np.ndarray, y_to:
     u /= np.linalg.norm(u)
     v = y_to - y_from
     v -= (v @ u) * u
-    if np.linalg.norm(v) < 1e-6 * max(np.linalg.norm(y_to - y_from), 1.0):
+    x_ends = [x_from @ u, x_to @ u]
+    if np.linalg.norm(v) >= 1e-6 * max(np.linalg.norm(y_to - y_from), 1.0):
+        v /= np.linalg.norm(v)
+        ends = np.array([x_ends, [y_from @ v, y_to @ v]], dtype=np.float32)
+        return ConceptAxes(np.stack([u, v]).astype(np.float32), ends)
+    if spread is None or len(spread) < 3:
         raise InputError("the second axis points the same way as the first (or its ends are one place).")
-    v /= np.linalg.norm(v)
-    directions = np.stack([u, v]).astype(np.float32)
-    ends = np.array([[x_from @ u, x_to @ u], [y_from @ v, y_to @ v]], dtype=np.float32)
-    return ConceptAxes(directions, ends)
+    rest = np.asarray(spread, np.float64)
+    rest = rest - rest.mean(0)
+    rest -= np.outer(rest @ u, u)  # what x does not explain
+    v = np.linalg.svd(rest, full_matrices=False)[2][0]
+    along = np.asarray(spread, np.float64) @ v
+    ends = np.array([x_ends, np.percentile(along, [5, 95])], dtype=np.float32)
+    return ConceptAxes(np.stack([u, v]).astype(np.float32), ends, y_is_spread=True)
 
 
 def axis_sentences(

@@ -26,13 +26,18 @@ class StepCheck:
     confidence: float  # the decoder's geometric-mean probability of the words it wrote (0-1)
 
 
-def typical_spacing(latents: np.ndarray, seed: int = 0) -> float:
-    """The median distance from an encoded sentence to its nearest other one (on a seeded sample)."""
+def spacings(latents: np.ndarray, seed: int = 0) -> np.ndarray:
+    """The distance from each encoded sentence to its nearest other one (on a seeded sample of them)."""
     latents = np.asarray(latents, np.float32)
     if len(latents) > SPACING_SAMPLE:
         latents = latents[np.random.default_rng(seed).choice(len(latents), SPACING_SAMPLE, replace=False)]
     _, dist = nearest(latents, latents, 1, exclude_self=True)
-    return float(np.median(dist)) or 1.0
+    return dist[:, 0]
+
+
+def typical_spacing(latents: np.ndarray, seed: int = 0) -> float:
+    """The median distance from an encoded sentence to its nearest other one (on a seeded sample)."""
+    return float(np.median(spacings(latents, seed))) or 1.0
 
 
 @torch.no_grad()
