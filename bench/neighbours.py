@@ -8,7 +8,9 @@ For each labelled corpus (train file -> test file): 10-NN label accuracy of the 
 sentences, for TF-IDF + TruncatedSVD(32) (the issue's baseline), all-MiniLM-L6-v2's embeddings (the yardstick) and the
 base model's posterior means in the part of z the app measures neighbours in (the meaning part where the model has
 one: `vae_core.model.vae.meaning_part`; with --whole, all of z as well), each by Euclidean distance, by cosine, and by
-the angle about the training sentences' centre. Rows go to bench/results/neighbours.jsonl. Needs ../shared/data (or
+the angle about the training sentences' centre. With --map, also Explore's "label on the map" for the test sentences:
+leave-one-out 10-NN label accuracy on the app's UMAP map of them (`project`, seed 0) beside the same in the space
+(`vae_core.measure.compare.label_on_map`). Rows go to bench/results/neighbours.jsonl. Needs ../shared/data (or
 LATENT_LAB_DATA).
 """
 
@@ -27,6 +29,8 @@ from common import DATA, RESULTS, knn_accuracy, knn_accuracy_by_angle, load_spli
 
 from vae_core import encode, load_bundle
 from vae_core.base.shipped import BASE_MODEL, for_corpus
+from vae_core.explore.projection import project
+from vae_core.measure.compare import label_on_map
 from vae_core.model.pretrained import embed_texts
 from vae_core.model.vae import meaning_part
 
@@ -48,6 +52,7 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=BASE_MODEL)
     parser.add_argument("--whole", action="store_true", help="also measure all of z where a model has a meaning part")
     parser.add_argument("--no-minilm", action="store_true", help="leave out MiniLM's row (its figures do not change)")
+    parser.add_argument("--map", action="store_true", help="also the label kept on the app's UMAP map (~20 s a row)")
     args = parser.parse_args()
     if not DATA.is_dir():
         print(f"skipped: {DATA} not found")
@@ -63,12 +68,16 @@ def main() -> int:
         model = for_corpus(base, train.train_texts)
         mu = [np.asarray(encode(model.model.float(), model.tokenizer, t)[0]) for t in (train.train_texts, test.texts)]
         part = meaning_part(model.model.config)
-        rows["base model"] = tuple(m[:, part] for m in mu)
+        called = "base model" if args.model == BASE_MODEL else "model"
+        rows[called] = tuple(m[:, part] for m in mu)
         if args.whole and model.model.config.meaning_dim:
-            rows["base model, all of z"] = tuple(mu)
+            rows[f"{called}, all of z"] = tuple(mu)
         for what, (train_x, test_x) in rows.items():
             row = {"corpus": name, "representation": what, "model": args.model.name, "test_sentences": len(test_x)}
             row.update(by_each_measure(train_x, train_y, test_x, test.labels))
+            if args.map and what != "TF-IDF + SVD(32)":
+                kept = label_on_map(project(test_x, "umap"), test_x, test.labels)
+                row.update(label_on_map=round(kept.on_map, 3), label_in_space=round(kept.in_space, 3))
             row["machine"] = f"{torch.get_num_threads()} threads, {platform.machine()}"
             row["date"], row["command"] = str(date.today()), " ".join(["python bench/neighbours.py", *sys.argv[1:]])
             print(json.dumps(row), flush=True)

@@ -24,7 +24,7 @@ TIMEOUT = 120
 @pytest.fixture
 def app(tmp_path, monkeypatch):
     monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
-    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at = AppTest.from_file("../../app.py", default_timeout=TIMEOUT)
     at.run()
     assert not at.exception, at.exception
     return at
@@ -176,7 +176,7 @@ def test_the_explore_scene_lives_in_the_url(tmp_path, monkeypatch):
     """A bookmarked or sent link opens Explore as it was (view, seed, colouring, search); what the user changes goes
     back into the URL; a hand-edited value that makes no sense is ignored."""
     monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
-    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at = AppTest.from_file("../../app.py", default_timeout=TIMEOUT)
     at.query_params.update({"view": "pca", "seed": "3", "colour": "sentiment", "search": "soup", "junk": "x"})
     at.run()
     open_page(at, "explore")
@@ -189,7 +189,7 @@ def test_the_explore_scene_lives_in_the_url(tmp_path, monkeypatch):
         at.query_params["colour"] == "tense" and at.query_params["view"] == "pca-2d"
     )  # an older link's "pca", written anew
 
-    again = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    again = AppTest.from_file("../../app.py", default_timeout=TIMEOUT)
     again.query_params.update({"view": "sideways", "seed": "-5", "colour": "<script>"})
     again.run()
     open_page(again, "explore")
@@ -215,7 +215,7 @@ def test_explore_decodes_a_spot_names_the_clusters_and_draws_a_typed_sentence(tm
     """A spot sent in a link is decoded and starred; the clusters are named on the map; the decoder's grid and the
     density are drawn on request; a typed sentence lands with its posterior ellipse and its neighbours ringed."""
     monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
-    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at = AppTest.from_file("../../app.py", default_timeout=TIMEOUT)
     at.query_params.update({"spot": "umap-2d,0,1.0,7.0", "grid": "3", "density": "on", "known": "on", "decode": "on"})
     at.run()
     open_page(at, "explore")
@@ -286,7 +286,7 @@ def test_the_learn_page_plays_the_demo_training_beside_a_collapse(app):
 
 def test_presenter_mode_folds_the_controls_and_enlarges_the_map(tmp_path, monkeypatch):
     monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
-    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at = AppTest.from_file("../../app.py", default_timeout=TIMEOUT)
     at.query_params.update({"present": "on"})
     at.run()
     open_page(at, "explore")
@@ -395,7 +395,7 @@ def test_the_server_skips_a_full_garbage_collection_after_each_run():
     import tomllib
     from pathlib import Path
 
-    config = tomllib.loads((Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text())
+    config = tomllib.loads((Path(__file__).parents[2] / ".streamlit" / "config.toml").read_text())
     assert config["runner"]["postScriptGC"] is False
 
 
@@ -478,7 +478,7 @@ def test_explore_places_new_sentences_and_decodes_the_corpus_gaps_on_the_map(app
     assert not app.exception and not app.error
     assert array_length(map_traces(app)["new sentences"]["x"]) == 2  # the empty line is skipped
     assert app.query_params["new"] == "the soup was cold .\nthe team won the final ."  # and the link carries them
-    again = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    again = AppTest.from_file("../../app.py", default_timeout=TIMEOUT)
     again.query_params.update({"new": app.query_params["new"], "axes": '["labels", "no such column"]'})
     again.run()
     open_page(again, "explore")  # placed again from the link; a hand-edited axes value is passed over
@@ -497,7 +497,7 @@ def test_explore_names_clusters_by_the_decoder_and_sub_clusters_where_there_is_r
     """From a link: the 8 clusters named by what their centres decode to (their words on hover), and smaller
     sub-cluster names beside them, never two on top of each other; the choice stays in the URL."""
     monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
-    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at = AppTest.from_file("../../app.py", default_timeout=TIMEOUT)
     at.query_params.update({"naming": "decoder", "sub": "on"})
     at.run()
     open_page(at, "explore")
@@ -528,7 +528,7 @@ def test_explore_draws_concept_axes_between_two_labels_with_the_decoders_sentenc
     link = app.query_params["axes"]
     assert json.loads(link) == ["labels", "topic", *topics[:4]]
 
-    again = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    again = AppTest.from_file("../../app.py", default_timeout=TIMEOUT)
     again.query_params.update({"axes": link})
     again.run()
     open_page(again, "explore")  # a link to the scene opens with the same axes drawn

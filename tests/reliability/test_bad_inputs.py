@@ -127,7 +127,7 @@ def test_app(case, name, data, changes, error, expected, tmp_path, monkeypatch):
     from ui import state
 
     monkeypatch.setattr(state, "MODELS_ROOT", tmp_path)
-    at = AppTest.from_file("../app.py", default_timeout=60)
+    at = AppTest.from_file("../../app.py", default_timeout=60)
     at.run()
     at.switch_page("pages/data.py").run()
     at.radio[0].set_value("Upload a file").run()

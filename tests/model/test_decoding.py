@@ -8,7 +8,7 @@ import torch
 from vae_core import ConfigError, DecodeConfig, decode
 from vae_core.model.decoding import filter_logits
 
-from .conftest import MEMORISED
+from ..conftest import MEMORISED
 
 
 def z_of(tm, texts):

@@ -13,7 +13,7 @@ from vae_core.explore import meaning
 from vae_core.explore.latent import encode
 from vae_core.model.vae import SentenceVAE
 
-from .conftest import MEMORISED, TINY
+from ..conftest import MEMORISED, TINY
 
 SPLIT = dataclasses.replace(TINY, encoder="rnn", latent_dim=TINY.latent_dim + 3, meaning_dim=3)
 

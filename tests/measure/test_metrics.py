@@ -8,7 +8,7 @@ from vae_core import evaluate
 from vae_core.data.batching import to_ids
 from vae_core.measure.metrics import active_units, elbo_terms, iw_nll, mutual_information
 
-from .conftest import make_sentences
+from ..conftest import make_sentences
 
 
 def test_active_units_counts_dimensions_that_vary():

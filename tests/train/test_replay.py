@@ -15,7 +15,7 @@ from vae_core.model.vae import SentenceVAE
 from vae_core.store.bundle import bundle_to_zip, files_from_zip
 from vae_core.train.replay import Replay, ReplayRecorder
 
-from .conftest import make_sentences
+from ..conftest import make_sentences
 
 CONFIG = TrainConfig(epochs=3, pretrain_epochs=1, batch_size=16, patience=0, device="cpu", replay_size=40)
 

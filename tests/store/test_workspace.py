@@ -55,7 +55,7 @@ def test_what_was_open_is_remembered_and_a_damaged_record_is_ignored(tmp_path):
 
 
 def new_session(params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at = AppTest.from_file("../../app.py", default_timeout=TIMEOUT)
     at.query_params.update(params or {})
     at.run()
     assert not at.exception, at.exception

@@ -59,7 +59,7 @@ def test_the_app_opens_it_and_explore_draws_the_shipped_coordinates(run_folder, 
     frame.to_parquet(run_folder / "map.parquet")
     monkeypatch.setattr(state, "IMPORTS_ROOT", run_folder.parent)
     monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
-    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    at = AppTest.from_file("../../app.py", default_timeout=60).run()
     at.switch_page("pages/models.py").run()
     next(b for b in at.button if b.label == "Open server-run").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from vae_core import load_bundle, save_bundle
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAVER = """
 import sys
 from vae_core import load_bundle, save_bundle

@@ -9,7 +9,7 @@ from vae_core import CorpusOptions, LatentLabError, TrainConfig, load_corpus
 from vae_core.train.jobs import JobRegistry, TradeoffJob, TrainingJob
 from vae_core.train.seats import Seat
 
-from .conftest import TINY
+from ..conftest import TINY
 from .test_seats import quiet
 
 

@@ -18,7 +18,7 @@ from vae_core import (
 from vae_core.explore.latent import refined_points, sample_prior
 from vae_core.model.refine import RefineConfig
 
-from .conftest import TINY
+from ..conftest import TINY
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA GPU here")
 

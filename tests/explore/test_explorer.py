@@ -9,7 +9,7 @@ from vae_core.explore.gaps import find_gaps
 from vae_core.explore.projection import neighbour_space
 from vae_core.measure.compare import map_trust
 
-from .conftest import MEMORISED
+from ..conftest import MEMORISED
 
 
 def test_map_trust_is_one_where_the_map_keeps_the_neighbours_and_low_where_it_scrambles_them():

@@ -21,7 +21,7 @@ from vae_core.device import resolve_precision
 from vae_core.model.objective import BatchLoss, bag_of_words_nll
 from vae_core.train.loop import word_dropout
 
-from .conftest import TINY, make_sentences
+from ..conftest import TINY, make_sentences
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import pytest
 from vae_core.cli import main
 from vae_core.measure import roundtrip
 
-from .conftest import MEMORISED
+from ..conftest import MEMORISED
 
 
 def test_a_memorised_model_gives_every_sentence_back(memorised):

@@ -23,7 +23,7 @@ from vae_core.explore.inverse import LatentMap, read_spot, spread_on_map, write_
 from vae_core.explore.latent import decode_latents
 from vae_core.explore.projection import project
 
-ASSETS = Path(__file__).resolve().parents[1] / "assets"
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from vae_core import (
 )
 from vae_core.explore.latent import lerp, slerp
 
-from .conftest import MEMORISED
+from ..conftest import MEMORISED
 
 
 def tokens(tm, text):

@@ -6,7 +6,7 @@ import pytest
 from vae_core import InputError, encode
 from vae_core.explore.curate import STRENGTHS, UNTAGGED, add_tag, move_toward, tag_column
 
-from .conftest import MEMORISED
+from ..conftest import MEMORISED
 
 
 def test_tags_become_a_column_and_a_new_tag_replaces_the_old_one():

@@ -18,9 +18,9 @@ from vae_core.measure.roundtrip import REFINED
 from vae_core.model.decoding import decode
 from vae_core.model.refine import RefineConfig
 
-from .conftest import make_sentences
+from ..conftest import make_sentences
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HELD_OUT = make_sentences(40, seed=7)[0]  # drawn from the same grammar as the topic corpus, mostly not in it
 
 

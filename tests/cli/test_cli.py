@@ -12,7 +12,7 @@ import pytest
 from vae_core import load_bundle, save_bundle
 from vae_core.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 # Run in a new process, with torch made impossible to import: a new session opens PAGE on the demo; the page stops at
 # its first use of torch, and the test reads what it had drawn by then.
