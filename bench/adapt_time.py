@@ -28,8 +28,7 @@ from common import RESULTS, SPLITS, have, load_split, matmul_rate
 
 from vae_core import CorpusOptions, encode, load_corpus
 from vae_core.base.shipped import for_corpus, load_base
-from vae_core.explore.projection import project
-from vae_core.model.vae import meaning_part
+from vae_core.explore.projection import measured_space, project
 from vae_core.train.fit import adapt_config, adapt_epochs, estimate_fit_seconds, fit
 from vae_core.train.jobs import TrainingJob
 from vae_core.train.loop import Progress
@@ -55,7 +54,7 @@ def measure(name: str, n: int, map_only: bool = False) -> dict:
     model = for_corpus(base, corpus.texts)
     mu, _ = encode(model.model, model.tokenizer, corpus.texts)
     encoded = time.perf_counter()
-    project(mu[:, meaning_part(model.model.config)], "umap", 2, seed=0)  # as the app maps: the measured part of z
+    project(measured_space(mu, model.model.config.meaning_dim), "umap", 2, seed=0)  # z as the app measures it
     mapped = time.perf_counter()
     words = sum(len(t.split()) for t in corpus.texts) / len(corpus.texts)
     row = {

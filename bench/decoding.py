@@ -4,6 +4,7 @@ the most of a sentence?
     python bench/decoding.py trec                 # trains the default recipe with `fit` first (~6 min on 2 cores)
     python bench/decoding.py trec --model DIR     # a bundle already trained on that corpus's training file
     python bench/decoding.py trec --model base --only refined   # the base model as it is; some strategies only
+    python bench/decoding.py sst --model base --only greedy "rerank 10, z refined 20 steps" --splits test
 
 On 500 seeded test sentences and 500 of the training file's own validation split (held out from training, and
 harder than TREC's test questions), each strategy decodes the posterior means (or, "z refined", the points refined
@@ -46,6 +47,13 @@ STRATEGIES = [  # (name, decoding, refining of z or None: the posterior mean); m
 ]
 
 
+def picks(text: str, name: str) -> bool:
+    """Whether `--only TEXT` picks the strategy `name`: its very name, or, where no strategy has that name, text the
+    name holds."""
+    exact = any(text == n for n, _, _ in STRATEGIES)
+    return text == name if exact else text in name
+
+
 def sampled(texts: list[str], labels: list[str], n: int = 500) -> tuple[list[str], list[str]]:
     idx = sorted(np.random.default_rng(0).choice(len(texts), min(n, len(texts)), replace=False).tolist())
     return [texts[i] for i in idx], [labels[i] for i in idx]
@@ -61,7 +69,8 @@ def held_out_setup(description: str, choosing: bool = False) -> tuple | None:
         "--model", help="a bundle trained on the corpus's training file, or `base` (default: train the default recipe)"
     )
     if choosing:
-        parser.add_argument("--only", help="only the strategies whose name holds this text (e.g. 'refined')")
+        parser.add_argument("--only", nargs="+", help="only these strategies: a name, or text some names hold")
+        parser.add_argument("--splits", nargs="+", choices=["test", "validation"], default=["test", "validation"])
     args = parser.parse_args()
     if not SPLITS[args.corpus][0].is_file():
         print(f"skipped: no {SPLITS[args.corpus][0]}")
@@ -90,11 +99,12 @@ def main() -> None:
     if setup is None:
         return
     args, train, test, tm, judge = setup
-    chosen = [s for s in STRATEGIES if args.only is None or args.only in s[0]]
+    chosen = [s for s in STRATEGIES if args.only is None or any(picks(text, s[0]) for text in args.only)]
     held_out = {
         "test": sampled(test.texts, test.labels),
         "validation": sampled(train.val_texts, [train.labels[i] for i in train.val_idx]),
     }
+    held_out = {split: held_out[split] for split in args.splits}
     print("| sentences | decoding | exact | chrF | meaning kept | same label | s / sentence |")
     print("|---|---|---|---|---|---|---|")
     for split, (texts, labels) in held_out.items():

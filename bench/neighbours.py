@@ -6,12 +6,12 @@ centre (`vae_core.explore.projection.neighbour_space`, what the app measures)?
 
 For each labelled corpus (train file -> test file): 10-NN label accuracy of the test sentences, fit on the training
 sentences, for TF-IDF + TruncatedSVD(32) (the issue's baseline), all-MiniLM-L6-v2's embeddings (the yardstick) and the
-base model's posterior means in the part of z the app measures neighbours in (the meaning part where the model has
-one: `vae_core.model.vae.meaning_part`; with --whole, all of z as well), each by Euclidean distance, by cosine, and by
-the angle about the training sentences' centre. With --map, also Explore's "label on the map" for the test sentences:
-leave-one-out 10-NN label accuracy on the app's UMAP map of them (`project`, seed 0) beside the same in the space
-(`vae_core.measure.compare.label_on_map`). Rows go to bench/results/neighbours.jsonl. Needs ../shared/data (or
-LATENT_LAB_DATA).
+base model's posterior means as the app measures them (for a model with a meaning part, its form and its meaning side
+by side: `vae_core.explore.projection.measured_space`; with --whole, the meaning part alone and all of z as they are
+as well), each by Euclidean distance, by cosine, and by the angle about the training sentences' centre. With --map,
+also Explore's "label on the map" for the test sentences: leave-one-out 10-NN label accuracy on the app's UMAP map of
+them (`project`, seed 0) beside the same in the space (`vae_core.measure.compare.label_on_map`). Rows go to
+bench/results/neighbours.jsonl. Needs ../shared/data (or LATENT_LAB_DATA).
 """
 
 from __future__ import annotations
@@ -29,10 +29,9 @@ from common import DATA, RESULTS, knn_accuracy, knn_accuracy_by_angle, load_spli
 
 from vae_core import encode, load_bundle
 from vae_core.base.shipped import BASE_MODEL, for_corpus
-from vae_core.explore.projection import project
+from vae_core.explore.projection import measured_space, project
 from vae_core.measure.compare import label_on_map
 from vae_core.model.pretrained import embed_texts
-from vae_core.model.vae import meaning_part
 
 OUT = RESULTS / "neighbours.jsonl"
 
@@ -67,11 +66,12 @@ def main() -> int:
             rows["all-MiniLM-L6-v2"] = tuple(embed_texts(texts, device="cpu") for texts in both)
         model = for_corpus(base, train.train_texts)
         mu = [np.asarray(encode(model.model.float(), model.tokenizer, t)[0]) for t in (train.train_texts, test.texts)]
-        part = meaning_part(model.model.config)
+        k, centre = model.model.config.meaning_dim, mu[0].mean(0)
         called = "base model" if args.model == BASE_MODEL else "model"
-        rows[called] = tuple(m[:, part] for m in mu)
-        if args.whole and model.model.config.meaning_dim:
-            rows[f"{called}, all of z"] = tuple(mu)
+        rows[called] = tuple(measured_space(m, k, centre) for m in mu)
+        if args.whole and k:
+            rows[f"{called}, its meaning part alone"] = tuple(m[:, -k:] for m in mu)
+            rows[f"{called}, all of z as it is"] = tuple(mu)
         for what, (train_x, test_x) in rows.items():
             row = {"corpus": name, "representation": what, "model": args.model.name, "test_sentences": len(test_x)}
             row.update(by_each_measure(train_x, train_y, test_x, test.labels))

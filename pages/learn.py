@@ -137,6 +137,8 @@ if model:
                 else ": **this model has collapsed**, z says nothing."
             )
         )
+    if kept := cards.what_z_keeps(metrics):
+        st.markdown(kept)
     if corpus and len(corpus.value) >= 2:
         if latents.latents.has() or state.showing_the_demo() or st.button("Show this model at work"):
             try:

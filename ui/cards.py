@@ -75,6 +75,30 @@ def encoder_description(model: dict) -> str:
     return text
 
 
+def what_z_keeps(metrics: dict) -> str | None:
+    """What z can keep of a sentence, in the model's own card figures: its budget (the KL, in nats) against what a
+    word piece costs to write (the held-out IW-NLL over the pieces), so how long a sentence can come back word for
+    word, and what the round trip keeps of wording and of meaning. None where the card lacks the figures."""
+    kl, nll, n, pieces = (metrics.get(k) for k in ("kl", "nll_iw", "n_sentences", "n_tokens"))
+    if not (kl and nll and n and pieces):
+        return None
+    per_piece, mean_pieces = nll * n / pieces, pieces / n
+    text = (
+        f"**What z keeps.** A word piece costs this model about **{per_piece:.1f} nats** to write (its held-out "
+        f"likelihood), and z carries at most **{kl:.0f}**: enough for about **{kl / per_piece:.0f} pieces** word for "
+        f"word, where its held-out sentences have {mean_pieces:.0f} on average. A longer sentence cannot come back "
+        "whole through z: what is kept of it is what the training asked z to keep first."
+    )
+    exact, chrf, similarity = (metrics.get(k) for k in ("roundtrip_exact", "roundtrip_chrf", "roundtrip_similarity"))
+    if exact is not None and similarity is not None:
+        text += (
+            f" Of its held-out sentences, {exact:.0%} come back word for word (chrF {chrf:.0f}: the wording kept), "
+            f"and the meaning kept is {similarity:.2f} (all-MiniLM-L6-v2's cosine of input and output; an unrelated "
+            f"pair scores {metrics.get('roundtrip_similarity_random', 0.0):.2f})."
+        )
+    return text
+
+
 def model_card(metrics: dict, model: dict, info: dict, examples_folded: bool = False) -> None:
     """A model's card: its figures, then its round trip. `model` and `info` are its saved settings and where it came
     from (config.json's "model" and "info")."""

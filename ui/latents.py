@@ -24,7 +24,7 @@ from vae_core.explore.clusters import (
     words_from_table,
 )
 from vae_core.explore.labels import MapName, name_lines
-from vae_core.explore.projection import MapView, neighbour_space, project
+from vae_core.explore.projection import MapView, measured_space, neighbour_space, project
 from vae_core.measure.compare import LabelOnMap, label_kept, map_check_rows, neighbour_agreement, neighbour_sets
 
 from .cache import per_session, precomputed
@@ -64,13 +64,13 @@ def latents() -> tuple[np.ndarray, np.ndarray]:
 
 
 def measured(z: np.ndarray) -> np.ndarray:
-    """Latent vectors (N, D) of the current model in the part of z that neighbours and maps are measured in: its
-    meaning part where it has one (`vae_core.model.vae.meaning_part`), else all of z. The demo has none, so asking
-    loads nothing."""
+    """Latent vectors (N, D) of the current model as neighbours and maps measure them: for a model with a meaning
+    part, its form and its meaning each about the corpus's centre (`projection.measured_space`), else z as it is.
+    The demo has none, so asking loads nothing."""
     named = current_model()
-    if named.demo:
+    if named.demo or not named.value.model.config.meaning_dim:
         return z
-    return np.asarray(z)[:, vae_core.model.vae.meaning_part(named.value.model.config)]
+    return measured_space(z, named.value.model.config.meaning_dim, latents()[0].mean(0))
 
 
 @per_session()
@@ -215,7 +215,7 @@ def kept_from_base() -> np.ndarray:
         base = vae_core.base.shipped.for_corpus(base_model(), texts)
         with progress("Encoding the sentences with the base model, to show what adapting moved") as follow:
             before, _ = vae_core.encode(base.model, base.tokenizer, [texts[i] for i in rows], on_progress=follow)
-        before = before[:, vae_core.model.vae.meaning_part(base.model.config)]
+        before = measured_space(before, base.model.config.meaning_dim)
         kept[rows] = neighbour_agreement(neighbour_sets(neighbour_space(before), 10), _checked_space_neighbours("vae"))
     return kept
 
@@ -340,8 +340,7 @@ def _centre_sentences(ids: np.ndarray) -> dict[int, str]:
 def latent_map(view: MapView) -> LatentMap:
     """A 2-D map of the current corpus, readable both ways: spot -> latent vector -> sentence, sentence -> spot."""
     mu, logvar = latents()
-    part = slice(None) if current_model().demo else vae_core.model.vae.meaning_part(current_model().value.model.config)
-    return vae_core.explore.inverse.LatentMap(mu, coordinates(view), view.method, logvar, part=part)
+    return vae_core.explore.inverse.LatentMap(mu, coordinates(view), view.method, logvar, measure=measured)
 
 
 @per_session()

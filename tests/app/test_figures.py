@@ -129,3 +129,13 @@ def test_the_learn_page_describes_the_loaded_models_own_encoder():
     assert "meaning part" in encoder_description({"encoder": "rnn", "meaning_dim": 48, "latent_dim": 112})
     assert "twice" in encoder_description({"encoder": "hybrid"})
     assert "pretrained sentence encoder" in encoder_description({"encoder": "pretrained"})
+
+
+def test_the_learn_page_says_what_z_keeps_in_the_models_own_numbers():
+    from ui.cards import what_z_keeps
+
+    card = {"kl": 88.8, "nll_iw": 126.7, "n_sentences": 1000, "n_tokens": 20693, "roundtrip_exact": 0.158,
+            "roundtrip_chrf": 49.3, "roundtrip_similarity": 0.576, "roundtrip_similarity_random": 0.056}  # fmt: skip
+    text = what_z_keeps(card)
+    assert "6.1 nats" in text and "about **15 pieces**" in text and "21 on average" in text and "0.58" in text
+    assert what_z_keeps({"kl": 10.0}) is None

@@ -80,3 +80,20 @@ def test_a_map_view_has_one_spelling_for_files_urls_and_people():
     for bad in [("tsne", 2, 0), ("pca", 4, 0), ("umap", 2, -1)]:
         with pytest.raises(InputError):
             MapView(*bad)
+
+
+def test_form_and_meaning_each_count_for_half_of_the_angle():
+    """A model with a meaning part is measured by its two parts side by side, each about the corpus's centre at unit
+    length, whatever their scales: two sentences alike in meaning but not in form sit halfway."""
+    from vae_core.explore.projection import measured_space
+
+    rng = np.random.default_rng(0)
+    z = np.concatenate([rng.normal(0, 10.0, (50, 6)), rng.normal(0, 0.1, (50, 3))], axis=1).astype(np.float32)
+    measured = measured_space(z, 3)
+    assert np.allclose(np.linalg.norm(measured[:, :6], axis=1), np.sqrt(0.5), atol=1e-5)
+    assert np.allclose(np.linalg.norm(measured[:, 6:], axis=1), np.sqrt(0.5), atol=1e-5)
+    twin = z[:1].copy()
+    twin[0, :6] *= -1  # the opposite form, the same meaning
+    both = measured_space(np.vstack([z[:1], twin]), 3, centre=np.zeros(9))
+    assert float(both[0] @ both[1]) == pytest.approx(0.0, abs=1e-5)  # cos: (-1 + 1) / 2
+    assert measured_space(z, 0) is not None and np.array_equal(measured_space(z, 0), z)

@@ -137,3 +137,21 @@ def test_a_model_left_in_training_mode_refines_as_in_eval_mode(trained):
         trained.model.eval()
     assert np.allclose(found, expected, atol=1e-5)
     assert means == pytest.approx(encode(trained.model, trained.tokenizer, HELD_OUT[:4])[0], abs=1e-5)
+
+
+def test_an_end_the_decoder_misses_is_refined_longer(memorised, monkeypatch):
+    """Interpolate's ends: where the decoder does not write a sentence back from its refined point, the point is
+    refined again five times longer, and only the ends that missed are."""
+    from vae_core.explore import latent
+
+    calls = []
+    real = latent.refined_points
+
+    def counted(model, tokenizer, texts, config, batch_size=128):
+        calls.append((len(texts), config.steps))
+        return real(model, tokenizer, texts, config, batch_size)
+
+    monkeypatch.setattr(latent, "refined_points", counted)
+    a, b = "the cat sat on the mat .", "the zebra sat on the mat ."  # "zebra" is not in its vocabulary: b misses
+    latent.walk(memorised.model, memorised.tokenizer, a, b, 4, "slerp", None, RefineConfig(steps=2))
+    assert calls == [(2, 2), (1, 10)]

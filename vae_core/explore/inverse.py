@@ -8,6 +8,7 @@ reducer (the app keeps maps as coordinates, and the demo's ships precomputed) an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,7 +38,8 @@ def _matching_pca(latents: np.ndarray, coords: np.ndarray):
 class LatentMap:
     """A 2-D map of latent vectors, readable both ways: `to_map` places latent vectors on it, `to_latent` gives the
     latent vector behind a spot. Distances on it are reported as fractions of the map's diagonal (`size`). A map
-    drawn from `part` of z (a model's meaning part) places vectors by that part; behind a spot lies the whole z."""
+    drawn from z as `measure` measures it (a model with a meaning part: projection.measured_space) places new
+    vectors as measured so; behind a spot lies the whole z."""
 
     def __init__(
         self,
@@ -46,17 +48,17 @@ class LatentMap:
         method: str,
         logvar: np.ndarray | None = None,
         k: int = 10,
-        part: slice = slice(None),
+        measure: Callable[[np.ndarray], np.ndarray] | None = None,
     ):
         latents, coords = np.asarray(latents, np.float32), np.asarray(coords, np.float32)
         if coords.ndim != 2 or coords.shape[1] != 2 or len(coords) != len(latents):
             raise InputError("a map to read needs one 2-D position for every latent vector.")
         if len(latents) < 3:
             raise InputError(f"a map needs at least 3 sentences to read (got {len(latents)}).")
-        self.latents, self.coords, self.k, self.part = latents, coords, min(k, len(latents)), part
+        self.latents, self.coords, self.k, self.measure = latents, coords, min(k, len(latents)), measure
         self.logvar = None if logvar is None or not np.isfinite(logvar).all() else np.asarray(logvar, np.float32)
-        whole = part == slice(None)  # a PCA of a part of z has no inverse to all of z: read it as UMAP's is read
-        self.pca = _matching_pca(latents, coords) if method == "pca" and whole else None
+        plain = measure is None  # a PCA of z measured another way has no inverse to z: read it as UMAP's is read
+        self.pca = _matching_pca(latents, coords) if method == "pca" and plain else None
         self.size = float(np.hypot(*(coords.max(0) - coords.min(0)))) or 1.0
 
     @property
@@ -70,7 +72,8 @@ class LatentMap:
         z = np.atleast_2d(np.asarray(z, np.float32))
         if self.pca is not None:
             return self.pca.transform(z).astype(np.float32)
-        return place_points(z[:, self.part], self.latents[:, self.part], self.coords, self.k).astype(np.float32)
+        measure = self.measure or (lambda v: v)
+        return place_points(measure(z), measure(self.latents), self.coords, self.k).astype(np.float32)
 
     def to_latent(self, spots: np.ndarray) -> np.ndarray:
         """Latent vectors (M, D) behind map spots (M, 2)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TypeVar
 
 import numpy as np
@@ -23,6 +24,7 @@ from .projection import nearest_by_angle
 T = TypeVar("T")
 Progress = Callable[[int, int], None]  # (done, total), called as long work goes on
 PATHS = ("slerp", "linear")  # interpolation: along the sphere where the prior's mass lies, or straight
+ENDS_REFINED_LONGER = 5  # an interpolation's end not written back is refined this many times longer
 FEW_ROWS = 16  # encoding or decoding this many rows or fewer runs torch on one thread (see `_threads_for`)
 
 
@@ -201,11 +203,23 @@ def walk(
     """The path (steps, D) from a to b and what the decoder writes at each step. It runs between the posterior means
     (`interpolation_path`), or with `refined`, between the points refined from them, so that it starts and ends at
     points the decoder writes a and b back from; re-ranking then judges each step's candidates against the matching
-    step of the path between the means, where the encoder puts sentences (see `decode`'s anchors)."""
+    step of the path between the means, where the encoder puts sentences (see `decode`'s anchors). An end the decoder
+    does not write back from its refined point is refined ENDS_REFINED_LONGER times longer, and kept if that brings
+    it back."""
     if refined is None:
         path = interpolation_path(model, tokenizer, sentence_a, sentence_b, steps, method)
         return path, decode_latents(model, tokenizer, path, config)
-    points, means = refined_points(model, tokenizer, [sentence_a, sentence_b], refined)
+    ends = [sentence_a, sentence_b]
+    points, means = refined_points(model, tokenizer, ends, refined)
+    written = [tokenizer.decode(ids) for ids in tokenizer.encode(_check_texts(ends))]  # what each end should read
+    back = decode_latents(model, tokenizer, points, config, anchors=means)
+    missed = [i for i in range(2) if back[i] != written[i]]
+    if missed:  # an end the decoder does not write back yet: refined again, for longer, from its mean
+        longer = replace(refined, steps=min(refined.steps * ENDS_REFINED_LONGER, 500))
+        again, _ = refined_points(model, tokenizer, [ends[i] for i in missed], longer)
+        for i, point in zip(missed, again):
+            if decode_latents(model, tokenizer, point[None], config, anchors=means[i : i + 1])[0] == written[i]:
+                points[i] = point
     path, anchors = path_between(points[0], points[1], steps, method), path_between(means[0], means[1], steps, method)
     return path, decode_latents(model, tokenizer, path, config, anchors)
 

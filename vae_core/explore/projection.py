@@ -62,6 +62,23 @@ def neighbour_space(points: np.ndarray, centre: np.ndarray | None = None) -> np.
     return np.divide(centred, length, out=np.zeros_like(centred), where=length > 0)
 
 
+def measured_space(latents: np.ndarray, meaning_dim: int, centre: np.ndarray | None = None) -> np.ndarray:
+    """The vectors the app measures a model's sentences by. For a model whose z has a meaning part (its last
+    `meaning_dim` dimensions, `ModelConfig.meaning_dim`): its form part and its meaning part, each as
+    `neighbour_space` makes it (about the corpus's `centre`, their own mean unless given, at unit length), side by
+    side, so that each counts for half of the angle between two sentences: a question's type is carried by its form,
+    a review's sentiment by its meaning, and the two together find neighbours that share a label more often than
+    either alone (bench/BASE.md, "A meaning part"). Without a meaning part, z as it is."""
+    latents = np.asarray(latents, dtype=np.float32)
+    if not meaning_dim:
+        return latents
+    centre = latents.mean(0) if centre is None else np.asarray(centre, dtype=np.float32)
+    k = meaning_dim
+    form = neighbour_space(latents[:, :-k], centre[:-k])
+    meaning = neighbour_space(latents[:, -k:], centre[-k:])
+    return np.concatenate([form, meaning], axis=1) / np.sqrt(2.0)
+
+
 def nearest_by_angle(latents: np.ndarray, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """`nearest` in the `neighbour_space` of `latents`, the queries measured about the same centre (the latents'
     mean): (indices, distances between unit directions, 0 to 2), each (Q, k)."""

@@ -62,8 +62,8 @@ class ModelConfig:
     adaptive_cutoffs: tuple[int, ...] = (2000, 6000)  # where the adaptive softmax's head and clusters end
     meaning_dim: int = 0  # the last meaning_dim of z's latent_dim dimensions are its meaning part: read by their own
     # head from the mean of the encoder's states and pretrained to stand for what a sentence encoder makes of the
-    # sentence (base/teacher.py), so neighbours and maps are measured there (`meaning_part`); the rest of z, the
-    # form part, keeps what the wording needs. 0: no such part, z is measured whole
+    # sentence (base/teacher.py); the rest of z, the form part, keeps what the wording needs. Neighbours and maps
+    # measure the two side by side (explore/projection.measured_space). 0: no such part, z is measured as it is
 
     def __post_init__(self) -> None:
         self.validate()  # a config is checked once, where it is built
@@ -99,12 +99,6 @@ class ModelConfig:
             raise ConfigError("a meaning part (meaning_dim > 0) needs the rnn encoder.")
         if self.encoder != "rnn":
             pretrained.spec(self.pretrained_name)  # known and installed, or a clear message
-
-
-def meaning_part(config: ModelConfig) -> slice:
-    """The dimensions of z that neighbours and maps are measured in: the meaning part where a model has one (the
-    last `meaning_dim`), else all of z."""
-    return slice(config.latent_dim - config.meaning_dim, None) if config.meaning_dim else slice(None)
 
 
 def suggested_config(encoder: str = "rnn", **changes) -> ModelConfig:

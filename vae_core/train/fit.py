@@ -150,7 +150,7 @@ def fit(
     metrics = {}
     if distributed.is_main():
         if on_progress:  # held-out likelihood and the round trip can take a minute: say so
-            on_progress(Progress(1, 1, 0, 0, 0.0, 0.0, 0.0, 0, 0.0, result.seconds, 0.0, phase="measure"))
+            on_progress(Progress.of_phase("measure", 1, 1, result.seconds))
         metrics = evaluate(model, tokenizer, eval_texts, iw_samples=iw_samples, seed=train_config.seed)
         if roundtrip_limit > 0:
             metrics.update(measure_round_trip(model, tokenizer, corpus, eval_texts, roundtrip_limit))

@@ -122,6 +122,12 @@ class Progress:
     replay: Replay | None = None  # the training replay so far, at the end of an epoch (when one is recorded)
     pace: float = 1.0  # the recent rate against the rate so far: well under 1 when the machine got busier
 
+    @classmethod
+    def of_phase(cls, phase: str, step: int, total: int, elapsed_s: float, eta_s: float = 0.0) -> Progress:
+        """A snapshot of a phase with no training figures: embedding the corpus, or measuring the trained model."""
+        return cls(step=step, total_steps=total, epoch=0, epochs=0, rec=0.0, kl=0.0, beta=0.0, active_units=0,
+                   tokens_per_s=0.0, elapsed_s=elapsed_s, eta_s=eta_s, phase=phase)  # fmt: skip
+
     @property
     def slowed(self) -> bool:
         """Whether training runs markedly slower now than it did (another program took cores), so the estimate
@@ -459,7 +465,7 @@ def _prepare(model: SentenceVAE, texts: list[str], on_progress: Callable[[Progre
         if on_progress:
             elapsed = time.perf_counter() - start
             eta = elapsed / max(done, 1) * (total - done)
-            on_progress(Progress(done, total, 0, 0, 0.0, 0.0, 0.0, 0, 0.0, elapsed, eta, phase="embed"))
+            on_progress(Progress.of_phase("embed", done, total, elapsed, eta))
 
     model.prepare(texts, report)
 
