@@ -62,7 +62,7 @@ def main() -> int:
         data, out = Path(tmp) / "trec.tsv", Path(tmp) / "model"
         lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
         data.write_text("".join(lines[: args.sentences + 1]), encoding="utf-8")  # the header and the first sentences
-        rate = matmul_rate(torch.device("cpu"))
+        rate = matmul_rate(torch.device("cpu")) / 1e9
         alone = train(data, out, args.epochs, None)
         adaptive = beside_a_busy_loop(data, out, args.epochs, None)
         every_core = beside_a_busy_loop(data, out, args.epochs, cores)

@@ -173,7 +173,8 @@ elif color_by == "kept from the base model":
 
 added_key, gaps_key = f"added-{scene}", f"gaps-{scene}"  # sentences drawn on the map beside the corpus's own
 share.restore(added_key, "new", str, "")  # a link opens with its new sentences placed
-added = tuple(line.strip() for line in st.session_state.get(added_key, "").splitlines() if line.strip())[:200]
+typed_lines = [line.strip() for line in st.session_state.get(added_key, "").splitlines() if line.strip()]
+added = tuple(typed_lines[: share.MAX_ADDED])
 placed = None
 try:
     if added and dims == 2:
@@ -332,11 +333,14 @@ if anchor is not None:
 
 st.subheader("Add sentences to this map")
 st.caption(
-    "One sentence a line. Each is encoded and placed where its nearest encoded sentences lie on this map (the map "
-    "itself is not recomputed), drawn as a diamond."
+    f"One sentence a line, up to {share.MAX_ADDED:,}. Each is encoded and placed where its nearest encoded sentences "
+    "lie on this map (the map itself is not recomputed), drawn as a diamond. The page's link keeps them while they "
+    f"fit in it ({share.MAX_URL_TEXT:,} characters)."
 )
 st.text_area("New sentences", key=added_key, height=100, placeholder="a sentence of your own\nanother one")
 share.publish_text("new", "\n".join(added))
+if len(typed_lines) > len(added):
+    st.warning(f"Placed the first {len(added):,} of {len(typed_lines):,} lines: more are not drawn beside a map.")
 if placed is not None:
     st.dataframe(pd.DataFrame({"new sentence": added, "x": placed[:, 0], "y": placed[:, 1]}), hide_index=True)
 elif added:

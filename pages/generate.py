@@ -1,13 +1,10 @@
-"""Generate: sample from the prior, explore around a sentence, reconstruct one, move one towards a label, take a
-sentence's meaning and form apart."""
+"""Generate: sample from the prior, explore around a sentence, reconstruct one, move one towards a label."""
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from ui import cards, figures, latents, state
 from vae_core import DecodeConfig, LatentLabError, apply_attribute, attribute_vector, neighbourhood
-from vae_core.explore import meaning
 from vae_core.explore.latent import sample_prior, token_probabilities
 from vae_core.measure.roundtrip import REFINED, RERANK, marked_changes, round_trip
 from vae_core.model.decoding import STRATEGIES
@@ -68,9 +65,7 @@ def decode_settings(key: str, default: str = "sample", known_words_only: bool = 
     )
 
 
-tab_prior, tab_near, tab_rec, tab_attr, tab_form = st.tabs(
-    ["From the prior", "Around a sentence", "Reconstruct", "Attributes", "Meaning and form"]
-)
+tab_prior, tab_near, tab_rec, tab_attr = st.tabs(["From the prior", "Around a sentence", "Reconstruct", "Attributes"])
 
 with tab_prior:
     st.caption("z drawn from N(0, I), the prior, and decoded.")
@@ -188,40 +183,6 @@ with tab_attr:
                     DecodeConfig(strategy="rerank"),
                 )
                 st.dataframe(pd.DataFrame(steps, columns=["strength", "decoded sentence"]), hide_index=True)
-            except LatentLabError as e:
-                st.error(str(e))
-
-with tab_form:
-    if not model.model.config.meaning_dim:
-        st.info(
-            "This model's z has no meaning part, so meaning and form cannot be taken apart. The base model has one: "
-            "load it, or a model adapted from it, on the Models page."
-        )
-    else:
-        st.caption(
-            f"z is two parts: the last {model.model.config.meaning_dim} dimensions were taught what a sentence "
-            "encoder (all-MiniLM-L6-v2) makes of the sentence, its meaning; the rest keep the wording, its form. "
-            "Take the meaning from one sentence and the form from another (bench/results/meaning-form.jsonl)."
-        )
-        c1, c2 = st.columns(2)
-        first = c1.text_input("Sentence A", key="form-a", value="the film was a delight from start to finish .")
-        second = c2.text_input("Sentence B", key="form-b", value="what is the capital of france ?")
-        config = decode_settings("form", "greedy")
-        if st.button("Swap meaning and form"):
-            try:
-                others = []
-                named_corpus = state.current_corpus()
-                if named_corpus is not None and len(named_corpus.value) > 0:
-                    mu, _ = latents.latents()
-                    rows = np.random.default_rng(config.seed).choice(len(mu), min(5, len(mu)), replace=False)
-                    others = meaning.rewrite(model.model, model.tokenizer, first, mu[rows], config)
-                z, _ = latents.posterior_of(second)
-                table = [
-                    ("A's meaning in B's form", meaning.rewrite(model.model, model.tokenizer, first, z, config)[0]),
-                    ("B's meaning in A's form", meaning.restate(model.model, model.tokenizer, first, z, config)[0]),
-                    *(("A's meaning in the form of a sentence of the dataset", text) for text in others),
-                ]
-                st.dataframe(pd.DataFrame(table, columns=["what", "decoded sentence"]), hide_index=True)
             except LatentLabError as e:
                 st.error(str(e))
 

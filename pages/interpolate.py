@@ -45,23 +45,8 @@ refined_ends = c1.checkbox(
     "A and B far more often (bench/ROUNDTRIP.md, 'Refining z'). Untick to walk between the means themselves.",
 )
 
-meaning_only = model.model.config.meaning_dim > 0 and c2.checkbox(
-    "Walk the meaning only",
-    help="Move from A's meaning to B's while A's form (the rest of z) stays: the path says B's meaning in A's "
-    "words' shape at its end. The base model's z has a meaning part (Generate → Meaning and form).",
-)
-
 if st.button("Interpolate", type="primary"):
-    st.session_state.interpolation = (
-        sentence_a,
-        sentence_b,
-        steps,
-        method,
-        strategy,
-        known,
-        refined_ends,
-        meaning_only,
-    )
+    st.session_state.interpolation = (sentence_a, sentence_b, steps, method, strategy, known, refined_ends)
 
 if "interpolation" in st.session_state:
     asked = st.session_state.interpolation
@@ -93,7 +78,7 @@ if "interpolation" in st.session_state:
         st.caption(
             f"The path on the dataset's {view.label} map: each step placed among its nearest latent neighbours; A and "
             "B at their means, with their spread"
-            + ("; the path's ends are the points refined within that spread." if asked[6] and not asked[7] else ".")
+            + ("; the path's ends are the points refined within that spread." if asked[-1] else ".")
         )
         fig = figures.map_figure(
             coords,

@@ -93,7 +93,15 @@ if base:
         f"every page works on it. Of {base.get('roundtrip_n', 0):,} held-out sentences of its own corpus, "
         f"**{base.get('roundtrip_exact', 0):.0%}** come back word for word (chrF {base.get('roundtrip_chrf', 0):.0f}, "
         f"meaning kept {base.get('roundtrip_similarity', 0):.2f}).\n\n"
-        "**Adapting** it (the Train page's default) trains it a few passes more on your sentences, keeping its "
+        + (
+            f"**Meaning, not only wording.** {base['meaning_teacher']} taught the last dimensions of its z, its "
+            "*meaning part*, where a sentence encoder puts each sentence, beside the rest of z that keeps the "
+            "wording: Explore measures the two side by side, so neighbours share what they say more often than "
+            "sentences shaped alike (bench/BASE.md, 'A meaning part').\n\n"
+            if base.get("meaning_teacher")
+            else ""
+        )
+        + "**Adapting** it (the Train page's default) trains it a few passes more on your sentences, keeping its "
         "tokenizer: it learns your corpus's words and phrasing in minutes, and its map stays recognisably the base "
         "model's (Explore colours what moved). Its last passes, and adapting, weigh the KL at 0.3: each "
         "sentence's posterior is narrower, so z holds more of it, for a somewhat worse likelihood.\n\n"

@@ -254,7 +254,8 @@ def placed_sentences(view: MapView, lines: tuple[str, ...]) -> np.ndarray:
     """New sentences on the current 2-D map without refitting it: each one's spot, where its nearest encoded
     sentences lie (`spots_of`)."""
     model = current_model().value
-    return spots_of(view, vae_core.encode(model.model, model.tokenizer, list(lines))[0])
+    with progress("Encoding the new sentences") as follow:
+        return spots_of(view, vae_core.encode(model.model, model.tokenizer, list(lines), on_progress=follow)[0])
 
 
 @per_session()
@@ -371,15 +372,12 @@ def interpolation(
     strategy: str,
     known_words_only: bool,
     refined_ends: bool,
-    meaning_only: bool = False,
 ) -> tuple[np.ndarray, list[str]]:
     """The path from sentence a to sentence b through the current model's latent space (`steps` latent vectors,
-    "slerp" or "linear"; with `refined_ends`, between the sentences' refined points rather than their means; with
-    `meaning_only`, from a's meaning to b's while a's form stays) and what the decoder writes at each step."""
+    "slerp" or "linear"; with `refined_ends`, between the sentences' refined points rather than their means) and what
+    the decoder writes at each step."""
     model = current_model().value
     config = vae_core.DecodeConfig(strategy=strategy, unknown_words=not known_words_only)
-    if meaning_only:
-        return vae_core.explore.meaning.walk_meaning(model.model, model.tokenizer, a, b, steps, config)
     refined = vae_core.measure.roundtrip.REFINED if refined_ends else None
     return vae_core.explore.latent.walk(model.model, model.tokenizer, a, b, steps, path, config, refined)
 

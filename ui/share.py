@@ -73,6 +73,7 @@ def spot_text(value: tuple[str, int, float, float] | None) -> str | None:
 
 
 MAX_URL_TEXT = 2000  # characters of typed text a link carries (new sentences, the axes' sentences)
+MAX_ADDED = 10_000  # new sentences placed on a map at once (pasted; a link carries those that fit in MAX_URL_TEXT)
 
 
 def axes(label_values: Mapping[str, Collection[str]]) -> Callable[[str], tuple[str, ...]]:

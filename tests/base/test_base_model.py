@@ -317,3 +317,18 @@ def test_the_meaning_term_teaches_the_meaning_part_the_teachers_view(tmp_path, b
                  log=lambda _: None)  # fmt: skip
     with pytest.raises(ConfigError, match="meaning_dim"):
         replace(SMALL, meaning_dim=4)
+
+
+def test_adapting_keeps_the_meaning_part_as_the_teacher_taught_it(byte_tokenizer, topic_file):
+    """With no teacher at hand, adapting trains the form part and the decoder but not what reads the meaning part
+    (bench/BASE.md: trained too, it followed the wording and lost its neighbours)."""
+    torch.manual_seed(0)
+    base = TrainedModel(SentenceVAE(MEANING, byte_tokenizer.vocab_size).eval(), byte_tokenizer,
+                        info={"general_english": True})  # fmt: skip
+    corpus = load_corpus(topic_file, CorpusOptions(label_column="label"))
+    config = fit_module.adapt_config(1)
+    adapted = fit_module.fit(corpus, train_config=config, start_from=base, iw_samples=0, roundtrip_limit=0)
+    before, after = base.model.state_dict(), adapted.model.state_dict()
+    held = [k for k in before if k.startswith(("encoder.", "meaning"))]
+    assert held and all(torch.equal(before[k], after[k]) for k in held)
+    assert not torch.equal(before["decoder.weight_hh_l0"], after["decoder.weight_hh_l0"])  # the rest did learn

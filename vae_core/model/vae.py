@@ -244,6 +244,13 @@ class SentenceVAE(nn.Module):
         rest = [p for p in self.parameters() if id(p) not in inner]
         return [{"params": rest, "lr": lr}, {"params": list(self.sentence_encoder.parameters()), "lr": encoder_lr}]
 
+    def keep_meaning(self) -> None:
+        """Freeze what the meaning part is read with (the encoder's recurrent network and the meaning head), so that
+        training on a corpus without the teacher (adapting) moves the form part and the decoder but leaves where the
+        meaning part puts sentences as the teacher taught it."""
+        for module in (self.encoder, self.meaning, self.meaning_mu, self.meaning_logvar):
+            module.requires_grad_(False)
+
     @staticmethod
     def reparameterize(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
         return mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)

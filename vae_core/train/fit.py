@@ -134,6 +134,8 @@ def fit(
     if start_from is not None:  # adapt: the base model's frozen tokenizer
         tokenizer = start_from.tokenizer.with_style(style)
         model = copy.deepcopy(start_from.model).float().cpu()
+        if model.config.meaning_dim:  # no teacher here: keep the meaning part as pretraining taught it
+            model.keep_meaning()
         torch.manual_seed(train_config.seed)
     else:
         tokenizer = TextTokenizer.train(train_texts, tokenizer_config) if distributed.is_main() else None
