@@ -8,6 +8,7 @@ installs vae_core (editable) so that `import vae_core` works from bench/.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import time
@@ -47,6 +48,13 @@ SPLITS = {  # name: (train file, test file or None for the training file's own h
     "demo": (ROOT / "assets/demo_corpus.tsv", None, "topic"),
 }
 LABELLED = [name for name, (_, test, label) in SPLITS.items() if label and test]
+
+
+def record(path: Path, row: dict) -> None:
+    """A result row printed as one JSON line and appended to `path` (a .jsonl file under bench/results)."""
+    print(json.dumps(row), flush=True)
+    with path.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(row) + "\n")
 
 
 def have(name: str) -> bool:

@@ -16,7 +16,6 @@ Greedy decoding throughout. Rows go to bench/results/meaning-form.jsonl. Needs .
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import sys
 from datetime import date
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from common import DATA, RESULTS, corpus_model, load_split, model_argument
+from common import DATA, RESULTS, corpus_model, load_split, model_argument, record
 
 from vae_core.base.shipped import BASE
 from vae_core.explore.latent import decode_latents, encode
@@ -85,9 +84,7 @@ def main() -> int:
             row["machine"] = f"{torch.get_num_threads()} threads, {platform.machine()}"
             row["date"] = str(date.today())
             row["command"] = f"python bench/meaning_form.py --corpora {name}{model_argument(args.model)}"
-            print(json.dumps(row), flush=True)
-            with OUT.open("a", encoding="utf-8") as out:
-                out.write(json.dumps(row) + "\n")
+            record(OUT, row)
     return 0
 
 

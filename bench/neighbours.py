@@ -17,7 +17,6 @@ bench/results/neighbours.jsonl. Needs ../shared/data (or LATENT_LAB_DATA).
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import sys
 from datetime import date
@@ -25,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from common import DATA, RESULTS, knn_accuracy, knn_accuracy_by_angle, load_split, tfidf_svd
+from common import DATA, RESULTS, knn_accuracy, knn_accuracy_by_angle, load_split, record, tfidf_svd
 
 from vae_core import encode, load_bundle
 from vae_core.base.shipped import BASE_MODEL, for_corpus
@@ -80,9 +79,7 @@ def main() -> int:
                 row.update(label_on_map=round(kept.on_map, 3), label_in_space=round(kept.in_space, 3))
             row["machine"] = f"{torch.get_num_threads()} threads, {platform.machine()}"
             row["date"], row["command"] = str(date.today()), " ".join(["python bench/neighbours.py", *sys.argv[1:]])
-            print(json.dumps(row), flush=True)
-            with OUT.open("a", encoding="utf-8") as out:
-                out.write(json.dumps(row) + "\n")
+            record(OUT, row)
     return 0
 
 

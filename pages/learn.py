@@ -94,9 +94,9 @@ if base:
         f"**{base.get('roundtrip_exact', 0):.0%}** come back word for word (chrF {base.get('roundtrip_chrf', 0):.0f}, "
         f"meaning kept {base.get('roundtrip_similarity', 0):.2f}).\n\n"
         + (
-            f"**Meaning, not only wording.** {base['meaning_teacher']} taught the last dimensions of its z, its "
-            "*meaning part*, where a sentence encoder puts each sentence, beside the rest of z that keeps the "
-            "wording: Explore measures the two side by side, so neighbours share what they say more often than "
+            "**Meaning, not only wording.** The last dimensions of its z, its *meaning part*, were taught where a "
+            f"sentence encoder puts each sentence ({base['meaning_teacher']}), beside the rest of z, which keeps "
+            "the wording: Explore measures the two side by side, so neighbours share what they say more often than "
             "sentences shaped alike (bench/BASE.md, 'A meaning part').\n\n"
             if base.get("meaning_teacher")
             else ""
