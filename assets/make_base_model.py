@@ -50,6 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "base"
 OUT = ROOT / "assets" / "base_model"
 CURVE = ROOT / "bench" / "results" / "base-pretrain.jsonl"
+PROJECTION = ROOT / "assets" / "meaning_projection.safetensors"  # the teacher's space -> the shipped meaning part's
 TOKENIZER = TokenizerConfig(kind="byte-bpe", subword_vocab=16000, min_frequency=2)
 MODEL = ModelConfig(
     embed_dim=256,
@@ -122,6 +123,8 @@ def export(run: Path, last: bool = False, out: Path = OUT) -> None:
     save_bundle(tm, out, overwrite=True)
     if out == OUT:
         shutil.copyfile(run / "curve.jsonl", CURVE)
+        if tm.model.config.meaning_dim and (run / "projection.safetensors").is_file():
+            shutil.copyfile(run / "projection.safetensors", PROJECTION)
     size = sum(f.stat().st_size for f in out.iterdir()) / 2**20
     print(f"exported {out} ({size:.1f} MB) from step {tm.info.get('pretraining_step')}", file=sys.stderr)
 
@@ -154,6 +157,8 @@ def main() -> int:
         train, valid, taught = read("train.tsv.gz"), read("valid.tsv"), None
         if args.meaning_weight > 0:  # the teacher's embeddings, computed where missing (resumable, chunk by chunk)
             train = train[: args.teacher_sentences]
+            if PROJECTION.is_file() and not (args.run / "projection.safetensors").exists():  # the shipped targets
+                shutil.copyfile(PROJECTION, args.run / "projection.safetensors")  # (an SVD's signs may differ)
             valid_taught = valid[: CONFIG.eval_sentences]
             for name, texts in (("train", train), ("valid", valid_taught)):
                 teacher.compute(args.run / "teacher" / name, texts, log=lambda line: print(line, flush=True))
