@@ -69,8 +69,8 @@ def encoder_description(model: dict) -> str:
         text += (
             f" The last {model['meaning_dim']} of z's {model.get('latent_dim')} dimensions are its **meaning part**: "
             "read from the network's states averaged over the sentence and taught, while it was pretrained, what "
-            "all-MiniLM-L6-v2 makes of the sentence; neighbours and maps are measured there, and the rest of z keeps "
-            "the wording (Generate → Meaning and form takes the two apart)."
+            "all-MiniLM-L6-v2 makes of the sentence, while the rest of z keeps the wording; neighbours and maps "
+            "measure the two side by side."
         )
     return text
 
