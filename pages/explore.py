@@ -190,7 +190,7 @@ typed, typed_rows, k = st.session_state.get(typed_key, "").strip(), [], int(st.s
 try:
     if typed:
         typed_rows = vae_core.explore.latent.nearest_sentences(
-            latents.measured(mu), latents.measured(latents.posterior_of(typed)[0])[0], k
+            latents.measured_latents(), latents.measured(latents.posterior_of(typed)[0])[0], k
         )
 except LatentLabError as e:
     st.error(str(e))
@@ -317,7 +317,7 @@ n2.number_input("Neighbours", 1, 100, 10, key="k-neighbours")
 if typed:
     anchor, rows = typed, typed_rows
 elif selected:
-    measured_mu = latents.measured(mu)
+    measured_mu = latents.measured_latents()
     anchor, rows = (
         frame.at[selected[0], "text"],
         vae_core.explore.latent.nearest_sentences(measured_mu, measured_mu[selected[0]], k, selected[0]),

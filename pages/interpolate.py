@@ -83,7 +83,7 @@ if "interpolation" in st.session_state:
         fig = figures.map_figure(
             coords,
             named_corpus.value.texts,
-            path=place_points(latents.measured(z_path), latents.measured(latents.latents()[0]), coords),
+            path=place_points(latents.measured(z_path), latents.measured_latents(), coords),
             path_labels=decoded,
             path_flags=[c.off_the_data for c in checks],
         )

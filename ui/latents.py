@@ -74,12 +74,18 @@ def measured(z: np.ndarray) -> np.ndarray:
 
 
 @per_session()
+def measured_latents() -> np.ndarray:
+    """The current corpus's posterior means as neighbours and maps measure them (`measured`), found once."""
+    return measured(latents()[0])
+
+
+@per_session()
 def coordinates(view: MapView) -> np.ndarray:
     """Map coordinates of the current corpus (of the part of z that is measured)."""
-    mu, _ = latents()
+    mu = measured_latents()
     later = " (a first UMAP in a new server takes a little longer)" if view.method == "umap" else ""
     with st.spinner(f"Computing the {view.label} map of {len(mu)} points{later}…"):
-        return project(measured(mu), view.method, view.dims, view.seed)
+        return project(mu, view.method, view.dims, view.seed)
 
 
 @per_session()
@@ -154,7 +160,7 @@ def pretrained_coordinates(view: MapView) -> np.ndarray:
 def neighbours(space: str, k: int = 10) -> np.ndarray:
     """Each sentence's k nearest other sentences in the "vae" latent space or the "pretrained" embedding space
     (the agreement and both accuracies are read off these)."""
-    points = measured(latents()[0]) if space == "vae" else pretrained_embeddings()
+    points = measured_latents() if space == "vae" else pretrained_embeddings()
     return neighbour_sets(neighbour_space(points), k)
 
 
@@ -171,7 +177,7 @@ def label_kept_on_map(column: str, view: MapView, space: str = "vae") -> LabelOn
 def _checked_space_neighbours(space: str) -> np.ndarray:
     """The space's 10 nearest neighbours among the sentences a map check measures: found once per space, whatever
     the map, seed or label checked (and, when every sentence is measured, the same as `neighbours`)."""
-    points = measured(latents()[0]) if space == "vae" else pretrained_embeddings()
+    points = measured_latents() if space == "vae" else pretrained_embeddings()
     rows = map_check_rows(len(points))
     return neighbours(space, 10) if len(rows) == len(points) else neighbour_sets(neighbour_space(points)[rows], 10)
 
@@ -179,7 +185,7 @@ def _checked_space_neighbours(space: str) -> np.ndarray:
 @per_session()
 def clusters(k: int) -> tuple[np.ndarray, dict[int, list[str]]]:
     """k-means cluster of each sentence of the current corpus and each cluster's characteristic words."""
-    mu = measured(latents()[0])
+    mu = measured_latents()
     labels = kmeans(mu, k) if len(mu) >= k else np.zeros(len(mu), dtype=int)
     return labels, characteristic_words(current_corpus().value.texts, labels)
 
@@ -268,7 +274,7 @@ def gaps(n: int, known_words_only: bool = False) -> vae_core.explore.gaps.Gaps:
 
 def spots_of(view: MapView, z: np.ndarray) -> np.ndarray:
     """Latent vectors that are not the corpus's (e.g. its gaps) placed on the current map without refitting it."""
-    return vae_core.explore.projection.place_points(measured(z), measured(latents()[0]), coordinates(view))
+    return vae_core.explore.projection.place_points(measured(z), measured_latents(), coordinates(view))
 
 
 @per_session()
@@ -326,7 +332,7 @@ def subcluster_words(k: int, depth: int = 1) -> tuple[np.ndarray, dict[int, list
     """Each of the k clusters split in up to three (`depth` 1), and each of those again (2): each sentence's
     sub-cluster at that depth, their words and what their centres decode to."""
     above = clusters(k)[0] if depth == 1 else subcluster_words(k, depth - 1)[0]
-    sub = subclusters(measured(latents()[0]), above)
+    sub = subclusters(measured_latents(), above)
     return sub, characteristic_words(current_corpus().value.texts, sub), _centre_sentences(sub)
 
 

@@ -273,11 +273,11 @@ def grown(old: dict[str, torch.Tensor], new: dict[str, torch.Tensor]) -> dict[st
 def meaning_targets(
     run: Path, model: SentenceVAE, train_texts: list[str], teacher: tuple[np.ndarray, np.ndarray] | None,
     config: PretrainConfig,
-) -> tuple[Projection, np.ndarray, np.ndarray] | None:  # fmt: skip
+) -> tuple[Projection | None, np.ndarray | None, np.ndarray | None]:  # fmt: skip
     """For a run with a meaning term: the projection into the meaning part (kept in the run), the held-out targets,
-    and the teacher's training embeddings; None for a run without one."""
+    and the teacher's training embeddings; Nones for a run without one."""
     if config.meaning_weight == 0:
-        return None
+        return None, None, None
     if teacher is None or not model.config.meaning_dim:
         raise ConfigError("a meaning term needs a model with a meaning part and the teacher's embeddings.")
     train, valid = teacher
@@ -332,8 +332,7 @@ def pretrain(
             log(f"started from the exported weights of step {state.step:,} (a fresh optimizer)")
         optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     corpus = TokenisedCorpus.cached(run / "ids.npz", tokenizer, train_texts, config)
-    targets = meaning_targets(run, model, train_texts, teacher, config)
-    valid_targets = targets[1] if targets else None
+    projection, valid_targets, teacher_train = meaning_targets(run, model, train_texts, teacher, config)
     log(
         f"{len(corpus):,} sentences, {len(corpus.ids):,} tokens; {sum(p.numel() for p in model.parameters()):,} "
         f"parameters; {'bf16' if low_precision else 'fp32'} on {device}"
@@ -394,8 +393,8 @@ def pretrain(
             for group in optimizer.param_groups:
                 group["lr"] = rate(time.perf_counter())
             target = None
-            if targets:
-                target = torch.as_tensor(targets[0](targets[2][batches[state.position]])).to(device)
+            if projection is not None:
+                target = torch.as_tensor(projection(teacher_train[batches[state.position]])).to(device)
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=low_precision):
                 terms = batch_loss(model, batch, config.beta, 0.0, corrupt, target, config.meaning_weight)
             optimizer.zero_grad(set_to_none=True)

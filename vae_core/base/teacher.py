@@ -2,8 +2,8 @@
 
 Pretraining with a meaning term (`PretrainConfig.meaning_weight`) asks, for every batch, how alike MiniLM finds its
 sentences. Running MiniLM inside the loop would double a step's cost, so its embeddings are computed once, in chunks
-that are each written atomically (a run killed half-way resumes at the next missing chunk), and read back as one
-memory-mapped float16 array:
+that are each written atomically (a run killed half-way resumes at the next missing chunk), and read back into one
+float16 array:
 
     run/teacher/
       train/chunk-00000.npy ...   (CHUNK, 384) float16 unit vectors, sentence i in chunk i // CHUNK, row i % CHUNK

@@ -200,6 +200,11 @@ class TextTokenizer:
         return cls(tokenizer)
 
 
+def as_written(tokenizer: TextTokenizer, texts: list[str]) -> list[str]:
+    """Each text as the model could write it back: normalised, tokenised and detokenised by its own tokenizer."""
+    return [tokenizer.decode(ids) for ids in tokenizer.encode(texts)]
+
+
 UNKNOWN_SHOWN = "▢"  # how a word outside the vocabulary is written for a reader, instead of the markup <unk>
 _NO_SPACE_BEFORE = re.compile(r" ([.,!?;:%)\]}])(?=\s|$)")
 _NO_SPACE_AFTER = re.compile(r"([(\[{$]) ")

@@ -56,6 +56,7 @@ class LatentMap:
         if len(latents) < 3:
             raise InputError(f"a map needs at least 3 sentences to read (got {len(latents)}).")
         self.latents, self.coords, self.k, self.measure = latents, coords, min(k, len(latents)), measure
+        self.measured = measure(latents) if measure else latents  # what new vectors are placed among, found once
         self.logvar = None if logvar is None or not np.isfinite(logvar).all() else np.asarray(logvar, np.float32)
         plain = measure is None  # a PCA of z measured another way has no inverse to z: read it as UMAP's is read
         self.pca = _matching_pca(latents, coords) if method == "pca" and plain else None
@@ -72,8 +73,8 @@ class LatentMap:
         z = np.atleast_2d(np.asarray(z, np.float32))
         if self.pca is not None:
             return self.pca.transform(z).astype(np.float32)
-        measure = self.measure or (lambda v: v)
-        return place_points(measure(z), measure(self.latents), self.coords, self.k).astype(np.float32)
+        measured = self.measure(z) if self.measure else z
+        return place_points(measured, self.measured, self.coords, self.k).astype(np.float32)
 
     def to_latent(self, spots: np.ndarray) -> np.ndarray:
         """Latent vectors (M, D) behind map spots (M, 2)."""

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from ..data.batching import iterate_batches, to_ids
-from ..data.tokenizer import TextTokenizer
+from ..data.tokenizer import TextTokenizer, as_written
 from ..errors import InputError
 from ..model.decoding import DecodeConfig, decode
 from ..model.objective import kl_per_dim
@@ -60,11 +60,10 @@ def in_chunks(work: Callable[[list[str]], T], texts: list[str], on_progress: Pro
     chunk), else in one go: the results of each call, in order."""
     if on_progress is None:
         return [work(texts)]
-    done, results = 0, []
+    results = []
     for start in range(0, len(texts), PROGRESS_CHUNK):
         results.append(work(texts[start : start + PROGRESS_CHUNK]))
-        done = min(start + PROGRESS_CHUNK, len(texts))
-        on_progress(done, len(texts))
+        on_progress(min(start + PROGRESS_CHUNK, len(texts)), len(texts))
     return results
 
 
@@ -211,7 +210,7 @@ def walk(
         return path, decode_latents(model, tokenizer, path, config)
     ends = [sentence_a, sentence_b]
     points, means = refined_points(model, tokenizer, ends, refined)
-    written = [tokenizer.decode(ids) for ids in tokenizer.encode(_check_texts(ends))]  # what each end should read
+    written = as_written(tokenizer, _check_texts(ends))  # what each end should read
     back = decode_latents(model, tokenizer, points, config, anchors=means)
     missed = [i for i in range(2) if back[i] != written[i]]
     if missed:  # an end the decoder does not write back yet: refined again, for longer, from its mean

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..data.tokenizer import TextTokenizer
+from ..data.tokenizer import TextTokenizer, as_written
 from ..explore.latent import reconstruct
 from ..model.decoding import DecodeConfig
 from ..model.refine import RefineConfig
@@ -86,11 +86,6 @@ class RoundTrip:
                 row["same_label"] = bool(self.same_label[i])
             rows.append(row)
         return rows
-
-
-def as_written(tokenizer: TextTokenizer, texts: list[str]) -> list[str]:
-    """Each text as the model could write it back: normalised, tokenised and detokenised by its own tokenizer."""
-    return [tokenizer.decode(ids) for ids in tokenizer.encode(texts)]
 
 
 def has_unknown(tokenizer: TextTokenizer, texts: list[str]) -> np.ndarray:
@@ -187,7 +182,7 @@ def round_trip(
         chrf=chrf_scores(outputs, inputs),
         unknown=has_unknown(tokenizer, texts),
     )
-    perfect = as_written(tokenizer, texts)  # the best the model can write: its ceiling of meaning kept
+    perfect = as_written(tokenizer, texts) if similarity else None  # the best the model can write: the ceiling
     if similarity and (found := meaning_similarity(texts, outputs, seed, perfect=perfect)) is not None:
         result.similarity, result.similarity_random = found.cosine, found.random
         result.similarity_ceiling = found.ceiling
