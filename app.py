@@ -8,6 +8,7 @@ import streamlit as st
 st.set_page_config(page_title="Latent Lab", page_icon=":material/explore:", layout="wide")
 pages = [
     st.Page("pages/learn.py", title="Learn", icon=":material/school:", default=True),
+    st.Page("pages/lesson.py", title="Lesson", icon=":material/cast_for_education:"),
     st.Page("pages/data.py", title="Data", icon=":material/description:"),
     st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
     st.Page("pages/models.py", title="Models", icon=":material/folder_open:"),

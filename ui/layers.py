@@ -4,6 +4,7 @@ grid, and the density of the corpus. Text from users and from the decoder is HTM
 
 from __future__ import annotations
 
+import functools
 import html
 import textwrap
 
@@ -53,8 +54,10 @@ def clicked_spot(event) -> tuple[float, float] | None:
     return float(points[0]["x"]), float(points[0]["y"])
 
 
-def _wrap(text: str, width: int = 40) -> str:
-    """Escaped and wrapped onto lines (plotly's <br>) for text drawn on the map."""
+@functools.lru_cache(maxsize=16_384)
+def wrap(text: str, width: int = 40) -> str:
+    """Escaped and wrapped onto lines (plotly's <br>) for text drawn on the map; remembered, as a live map (the
+    lesson's) writes the same sentences again at every update."""
     return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width)) or "(empty)"
 
 
@@ -67,7 +70,7 @@ def add_spot(fig: go.Figure, spot, landed, sentence: str) -> None:
             y=[spot[1]],
             mode="markers",
             name="decoded spot",
-            hovertext=[_wrap(sentence)],
+            hovertext=[wrap(sentence)],
             hoverinfo="text",
             marker={"symbol": "star", "size": 16, "color": "#D55E00", "line": {"color": "black", "width": 1}},
         )
@@ -124,7 +127,7 @@ def add_sentence_spread(
             y=[centre[1]],
             mode="markers",
             name=label,
-            hovertext=[_wrap(sentence)],
+            hovertext=[wrap(sentence)],
             hoverinfo="text",
             marker={"symbol": "diamond", "size": 14, "color": colour, "line": {"color": "black", "width": 1}},
         )
@@ -139,7 +142,7 @@ def add_written_grid(fig: go.Figure, spots: np.ndarray, sentences: list[str], wi
             y=spots[:, 1],
             mode="markers+text",
             name="decoded grid",
-            text=[_wrap(s, width) for s in sentences],
+            text=[wrap(s, width) for s in sentences],
             textposition="middle center",
             textfont={"size": 10, "color": "#332288", "shadow": HALO},
             hoverinfo="skip",
@@ -199,7 +202,7 @@ def add_marked_points(
             mode="markers",
             name=name,
             meta=name,
-            hovertext=[_wrap(s) for s in sentences],
+            hovertext=[wrap(s) for s in sentences],
             hoverinfo="text",
             marker={"symbol": symbol, "size": 12, "color": colour, "line": {"color": "black", "width": 1}},
         )

@@ -5,6 +5,8 @@ torch is imported inside the functions, so a torch-free module (the map's projec
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from .errors import ConfigError
@@ -47,3 +49,20 @@ def resolve_precision(name: str, device: torch.device) -> torch.dtype:
         native = device.type == "cpu" and torch.cpu._is_avx512_bf16_supported()  # or AMX, which implies it
         return torch.bfloat16 if native else torch.float32
     return torch.bfloat16 if name == "bf16" else torch.float32
+
+
+@contextmanager
+def torch_threads(threads: int) -> Iterator[None]:
+    """Run torch on `threads` threads inside the block, and as before after it. torch keeps the setting per thread
+    (and threads started later begin from the last value set), so it is set back whatever happens."""
+    import torch
+
+    before = torch.get_num_threads()
+    if threads == before:
+        yield
+        return
+    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)

@@ -17,7 +17,7 @@ import vae_core  # noqa: E402
 from ui import figures, selection, state  # noqa: E402
 from vae_core.measure.compare import label_on_map, map_trust  # noqa: E402
 
-PAGES = ["learn", "data", "train", "models", "explore", "interpolate", "generate", "compare"]
+PAGES = ["learn", "lesson", "data", "train", "models", "explore", "interpolate", "generate", "compare"]
 TIMEOUT = 120
 
 

@@ -17,7 +17,7 @@ from vae_core import (
     train_vae,
 )
 from vae_core.data.batching import make_batch, to_ids
-from vae_core.device import resolve_precision
+from vae_core.device import resolve_precision, torch_threads
 from vae_core.model.objective import BatchLoss, bag_of_words_nll
 from vae_core.train.loop import word_dropout
 
@@ -330,3 +330,11 @@ def test_the_estimate_follows_the_recent_rate_and_says_when_it_slowed(monkeypatc
             assert p.eta_s == pytest.approx(140.0) and not p.slowed and p.tokens_per_s == pytest.approx(100.0)
     assert p.eta_s == pytest.approx(130 * 10.0, rel=0.01) and p.tokens_per_s == pytest.approx(10.0, rel=0.01)
     assert p.slowed and p.pace == pytest.approx(0.1 / (70 / 160))  # the recent rate against the whole run's
+
+
+def test_torch_threads_holds_a_setting_inside_a_block_and_restores_it_after():
+    before = torch.get_num_threads()
+    with pytest.raises(RuntimeError), torch_threads(1):
+        assert torch.get_num_threads() == 1
+        raise RuntimeError("whatever happens inside")
+    assert torch.get_num_threads() == before

@@ -4,8 +4,8 @@ explore a sentence's neighbourhood, and shift sentences along attribute vectors.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from typing import TypeVar
 
@@ -14,6 +14,7 @@ import torch
 
 from ..data.batching import iterate_batches, to_ids
 from ..data.tokenizer import TextTokenizer, as_written
+from ..device import torch_threads
 from ..errors import InputError
 from ..model.decoding import DecodeConfig, decode
 from ..model.objective import kl_per_dim
@@ -28,20 +29,11 @@ ENDS_REFINED_LONGER = 5  # an interpolation's end not written back is refined th
 FEW_ROWS = 16  # encoding or decoding this many rows or fewer runs torch on one thread (see `_threads_for`)
 
 
-@contextmanager
-def _threads_for(rows: int) -> Iterator[None]:
+def _threads_for(rows: int) -> AbstractContextManager[None]:
     """One torch thread for a handful of rows (a click, a typed sentence): so little work gains nothing from more
     threads, and on a small server, where the same cores also run the browser, a training or another user, the
     extra threads only wait their turn and make the click slower. Bigger batches keep the thread's setting."""
-    before = torch.get_num_threads()
-    if rows > FEW_ROWS or before == 1:
-        yield
-        return
-    torch.set_num_threads(1)  # torch keeps it per thread, and threads started later begin from the last value set
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
+    return torch_threads(1 if rows <= FEW_ROWS else torch.get_num_threads())
 
 
 def _check_texts(texts: list[str]) -> list[str]:

@@ -1,0 +1,79 @@
+"""The Lesson page, driven by AppTest: the plane, the controls that train it, the knobs the guided path sets, a
+typed sentence, presenter mode and a restart."""
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui import state
+
+from .test_app import TIMEOUT, array_length, by_label, open_page
+
+
+@pytest.fixture
+def lesson(tmp_path, monkeypatch):
+    monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
+    at = AppTest.from_file("../../app.py", default_timeout=TIMEOUT)
+    at.run()
+    return open_page(at, "lesson")
+
+
+def plane(at: AppTest) -> dict:
+    return json.loads(at.get("plotly_chart")[0].proto.spec)
+
+
+def traces(at: AppTest) -> list[str]:
+    return [t.get("name") for t in plane(at)["data"]]
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_the_lesson_opens_on_the_demo_with_its_plane_and_the_prior(lesson):
+    spec = plane(lesson)
+    drawn = sum(array_length(t["x"]) for t in spec["data"] if t.get("meta") == "sentences")
+    assert drawn == 400 and "prior N(0, I): 1, 2, 3σ" in traces(lesson)
+    assert metric(lesson, "Step") == "0" and by_label(lesson.toggle, "Play").value is False
+    hover = spec["data"][0]  # the hover grid: what the decoder writes at each spot, escaped
+    assert array_length(hover["x"]) == 17 * 17 and all(t.startswith("decoder: ") for t in hover["hovertext"])
+
+
+def test_one_step_one_epoch_and_play_train_it(lesson):
+    lesson.button(key="lesson-step").click().run()
+    assert metric(lesson, "Step") == "1"
+    lesson.button(key="lesson-epoch").click().run()
+    assert metric(lesson, "Step") == "13"  # 400 sentences in batches of 32: to the end of the first epoch
+    by_label(lesson.toggle, "Play").set_value(True).run()
+    assert int(metric(lesson, "Step")) > 13  # each run while playing trains a few steps
+    assert any(r"\text{loss}" in e.value for e in lesson.latex)
+
+
+def test_the_guided_path_sets_the_knobs_a_collapse_needs(lesson):
+    for _ in range(3):
+        lesson.button(key="lesson-next").click().run()
+    assert any("raise β to 4" in m.value for m in lesson.markdown)
+    assert by_label(lesson.slider, "β, the KL's weight").value == 4.0
+    assert by_label(lesson.toggle, "Play").value is True
+    lesson.button(key="lesson-back").click().run()
+    assert any("Hover anywhere" in m.value for m in lesson.markdown)
+
+
+def test_the_ellipses_a_typed_sentence_and_the_written_grid_are_drawn(lesson):
+    by_label(lesson.toggle, "Ellipses").set_value(True).run()
+    by_label(lesson.toggle, "Grid").set_value(True).run()
+    by_label(lesson.text_input, "Place a sentence of your own").input("<b>the team</b> will play tennis").run()
+    names = traces(lesson)
+    assert "your sentence" in names and "decoded grid" in names and any(n.startswith("q(z|x), 2σ") for n in names)
+    typed = next(t for t in plane(lesson)["data"] if t.get("name") == "your sentence")
+    assert typed["hovertext"] == ["&lt;b&gt;the team&lt;/b&gt; will play tennis"]  # never rendered as HTML
+
+
+def test_presenter_mode_enlarges_the_plane_and_a_restart_starts_again(lesson):
+    lesson.button(key="lesson-epoch").click().run()
+    by_label(lesson.toggle, "Presenter mode").set_value(True).run()
+    assert plane(lesson)["layout"]["height"] == 760 and plane(lesson)["layout"]["font"]["size"] == 18
+    by_label(lesson.number_input, "Seed").set_value(3).run()
+    lesson.button(key="lesson-restart").click().run()
+    assert metric(lesson, "Step") == "0" and not lesson.exception

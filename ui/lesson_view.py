@@ -1,0 +1,231 @@
+"""The live lesson on screen: the 2-D latent plane (the prior's circles, each sentence at its mean with its 2σ ellipse,
+an invisible grid that says on hover what the decoder writes there), the curves, the ELBO with this step's numbers,
+and the guided path a teacher follows in front of a class."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from .figures import CATEGORY_COLOURS
+from .layers import wrap
+
+if TYPE_CHECKING:
+    from vae_core.train.lesson import Lesson, Snapshot
+
+REC_COLOUR, KL_COLOUR = "#0072B2", "#D55E00"  # the formula's two terms, in the text and on the map alike
+HOVER_GRID = 17  # spots a side of the decoded hover grid: every spot of a 600-pixel plane within plotly's reach (30 px)
+HOVER_EVERY = 3  # while it plays, the hover grid is decoded anew every third update (a pass costs about a step);
+# paused, at every update
+WRITTEN_GRID = 5  # spots a side of the grid written on the plane
+HALF_WIDTH = 3.5  # the plane shown: the prior's 3σ circle with a margin, wider if a sentence sits further out
+
+
+@dataclass
+class Stop:
+    """One step of the guided path: what to say, and the lesson's state it sets (widget keys -> values)."""
+
+    text: str
+    sets: dict = field(default_factory=dict)
+
+
+TOUR = [
+    Stop(
+        "Each dot is a sentence, placed at the mean of q(z|x) in a 2-D latent space: this plane *is* z, nothing is "
+        "projected. The circles are the prior N(0, I) at 1, 2 and 3 σ. Untrained, every sentence sits near the "
+        "centre. **Press Play.**",
+        {
+            "lesson-restart": True,
+            "lesson-playing": False,
+            "lesson-beta": 1.0,
+            "lesson-schedule": "warm-up",
+            "lesson-dropout": 0.0,
+            "lesson-free-bits": 0.0,
+            "lesson-ellipses": False,
+        },
+    ),
+    Stop(
+        "The dots spread out as the reconstruction falls: to write each sentence back, the decoder needs z to tell "
+        "them apart. Each ellipse is where q(z|x) puts that sentence (2σ): small ellipses, z is sure.",
+        {"lesson-playing": True, "lesson-ellipses": True},
+    ),
+    Stop(
+        "**Hover anywhere** on the plane: the decoder writes a sentence at every spot, even between the dots. "
+        "Click a spot to pin it; click a dot to follow that sentence in the formula below.",
+        {"lesson-playing": False, "lesson-written": True},
+    ),
+    Stop(
+        "Now **raise β to 4**: the KL costs four times as much. Watch the ellipses swell onto the prior's circles, "
+        "the dots fall to the centre and the KL drop to zero: *posterior collapse*. The decoder writes the same "
+        "sentence everywhere.",
+        {"lesson-playing": True, "lesson-beta": 4.0, "lesson-schedule": "constant"},
+    ),
+    Stop(
+        "Undo it with **free bits**: each dimension of z may now keep 1 nat without paying for it. β is still 4, "
+        "yet the dots come back out and the KL climbs to about 2 nats.",
+        {"lesson-playing": True, "lesson-free-bits": 1.0},
+    ),
+    Stop(
+        "Go the other way: **β = 0.1**, no free bits. The KL is almost free, so the dots scatter, the ellipses "
+        "shrink and holes open between them: spots no sentence taught the decoder. Hover a hole.",
+        {"lesson-playing": True, "lesson-beta": 0.1, "lesson-free-bits": 0.0},
+    ),
+    Stop(
+        "**Type a sentence** of your own below the plane: the encoder places it with its ellipse, and it moves as "
+        "the model keeps learning. Word dropout (hiding words from the decoder) is another way to make it lean on z.",
+        {"lesson-playing": True, "lesson-beta": 1.0},
+    ),
+]
+
+
+def hover_sentences(lesson: Lesson, spots: np.ndarray, playing: bool) -> list[str]:
+    """What the decoder writes at each hover spot: decoded at every update while paused, every `HOVER_EVERY`
+    updates while playing (kept in the session between them, for the same lesson and the same spots)."""
+    kept = st.session_state.get("lesson-hover")
+    key = (id(lesson), spots.tobytes())
+    if kept is not None and kept[0] == key and playing and kept[1] < HOVER_EVERY - 1:
+        st.session_state["lesson-hover"] = (key, kept[1] + 1, kept[2])
+        return kept[2]
+    sentences = lesson.decode_at(spots)
+    st.session_state["lesson-hover"] = (key, 0, sentences)
+    return sentences
+
+
+def half_width(snapshot: Snapshot) -> float:
+    """How far the plane reaches from 0 on each axis: the prior's 3σ with a margin, or past the furthest sentence."""
+    return max(HALF_WIDTH, float(np.abs(snapshot.mu).max(initial=0.0)) + 0.5)
+
+
+def _outline_trace(centres: np.ndarray, axes: np.ndarray, name: str, colour: str, width: float, **extra) -> go.Scatter:
+    """Axis-aligned ellipses (q(z|x) is diagonal) as one line trace, the outlines apart by gaps."""
+    angle = np.linspace(0, 2 * np.pi, 33)
+    ring = np.stack([np.cos(angle), np.sin(angle)], 1)
+    outlines = centres[:, None, :] + ring[None] * axes[:, None, :]  # (N, 33, 2)
+    gaps = np.full((len(centres), 1, 2), np.nan)
+    xy = np.concatenate([outlines, gaps], 1).reshape(-1, 2)
+    return go.Scatter(
+        x=xy[:, 0], y=xy[:, 1], mode="lines", name=name, hoverinfo="skip", line={"color": colour, "width": width},
+        connectgaps=False, **extra,
+    )  # fmt: skip
+
+
+def plane_figure(
+    snapshot: Snapshot,
+    texts: list[str],
+    labels: list[str] | None,
+    hover: tuple[np.ndarray, list[str]],
+    *,
+    ellipses: bool = False,
+    written: tuple[np.ndarray, list[str]] | None = None,
+    followed: int | None = None,
+    spot: tuple[np.ndarray, str] | None = None,
+    typed: tuple[np.ndarray, np.ndarray, str] | None = None,
+    height: int = 620,
+) -> go.Figure:
+    """The latent plane at this moment of training. The hover grid is the first trace, so a click on it is a spot
+    (`layers.clicked_spot`); a click on a sentence carries its row in customdata."""
+    fig = go.Figure()
+    spots, sentences = hover
+    fig.add_trace(
+        go.Scatter(
+            x=spots[:, 0], y=spots[:, 1], mode="markers", name="the decoder writes here", showlegend=False,
+            hovertext=[wrap(f"decoder: {s}") for s in sentences], hoverinfo="text",
+            marker={"size": 8, "opacity": 0}, selected={"marker": {"opacity": 0}},
+            unselected={"marker": {"opacity": 0}},
+        )
+    )  # fmt: skip
+    for radius in (1, 2, 3):
+        circle = np.full((1, 2), float(radius))
+        prior = _outline_trace(np.zeros((1, 2)), circle, "prior N(0, I): 1, 2, 3σ", "#BBBBBB", 1)
+        prior.update(line_dash="dot", showlegend=radius == 1, legendgroup="prior")
+        fig.add_trace(prior)
+    groups = labels if labels is not None else ["sentences"] * len(texts)
+    for i, value in enumerate(sorted(set(groups))):
+        rows = np.flatnonzero(np.asarray(groups) == value)
+        colour = CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)]
+        if ellipses:
+            axes = snapshot.ellipse_axes()[rows]
+            fig.add_trace(_outline_trace(snapshot.mu[rows], axes, f"q(z|x), 2σ: {value}", colour, 0.6, opacity=0.35))
+        fig.add_trace(
+            go.Scatter(
+                x=snapshot.mu[rows, 0], y=snapshot.mu[rows, 1], mode="markers", name=value, meta="sentences",
+                customdata=rows, hovertext=[wrap(texts[r]) for r in rows], hoverinfo="text",
+                marker={"size": 6, "color": colour}, selected={"marker": {"opacity": 1}},
+                unselected={"marker": {"opacity": 1}},
+            )
+        )  # fmt: skip
+    if written is not None:
+        at, lines = written
+        fig.add_trace(
+            go.Scatter(
+                x=at[:, 0], y=at[:, 1], mode="markers+text", name="decoded grid", hoverinfo="skip",
+                text=[wrap(s, 24) for s in lines], textfont={"size": 10, "color": "#332288"},
+                marker={"size": 4, "color": "#332288", "symbol": "cross"},
+            )
+        )  # fmt: skip
+    if followed is not None:
+        centre, axes = snapshot.mu[followed : followed + 1], snapshot.ellipse_axes()[followed : followed + 1]
+        fig.add_trace(_outline_trace(centre, axes, "followed: its q(z|x), the KL's", KL_COLOUR, 3))
+        fig.add_trace(
+            go.Scatter(
+                x=centre[:, 0], y=centre[:, 1], mode="markers", name="followed sentence", hoverinfo="text",
+                hovertext=[wrap(texts[followed])],
+                marker={"size": 14, "color": REC_COLOUR, "symbol": "circle", "line": {"color": "white", "width": 2}},
+            )
+        )  # fmt: skip
+    if typed is not None:
+        mu, logvar, text = typed
+        fig.add_trace(_outline_trace(mu[None], 2 * np.exp(0.5 * logvar)[None], "your sentence, 2σ", "#CC79A7", 2))
+        fig.add_trace(
+            go.Scatter(
+                x=[mu[0]], y=[mu[1]], mode="markers", name="your sentence", hovertext=[wrap(text)], hoverinfo="text",
+                marker={"symbol": "diamond", "size": 14, "color": "#CC79A7", "line": {"color": "black", "width": 1}},
+            )
+        )  # fmt: skip
+    if spot is not None:
+        at, sentence = spot
+        fig.add_trace(
+            go.Scatter(
+                x=[at[0]], y=[at[1]], mode="markers", name="pinned spot", hovertext=[wrap(sentence)], hoverinfo="text",
+                marker={"symbol": "star", "size": 16, "color": "#D55E00", "line": {"color": "black", "width": 1}},
+            )
+        )  # fmt: skip
+    reach = half_width(snapshot)
+    fig.update_layout(
+        height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10}, hovermode="closest", hoverdistance=30,
+        uirevision="lesson", clickmode="event+select", dragmode="pan",
+        xaxis={"range": [-reach, reach], "zeroline": False, "title": "z₁"},
+        yaxis={"range": [-reach, reach], "zeroline": False, "title": "z₂", "scaleanchor": "x", "scaleratio": 1},
+        legend={"orientation": "h", "y": -0.08},
+    )  # fmt: skip
+    return fig
+
+
+def curves_figure(curves: dict[str, np.ndarray], height: int = 260) -> go.Figure:
+    """Reconstruction and KL (nats per sentence) over the steps, β on its own axis."""
+    fig = go.Figure()
+    steps = curves["step"]
+    fig.add_trace(go.Scatter(x=steps, y=curves["rec"], name="reconstruction", line={"color": REC_COLOUR}))
+    fig.add_trace(go.Scatter(x=steps, y=curves["kl"], name="KL", line={"color": KL_COLOUR}))
+    fig.add_trace(go.Scatter(x=steps, y=curves["beta"], name="β", yaxis="y2", line={"color": "#555555", "dash": "dot"}))
+    fig.update_layout(
+        height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10}, uirevision="curves",
+        xaxis={"title": "step"}, yaxis={"title": "nats per sentence", "rangemode": "tozero"},
+        yaxis2={"title": "β", "overlaying": "y", "side": "right", "rangemode": "tozero", "showgrid": False},
+        legend={"orientation": "h", "y": 1.15},
+    )  # fmt: skip
+    return fig
+
+
+def elbo_latex(rec: float, kl: float, beta: float) -> str:
+    """The loss with this step's numbers in it, each term in the colour it has on the map."""
+    return (
+        r"\text{loss} = \underbrace{\color{" + REC_COLOUR + r"}\mathbb{E}_{q(z|x)}[-\log p(x|z)]}_{"
+        + f"{rec:.1f}" + r"\ \text{nats}} + \underbrace{" + f"{beta:.2f}" + r"}_{\beta} \cdot \underbrace{\color{"
+        + KL_COLOUR + r"}\mathrm{KL}(q(z|x)\,\|\,\mathcal{N}(0, I))}_{" + f"{kl:.2f}" + r"\ \text{nats}} = "
+        + f"{rec + beta * kl:.1f}"
+    )  # fmt: skip
