@@ -10,7 +10,10 @@ from ui.figures import presenter_style
 from ui.layers import clicked_spot
 from vae_core.errors import LatentLabError
 
-SPEEDS = {"slow motion": (1, 0.5), "normal": (2, 0.05), "fast": (8, 0.05)}  # steps per map update, seconds between
+SPEEDS = {"slow motion": 2.0, "normal": 25.0, "fast": None}  # training steps a second (None: as fast as it goes)
+UPDATE_S = 0.2  # while it plays, the plane is drawn anew this often
+# Streamlit fades what a run has not yet redrawn; redrawn five times a second, the lesson would stay faded
+NOT_FADED = ".st-key-lesson-live [data-stale='true'] { opacity: 1 !important; transition: none !important; }"
 
 st.title("Lesson: watch a VAE learn")
 st.caption(
@@ -36,6 +39,8 @@ def restart() -> None:
     if corpus is None:
         st.session_state.pop("lesson", None)
         return
+    if (old := st.session_state.get("lesson")) is not None:
+        old.pause()
     setup = vae_core.train.lesson.LessonSetup(
         sentences=st.session_state.get("lesson-sentences", 400),
         hidden_dim=st.session_state.get("lesson-width", 96),
@@ -88,14 +93,17 @@ controls = st.columns([1, 2, 2, 2])
 playing = controls[0].toggle("Play", key="lesson-playing")
 speed = controls[1].segmented_control("Speed", list(SPEEDS), default="normal", key="lesson-speed") or "normal"
 present = controls[2].toggle("Presenter mode", key="lesson-present", help="A larger plane and text, for a room.")
-steps_per_update, every = SPEEDS[speed]
+if playing:
+    st.session_state.lesson.play(SPEEDS[speed])  # trains in the background; the fragment below only draws it
+else:
+    st.session_state.lesson.pause()
 
 
-@st.fragment(run_every=every if playing else None)
+@st.fragment(run_every=UPDATE_S if playing else None)
 def live() -> None:
     """The part of the page that moves: the knobs, the steps they act on, the plane, the formula and the curves."""
     lesson = st.session_state.lesson
-    plane, side = st.columns([3, 2])
+    plane, side = st.container(key="lesson-live").columns([3, 2])
     with side:
         beta = st.slider("β, the KL's weight", 0.0, 6.0, 1.0, 0.1, key="lesson-beta")
         schedule = st.segmented_control(
@@ -105,15 +113,13 @@ def live() -> None:
         dropout = st.slider("Word dropout", 0.0, 1.0, 0.0, 0.05, key="lesson-dropout")
         free_bits = st.slider("Free bits (nats a dimension)", 0.0, 3.0, 0.0, 0.1, key="lesson-free-bits")
         lesson.knobs = vae_core.train.lesson.Knobs(beta, schedule, 200, dropout, free_bits)
-        buttons = st.columns(4)
-        if buttons[0].button("One step", key="lesson-step"):
+        buttons = st.columns(2)
+        if buttons[0].button("One step", key="lesson-step", use_container_width=True):
             lesson.step(1)
-        if buttons[1].button("One epoch", key="lesson-epoch"):
+        if buttons[1].button("One epoch", key="lesson-epoch", use_container_width=True):
             lesson.epoch()
-        ellipses = buttons[2].toggle("Ellipses", key="lesson-ellipses", help="each posterior q(z|x), 2σ wide")
-        written = buttons[3].toggle("Grid", key="lesson-written", help="the decoder's sentences written on a grid")
-    if playing:
-        lesson.step(steps_per_update)
+        ellipses = buttons[0].toggle("Ellipses (2σ)", key="lesson-ellipses", help="each sentence's q(z|x)")
+        written = buttons[1].toggle("Decoded grid", key="lesson-written", help="the decoder's sentences on a grid")
 
     snapshot = lesson.snapshot()
     reach = lesson_view.half_width(snapshot)
@@ -166,6 +172,7 @@ def live() -> None:
             st.plotly_chart(lesson_view.curves_figure(curves), key="lesson-curves")
 
 
+st.html(f"<style>{NOT_FADED}</style>")
 live()
 with st.expander("Corpus and model (restarts the lesson)"):
     choices = corpus_choices()

@@ -18,10 +18,10 @@ if TYPE_CHECKING:
     from vae_core.train.lesson import Lesson, Snapshot
 
 REC_COLOUR, KL_COLOUR = "#0072B2", "#D55E00"  # the formula's two terms, in the text and on the map alike
-HOVER_GRID = 17  # spots a side of the decoded hover grid: every spot of a 600-pixel plane within plotly's reach (30 px)
+HOVER_GRID = 11  # spots a side of the decoded hover grid: on a 600-pixel plane, each spot within plotly's reach (45 px)
 HOVER_EVERY = 3  # while it plays, the hover grid is decoded anew every third update (a pass costs about a step);
 # paused, at every update
-WRITTEN_GRID = 5  # spots a side of the grid written on the plane
+WRITTEN_GRID = 4  # spots a side of the grid written on the plane
 HALF_WIDTH = 3.5  # the plane shown: the prior's 3σ circle with a margin, wider if a sentence sits further out
 
 
@@ -149,10 +149,13 @@ def plane_figure(
         colour = CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)]
         if ellipses:
             axes = snapshot.ellipse_axes()[rows]
-            fig.add_trace(_outline_trace(snapshot.mu[rows], axes, f"q(z|x), 2σ: {value}", colour, 0.6, opacity=0.35))
+            outlines = _outline_trace(snapshot.mu[rows], axes, "q(z|x), 2σ", colour, 0.6, opacity=0.35)
+            outlines.update(legendgroup=value, showlegend=False)  # shown and hidden with its sentences
+            fig.add_trace(outlines)
         fig.add_trace(
             go.Scatter(
                 x=snapshot.mu[rows, 0], y=snapshot.mu[rows, 1], mode="markers", name=value, meta="sentences",
+                legendgroup=value,
                 customdata=rows, hovertext=[wrap(texts[r]) for r in rows], hoverinfo="text",
                 marker={"size": 6, "color": colour}, selected={"marker": {"opacity": 1}},
                 unselected={"marker": {"opacity": 1}},
@@ -163,7 +166,7 @@ def plane_figure(
         fig.add_trace(
             go.Scatter(
                 x=at[:, 0], y=at[:, 1], mode="markers+text", name="decoded grid", hoverinfo="skip",
-                text=[wrap(s, 24) for s in lines], textfont={"size": 10, "color": "#332288"},
+                text=[wrap(s, 22) for s in lines], textfont={"size": 10, "color": "#332288"},
                 marker={"size": 4, "color": "#332288", "symbol": "cross"},
             )
         )  # fmt: skip
@@ -196,7 +199,7 @@ def plane_figure(
         )  # fmt: skip
     reach = half_width(snapshot)
     fig.update_layout(
-        height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10}, hovermode="closest", hoverdistance=30,
+        height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10}, hovermode="closest", hoverdistance=45,
         uirevision="lesson", clickmode="event+select", dragmode="pan",
         xaxis={"range": [-reach, reach], "zeroline": False, "title": "z₁"},
         yaxis={"range": [-reach, reach], "zeroline": False, "title": "z₂", "scaleanchor": "x", "scaleratio": 1},
@@ -222,10 +225,11 @@ def curves_figure(curves: dict[str, np.ndarray], height: int = 260) -> go.Figure
 
 
 def elbo_latex(rec: float, kl: float, beta: float) -> str:
-    """The loss with this step's numbers in it, each term in the colour it has on the map."""
+    """The loss, and the same with this step's numbers in it (nats per sentence), each term in its map colour."""
+    rec_term, kl_term = r"\color{" + REC_COLOUR + "}", r"\color{" + KL_COLOUR + "}"
     return (
-        r"\text{loss} = \underbrace{\color{" + REC_COLOUR + r"}\mathbb{E}_{q(z|x)}[-\log p(x|z)]}_{"
-        + f"{rec:.1f}" + r"\ \text{nats}} + \underbrace{" + f"{beta:.2f}" + r"}_{\beta} \cdot \underbrace{\color{"
-        + KL_COLOUR + r"}\mathrm{KL}(q(z|x)\,\|\,\mathcal{N}(0, I))}_{" + f"{kl:.2f}" + r"\ \text{nats}} = "
-        + f"{rec + beta * kl:.1f}"
+        r"\begin{aligned}\text{loss} &= {" + rec_term + r"\mathbb{E}_q[-\log p(x|z)]} + \beta \cdot {" + kl_term
+        + r"\mathrm{KL}(q\,\|\,p)} \\ &= {" + rec_term + f"{rec:.1f}" + r"} + "
+        + f"{beta:.2f}" + r" \cdot {" + kl_term + f"{kl:.2f}" + "} = " + f"{rec + beta * kl:.1f}"
+        + r"\end{aligned}"
     )  # fmt: skip

@@ -1,10 +1,13 @@
 """The live lesson's model: a 2-D sentence VAE trained step by step, knobs that act on the next step, and a decoder
 that answers for any spot of the plane."""
 
+import time
+
 import numpy as np
 import pytest
 
 from vae_core.errors import ConfigError
+from vae_core.train import lesson as lesson_module
 from vae_core.train.lesson import Knobs, Lesson, LessonSetup, grid
 
 from ..conftest import make_sentences
@@ -89,3 +92,25 @@ def test_every_corpus_size_works():
     assert lesson.snapshot().mu.shape == (1, 2) and lesson.labels == {}
     with pytest.raises(ConfigError, match="at least one sentence"):
         Lesson(["  ", ""], setup=SMALL)
+
+
+def test_play_trains_in_the_background_until_paused(texts):
+    lesson = Lesson(texts[0], setup=SMALL)
+    lesson.play()
+    deadline = time.monotonic() + 60
+    while lesson.steps < 5 and time.monotonic() < deadline:
+        lesson.snapshot()  # the page looks while it plays
+        time.sleep(0.01)
+    lesson.pause()
+    assert not lesson.playing and lesson.steps >= 5
+    done = lesson.steps
+    lesson.step()  # paused, it moves only when told
+    assert lesson.steps == done + 1 == len(lesson.curves()["rec"])
+
+
+def test_a_lesson_no_one_watches_stops_playing(texts, monkeypatch):
+    monkeypatch.setattr(lesson_module, "UNWATCHED_S", 0.0)
+    lesson = Lesson(texts[0], setup=SMALL)
+    lesson.play()
+    lesson._thread.join(60)
+    assert not lesson.playing

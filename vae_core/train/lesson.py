@@ -5,6 +5,8 @@ the next step, so a collapse can be made and undone while it trains."""
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +26,7 @@ from .loop import word_dropout
 LATENT_DIM = 2  # the plane on the screen
 MAX_TOKENS = 40  # longer sentences are cut: a lesson's corpus is short sentences
 SCHEDULES = ("constant", "warm-up", "cyclical")
+UNWATCHED_S = 30.0  # a playing lesson no one has looked at for this long stops (a closed tab, a lost session)
 THREADS = 1  # a lesson's network is small: a second torch thread barely speeds a step (bench/lesson.py), and on a
 # small server the other core draws the plane in the browser
 
@@ -138,6 +141,10 @@ class Lesson:
         self.generator = torch.Generator().manual_seed(s.seed)
         self.history: list[dict] = []  # a row per step: step, rec, kl, beta
         self._left: list[list[int]] = []  # the batches this epoch has still to train on
+        self.lock = threading.Lock()  # one step or one look at the model at a time (`play` trains in a thread)
+        self.pace: float | None = None
+        self._thread: threading.Thread | None = None
+        self._watched = time.monotonic()
 
     @property
     def steps(self) -> int:
@@ -160,25 +167,54 @@ class Lesson:
 
     def step(self, n: int = 1) -> None:
         """`n` optimiser steps on the -ELBO (β from the knobs' schedule, word dropout, free bits), each recorded."""
+        for _ in range(n):
+            with self.lock, torch_threads(THREADS), torch.random.fork_rng(devices=[]):
+                torch.set_rng_state(self._random)
+                self._train_step(self.knobs)
+                self._random = torch.get_rng_state()
+
+    def _train_step(self, knobs: Knobs) -> None:
         self.model.train()
-        knobs, tokenizer = self.knobs, self.tokenizer
+        pad, unk = self.tokenizer.pad_id, self.tokenizer.unk_id
+        batch = make_batch(self.seqs, self._next_batch(), self.tokenizer)
+        beta = knobs.beta_at(self.steps)
+        terms = batch_loss(
+            self.model, batch, beta, knobs.free_bits, lambda x: word_dropout(x, knobs.word_dropout, unk, pad)
+        )
+        self.optimizer.zero_grad(set_to_none=True)
+        terms.loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.model.parameters(), 5.0)
+        self.optimizer.step()
+        self.history.append({"step": self.steps + 1, "rec": terms.rec.item(), "kl": terms.kl.item(), "beta": beta})
 
-        def corrupt(dec_in: torch.Tensor) -> torch.Tensor:
-            return word_dropout(dec_in, knobs.word_dropout, tokenizer.unk_id, tokenizer.pad_id)
+    def play(self, steps_per_second: float | None = None) -> None:
+        """Train on in a background thread, `steps_per_second` (None: as fast as one core goes), until `pause` or
+        until no one has looked (`snapshot`) for `UNWATCHED_S`: the page only draws what it finds."""
+        self.pace = steps_per_second
+        self._watched = time.monotonic()
+        if self.playing:
+            return
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._play, args=(self._stop,), name="lesson", daemon=True)
+        self._thread.start()
 
-        with torch_threads(THREADS), torch.random.fork_rng(devices=[]):
-            torch.set_rng_state(self._random)
-            for _ in range(n):
-                batch = make_batch(self.seqs, self._next_batch(), tokenizer)
-                beta = knobs.beta_at(self.steps)
-                terms = batch_loss(self.model, batch, beta, knobs.free_bits, corrupt)
-                self.optimizer.zero_grad(set_to_none=True)
-                terms.loss.backward()
-                torch.nn.utils.clip_grad_norm_(self.model.parameters(), 5.0)
-                self.optimizer.step()
-                row = {"step": self.steps + 1, "rec": terms.rec.item(), "kl": terms.kl.item(), "beta": beta}
-                self.history.append(row)
-            self._random = torch.get_rng_state()
+    def _play(self, stop: threading.Event) -> None:
+        while not stop.is_set() and time.monotonic() - self._watched < UNWATCHED_S:
+            started = time.monotonic()
+            self.step()
+            if self.pace:
+                stop.wait(max(0.0, 1.0 / self.pace - (time.monotonic() - started)))
+
+    def pause(self) -> None:
+        """Stop the background training after the step it is on."""
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join()
+            self._thread = None
+
+    @property
+    def playing(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
 
     def epoch(self) -> None:
         """Train to the end of the current epoch (a whole epoch if one has just ended)."""
@@ -187,7 +223,7 @@ class Lesson:
     def curves(self, window: int = 20) -> dict[str, np.ndarray]:
         """Each step's reconstruction and KL (nats per sentence), averaged over the last `window` steps so a batch's
         noise does not hide the trend, and β as it was."""
-        rows = self.history
+        rows = list(self.history)  # as it is now: a playing lesson appends to it meanwhile
         out = {"step": np.array([r["step"] for r in rows]), "beta": np.array([r["beta"] for r in rows])}
         for name in ("rec", "kl"):
             values = np.array([r[name] for r in rows], dtype=np.float64)
@@ -197,21 +233,23 @@ class Lesson:
         return out
 
     def snapshot(self) -> Snapshot:
-        """Every sentence's posterior now."""
-        with torch_threads(THREADS):
+        """Every sentence's posterior now (a look that keeps a playing lesson going)."""
+        self._watched = time.monotonic()
+        with self.lock, torch_threads(THREADS):
             mu, logvar = posterior(self.model, self.tokenizer, self.seqs)
-        return Snapshot(self.steps, mu.numpy(), logvar.numpy(), active_units(mu))
+            steps = self.steps
+        return Snapshot(steps, mu.numpy(), logvar.numpy(), active_units(mu))
 
     def place(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """A typed sentence's posterior mean and log-variance, (2,) each (words the lesson never saw read as <unk>)."""
-        with torch_threads(THREADS):
+        with self.lock, torch_threads(THREADS):
             mu, logvar = posterior(self.model, self.tokenizer, to_ids(self.tokenizer, [text], MAX_TOKENS))
         return mu[0].numpy(), logvar[0].numpy()
 
     def decode_at(self, points: np.ndarray, max_len: int = 30) -> list[str]:
         """What the decoder writes, greedily, at each spot (N, 2) of the plane at this moment of training."""
         points = np.asarray(points, dtype=np.float32).reshape(-1, LATENT_DIM)
-        with torch_threads(THREADS):
+        with self.lock, torch_threads(THREADS):
             return decode(self.model, self.tokenizer, torch.from_numpy(points), DecodeConfig(max_len=max_len))
 
     def kl_of(self, mu: np.ndarray, logvar: np.ndarray) -> float:
