@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -172,12 +173,40 @@ def zoomed_names_view(browser, url: str) -> None:
     save(page, "readme_names_zoomed.png")
 
 
+def lesson_views(browser, url: str) -> None:
+    """The Lesson page: the plane after some seconds of play at the guided path's second stop (ellipses on), then
+    collapsed at its fourth (β = 4); paused before each shot, so the plane is still."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.set_default_timeout(120_000)
+    page.goto(f"{url}/lesson")
+    page.wait_for_selector(".js-plotly-plot")
+    wait_idle(page)
+    for name, nexts, seconds in (("readme_lesson.png", 1, 20), ("readme_lesson_collapse.png", 2, 12)):
+        for _ in range(nexts):
+            page.get_by_role("button", name="Next").click()
+            time.sleep(1)
+        if page.get_by_role("button", name="Play").count():  # the guided path's stop plays it
+            page.get_by_role("button", name="Play").click()
+        time.sleep(seconds)
+        page.get_by_role("button", name="Pause").click()
+        wait_idle(page)
+        page.wait_for_selector(".js-plotly-plot")
+        time.sleep(1)
+        page.screenshot(path=ROOT / "assets" / name)
+        print(f"wrote assets/{name}")
+    page.close()
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         with serve_app(Path(tmp) / "models", Path(tmp) / "streamlit.log") as url:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            if "--lesson-only" in sys.argv:
+                lesson_views(browser, url)
+                return
+            lesson_views(browser, url)
             if "--names-only" in sys.argv:
                 zoomed_names_view(browser, url)
                 return

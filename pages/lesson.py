@@ -90,7 +90,12 @@ with st.container(border=True):
         "Next", on_click=go_to, args=(stop + 1,), disabled=stop == len(lesson_view.TOUR) - 1, key="lesson-next"
     )
 controls = st.columns([1, 2, 2, 2])
-playing = controls[0].toggle("Play", key="lesson-playing")
+playing = st.session_state.setdefault("lesson-playing", False)  # not a widget's: a tick of the playing fragment
+# carries its widgets' values as the browser last saw them, and would undo a Pause or a guided step's setting
+controls[0].button(
+    "Pause" if playing else "Play", icon=":material/pause:" if playing else ":material/play_arrow:",
+    on_click=lambda: st.session_state.update({"lesson-playing": not playing}), key="lesson-play", type="primary",
+)  # fmt: skip
 speed = controls[1].segmented_control("Speed", list(SPEEDS), default="normal", key="lesson-speed") or "normal"
 present = controls[2].toggle("Presenter mode", key="lesson-present", help="A larger plane and text, for a room.")
 if playing:

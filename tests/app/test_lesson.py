@@ -35,7 +35,7 @@ def test_the_lesson_opens_on_the_demo_with_its_plane_and_the_prior(lesson):
     spec = plane(lesson)
     drawn = sum(array_length(t["x"]) for t in spec["data"] if t.get("meta") == "sentences")
     assert drawn == 400 and "prior N(0, I): 1, 2, 3σ" in traces(lesson)
-    assert metric(lesson, "Step") == "0" and by_label(lesson.toggle, "Play").value is False
+    assert metric(lesson, "Step") == "0" and lesson.button(key="lesson-play").label == "Play"
     hover = spec["data"][0]  # the hover grid: what the decoder writes at each spot, escaped
     assert array_length(hover["x"]) == 11 * 11 and all(t.startswith("decoder: ") for t in hover["hovertext"])
 
@@ -45,9 +45,10 @@ def test_one_step_one_epoch_and_play_train_it(lesson):
     assert metric(lesson, "Step") == "1"
     lesson.button(key="lesson-epoch").click().run()
     assert metric(lesson, "Step") == "13"  # 400 sentences in batches of 32: to the end of the first epoch
-    by_label(lesson.toggle, "Play").set_value(True).run()
+    lesson.button(key="lesson-play").click().run()
     assert lesson.session_state["lesson"].playing  # it trains in the background while the page draws it
-    by_label(lesson.toggle, "Play").set_value(False).run()
+    assert lesson.button(key="lesson-play").label == "Pause"
+    lesson.button(key="lesson-play").click().run()
     assert not lesson.session_state["lesson"].playing
     assert any(r"\text{loss}" in e.value for e in lesson.latex)
 
@@ -57,7 +58,7 @@ def test_the_guided_path_sets_the_knobs_a_collapse_needs(lesson):
         lesson.button(key="lesson-next").click().run()
     assert any("raise β to 4" in m.value for m in lesson.markdown)
     assert by_label(lesson.slider, "β, the KL's weight").value == 4.0
-    assert by_label(lesson.toggle, "Play").value is True
+    assert lesson.session_state["lesson"].playing
     lesson.button(key="lesson-back").click().run()
     assert not lesson.session_state["lesson"].playing
     assert any("Hover anywhere" in m.value for m in lesson.markdown)
