@@ -6,8 +6,8 @@ import streamlit as st
 
 import vae_core  # its torch-backed modules load on first use
 from ui import lesson_view, state
-from ui.figures import presenter_style
 from ui.layers import clicked_spot
+from ui.live_plane import live_chart
 from vae_core.errors import LatentLabError
 
 SPEEDS = {"slow motion": 2.0, "normal": 25.0, "fast": None}  # training steps a second (None: as fast as it goes)
@@ -128,7 +128,7 @@ def live() -> None:
 
     snapshot = lesson.snapshot()
     reach = lesson_view.half_width(snapshot)
-    hover_spots = vae_core.train.lesson.grid(-reach, reach, lesson_view.HOVER_GRID)
+    hover_spots = lesson_view.hover_spots(reach)
     grid_spots = vae_core.train.lesson.grid(-2.4, 2.4, lesson_view.WRITTEN_GRID)
     hover_says = lesson_view.hover_sentences(lesson, hover_spots, playing)
     spot = st.session_state.get("lesson-spot")
@@ -139,17 +139,18 @@ def live() -> None:
     follow = follow if follow is not None and follow < len(lesson.texts) else None
     typed = st.session_state.get("lesson-typed", "").strip()
     fig = lesson_view.plane_figure(
-        snapshot, lesson.texts, lesson.labels.get(st.session_state.get("lesson-colour")), (hover_spots, hover_says),
+        snapshot, lesson.texts, lesson.labels.get(st.session_state.get("lesson-colour")), hover_says,
         ellipses=ellipses,
         written=(grid_spots, grid_says) if written else None,
         followed=follow,
         spot=(np.asarray(spot), sentences[-1]) if spot else None,
         typed=(*lesson.place(typed), typed) if typed else None,
         height=760 if present else 600,
+        present=present,
     )  # fmt: skip
-    if present:
-        presenter_style(fig)
-    plane.plotly_chart(fig, key="lesson-map", on_select=picked, selection_mode="points", config={"displaylogo": False})
+    frame = lesson_view.plane_frame(reach, 760 if present else 600, present)
+    with plane:
+        live_chart(frame, fig, "lesson-map", on_select=picked, selection_mode="points", config={"displaylogo": False})
     with plane:
         typed_at, colour_at = st.columns(2)
         typed_at.text_input("Place a sentence of your own", key="lesson-typed", max_chars=300)

@@ -4,6 +4,7 @@ and the guided path a teacher follows in front of a class."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -11,7 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from .figures import CATEGORY_COLOURS
+from .figures import CATEGORY_COLOURS, presenter_style
 from .layers import wrap
 
 if TYPE_CHECKING:
@@ -96,8 +97,9 @@ def hover_sentences(lesson: Lesson, spots: np.ndarray, playing: bool) -> list[st
 
 
 def half_width(snapshot: Snapshot) -> float:
-    """How far the plane reaches from 0 on each axis: the prior's 3σ with a margin, or past the furthest sentence."""
-    return max(HALF_WIDTH, float(np.abs(snapshot.mu).max(initial=0.0)) + 0.5)
+    """How far the plane reaches from 0 on each axis: the prior's 3σ with a margin, or past the furthest sentence in
+    whole units (so that the frame, and the chart with it, changes only when a sentence crosses one)."""
+    return max(HALF_WIDTH, math.ceil(float(np.abs(snapshot.mu).max(initial=0.0)) + 0.5))
 
 
 def _outline_trace(centres: np.ndarray, axes: np.ndarray, name: str, colour: str, width: float, **extra) -> go.Scatter:
@@ -113,28 +115,22 @@ def _outline_trace(centres: np.ndarray, axes: np.ndarray, name: str, colour: str
     )  # fmt: skip
 
 
-def plane_figure(
-    snapshot: Snapshot,
-    texts: list[str],
-    labels: list[str] | None,
-    hover: tuple[np.ndarray, list[str]],
-    *,
-    ellipses: bool = False,
-    written: tuple[np.ndarray, list[str]] | None = None,
-    followed: int | None = None,
-    spot: tuple[np.ndarray, str] | None = None,
-    typed: tuple[np.ndarray, np.ndarray, str] | None = None,
-    height: int = 620,
-) -> go.Figure:
-    """The latent plane at this moment of training. The hover grid is the first trace, so a click on it is a spot
-    (`layers.clicked_spot`); a click on a sentence carries its row in customdata."""
+def hover_spots(reach: float) -> np.ndarray:
+    """The hover grid's spots over the plane shown, from -reach to reach on each axis."""
+    xs, ys = np.meshgrid(np.linspace(-reach, reach, HOVER_GRID), np.linspace(-reach, reach, HOVER_GRID))
+    return np.stack([xs.ravel(), ys.ravel()], 1)
+
+
+def plane_frame(reach: float, height: int = 600, present: bool = False) -> go.Figure:
+    """What of the plane does not move: its axes out to `reach`, the prior's circles, and the hover grid (the first
+    trace, so a click on it is a spot, `layers.clicked_spot`), without its sentences. Drawn once; each update's
+    traces are put on it in the page (`live_plane`)."""
     fig = go.Figure()
-    spots, sentences = hover
+    spots = hover_spots(reach)
     fig.add_trace(
         go.Scatter(
             x=spots[:, 0], y=spots[:, 1], mode="markers", name="the decoder writes here", showlegend=False,
-            hovertext=[wrap(f"decoder: {s}") for s in sentences], hoverinfo="text",
-            marker={"size": 8, "opacity": 0}, selected={"marker": {"opacity": 0}},
+            hoverinfo="text", marker={"size": 8, "opacity": 0}, selected={"marker": {"opacity": 0}},
             unselected={"marker": {"opacity": 0}},
         )
     )  # fmt: skip
@@ -143,6 +139,37 @@ def plane_figure(
         prior = _outline_trace(np.zeros((1, 2)), circle, "prior N(0, I): 1, 2, 3σ", "#BBBBBB", 1)
         prior.update(line_dash="dot", showlegend=radius == 1, legendgroup="prior")
         fig.add_trace(prior)
+    fig.update_layout(
+        height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10}, hovermode="closest", hoverdistance=45,
+        uirevision="lesson", clickmode="event+select", dragmode="pan",
+        xaxis={"range": [-reach, reach], "zeroline": False, "title": "z₁"},
+        yaxis={"range": [-reach, reach], "zeroline": False, "title": "z₂", "scaleanchor": "x", "scaleratio": 1},
+        legend={"orientation": "h", "y": -0.08},
+    )  # fmt: skip
+    if present:
+        presenter_style(fig)
+    return fig
+
+
+def plane_figure(
+    snapshot: Snapshot,
+    texts: list[str],
+    labels: list[str] | None,
+    hover_says: list[str],
+    *,
+    ellipses: bool = False,
+    written: tuple[np.ndarray, list[str]] | None = None,
+    followed: int | None = None,
+    spot: tuple[np.ndarray, str] | None = None,
+    typed: tuple[np.ndarray, np.ndarray, str] | None = None,
+    height: int = 600,
+    present: bool = False,
+) -> go.Figure:
+    """The latent plane at this moment of training: its frame, with the decoder's sentences on the hover grid
+    (`hover_says`, one a spot of `hover_spots`), each sentence at its mean, and the layers asked for. A click on a
+    sentence carries its row in customdata."""
+    fig = plane_frame(half_width(snapshot), height)
+    fig.data[0].hovertext = [wrap(f"decoder: {s}") for s in hover_says]
     groups = labels if labels is not None else ["sentences"] * len(texts)
     for i, value in enumerate(sorted(set(groups))):
         rows = np.flatnonzero(np.asarray(groups) == value)
@@ -197,14 +224,8 @@ def plane_figure(
                 marker={"symbol": "star", "size": 16, "color": "#D55E00", "line": {"color": "black", "width": 1}},
             )
         )  # fmt: skip
-    reach = half_width(snapshot)
-    fig.update_layout(
-        height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10}, hovermode="closest", hoverdistance=45,
-        uirevision="lesson", clickmode="event+select", dragmode="pan",
-        xaxis={"range": [-reach, reach], "zeroline": False, "title": "z₁"},
-        yaxis={"range": [-reach, reach], "zeroline": False, "title": "z₂", "scaleanchor": "x", "scaleratio": 1},
-        legend={"orientation": "h", "y": -0.08},
-    )  # fmt: skip
+    if present:
+        presenter_style(fig)
     return fig
 
 

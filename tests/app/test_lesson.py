@@ -20,11 +20,23 @@ def lesson(tmp_path, monkeypatch):
 
 
 def plane(at: AppTest) -> dict:
-    return json.loads(at.get("plotly_chart")[0].proto.spec)
+    """The plane as the browser shows it: the chart's frame, with the traces the live layer puts on it."""
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    (live,) = [e for e in at.get("bidi_component") if e.proto.component_name == "latent_lab_live_plane"]
+    return {**spec, "data": json.loads(live.proto.json)["traces"]}
 
 
 def traces(at: AppTest) -> list[str]:
     return [t.get("name") for t in plane(at)["data"]]
+
+
+def test_the_chart_keeps_its_frame_while_the_plane_moves(lesson):
+    """Streamlit draws a chart anew whenever its figure changes; the plane's chart holds only what does not move (its
+    axes change only when a sentence crosses a whole unit past them)."""
+    frame = lesson.get("plotly_chart")[0].proto.spec
+    before = plane(lesson)["data"]
+    lesson.button(key="lesson-step").click().run()
+    assert lesson.get("plotly_chart")[0].proto.spec == frame and plane(lesson)["data"] != before
 
 
 def metric(at: AppTest, label: str) -> str:
