@@ -328,7 +328,7 @@ def test_a_new_visitor_never_sees_the_raw_page_list(browser, server):
         time.sleep(0.02)
     seen |= set(page.locator("[data-testid='stSidebarNav'] a").all_inner_texts())
     context.close()
-    titles = {"Learn", "Data", "Train", "Models", "Explore", "Interpolate", "Generate", "Compare"}
+    titles = {"Learn", "Lesson", "Data", "Train", "Models", "Explore", "Interpolate", "Generate", "Compare"}
     shown = {text.split("\n")[-1].strip() for text in seen if text.strip()}  # the label after the icon's name
     assert shown and shown <= titles, seen
 
