@@ -138,20 +138,18 @@ def live() -> None:
     follow = st.session_state.get("lesson-follow")
     follow = follow if follow is not None and follow < len(lesson.texts) else None
     typed = st.session_state.get("lesson-typed", "").strip()
+    frame = lesson_view.plane_frame(reach, 760 if present else 600, present)
     fig = lesson_view.plane_figure(
-        snapshot, lesson.texts, lesson.labels.get(st.session_state.get("lesson-colour")), hover_says,
+        frame, snapshot, lesson.texts, lesson.labels.get(st.session_state.get("lesson-colour")), hover_says,
         ellipses=ellipses,
         written=(grid_spots, grid_says) if written else None,
         followed=follow,
         spot=(np.asarray(spot), sentences[-1]) if spot else None,
         typed=(*lesson.place(typed), typed) if typed else None,
-        height=760 if present else 600,
         present=present,
     )  # fmt: skip
-    frame = lesson_view.plane_frame(reach, 760 if present else 600, present)
     with plane:
         live_chart(frame, fig, "lesson-map", on_select=picked, selection_mode="points", config={"displaylogo": False})
-    with plane:
         typed_at, colour_at = st.columns(2)
         typed_at.text_input("Place a sentence of your own", key="lesson-typed", max_chars=300)
         colour_at.selectbox("Colour by", list(lesson.labels) or ["(no labels)"], key="lesson-colour")

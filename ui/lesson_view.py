@@ -12,6 +12,8 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
+import vae_core  # its torch-backed modules load on first use
+
 from .figures import CATEGORY_COLOURS, presenter_style
 from .layers import wrap
 
@@ -87,8 +89,8 @@ def hover_sentences(lesson: Lesson, spots: np.ndarray, playing: bool) -> list[st
     """What the decoder writes at each hover spot: decoded at every update while paused, every `HOVER_EVERY`
     updates while playing (kept in the session between them, for the same lesson and the same spots)."""
     kept = st.session_state.get("lesson-hover")
-    key = (id(lesson), spots.tobytes())
-    if kept is not None and kept[0] == key and playing and kept[1] < HOVER_EVERY - 1:
+    key = (lesson, spots.tobytes())  # the lesson itself: a restarted one may take the old one's id()
+    if kept is not None and kept[0][0] is lesson and kept[0][1] == key[1] and playing and kept[1] < HOVER_EVERY - 1:
         st.session_state["lesson-hover"] = (key, kept[1] + 1, kept[2])
         return kept[2]
     sentences = lesson.decode_at(spots)
@@ -117,8 +119,7 @@ def _outline_trace(centres: np.ndarray, axes: np.ndarray, name: str, colour: str
 
 def hover_spots(reach: float) -> np.ndarray:
     """The hover grid's spots over the plane shown, from -reach to reach on each axis."""
-    xs, ys = np.meshgrid(np.linspace(-reach, reach, HOVER_GRID), np.linspace(-reach, reach, HOVER_GRID))
-    return np.stack([xs.ravel(), ys.ravel()], 1)
+    return vae_core.train.lesson.grid(-reach, reach, HOVER_GRID)
 
 
 def plane_frame(reach: float, height: int = 600, present: bool = False) -> go.Figure:
@@ -152,6 +153,7 @@ def plane_frame(reach: float, height: int = 600, present: bool = False) -> go.Fi
 
 
 def plane_figure(
+    frame: go.Figure,
     snapshot: Snapshot,
     texts: list[str],
     labels: list[str] | None,
@@ -162,13 +164,12 @@ def plane_figure(
     followed: int | None = None,
     spot: tuple[np.ndarray, str] | None = None,
     typed: tuple[np.ndarray, np.ndarray, str] | None = None,
-    height: int = 600,
     present: bool = False,
 ) -> go.Figure:
-    """The latent plane at this moment of training: its frame, with the decoder's sentences on the hover grid
-    (`hover_says`, one a spot of `hover_spots`), each sentence at its mean, and the layers asked for. A click on a
-    sentence carries its row in customdata."""
-    fig = plane_frame(half_width(snapshot), height)
+    """The latent plane at this moment of training: a copy of its `frame` (`plane_frame`), with the decoder's
+    sentences on the hover grid (`hover_says`, one a spot of `hover_spots`), each sentence at its mean, and the layers
+    asked for. A click on a sentence carries its row in customdata."""
+    fig = go.Figure(frame)
     fig.data[0].hovertext = [wrap(f"decoder: {s}") for s in hover_says]
     groups = labels if labels is not None else ["sentences"] * len(texts)
     for i, value in enumerate(sorted(set(groups))):
