@@ -38,5 +38,6 @@ from ui import state  # noqa: E402  (after the navigation is on screen: pages an
 
 preload.empty()
 state.init_session()
+state.shared_view_notice()
 navigation.run()
 state.sidebar()  # after the page, so it shows what the page just changed

@@ -13,10 +13,11 @@ from vae_core.store import workspace as workspaces
 st.title("Data")
 
 kept = workspaces.list_datasets(state.workspace())
-sources = ["Upload a file", *(["Kept in your workspace"] if kept else []), "Demo corpus"]
+KEPT = "Kept in the shared workspace" if state.read_only() else "Kept in your workspace"
+sources = ["Upload a file", *([KEPT] if kept else []), "Demo corpus"]
 source = st.radio("Source", sources, horizontal=True)
-if source == "Kept in your workspace":
-    st.caption("Files you uploaded, kept in your workspace with the options you read them with (see Models).")
+if source == KEPT:
+    st.caption("Files uploaded into this workspace, kept with the options they were read with (see Models).")
     for entry in kept:
         c1, c2, c3 = st.columns([6, 1, 1])
         c1.text(f"{entry['name']} · uploaded {entry.get('saved_at', '?')}")
@@ -28,9 +29,9 @@ if source == "Kept in your workspace":
                 st.rerun()
             except LatentLabError as e:
                 st.error(str(e))
-        if c3.button("Delete", key=f"delete-{entry['kept']}"):
+        if not state.read_only() and c3.button("Delete", key=f"delete-{entry['kept']}"):
             try:
-                workspaces.delete_dataset(state.workspace(), entry["kept"])
+                workspaces.delete_dataset(state.writable_workspace(), entry["kept"])
                 st.rerun()
             except (LatentLabError, OSError) as e:
                 st.error(str(e))
@@ -46,6 +47,8 @@ else:
         "A text file: .txt (one sentence a line), .csv/.tsv (with a header), .jsonl or .parquet",
         type=[*FORMATS, *filter(None, ALIASES)],
     )
+    if state.read_only():
+        st.caption("An upload opens for this session only: this workspace is shared with you read-only.")
     if upload is not None:
         data = upload.getvalue()
         try:
@@ -91,7 +94,9 @@ else:
                 )
                 try:
                     corpus = load_corpus(data, options, name=upload.name)
-                    kept_as = workspaces.save_dataset(state.workspace(), upload.name, data, options)
+                    kept_as = None
+                    if not state.read_only():
+                        kept_as = workspaces.save_dataset(state.writable_workspace(), upload.name, data, options)
                     state.set_corpus(corpus, upload.name, kept=kept_as)
                     state.open_the_model_for_new_data()
                     st.rerun()

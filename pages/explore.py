@@ -18,9 +18,10 @@ st.title("Explore the latent space")
 if not state.require(corpus=True, model=True):
     st.stop()
 try:
-    share.open_the_scenes_sources()
+    sources = share.open_the_scenes_sources()
 except LatentLabError as e:
     st.error(f"This link's dataset or model could not be opened: {e}")
+    sources = {"data": state.current_corpus().name, "model": state.current_model().name}
 corpus = state.current_corpus().value
 
 VIEWS = {"UMAP 2-D": MapView("umap", 2), "UMAP 3-D": MapView("umap", 3), "PCA (instant)": MapView("pca", 2)}
@@ -86,8 +87,7 @@ with st.expander("Map controls") if present else st.container():
         help="Decode the whole map, for teaching.",
     )
 share.publish(
-    data=state.current_corpus().name,
-    model=state.current_model().name,
+    **sources,
     view=VIEWS[view_name].slug,
     seed=int(seed),
     colour=color_by,

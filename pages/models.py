@@ -10,14 +10,33 @@ from vae_core.store.bundle import delete_bundle, list_bundles, safe_name
 from vae_core.store.external import list_external, load_external
 
 st.title("Models")
-st.caption(
-    f"Models you save live in your workspace, {state.workspace_id()}: it is in this page's link, so a reload, a "
-    "bookmark or a new tab with the link comes back to it, also after the server restarts. Anyone you give the link "
-    "opens it too; other users of this server, with their own links, do not see it."
-)
-with st.expander("Open another workspace"):
+if state.read_only():
+    st.caption(
+        "These are the models of a workspace shared with you, read-only: load and download them. To save what you "
+        "train or upload, work in your own workspace (sidebar)."
+    )
+else:
+    st.caption(
+        "Models you save live in your workspace, on this server: this browser keeps its key, so a reload, a bookmark "
+        "or a new tab comes back to it, also after the server restarts. The page's link shows your work to whoever "
+        "you send it to, read-only: nobody else can save or delete here."
+    )
+with st.expander("Your workspaces, and a link that gives access to one"):
+    owned = state.own_workspaces()
+    if not state.read_only():
+        st.text(f"This workspace: {owned[0]}")
+        if st.toggle("Show a link that gives access to this workspace", key="show-access-link"):
+            st.warning("Whoever opens this link can save and delete here as you do. Send it only to yourself.")
+            st.code(state.access_link(), language=None)
+    for other in owned[1:] if not state.read_only() else owned:
+        if st.button(f"Work in {other}", key=f"switch-{other}"):
+            state.switch_workspace(other)
+            st.rerun()
     with st.form("workspace"):
-        other = st.text_input("Workspace name", help="4-64 letters, digits, '-' or '_'; a new name starts an empty one")
+        other = st.text_input(
+            "Open a workspace by its name",
+            help="4-64 letters, digits, '-' or '_': its key, so you can save into it; a new name starts an empty one",
+        )
         if st.form_submit_button("Open"):
             try:
                 state.switch_workspace(other)
@@ -30,7 +49,7 @@ with st.expander("Upload a model bundle (.zip)"):
     if upload is not None and st.button("Add this model"):
         try:
             name = safe_name(upload.name.removesuffix(".zip"))
-            tm = import_zip(upload.getvalue(), state.workspace() / name, source=upload.name)
+            tm = import_zip(upload.getvalue(), state.writable_workspace() / name, source=upload.name)
             state.set_model(tm, name, saved=True)
             st.success(f"Added {name}; it is now the current model.")
         except OutputExistsError:
@@ -102,7 +121,7 @@ def card(entry: dict, bundled: str | None = None) -> None:
                 mime="application/zip",
                 key=f"dl-{entry['path']}",
             )
-        if not demo and c3.button("Delete", key=f"del-{entry['path']}"):
+        if not demo and not state.read_only() and c3.button("Delete", key=f"del-{entry['path']}"):
             st.session_state.confirm_delete = entry["path"]
         if st.session_state.get("confirm_delete") == entry["path"]:
             st.warning(f"Delete {entry['name']} for good?")
@@ -117,7 +136,11 @@ def card(entry: dict, bundled: str | None = None) -> None:
 
 entries = list_bundles(state.workspace())
 if not entries:
-    st.info("You have not saved a model yet: train one on the Train page.")
+    st.info(
+        "This shared workspace has no saved model."
+        if state.read_only()
+        else "You have not saved a model yet: train one on the Train page."
+    )
 for entry in entries:
     card(entry)
 st.subheader("Bundled")

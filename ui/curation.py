@@ -38,7 +38,9 @@ def tag_controls(selected: list[int], scene: str) -> None:
             else:
                 st.session_state[f"tags-{scene}"] = changed
                 st.rerun()
-    if not state.keeps_tags():
+    if state.read_only():
+        st.caption("This workspace is shared with you read-only, so your tags last for this session: download the map.")
+    elif not state.keeps_tags():
         st.caption("This dataset is not kept in your workspace, so its tags last for this session: download the map.")
 
 

@@ -109,22 +109,26 @@ def publish(**values: object) -> None:
             st.query_params[param] = str(value)
 
 
-def open_the_scenes_sources() -> None:
+def open_the_scenes_sources() -> dict[str, str]:
     """A link names the dataset and model its scene was made with (`data`, `model`). Where the current ones differ,
     the workspace's kept dataset and saved model of those names are opened; where there are none, the page says so
-    and what it shows instead (the scene's other settings still apply)."""
-    wanted_data, wanted_model = st.query_params.get("data"), st.query_params.get("model")
+    and what it shows instead (the scene's other settings still apply). Returns the names the page's link carries:
+    the current ones, except those it asked for and could not open, kept as asked (a reload, or the link passed
+    on, still asks for them)."""
+    wanted = {"data": st.query_params.get("data"), "model": st.query_params.get("model")}
+    missing = {}
     corpus, model = state.current_corpus(), state.current_model()
-    missing = []
-    if wanted_data and corpus is not None and wanted_data != corpus.name:
-        if not state.open_kept_dataset(wanted_data):
-            missing.append(f"the dataset {wanted_data}")
-    if wanted_model and model is not None and wanted_model != model.name:
-        if not state.open_saved_model(wanted_model):
-            missing.append(f"the model {wanted_model}")
+    if wanted["data"] and corpus is not None and wanted["data"] != corpus.name:
+        if not state.open_kept_dataset(wanted["data"]):
+            missing["data"] = wanted["data"]
+    if wanted["model"] and model is not None and wanted["model"] != model.name:
+        if not state.open_saved_model(wanted["model"]):
+            missing["model"] = wanted["model"]
+    corpus, model = state.current_corpus(), state.current_model()
     if missing:
-        corpus, model = state.current_corpus(), state.current_model()
+        asked = [f"the {'dataset' if k == 'data' else 'model'} {v}" for k, v in missing.items()]
         st.warning(
-            f"This link's map was made with {' and '.join(missing)}, which this workspace does not have; it shows "
+            f"This link's map was made with {' and '.join(asked)}, which this workspace does not have; it shows "
             f"{corpus.name} with {model.name} instead. Open the workspace the link came from (Models), or upload them."
         )
+    return {"data": corpus.name, "model": model.name} | missing

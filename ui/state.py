@@ -21,7 +21,7 @@ import streamlit as st
 
 import vae_core  # torch-backed parts load on first use (see vae_core/__init__.py): a first map does not wait on them
 from vae_core.data.corpus import Corpus, CorpusOptions, load_corpus
-from vae_core.errors import InputError, LatentLabError
+from vae_core.errors import LatentLabError, ReadOnlyError
 from vae_core.store import workspace as workspaces
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,7 +29,11 @@ DEMO_CORPUS = ROOT / "assets" / "demo_corpus.tsv"
 DEMO_MODEL = ROOT / "assets" / "demo_model"
 DEMO_MAP = ROOT / "assets" / "demo_map.npz"
 MODELS_ROOT = Path(os.environ.get("LATENT_LAB_MODELS", ROOT / "models"))  # one folder a workspace
-WORKSPACE_PARAM = "ws"  # the URL parameter that names the workspace
+WORKSPACE_PARAM = "ws"  # the URL parameter of an access link: the workspace's id, which writes to it
+VIEW_PARAM = "share"  # the URL parameter that shows a workspace read-only: its view token
+OWNER_COOKIE = "latent_lab_workspaces"  # the ids of the workspaces this browser owns, "."-joined, current first
+MAX_OWNED = 8  # workspaces a browser keeps in its cookie
+COOKIE_MAX_AGE = 400 * 24 * 3600  # seconds (the most browsers keep a cookie)
 IMPORTS_ROOT = Path(os.environ.get("LATENT_LAB_IMPORTS", ROOT / "imports"))  # maps made elsewhere, read-only
 
 
@@ -59,34 +63,103 @@ def session_id() -> str:
     return st.session_state.session_id
 
 
+def own_workspaces() -> list[str]:
+    """The workspaces this browser owns, the current one first: decided on a session's first run from an access
+    link (`?ws=ID`: whoever has the id may write to it), else the browser's cookie, else a new random one."""
+    if "own_workspaces" not in st.session_state:
+        owned = [w for w in owner_cookie().split(".") if workspaces.is_id(w)][:MAX_OWNED]
+        if workspaces.is_id(given := st.query_params.get(WORKSPACE_PARAM, "")):
+            owned = [given, *(w for w in owned if w != given)][:MAX_OWNED]
+        st.session_state.own_workspaces = owned or [workspaces.new_id()]
+    return st.session_state.own_workspaces
+
+
+def owner_cookie() -> str:
+    """The cookie in which this browser keeps the ids of its workspaces ("" when it has none yet)."""
+    return st.context.cookies.get(OWNER_COOKIE, "")
+
+
+def viewed_workspace() -> str | None:
+    """The workspace a shared link shows read-only (`?share=TOKEN`), when it is not one of this browser's own;
+    decided on a session's first run. None: the session works in its own workspace."""
+    if "viewed_workspace" not in st.session_state:
+        owned = own_workspaces()
+        token = st.query_params.get(VIEW_PARAM, "")
+        found = None if WORKSPACE_PARAM in st.query_params else workspaces.find_view(MODELS_ROOT, token)
+        if found in owned:  # its owner's browser: work in it
+            owned[:] = [found, *(w for w in owned if w != found)]
+            found = None
+        st.session_state.viewed_workspace = found
+    return st.session_state.viewed_workspace
+
+
 def workspace_id() -> str:
-    """The user's workspace: the one the URL names (a reload, a bookmark, a new tab with the link), else this
-    session's, else a new one. Whoever has the id opens the workspace; a new one is random, so nobody else does."""
-    if "workspace_id" not in st.session_state:
-        try:
-            chosen = workspaces.check_id(st.query_params.get(WORKSPACE_PARAM, ""))
-        except InputError:
-            chosen = workspaces.new_id()
-        st.session_state.workspace_id = chosen
-    return st.session_state.workspace_id
+    """The workspace this session reads from: the shared one it views, else its own."""
+    return viewed_workspace() or own_workspaces()[0]
+
+
+def read_only() -> bool:
+    """Whether this session views someone's workspace through a shared link: it reads, and writes nothing there."""
+    return viewed_workspace() is not None
 
 
 def keep_workspace_in_url() -> None:
-    """Write the workspace into the URL on every run (moving between pages clears the URL's parameters), so that
-    a reload or a bookmarked link comes back to the same saved models and datasets."""
-    if st.query_params.get(WORKSPACE_PARAM) != workspace_id():
-        st.query_params[WORKSPACE_PARAM] = workspace_id()
+    """Put the workspace's view token into the URL on every run (moving between pages clears the URL's
+    parameters): a reload comes back to it, and a link copied from the address bar shows it read-only. The id
+    that writes to it (an access link's `ws`) is taken out of the URL once read."""
+    token = workspaces.view_token(workspace_id())
+    st.query_params.pop(WORKSPACE_PARAM, None)
+    if st.query_params.get(VIEW_PARAM) != token:
+        st.query_params[VIEW_PARAM] = token
+
+
+COOKIE_JS = """
+export default function (component) {
+  const { name, value, max_age } = component.data;
+  const secure = location.protocol === "https:" ? "; Secure" : "";
+  document.cookie = `${name}=${value}; Path=/; Max-Age=${max_age}; SameSite=Lax${secure}`;
+}
+"""
+_cookie_writer = st.components.v2.component("latent_lab_owner_cookie", js=COOKIE_JS)
+
+
+def keep_owner_cookie() -> None:
+    """Keep this browser's workspaces in its cookie (a script in the page sets it), so that a reload, a bookmark or
+    a new tab knows them, and a shared link opened here by their owner opens writable."""
+    value = ".".join(own_workspaces())
+    _cookie_writer(data={"name": OWNER_COOKIE, "value": value, "max_age": COOKIE_MAX_AGE}, key="owner-cookie")
+
+
+def access_link() -> str:
+    """A link that gives the current own workspace to whoever opens it (its id in the URL): given on request only."""
+    return f"{st.context.url or ''}?{WORKSPACE_PARAM}={own_workspaces()[0]}"
 
 
 def switch_workspace(name: str) -> None:
-    """Open another workspace by its id (InputError for a malformed one); the current dataset and model stay."""
-    st.session_state.workspace_id = workspaces.check_id(name)
+    """Work in the workspace `name` (one of this browser's, or any whose id the user typed; InputError for a
+    malformed one), as its owner. The current dataset and model stay open, no longer kept in the workspace left."""
+    chosen = workspaces.check_id(name)
+    owned = own_workspaces()
+    owned[:] = [chosen, *(w for w in owned if w != chosen)][:MAX_OWNED]
+    st.session_state.viewed_workspace = None
+    if (corpus := current_corpus()) is not None and corpus.kept:
+        st.session_state.corpus = dataclasses.replace(corpus, kept=None)
     keep_workspace_in_url()
 
 
 def workspace() -> Path:
-    """The user's workspace folder: their saved models and kept datasets (see vae_core.store.workspace)."""
+    """The folder this session reads saved models and kept datasets from (see vae_core.store.workspace)."""
     return workspaces.folder(MODELS_ROOT, workspace_id())
+
+
+def writable_workspace() -> Path:
+    """The folder to save into: the session's own workspace; ReadOnlyError while it views a shared one."""
+    if read_only():
+        raise ReadOnlyError(
+            "this is someone's workspace, shared read-only: nothing here can be saved or deleted. Open your own "
+            "workspace (sidebar) to save your work."
+        )
+    return workspace()
 
 
 @st.cache_resource
@@ -235,7 +308,7 @@ def set_corpus(corpus: Corpus, name: str, demo: bool = False, kept: str | None =
     """Make `corpus` the current dataset; `kept`: its name among the workspace's kept datasets (reopened next
     time), None for one that is not kept (the demo, a map made elsewhere)."""
     st.session_state.corpus = Named(name, corpus, uuid.uuid4().hex, demo, kept=kept)
-    if remember:
+    if remember and not read_only():
         workspaces.remember(workspace(), dataset=kept)
     if not demo:  # its maps will be computed here
         umap_warm_up()
@@ -250,22 +323,28 @@ def set_model(
 ) -> None:
     """Make `model` the current model; `saved`: it is the workspace's saved model `name` (reopened next time)."""
     st.session_state.model = Named(name, model, uuid.uuid4().hex, demo)
-    if remember:
+    if remember and not read_only():
         workspaces.remember(workspace(), model=name if saved else None)
     if not demo:
         umap_warm_up()
 
 
-def keeps_tags() -> bool:
-    """Whether the current dataset's tags are kept in the workspace: the demo's and a kept upload's are."""
+def _has_tags_kept() -> bool:
+    """Whether the workspace keeps tags for the current dataset: the demo's and a kept upload's."""
     corpus = current_corpus()
     return bool(corpus and (corpus.demo or corpus.kept))
 
 
+def keeps_tags() -> bool:
+    """Whether tags given now are kept in the workspace: the current dataset's are (see _has_tags_kept), and the
+    workspace is the user's own, not a shared one."""
+    return _has_tags_kept() and not read_only()
+
+
 def kept_tags() -> dict[int, str]:
-    """The current dataset's tags as the workspace keeps them (row -> tag)."""
+    """The current dataset's tags as the workspace keeps them (row -> tag); a shared workspace's too."""
     corpus = current_corpus()
-    if not keeps_tags():
+    if not _has_tags_kept():
         return {}
     return workspaces.load_tags(workspace(), corpus.kept, len(corpus.value.texts))
 
@@ -317,8 +396,20 @@ def trained_on_another_corpus() -> str | None:
     return trained_on if trained_on and trained_on != corpus.value.report.source else None
 
 
+def shared_view_notice() -> None:
+    """On every page of a shared workspace: that it is read-only, and the way to one's own."""
+    if not read_only():
+        return
+    with st.sidebar:
+        st.info("You are viewing a workspace shared with you, read-only: open, explore and download, but not save.")
+        if st.button("Work in my own workspace", help="What is open now stays open; save it there."):
+            switch_workspace(own_workspaces()[0])
+            st.rerun()
+
+
 def sidebar() -> None:
-    """The current dataset and model, on every page (as plain text: names are user input)."""
+    """The current dataset and model, on every page (as plain text: names are user input), and the cookie that
+    keeps this browser's workspaces."""
     with st.sidebar:
         corpus, model = current_corpus(), current_model()
         st.text(f"Dataset: {corpus.name} ({len(corpus.value)} sentences)" if corpus else "Dataset: none")
@@ -326,6 +417,7 @@ def sidebar() -> None:
         job = job_registry().get(session_id())
         if job is not None and not job.finished:
             st.text("Training is running…")
+        keep_owner_cookie()
 
 
 def open_the_model_for_new_data() -> None:

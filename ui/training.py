@@ -120,7 +120,7 @@ def tradeoff_progress(job: TradeoffJob) -> None:
 def save_to_workspace(tm: vae_core.TrainedModel, name: str, overwrite: bool = False) -> None:
     """Save a trained model in the user's workspace under `name` and make it the current model. A name already
     taken by a saved model asks first (`confirm_replace`); anything else there is never replaced."""
-    path = state.workspace() / name
+    path = state.writable_workspace() / name
     try:
         vae_core.save_bundle(tm, path, overwrite=overwrite)
     except vae_core.errors.OutputExistsError:

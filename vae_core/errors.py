@@ -24,3 +24,7 @@ class InputError(LatentLabError):
 class OutputExistsError(LatentLabError):
     """An output path is taken: by something Latent Lab did not write (never replaced), or by a Latent Lab output
     that only an explicit overwrite may replace."""
+
+
+class ReadOnlyError(LatentLabError):
+    """A write into a workspace opened read-only (through a shared link): it needs the workspace's own id."""

@@ -123,7 +123,7 @@ def test_main_flow_upload_train_explore_interpolate_generate(app):
 
     open_page(app, "models")
     assert "my-model" in [h.value for h in app.subheader]
-    app.toggle[0].set_value(True).run()  # my-model's "Watch it learn": its saved replay
+    by_label(app.toggle, "Watch it learn: the training replay").set_value(True).run()  # my-model's saved replay
     assert not app.error and any('"frames"' in c.proto.spec for c in app.get("plotly_chart"))
 
 

@@ -366,3 +366,39 @@ def test_the_demo_model_replays_its_training_when_play_is_pressed(new_page):
     page.locator(".js-plotly-plot .updatemenu-button", has_text="Play").click()
     page.wait_for_function(f"b => ({frame_shown})() !== b", arg=before)
     screenshot(page, "models-replay")
+
+
+def test_a_copied_link_shows_the_workspace_read_only_and_its_owner_keeps_it(new_page):
+    """Alice keeps a file; the link in her address bar opens it for Bob read-only (no Delete, a notice, no key in
+    the link), and Bob can move into his own workspace. Alice's browser keeps her workspace in a cookie: her reload,
+    and her own link, open it writable."""
+    alice = new_page()
+    go(alice, "Data")
+    upload(alice, "alice.txt", SENTENCES.encode())
+    alice.get_by_role("button", name="Load this file").click()
+    alice.wait_for_selector("text=Dataset: alice.txt (40 sentences)")
+    wait_idle(alice)
+    link = alice.url
+    owned = next(c["value"] for c in alice.context.cookies() if c["name"] == "latent_lab_workspaces")
+    assert "share=" in link and "ws=" not in link and owned and owned.split(".")[0] not in link
+
+    bob = alice.context.browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    bob.set_default_timeout(60_000)
+    bob.goto(link)
+    bob.wait_for_selector("text=Dataset: alice.txt (40 sentences)")  # what Alice had open
+    bob.wait_for_selector("text=/viewing a workspace shared with you, read-only/")
+    bob.get_by_text("Kept in the shared workspace").click()
+    bob.wait_for_selector("text=/alice.txt · uploaded/")
+    assert bob.get_by_role("button", name="Delete").count() == 0
+    screenshot(bob, "shared-read-only")
+    bob.get_by_role("button", name="Work in my own workspace").click()
+    bob.wait_for_selector("text=/viewing a workspace shared/", state="detached")
+    wait_idle(bob)
+    assert "share=" in bob.url and bob.url != link
+    bob.wait_for_selector("text=Dataset: alice.txt (40 sentences)")  # still open, now in his own workspace
+    bob.context.close()
+
+    alice.goto(link.split("?")[0])  # a reload without the link's parameters: the cookie knows her workspace
+    alice.wait_for_selector("text=Dataset: alice.txt (40 sentences)")
+    wait_idle(alice)
+    assert alice.locator("text=/viewing a workspace shared/").count() == 0 and alice.url == link

@@ -11,6 +11,7 @@ os.environ["LATENT_LAB_WARMUP"] = "0"
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+import vae_core  # noqa: E402
 from ui import selection, state  # noqa: E402
 from vae_core import CorpusOptions, save_bundle  # noqa: E402
 from vae_core.errors import CorpusError, InputError  # noqa: E402
@@ -75,7 +76,8 @@ def test_a_reload_or_a_new_tab_reopens_the_workspace(trained, tmp_path, monkeypa
     folder = tmp_path / "models" / "alice-2026"
     save_bundle(trained, folder / "mine")  # as Train's "Save and use this model" does
     workspaces.remember(folder, model="mine")
-    assert first.query_params["ws"] == "alice-2026"  # the page's link carries the workspace, after a page switch too
+    # the page's link shows the workspace (after a page switch too), and no longer carries the id that writes to it
+    assert first.query_params["share"] == workspaces.view_token("alice-2026") and "ws" not in first.query_params
 
     again = new_session({"ws": "alice-2026"})
     assert again.session_state["corpus"].name == "animals.txt" and again.session_state["model"].name == "mine"
@@ -89,7 +91,7 @@ def test_a_reload_or_a_new_tab_reopens_the_workspace(trained, tmp_path, monkeypa
 
     stranger = new_session()
     assert stranger.session_state["model"].name == "demo model"
-    assert stranger.query_params["ws"] not in ("", "alice-2026")
+    assert stranger.query_params["share"] not in ("", workspaces.view_token("alice-2026"))
     stranger.switch_page("pages/models.py").run()
     assert "mine" not in [h.value for h in stranger.subheader]
     assert any("not saved a model yet" in i.value for i in stranger.info)
@@ -151,3 +153,87 @@ def test_tags_given_in_one_session_come_back_in_the_next(tmp_path, monkeypatch):
     scene = again.session_state["corpus"].key + again.session_state["model"].key
     assert again.session_state[f"tags-{scene}"] == {4: "keep", 5: "keep", 6: "keep"}
     assert "keep" in next(m for m in again.multiselect if m.label == "Show only these tags").options
+
+
+def test_a_view_token_finds_its_workspace_and_never_gives_away_the_id(tmp_path):
+    token = workspaces.view_token("alice-2026")
+    assert len(token) == 32 and "alice" not in token and token == workspaces.view_token("alice-2026")
+    assert token != workspaces.view_token("alice-2027")
+    assert workspaces.find_view(tmp_path, token) is None  # nothing saved there yet: nothing to show
+    workspaces.remember(tmp_path / "alice-2026", model="mine")
+    (tmp_path / "not a workspace").mkdir()
+    assert workspaces.find_view(tmp_path, token) == "alice-2026"
+    for bad in ("", "alice-2026", token.upper(), token[:-1], "../" + token, token + "0"):
+        assert workspaces.find_view(tmp_path, bad) is None
+    assert workspaces.find_view(tmp_path / "missing", token) is None
+
+
+def alice_with_a_model(trained, tmp_path, monkeypatch):
+    """alice-2026 with a saved model open and the demo's tags; the folder and a copy of its files as they are."""
+    monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
+    folder = tmp_path / "models" / "alice-2026"
+    save_bundle(trained, folder / "mine")
+    workspaces.remember(folder, model="mine")
+    workspaces.save_tags(folder, None, {3: "keep"})
+    return folder, {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_shared_link_shows_the_workspace_read_only(trained, tmp_path, monkeypatch):
+    """The address bar's link opens the sender's scene for whoever receives it, and lets them write nothing there."""
+    folder, files = alice_with_a_model(trained, tmp_path, monkeypatch)
+    guest = new_session({"share": workspaces.view_token("alice-2026")})
+    assert guest.session_state["model"].name == "mine"  # what was open there, opened
+    assert any("read-only" in i.value for i in guest.sidebar.info)
+    guest.switch_page("pages/explore.py").run()
+    scene = guest.session_state["corpus"].key + guest.session_state["model"].key
+    assert guest.session_state[f"tags-{scene}"] == {3: "keep"}  # the owner's tags are part of the scene
+    assert guest.query_params["share"] == workspaces.view_token("alice-2026") and "ws" not in guest.query_params
+
+    guest.switch_page("pages/models.py").run()
+    assert "mine" in [h.value for h in guest.subheader]
+    assert not [b for b in guest.button if b.label == "Delete"]  # nothing to delete with
+    assert not [t for t in guest.toggle if "access" in t.label]  # and no key to hand on
+    guest.switch_page("pages/data.py").run()
+    assert "Kept in the shared workspace" not in guest.radio[0].options  # alice kept no dataset
+    guest.radio[0].set_value("Upload a file").run()
+    guest.get("file_uploader")[0].set_value(("animals.txt", TEXT, "text/plain")).run()
+    guest.button[0].click().run()  # "Load this file": opened for this session, not kept there
+    assert guest.session_state["corpus"].name == "animals.txt" and guest.session_state["corpus"].kept is None
+    assert not guest.exception and not guest.error
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == files  # alice's workspace is untouched
+
+    guest.switch_page("pages/models.py").run()
+    guest.get("file_uploader")[0].set_value(
+        ("copy.zip", vae_core.bundle_to_zip(folder / "mine"), "application/zip")
+    ).run()
+    next(b for b in guest.button if b.label == "Add this model").click().run()
+    assert any("read-only" in e.value for e in guest.error) and not (folder / "copy").exists()
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == files  # alice's workspace is untouched
+
+
+def test_the_owners_browser_opens_its_own_shared_link_writable(trained, tmp_path, monkeypatch):
+    folder, _ = alice_with_a_model(trained, tmp_path, monkeypatch)
+    monkeypatch.setattr(state, "owner_cookie", lambda: "bob-2026.alice-2026")  # this browser owns both
+    at = new_session({"share": workspaces.view_token("alice-2026")})
+    assert not at.sidebar.info and at.session_state["own_workspaces"][0] == "alice-2026"
+    at.switch_page("pages/models.py").run()
+    assert [b for b in at.button if b.label == "Delete"]
+    next(t for t in at.toggle if "access" in t.label).set_value(True).run()
+    assert any("?ws=alice-2026" in c.value for c in at.code)  # the key, shown only when asked for
+    assert "ws" not in at.query_params
+    next(b for b in at.button if b.label == "Work in bob-2026").click().run()
+    assert at.query_params["share"] == workspaces.view_token("bob-2026")
+    assert at.session_state["own_workspaces"][:2] == ["bob-2026", "alice-2026"]
+
+
+def test_a_guest_can_move_into_their_own_workspace_and_keep_what_is_open(trained, tmp_path, monkeypatch):
+    folder, files = alice_with_a_model(trained, tmp_path, monkeypatch)
+    guest = new_session({"share": workspaces.view_token("alice-2026")})
+    assert [b for b in guest.sidebar.button if b.label == "Work in my own workspace"]  # (tests/browser clicks it)
+    guest.switch_page("pages/models.py").run()
+    own = guest.session_state["own_workspaces"][0]
+    next(b for b in guest.button if b.label == f"Work in {own}").click().run()
+    assert guest.session_state["model"].name == "mine"  # what was open stays open
+    assert guest.query_params["share"] == workspaces.view_token(own) and guest.session_state["viewed_workspace"] is None
+    assert any("not saved a model yet" in i.value for i in guest.info)
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == files

@@ -10,11 +10,14 @@ session, a reload and a server restart.
       .workspace.json          what was open last: {"model": name, "dataset": name}
 
 Workspaces are kept apart by their id: a random one is 128 bits, which nobody guesses; a user may also choose a
-name of their own. Everything here is written atomically and parsed defensively.
+name of their own. The id is the key that writes to a workspace; a link that shows it read-only carries its
+`view_token` instead, from which the id cannot be read back. Everything here is written atomically and parsed
+defensively.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import secrets
@@ -28,6 +31,7 @@ from .atomic import atomic_write_bytes, remove_dir, write_dir
 from .names import is_bundle, safe_name
 
 _ID = re.compile(r"[A-Za-z0-9_-]{4,64}")
+_TOKEN = re.compile(r"[0-9a-f]{32}")
 DATASETS = ".datasets"
 STATE = ".workspace.json"
 TAGS, DEMO_TAGS = "tags.json", ".demo-tags.json"
@@ -39,10 +43,15 @@ def new_id() -> str:
     return secrets.token_hex(16)
 
 
+def is_id(text: str) -> bool:
+    """Whether `text` is a well-formed workspace id (see check_id)."""
+    return bool(_ID.fullmatch(str(text)))
+
+
 def check_id(text: str) -> str:
     """A workspace id as typed or read from a URL: 4-64 letters, digits, '-' or '_' (so it names one folder)."""
     text = str(text).strip()
-    if not _ID.fullmatch(text):
+    if not is_id(text):
         raise InputError("a workspace name is 4 to 64 letters, digits, '-' or '_'.")
     return text
 
@@ -51,6 +60,24 @@ def folder(root: str | Path, workspace_id: str) -> Path:
     """The workspace's folder under `root`. It is made by the first write into it, so a visitor who saves nothing
     leaves nothing on disk."""
     return Path(root) / check_id(workspace_id)
+
+
+def view_token(workspace_id: str) -> str:
+    """The token a link carries to show a workspace read-only: a hash of its id (128 bits of SHA-256), so whoever
+    holds the link can find the workspace but not the id that writes to it."""
+    return hashlib.sha256(f"latent-lab view of {check_id(workspace_id)}".encode()).hexdigest()[:32]
+
+
+def find_view(root: str | Path, token: str) -> str | None:
+    """The id of the workspace under `root` whose `view_token` is `token`; None when there is none (it has nothing
+    saved yet, or the link comes from another server) or the token is malformed."""
+    root = Path(root)
+    if not _TOKEN.fullmatch(str(token)) or not root.is_dir():
+        return None
+    for child in root.iterdir():
+        if is_id(child.name) and child.is_dir() and view_token(child.name) == token:
+            return child.name
+    return None
 
 
 def recall(workspace: Path) -> dict[str, str]:
