@@ -96,7 +96,7 @@ def _progress_text(p: Progress) -> str:
     if p.phase == "embed":
         return f"Embedding the sentences · {p.step:,}/{p.total_steps:,} sentences · {eta}"
     if p.phase == "measure":
-        return "Training done · measuring the model on held-out sentences (likelihood, the round trip)…"
+        return f"Training done · measuring it on held-out sentences · {p.step:,}/{p.total_steps:,} · {eta}"
     stage = "Autoencoder pre-training" if p.phase == "pretrain" else f"Epoch {p.epoch}/{p.epochs}"
     line = f"{stage} · step {p.step}/{p.total_steps} · {p.tokens_per_s:,.0f} tokens/s · {eta}"
     if p.slowed:

@@ -355,7 +355,10 @@ class ProgressBar:
         if p.phase == "embed":
             line = f"embedding sentences [{bar}] {pct:3d}% {p.step}/{p.total_steps} ETA {format_duration(p.eta_s)}"
         if p.phase == "measure":
-            line = "measuring the model on held-out sentences (likelihood, the round trip)…"
+            line = (
+                f"measuring on held-out sentences [{bar}] {pct:3d}% {p.step}/{p.total_steps} "
+                f"ETA {format_duration(p.eta_s)}"
+            )
         if p.val:
             line = f"epoch {p.epoch} done: val rec {p.val['rec']:.2f} kl {p.val['kl']:.2f} AU {p.val['active_units']}"
         self.stream.write(("\r" + line.ljust(110)) if self.tty and p.val is None else line + "\n")

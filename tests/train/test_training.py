@@ -212,15 +212,22 @@ def test_every_corpus_size_from_two_trains():
         assert tm.history["epochs"], n
 
 
-def test_fit_says_when_training_is_over_and_the_model_is_measured(topic_file):
-    """The last progress `fit` reports is the measuring phase, so the app and the CLI do not sit at "ETA 0 s"."""
+def test_fit_follows_its_closing_measurements_sentence_by_sentence(topic_file):
+    """After training, `fit` reports the measuring phase counting the held-out sentences measured (the likelihood's,
+    then the round trip's) up to all of them, so the app and the CLI show a bar, not "ETA 0 s"."""
     from vae_core import CorpusOptions, fit, load_corpus
 
     corpus = load_corpus(topic_file, CorpusOptions(label_column="label", seed=0))
     seen = []
     config = TrainConfig(epochs=1, pretrain_epochs=0, device="cpu")
     fit(corpus, TINY, config, on_progress=seen.append, iw_samples=2, roundtrip_limit=5)
-    assert seen[-1].phase == "measure" and all(p.phase != "measure" for p in seen[:-1])
+    first = next(i for i, p in enumerate(seen) if p.phase == "measure")
+    measuring = seen[first:]
+    assert all(p.phase == "measure" for p in measuring) and len(measuring) >= 3
+    total = len(corpus.val_texts) + 5
+    assert {p.total_steps for p in measuring} == {total} and measuring[0].step == 0 and measuring[-1].step == total
+    assert [p.step for p in measuring] == sorted(p.step for p in measuring)
+    assert measuring[-1].eta_s == 0 and all(p.eta_s >= 0 for p in measuring)
 
 
 def test_fewer_than_two_sentences_are_refused():

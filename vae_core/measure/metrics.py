@@ -4,6 +4,7 @@ active units, and reconstruction token accuracy. All in nats; per-sentence figur
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import torch
 
@@ -106,12 +107,15 @@ def iw_nll(
     max_rows: int = 4096,
     seed: int = 0,
     texts: list[str] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> torch.Tensor:
     """Importance-weighted estimate of -log p(x) per sentence (Burda et al. 2016):
-    -log (1/K) Σ_k p(x|z_k) p(z_k) / q(z_k|x), z_k ~ q(z|x). Tighter than the ELBO as K grows."""
+    -log (1/K) Σ_k p(x|z_k) p(z_k) / q(z_k|x), z_k ~ q(z|x). Tighter than the ELBO as K grows.
+    `on_progress(done, total)` after each batch of sentences."""
     model.eval()
     out = torch.empty(len(seqs), dtype=torch.float64)
     normal = torch.distributions.Normal(0.0, 1.0)
+    done = 0
     with torch.random.fork_rng(devices=[model.device] if model.device.type == "cuda" else []):
         torch.manual_seed(seed)
         for batch in iterate_batches(seqs, tokenizer, batch_size, texts=texts):
@@ -134,6 +138,9 @@ def iw_nll(
                 log_w.append((log_px + log_p_z - log_q).double())
             log_w = torch.cat(log_w)  # (k, B)
             out[batch.index] = (math.log(k) - torch.logsumexp(log_w, dim=0)).cpu()
+            done += len(b.lengths)
+            if on_progress:
+                on_progress(done, len(seqs))
     return out
 
 
@@ -144,12 +151,16 @@ def evaluate(
     iw_samples: int = 100,
     batch_size: int = 256,
     seed: int = 0,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> dict:
-    """Every standard metric on `texts`, as one JSON-ready dict (nats per sentence unless named)."""
+    """Every standard metric on `texts`, as one JSON-ready dict (nats per sentence unless named).
+    `on_progress(done, total)` follows the importance-weighted likelihood, the slow part."""
     seqs = to_ids(tokenizer, texts)
     terms = elbo_terms(model, tokenizer, seqs, batch_size, seed, texts=texts)
     mu, logvar = posterior(model, tokenizer, seqs, batch_size, texts=texts)
-    nll = iw_nll(model, tokenizer, seqs, k=iw_samples, seed=seed, texts=texts) if iw_samples > 0 else None
+    nll = None
+    if iw_samples > 0:
+        nll = iw_nll(model, tokenizer, seqs, k=iw_samples, seed=seed, texts=texts, on_progress=on_progress)
     n_tokens = terms["n_tokens"]
     total_nll = float(nll.sum()) if nll is not None else terms["rec"] * len(seqs) + terms["kl"] * len(seqs)
     return {

@@ -232,9 +232,11 @@ def measure(
     limit: int = 1000,
     examples: int = 5,
     seed: int = 0,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> dict:
     """The round-trip summary on `texts` (a seeded sample of `limit` of them when there are more), with `examples`
-    sample rows under "roundtrip_examples": JSON-ready, for metrics.json and the model card."""
+    sample rows under "roundtrip_examples": JSON-ready, for metrics.json and the model card. `on_progress(done,
+    total)` follows the decoding."""
     if not texts:
         return {}
     index = np.arange(len(texts))
@@ -242,7 +244,7 @@ def measure(
         index = np.sort(np.random.default_rng(seed).choice(len(texts), limit, replace=False))
     picked = [texts[i] for i in index]
     picked_labels = [labels[i] for i in index] if labels is not None else None
-    result = round_trip(model, tokenizer, picked, labels=picked_labels, judge=judge, seed=seed)
+    result = round_trip(model, tokenizer, picked, labels=picked_labels, judge=judge, seed=seed, on_progress=on_progress)
     shown = np.random.default_rng(seed).permutation(len(picked))[:examples]
     rows = result.rows()
     return {**result.summary(), "roundtrip_examples": [rows[i] for i in sorted(shown)]}

@@ -151,11 +151,15 @@ def fit(
     eval_texts = corpus.val_texts or (next(corpus.chunks())[:VAL_MAX] if streamed else train_texts)
     metrics = {}
     if distributed.is_main():
-        if on_progress:  # held-out likelihood and the round trip can take a minute: say so
-            on_progress(Progress.of_phase("measure", 1, 1, result.seconds))
-        metrics = evaluate(model, tokenizer, eval_texts, iw_samples=iw_samples, seed=train_config.seed)
+        likelihood = len(eval_texts) if iw_samples > 0 else 0
+        trip = min(len(eval_texts), roundtrip_limit)
+        measuring = measure_progress(on_progress, likelihood + trip)  # held-out likelihood, then the round trip
+        metrics = evaluate(
+            model, tokenizer, eval_texts, iw_samples=iw_samples, seed=train_config.seed, on_progress=measuring
+        )
         if roundtrip_limit > 0:
-            metrics.update(measure_round_trip(model, tokenizer, corpus, eval_texts, roundtrip_limit))
+            on_trip = lambda done, _total: measuring(likelihood + done, 0)  # noqa: E731
+            metrics.update(measure_round_trip(model, tokenizer, corpus, eval_texts, roundtrip_limit, on_trip))
     metrics.update(
         evaluated_on="validation split" if corpus.val_texts else "training sentences (no validation split)",
         train_seconds=result.seconds,
@@ -194,17 +198,36 @@ def _label_judge(corpus: Corpus | StreamedCorpus) -> tuple[roundtrip.LabelJudge 
     return judge, [labels[i] for i in (corpus.val_idx or corpus.train_idx)]
 
 
+def measure_progress(on_progress: Callable[[Progress], None] | None, total: int) -> Callable[[int, int], None]:
+    """The closing measurements' progress: `report(done, _)` with `done` of the `total` sentences measured (the
+    likelihood's, then the round trip's) becomes a "measure" Progress, its estimate from the pace so far."""
+    start = time.perf_counter()
+
+    def report(done: int, _total: int) -> None:
+        if on_progress is None:
+            return
+        elapsed = time.perf_counter() - start
+        eta = elapsed / done * (total - done) if done else 0.0
+        on_progress(Progress.of_phase("measure", done, max(total, 1), elapsed, eta))
+
+    report(0, total)  # it has begun: the line says so before the first batch is done
+    return report
+
+
 def measure_round_trip(
     model: SentenceVAE,
     tokenizer: TextTokenizer,
     corpus: Corpus | StreamedCorpus,
     eval_texts: list[str],
     limit: int = 1000,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> dict:
     """The model card's round-trip figures on `eval_texts` (the held-out sentences `fit` measures on), with label
     agreement judged by a classifier fit on the training split's labels when the corpus has them."""
     judge, eval_labels = _label_judge(corpus)
-    return roundtrip.measure(model, tokenizer, eval_texts, labels=eval_labels, judge=judge, limit=limit)
+    return roundtrip.measure(
+        model, tokenizer, eval_texts, labels=eval_labels, judge=judge, limit=limit, on_progress=on_progress
+    )
 
 
 def estimate_measure_seconds(
