@@ -1,14 +1,11 @@
 """Explore: the map of every sentence's latent vector; colour, select, search, neighbours and clusters."""
 
-import json
-from dataclasses import asdict
-
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 import vae_core
-from ui import cards, curation, downloads, figures, latents, layers, selection, share, standalone, state, zoom_names
+from ui import cards, curation, downloads, figures, latents, layers, sections, selection, share, state, zoom_names
 from vae_core.errors import LatentLabError
 from vae_core.explore.curate import tag_column
 from vae_core.explore.facets import facet, passing
@@ -171,19 +168,8 @@ elif color_by == "kept from the base model":
         "neighbours under the base model (mean); the darkest points moved most among the others."
     )
 
-added_key, gaps_key = f"added-{scene}", f"gaps-{scene}"  # sentences drawn on the map beside the corpus's own
-share.restore(added_key, "new", str, "")  # a link opens with its new sentences placed
-typed_lines = [line.strip() for line in st.session_state.get(added_key, "").splitlines() if line.strip()]
-added = tuple(typed_lines[: share.MAX_ADDED])
-placed = None
-try:
-    if added and dims == 2:
-        placed = latents.placed_sentences(view, added)
-except LatentLabError as e:
-    st.error(str(e))
-share.restore(gaps_key, "gaps", share.whole_number(1, 50), None)  # a link opens with the gaps decoded
-share.publish(gaps=st.session_state[gaps_key])
-gaps = latents.gaps(st.session_state[gaps_key], known) if st.session_state.get(gaps_key) else None
+typed_lines, added, placed = sections.added.wanted(scene, view)  # drawn on the map beside the corpus's own
+gaps = sections.gaps.wanted(scene, known)
 
 typed_key = f"typed-{scene}"  # the neighbour box below: a typed sentence is drawn on the map
 typed, typed_rows, k = st.session_state.get(typed_key, "").strip(), [], int(st.session_state.get("k-neighbours", 10))
@@ -331,52 +317,9 @@ if anchor is not None:
     table = table.join(frame.loc[ids, ["text", *label_columns]].reset_index(drop=True))
     st.dataframe(table, hide_index=True)
 
-st.subheader("Add sentences to this map")
-st.caption(
-    f"One sentence a line, up to {share.MAX_ADDED:,}. Each is encoded and placed where its nearest encoded sentences "
-    "lie on this map (the map itself is not recomputed), drawn as a diamond. The page's link keeps them while they "
-    f"fit in it ({share.MAX_URL_TEXT:,} characters)."
-)
-st.text_area("New sentences", key=added_key, height=100, placeholder="a sentence of your own\nanother one")
-share.publish_text("new", "\n".join(added))
-if len(typed_lines) > len(added):
-    st.warning(f"Placed the first {len(added):,} of {len(typed_lines):,} lines: more are not drawn beside a map.")
-if placed is not None:
-    st.dataframe(pd.DataFrame({"new sentence": added, "x": placed[:, 0], "y": placed[:, 1]}), hide_index=True)
-elif added:
-    st.caption("New sentences are placed on the 2-D maps.")
+sections.added.section(scene, typed_lines, added, placed)
 
-st.subheader("Sentences your corpus does not contain yet")
-st.caption(
-    "Places the prior expects sentences but the corpus is thin (far from every encoded sentence), decoded. "
-    "Drawn on the 2-D map as stars; the gap is in typical nearest-neighbour spacings (1: as close as sentences lie). "
-    "Only places with room count: farther from every sentence than most sentences lie from their own nearest."
-)
-g1, g2 = st.columns([1, 3])
-how_many = g1.number_input("How many", 1, 50, 12, key=f"gaps-n-{scene}")
-if g2.button("Decode the corpus's gaps", key=f"gaps-go-{scene}"):
-    st.session_state[gaps_key] = int(how_many)
-    st.rerun()
-room = vae_core.explore.gaps.ROOM if gaps is not None else None  # (the library is loaded once gaps are asked for)
-if gaps is not None and not gaps.sentences:
-    st.info(
-        f"No gap found: every likely place of the prior lies as near a sentence as {room:.0%} of the corpus's "
-        f"sentences lie to their own nearest (a gap needs {gaps.room:.2f} typical spacings). The corpus covers "
-        "what the model expects here."
-    )
-elif gaps is not None:
-    st.caption(f"A gap here: over {gaps.room:.2f} typical spacings from every sentence (farther than {room:.0%} of "
-               "the sentences lie from their own nearest).")  # fmt: skip
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "decoded in a gap": gaps.sentences,
-                "gap": np.round(gaps.gap, 2),
-                "nearest corpus sentence": frame["text"].to_numpy()[gaps.nearest_row],
-            }
-        ),
-        hide_index=True,
-    )
+sections.gaps.section(scene, gaps, frame["text"].to_numpy())
 
 if present:  # a class sees the map, the clicked spot, selections and neighbours; tables and downloads wait
     state.warm_up_the_current_encoder()
@@ -395,82 +338,8 @@ st.dataframe(
     hide_index=True,
 )
 
-st.subheader("Concept axes")
-st.caption(
-    "A map whose axes are directions you choose: from one label's sentences to another's, or from one sentence to "
-    "another (the second axis at right angles to the first). Below it, the decoder's sentences along each axis."
-)
-kinds = (["two labels"] if label_columns else []) + ["two sentences"]
-label_values = {c: sorted(frame[c].astype(str).unique()) for c in label_columns}
-share.restore(f"axes-url-{scene}", "axes", share.axes(label_values), None)  # a link opens with its axes drawn
-if linked := st.session_state[f"axes-url-{scene}"]:  # the ends a link gave, on this scene's first run
-    st.session_state[f"axes-kind-{scene}"] = "two labels" if linked[0] == "labels" else "two sentences"
-    if linked[0] == "labels":
-        st.session_state[f"axes-column-{scene}"] = linked[1]
-    st.session_state.update({f"axes-{i}-{scene}": end for i, end in enumerate(linked[-4:])})
-    st.session_state[f"axes-on-{scene}"] = True
-st.session_state[f"axes-url-{scene}"] = ()  # restored once at most: the widgets hold the axes from now on
-kind = st.radio("Each axis runs between", kinds, horizontal=True, key=f"axes-kind-{scene}")
-if kind == "two labels":
-    column = st.selectbox("Label", label_columns, key=f"axes-column-{scene}")
-    values = label_values[column]
-    a1, a2, a3, a4 = st.columns(4)
-    picks = [
-        box.selectbox(name, values, key=f"axes-{i}-{scene}",
-                      **({} if f"axes-{i}-{scene}" in st.session_state else {"index": min(i, len(values) - 1)}))
-        for i, (box, name) in enumerate(zip((a1, a2, a3, a4), ("x from", "x to", "y from", "y to")))
-    ]  # fmt: skip
-    ends = ("labels", column, *picks)
-else:
-    a1, a2, a3, a4 = st.columns(4)
-    ends = (
-        "sentences",
-        *(
-            box.text_input(name, key=f"axes-{i}-{scene}")
-            for i, (box, name) in enumerate(zip((a1, a2, a3, a4), ("x from", "x to", "y from", "y to")))
-        ),
-    )
-axes_on = st.toggle("Draw the concept axes", key=f"axes-on-{scene}")
-share.publish_text("axes", json.dumps(list(ends)) if axes_on else None)
-if axes_on:
-    try:
-        if ends[0] == "sentences" and not all(t.strip() for t in ends[1:]):
-            raise LatentLabError("type the four sentences the two axes run between.")
-        axis_coords, along, y_is_spread = latents.concept_map(ends)
-    except LatentLabError as e:
-        st.error(str(e))
-    else:
-        names = ends[2:] if ends[0] == "labels" else ("x from", "x to", "y from", "y to")
-        y_title = "the widest spread left (at right angles to x)" if y_is_spread else f"{names[2]} → {names[3]}"
-        if y_is_spread:
-            st.caption("The y ends give no direction of their own (one place, or x's again: two labels have one "
-                       "direction between them), so y is the corpus's widest spread at right angles to x.")  # fmt: skip
-        axes_fig = figures.map_figure(axis_coords, frame["text"].tolist(), frame[color_by], color_by, seed=view.seed)
-        axes_fig.update_layout(xaxis_title=f"{names[0]} → {names[1]}", yaxis_title=y_title, dragmode="zoom")
-        st.plotly_chart(axes_fig, key="axes-map")
-        for axis, steps in zip(("x", "y"), along):
-            st.dataframe(
-                pd.DataFrame({f"along {axis}": [round(c, 2) for c, _ in steps], "decoded": [t for _, t in steps]}),
-                hide_index=True,
-            )
+sections.axes.section(scene, frame, label_columns, color_by, view)
 
-st.subheader("Download")
-if st.toggle("Prepare downloads of every sentence's coordinates and latents"):
-    export = frame[[c for c in frame.columns if c not in ("search match", "KL", "length", "kl")]].copy()
-    for name, column in zip("xyz", coords.T):  # the columns `project` writes, and its view in the Parquet metadata
-        export[name] = column
-    for i in range(mu.shape[1]):  # and those `encode` writes
-        export[f"z_{i}"] = mu[:, i]
-    export.attrs = asdict(view)
-    d1, d2, d3 = st.columns(3)
-    d1.download_button("Coordinates and latents (CSV)", export.to_csv(index=False), "latents.csv", "text/csv")
-    d2.download_button("Coordinates and latents (Parquet)", downloads.to_parquet_bytes(export), "latents.parquet")
-    d3.download_button(
-        "This map as one HTML file",
-        standalone.standalone_html(fig, f"{state.current_corpus().name}: {view_name}", map_names),
-        "latent-map.html",
-        "text/html",
-        help="Opens in any browser with no server: the points, colours, names and decoded sentences drawn, and search.",
-    )
+sections.export.section(frame, coords, mu, view, fig, f"{state.current_corpus().name}: {view_name}", map_names)
 
 state.warm_up_the_current_encoder()  # the map is on screen: get ready for a typed sentence or a click

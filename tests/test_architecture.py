@@ -72,7 +72,7 @@ def test_the_architecture_table_lists_every_module():
     for line in doc.splitlines():
         if line.startswith("| `"):
             listed.update(name.strip() for name in line.split("|")[1].replace("`", "").split(","))
-    modules = [p for p in FILES if p.name != "__init__.py"] + sorted((PACKAGE.parent / "ui").glob("[!_]*.py"))
+    modules = [p for p in FILES if p.name != "__init__.py"] + sorted((PACKAGE.parent / "ui").rglob("[!_]*.py"))
     on_disk = {str(p.relative_to(PACKAGE.parent)) for p in modules}
     assert not on_disk - listed, f"modules missing from ARCHITECTURE.md: {sorted(on_disk - listed)}"
     assert not listed - on_disk, f"ARCHITECTURE.md lists modules that are not there: {sorted(listed - on_disk)}"
