@@ -4,8 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import vae_core
-from ui import cards, curation, downloads, figures, latents, layers, sections, selection, share, state, zoom_names
+from ui import cards, curation, figures, latents, layers, sections, selection, share, state, zoom_names
 from vae_core.errors import LatentLabError
 from vae_core.explore.curate import tag_column
 from vae_core.explore.facets import facet, passing
@@ -171,16 +170,8 @@ elif color_by == "kept from the base model":
 typed_lines, added, placed = sections.added.wanted(scene, view)  # drawn on the map beside the corpus's own
 gaps = sections.gaps.wanted(scene, known)
 
-typed_key = f"typed-{scene}"  # the neighbour box below: a typed sentence is drawn on the map
-typed, typed_rows, k = st.session_state.get(typed_key, "").strip(), [], int(st.session_state.get("k-neighbours", 10))
-try:
-    if typed:
-        typed_rows = vae_core.explore.latent.nearest_sentences(
-            latents.measured_latents(), latents.measured(latents.posterior_of(typed)[0])[0], k
-        )
-except LatentLabError as e:
-    st.error(str(e))
-    typed = ""
+found = sections.neighbours.typed(scene)  # the neighbour box below: a typed sentence is drawn on the map
+typed, typed_rows, _ = found
 
 clicked = layers.clicked_spot(st.session_state.get("map")) if dims == 2 else None  # the map's event, read early
 if clicked is not None:
@@ -269,53 +260,13 @@ if color_by in label_columns and len(frame) > 10:
 if reading is not None:
     cards.spot_reading(reading, exact=latents.latent_map(view).exact)
 
-st.subheader("Selection")
-if dims == 3:
-    st.caption("Box and lasso selection work on the 2-D maps; click points to select them here.")
-if selected:
-    table = frame.loc[selected, [c for c in frame.columns if c not in ("search match", "KL")]]
-    st.text(f"{len(selected)} sentences selected.")
-    if carried:
-        c1, c2 = st.columns([3, 1], vertical_alignment="center")
-        c1.caption("Your selection, kept while the map redrew: select on the map again to replace it.")
-        c2.button("Clear the selection", key=f"clear-selection-{scene}", on_click=held.clear)
-    st.dataframe(table, hide_index=True, height=260)
-    d1, d2 = st.columns(2)
-    d1.download_button("Selection as CSV", table.to_csv(index=False), "selection.csv", "text/csv")
-    d2.download_button("Selection as Parquet", downloads.to_parquet_bytes(table), "selection.parquet")
-    curation.tag_controls(selected, scene)
-else:
-    st.caption("Click a point, or pick Box or Lasso Select in the map's toolbar and drag, to list sentences here.")
-curation.variant_controls(frame, [*label_columns, "cluster", "tag"], selected, scene, known)
+groups = [*label_columns, "cluster", "tag"]
+sections.selection.section(scene, frame, selected, carried, held, dims, groups, known)
 if query and matches.any():
     with st.expander(f"Search results ({int(matches.sum()):,})"):
         st.dataframe(frame.loc[matches, ["id", "text"]], hide_index=True, height=240)
 
-st.subheader("Nearest neighbours in the latent space")
-st.caption(
-    "Neighbours are measured between posterior means in the full latent space, not on the 2-D map, by their "
-    "angle about the corpus's centre (the distance is 1 − cosine: 0 points the same way). "
-    "A typed sentence is drawn on the 2-D map with its posterior spread, its neighbours ringed."
-)
-n1, n2 = st.columns([3, 1])
-n1.text_input("Type a sentence, or leave empty to use the clicked / first selected point", key=typed_key)
-n2.number_input("Neighbours", 1, 100, 10, key="k-neighbours")
-if typed:
-    anchor, rows = typed, typed_rows
-elif selected:
-    measured_mu = latents.measured_latents()
-    anchor, rows = (
-        frame.at[selected[0], "text"],
-        vae_core.explore.latent.nearest_sentences(measured_mu, measured_mu[selected[0]], k, selected[0]),
-    )
-else:
-    anchor, rows = None, []
-if anchor is not None:
-    st.text(f"Neighbours of: {anchor}")
-    ids = [i for i, _ in rows]
-    table = pd.DataFrame({"id": ids, "distance": [d for _, d in rows]})
-    table = table.join(frame.loc[ids, ["text", *label_columns]].reset_index(drop=True))
-    st.dataframe(table, hide_index=True)
+sections.neighbours.section(scene, frame, found, selected, label_columns)
 
 sections.added.section(scene, typed_lines, added, placed)
 
@@ -325,18 +276,7 @@ if present:  # a class sees the map, the clicked spot, selections and neighbours
     state.warm_up_the_current_encoder()
     st.stop()
 
-st.subheader("Clusters")
-sizes = frame["cluster"].value_counts()
-st.dataframe(
-    pd.DataFrame(
-        {
-            "cluster": sorted(cluster_words),
-            "sentences": [int(sizes.get(c, 0)) for c in sorted(cluster_words)],
-            "characteristic words": [", ".join(cluster_words[c]) for c in sorted(cluster_words)],
-        }
-    ),
-    hide_index=True,
-)
+sections.selection.clusters(frame, cluster_words)
 
 sections.axes.section(scene, frame, label_columns, color_by, view)
 
