@@ -8,7 +8,6 @@ from ui import cards, curation, figures, latents, layers, sections, selection, s
 from vae_core.errors import LatentLabError
 from vae_core.explore.curate import tag_column
 from vae_core.explore.facets import facet, passing
-from vae_core.explore.projection import MapView
 
 st.title("Explore the latent space")
 if not state.require(corpus=True, model=True):
@@ -20,108 +19,18 @@ except LatentLabError as e:
     sources = {"data": state.current_corpus().name, "model": state.current_model().name}
 corpus = state.current_corpus().value
 
-VIEWS = {"UMAP 2-D": MapView("umap", 2), "UMAP 3-D": MapView("umap", 3), "PCA (instant)": MapView("pca", 2)}
-SLUGS = {v.slug: name for name, v in VIEWS.items()} | {"pca": "PCA (instant)"}  # and links made before "pca-2d"
-opens_on = latents.default_view()
-first_view = next(name for name, v in VIEWS.items() if (v.method, v.dims) == (opens_on.method, opens_on.dims))
-color_options = [latents.label_column(name) for name in corpus.label_sets]
-color_options += ["cluster", "search match", "tag", "length", "KL"]
-color_options += ["map trust", "round trip chrF"]  # where the picture can be believed, point by point
-if latents.adapted_from_base():
-    color_options.append("kept from the base model")  # what adapting moved
 scene = state.current_corpus().key + state.current_model().key  # a new dataset or model opens on its own defaults
-share.restore(f"view-{scene}", "view", lambda s: SLUGS[s], first_view)
-share.restore(f"seed-{scene}", "seed", share.whole_number(0, 10**6), opens_on.seed)
-share.restore(f"colour-{scene}", "colour", share.choice(color_options), color_options[0])
-share.restore(f"search-{scene}", "search", str, "")
-share.restore(f"names-{scene}", "names", share.on_off, True)
-share.restore(f"density-{scene}", "density", share.on_off, False)
-share.restore(f"grid-{scene}", "grid", share.whole_number(0, 8), 0)
-share.restore(f"known-{scene}", "known", share.on_off, False)
-share.restore(f"decode-{scene}", "decode", share.on_off, False)
-share.restore(f"naming-{scene}", "naming", share.choice(list(latents.NAMERS)), latents.NAMERS[0])
-share.restore(f"sub-{scene}", "sub", share.on_off, False)
-share.restore(f"facets-{scene}", "facets", share.on_off, False)
-share.restore(f"spot-{scene}", "spot", share.spot(SLUGS), None)
-share.restore(f"present-{scene}", "present", share.on_off, False)
-present = st.sidebar.toggle(
-    "Presenter mode", key=f"present-{scene}", help="A larger map and text, the controls folded away: for a class."
+label_columns = [latents.label_column(name) for name in corpus.label_sets]
+controls = sections.controls.section(scene, sections.controls.color_options(label_columns), sources)
+view, view_name, color_by, query, known = (
+    controls.view,
+    controls.view_name,
+    controls.color_by,
+    controls.query,
+    controls.known,
 )
-with st.expander("Map controls") if present else st.container():
-    c1, c2, c3, c4 = st.columns([2, 1, 2, 2])
-    view_name = c1.radio(
-        "Map",
-        list(VIEWS),
-        key=f"view-{scene}",
-        horizontal=True,
-        help="PCA is a linear view; UMAP keeps neighbourhoods and shows clusters better.",
-    )
-    seed = c2.number_input("Seed", 0, 10**6, key=f"seed-{scene}", help="The same seed gives the same map.")
-    color_by = c3.selectbox("Colour by", color_options, key=f"colour-{scene}")
-    query = c4.text_input("Search sentences", key=f"search-{scene}", placeholder="a word or phrase")
-    l1, l2, l3, l5 = st.columns(4)
-    names_on = l1.toggle(
-        "Cluster names", key=f"names-{scene}", help="Characteristic words (c-TF-IDF) of each k-means cluster."
-    )
-    density_on = l2.toggle(
-        "Density contours",
-        key=f"density-{scene}",
-        help="Where the encoded sentences lie thick; between the lines the decoder has seen little.",
-    )
-    known = l3.toggle("Known words only", key=f"known-{scene}", help=cards.KNOWN_WORDS_HELP)
-    decode_mode = l5.toggle(
-        "Decode mode",
-        key=f"decode-{scene}",
-        help="Every click decodes the spot under the pointer, inside dense clusters too; sentences do not hover "
-        "or take clicks until it is off (a box or lasso still selects them).",
-    )
-    grid_n = st.columns([1, 1])[0].select_slider(
-        "Write the decoder's sentences on the map",
-        [0, 3, 4, 5, 6, 7, 8],
-        key=f"grid-{scene}",
-        format_func=lambda n: "off" if n == 0 else f"{n} x {n} grid",
-        help="Decode the whole map, for teaching.",
-    )
-share.publish(
-    **sources,
-    view=VIEWS[view_name].slug,
-    seed=int(seed),
-    colour=color_by,
-    search=query,
-    names="on" if names_on else "off",
-    density="on" if density_on else "off",
-    grid=grid_n or None,
-    known="on" if known else None,
-    decode="on" if decode_mode else None,
-    present="on" if present else None,
-)
-n_clusters = st.sidebar.slider("k-means clusters", 2, 30, 8)
-naming = st.sidebar.radio(
-    "Name clusters by",
-    latents.NAMERS,
-    key=f"naming-{scene}",
-    format_func={"words": "their words (c-TF-IDF)", "decoder": "the decoder (its centre, decoded)"}.get,
-    help="Hover a name to read the other one.",
-)
-sub_names = st.sidebar.toggle(
-    "Sub-cluster names",
-    key=f"sub-{scene}",
-    help="Each cluster split in three, and each part in three again, named smaller where there is room: zoom in "
-    "and more names appear.",
-)
-facets_on = st.sidebar.toggle(
-    "Facets beside the map",
-    key=f"facets-{scene}",
-    help="Small bar charts of the labels, length, KL and tags: click or box bars to filter the map; each chart "
-    "counts the sentences the others let through.",
-)
-share.publish(
-    naming=naming if naming != latents.NAMERS[0] else None,
-    sub="on" if sub_names else None,
-    facets="on" if facets_on else None,
-)
-
-view = MapView(VIEWS[view_name].method, VIEWS[view_name].dims, int(seed))
+present, grid_n, decode_mode, facets_on = controls.present, controls.grid_n, controls.decode_mode, controls.facets_on
+n_clusters = controls.n_clusters
 dims = view.dims
 if view.method == "umap" and not latents.has_coordinates(view):
     latents.ask_before_a_big_umap()
@@ -178,7 +87,9 @@ if clicked is not None:
     st.session_state[f"spot-{scene}"] = (view.slug, view.seed, *clicked)
 spot = st.session_state[f"spot-{scene}"]  # (view, seed, x, y): a spot belongs to one map
 share.publish(spot=share.spot_text(spot))
-here = spot[2:] if spot and (SLUGS[spot[0]], spot[1]) == (view_name, view.seed) and dims == 2 else None
+here = (
+    spot[2:] if spot and (sections.controls.SLUGS[spot[0]], spot[1]) == (view_name, view.seed) and dims == 2 else None
+)
 fig = figures.map_figure(
     coords,
     frame["text"].tolist(),
@@ -197,12 +108,12 @@ fig = figures.map_figure(
 reading = None
 map_names: list = []  # the clusters' names, when they are on
 if dims == 2:
-    if density_on:
+    if controls.density_on:
         layers.add_density(fig, coords)
     if grid_n:
         layers.add_written_grid(fig, *latents.written_grid(view, grid_n, known))
-    if names_on:  # written over the chart by the browser, placed anew at each zoom (ui/zoom_names)
-        map_names = latents.map_names(n_clusters, view, naming, sub_names)
+    if controls.names_on:  # written over the chart by the browser, placed anew at each zoom (ui/zoom_names)
+        map_names = latents.map_names(n_clusters, view, controls.naming, controls.sub_names)
     if typed:
         _, centre, cloud, ellipse = latents.typed_sentence(view, typed)
         layers.add_sentence_spread(fig, centre, cloud, ellipse, typed)
@@ -233,7 +144,7 @@ event = map_box.plotly_chart(
     fig, key="map", on_select="rerun", selection_mode=("points", "box", "lasso"), config=figures.chart_config(fig)
 )
 drawn = selection.figure_digest(fig)  # a redraw drops the selection drawn on the map: the page keeps it
-if dims == 2 and names_on:
+if dims == 2 and controls.names_on:
     with map_box:
         zoom_names.zoom_names(map_names, chart_key="map", key=f"map-names-{scene}")
 for f in facet_list:
@@ -252,7 +163,6 @@ held = st.session_state.setdefault(f"selection-{scene}", {})
 selected, carried = selection.kept_selection(selection.selected_rows(event), held, drawn)
 clusters, cluster_words = latents.clusters(n_clusters)  # after the map is on its way: a first map never waits on it
 frame["cluster"] = pd.Categorical(clusters)
-label_columns = [latents.label_column(name) for name in corpus.label_sets]
 if color_by in label_columns and len(frame) > 10:
     kept = latents.label_kept_on_map(color_by, view)
     cards.label_kept_on_map(kept, color_by, mu.shape[1], len(frame))
