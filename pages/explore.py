@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ui import cards, curation, figures, latents, layers, sections, selection, share, state, zoom_names
+from ui import cards, curation, decoded, figures, latents, layers, sections, selection, share, state, zoom_names
 from vae_core.errors import LatentLabError
 from vae_core.explore.curate import tag_column
 from vae_core.explore.facets import facet, passing
@@ -111,20 +111,20 @@ if dims == 2:
     if controls.density_on:
         layers.add_density(fig, coords)
     if grid_n:
-        layers.add_written_grid(fig, *latents.written_grid(view, grid_n, known))
+        layers.add_written_grid(fig, *decoded.written_grid(view, grid_n, known))
     if controls.names_on:  # written over the chart by the browser, placed anew at each zoom (ui/zoom_names)
         map_names = latents.map_names(n_clusters, view, controls.naming, controls.sub_names)
     if typed:
-        _, centre, cloud, ellipse = latents.typed_sentence(view, typed)
+        _, centre, cloud, ellipse = decoded.typed_sentence(view, typed)
         layers.add_sentence_spread(fig, centre, cloud, ellipse, typed)
     if placed is not None:
         layers.add_marked_points(fig, placed, list(added), "new sentences", "diamond", "#D55E00")
     if gaps is not None:
         layers.add_marked_points(
-            fig, latents.spots_of(view, gaps.z), gaps.sentences, "gaps, decoded", "star", "#009E73"
+            fig, decoded.spots_of(view, gaps.z), gaps.sentences, "gaps, decoded", "star", "#009E73"
         )
     if here:
-        reading = latents.reading(view, here, known)
+        reading = decoded.reading(view, here, known)
         layers.add_spot(fig, reading.spot, reading.landed, reading.sentence)
 if present:
     figures.presenter_style(fig)
@@ -168,7 +168,7 @@ if color_by in label_columns and len(frame) > 10:
     cards.label_kept_on_map(kept, color_by, mu.shape[1], len(frame))
 
 if reading is not None:
-    cards.spot_reading(reading, exact=latents.latent_map(view).exact)
+    cards.spot_reading(reading, exact=decoded.latent_map(view).exact)
 
 groups = [*label_columns, "cluster", "tag"]
 sections.selection.section(scene, frame, selected, carried, held, dims, groups, known)

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ui import cards, figures, latents, state
+from ui import cards, decoded, figures, latents, state
 from vae_core import LatentLabError
 from vae_core.explore.coverage import OFF_THE_DATA
 from vae_core.explore.latent import PATHS
@@ -51,14 +51,14 @@ if st.button("Interpolate", type="primary"):
 if "interpolation" in st.session_state:
     asked = st.session_state.interpolation
     try:
-        z_path, decoded = latents.interpolation(*asked)
-        checks = latents.path_checks(*asked) if named_corpus is not None and len(named_corpus.value) >= 5 else None
+        z_path, written = decoded.interpolation(*asked)
+        checks = decoded.path_checks(*asked) if named_corpus is not None and len(named_corpus.value) >= 5 else None
     except LatentLabError as e:
         st.error(str(e))
         del st.session_state.interpolation
         st.stop()
-    ts = np.linspace(0, 1, len(decoded))
-    table = pd.DataFrame({"step": range(len(decoded)), "t": ts.round(3), "decoded sentence": decoded})
+    ts = np.linspace(0, 1, len(written))
+    table = pd.DataFrame({"step": range(len(written)), "t": ts.round(3), "decoded sentence": written})
     if checks is not None:
         table["decoder's confidence"] = [c.confidence for c in checks]
         table["where"] = ["far from every sentence" if c.off_the_data else "among the sentences" for c in checks]
@@ -84,7 +84,7 @@ if "interpolation" in st.session_state:
             coords,
             named_corpus.value.texts,
             path=place_points(latents.measured(z_path), latents.measured_latents(), coords),
-            path_labels=decoded,
+            path_labels=written,
             path_flags=[c.off_the_data for c in checks],
         )
         # each end with its posterior spread: where on the map the walk starts and ends

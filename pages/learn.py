@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import vae_core  # its torch-backed modules load on first use: the text above them shows at once
-from ui import cards, latents, replay_view, state, training
+from ui import cards, decoded, latents, replay_view, state, training
 from ui.figures import tradeoff_figure
 from vae_core.errors import LatentLabError
 
@@ -150,7 +150,7 @@ if model:
     if corpus and len(corpus.value) >= 2:
         if latents.latents.has() or state.showing_the_demo() or st.button("Show this model at work"):
             try:
-                first, back, walk = latents.model_at_work()
+                first, back, walk = decoded.model_at_work()
                 st.markdown("**A round trip**, sentence → z → sentence:")
                 st.text(f"in:   {first}\nout:  {back}")
                 st.markdown("**An interpolation**, from that sentence to one halfway down the dataset:")

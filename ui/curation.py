@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import latents, state
+from ui import decoded, state
 from vae_core.errors import LatentLabError
 from vae_core.explore import curate
 
@@ -66,7 +66,7 @@ def variant_controls(frame: pd.DataFrame, group_columns: list[str], selected: li
         return
     rows, column, target = asked
     try:
-        variants = latents.moved_toward(rows, tuple(frame[column].astype(str)), target, known)
+        variants = decoded.moved_toward(rows, tuple(frame[column].astype(str)), target, known)
     except LatentLabError as e:
         st.error(str(e))
         return

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import latents
+from . import decoded
 from .latents import MAX_MAP_POINTS
 from .layers import CLICK_REACH, add_click_grid, add_density_shade, add_sentence_spread
 
@@ -143,7 +143,7 @@ def add_typed_sentences(fig: go.Figure, view: MapView, typed: list[tuple[str, st
     with its posterior spread: where on the map a sentence lands, and how surely."""
     for text, label, colour in typed:
         if text.strip():
-            _, centre, cloud, ellipse = latents.typed_sentence(view, text)
+            _, centre, cloud, ellipse = decoded.typed_sentence(view, text)
             add_sentence_spread(fig, centre, cloud, ellipse, text, label, colour)
 
 

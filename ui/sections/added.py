@@ -10,7 +10,7 @@ import streamlit as st
 from vae_core.errors import LatentLabError
 from vae_core.explore.projection import MapView
 
-from .. import latents, share
+from .. import decoded, share
 
 
 def wanted(scene: str, view: MapView) -> tuple[list[str], tuple[str, ...], np.ndarray | None]:
@@ -21,7 +21,7 @@ def wanted(scene: str, view: MapView) -> tuple[list[str], tuple[str, ...], np.nd
     typed = [line.strip() for line in st.session_state.get(key, "").splitlines() if line.strip()]
     added = tuple(typed[: share.MAX_ADDED])
     try:
-        return typed, added, latents.placed_sentences(view, added) if added and view.dims == 2 else None
+        return typed, added, decoded.placed_sentences(view, added) if added and view.dims == 2 else None
     except LatentLabError as e:
         st.error(str(e))
         return typed, added, None

@@ -11,7 +11,7 @@ import streamlit as st
 from vae_core.errors import LatentLabError
 from vae_core.explore.projection import MapView
 
-from .. import figures, latents, share
+from .. import decoded, figures, share
 
 ENDS = ("x from", "x to", "y from", "y to")
 
@@ -66,7 +66,7 @@ def section(scene: str, frame: pd.DataFrame, label_columns: list[str], color_by:
     try:
         if ends[0] == "sentences" and not all(t.strip() for t in ends[1:]):
             raise LatentLabError("type the four sentences the two axes run between.")
-        axis_coords, along, y_is_spread = latents.concept_map(ends)
+        axis_coords, along, y_is_spread = decoded.concept_map(ends)
     except LatentLabError as e:
         st.error(str(e))
         return

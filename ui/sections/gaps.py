@@ -9,7 +9,7 @@ import streamlit as st
 
 import vae_core
 
-from .. import latents, share
+from .. import decoded, share
 
 
 def wanted(scene: str, known_words_only: bool) -> vae_core.explore.gaps.Gaps | None:
@@ -17,7 +17,7 @@ def wanted(scene: str, known_words_only: bool) -> vae_core.explore.gaps.Gaps | N
     key = f"gaps-{scene}"
     share.restore(key, "gaps", share.whole_number(1, 50), None)
     share.publish(gaps=st.session_state[key])
-    return latents.gaps(st.session_state[key], known_words_only) if st.session_state.get(key) else None
+    return decoded.gaps(st.session_state[key], known_words_only) if st.session_state.get(key) else None
 
 
 def section(scene: str, gaps: vae_core.explore.gaps.Gaps | None, texts: np.ndarray) -> None:

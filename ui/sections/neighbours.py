@@ -9,7 +9,7 @@ import streamlit as st
 import vae_core
 from vae_core.errors import LatentLabError
 
-from .. import latents
+from .. import decoded, latents
 
 
 def typed(scene: str) -> tuple[str, list[tuple[int, float]], int]:
@@ -19,7 +19,7 @@ def typed(scene: str) -> tuple[str, list[tuple[int, float]], int]:
     if not text:
         return "", [], k
     try:
-        z = latents.measured(latents.posterior_of(text)[0])[0]
+        z = latents.measured(decoded.posterior_of(text)[0])[0]
         return text, vae_core.explore.latent.nearest_sentences(latents.measured_latents(), z, k), k
     except LatentLabError as e:
         st.error(str(e))
