@@ -34,10 +34,10 @@ if "preloaded" not in st.session_state:
 import numpy  # noqa: E402,F401
 import pandas  # noqa: E402,F401
 
-from ui import state  # noqa: E402  (after the navigation is on screen: pages and the demo load below)
+from ui import state, workspace  # noqa: E402  (after the navigation is on screen: pages and the demo load below)
 
 preload.empty()
 state.init_session()
-state.shared_view_notice()
+workspace.shared_view_notice()
 navigation.run()
 state.sidebar()  # after the page, so it shows what the page just changed

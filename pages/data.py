@@ -4,7 +4,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from ui import state
+from ui import state, workspace
 from vae_core import CorpusOptions, LatentLabError, load_corpus
 from vae_core.data.corpus import column_choices, corpus_stats
 from vae_core.data.readers import ALIASES, FORMATS
@@ -12,8 +12,8 @@ from vae_core.store import workspace as workspaces
 
 st.title("Data")
 
-kept = workspaces.list_datasets(state.workspace())
-KEPT = "Kept in the shared workspace" if state.read_only() else "Kept in your workspace"
+kept = workspaces.list_datasets(workspace.folder())
+KEPT = "Kept in the shared workspace" if workspace.read_only() else "Kept in your workspace"
 sources = ["Upload a file", *([KEPT] if kept else []), "Demo corpus"]
 source = st.radio("Source", sources, horizontal=True)
 if source == KEPT:
@@ -23,15 +23,15 @@ if source == KEPT:
         c1.text(f"{entry['name']} · uploaded {entry.get('saved_at', '?')}")
         if c2.button("Open", key=f"open-{entry['kept']}"):
             try:
-                corpus = workspaces.load_dataset(state.workspace(), entry["kept"])
+                corpus = workspaces.load_dataset(workspace.folder(), entry["kept"])
                 state.set_corpus(corpus, entry["name"], kept=entry["kept"])
                 state.open_the_model_for_new_data()
                 st.rerun()
             except LatentLabError as e:
                 st.error(str(e))
-        if not state.read_only() and c3.button("Delete", key=f"delete-{entry['kept']}"):
+        if not workspace.read_only() and c3.button("Delete", key=f"delete-{entry['kept']}"):
             try:
-                workspaces.delete_dataset(state.writable_workspace(), entry["kept"])
+                workspaces.delete_dataset(workspace.writable_folder(), entry["kept"])
                 st.rerun()
             except (LatentLabError, OSError) as e:
                 st.error(str(e))
@@ -47,7 +47,7 @@ else:
         "A text file: .txt (one sentence a line), .csv/.tsv (with a header), .jsonl or .parquet",
         type=[*FORMATS, *filter(None, ALIASES)],
     )
-    if state.read_only():
+    if workspace.read_only():
         st.caption("An upload opens for this session only: this workspace is shared with you read-only.")
     if upload is not None:
         data = upload.getvalue()
@@ -95,8 +95,8 @@ else:
                 try:
                     corpus = load_corpus(data, options, name=upload.name)
                     kept_as = None
-                    if not state.read_only():
-                        kept_as = workspaces.save_dataset(state.writable_workspace(), upload.name, data, options)
+                    if not workspace.read_only():
+                        kept_as = workspaces.save_dataset(workspace.writable_folder(), upload.name, data, options)
                     state.set_corpus(corpus, upload.name, kept=kept_as)
                     state.open_the_model_for_new_data()
                     st.rerun()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import cards, downloads, latents, replay_view, state
+from ui import cards, downloads, latents, replay_view, state, workspace
 from vae_core import LatentLabError, import_zip, load_bundle
 from vae_core.base.shipped import BASE_MODEL
 from vae_core.errors import OutputExistsError
@@ -10,7 +10,7 @@ from vae_core.store.bundle import delete_bundle, list_bundles, safe_name
 from vae_core.store.external import list_external, load_external
 
 st.title("Models")
-if state.read_only():
+if workspace.read_only():
     st.caption(
         "These are the models of a workspace shared with you, read-only: load and download them. To save what you "
         "train or upload, work in your own workspace (sidebar)."
@@ -22,15 +22,15 @@ else:
         "you send it to, read-only: nobody else can save or delete here."
     )
 with st.expander("Your workspaces, and a link that gives access to one"):
-    owned = state.own_workspaces()
-    if not state.read_only():
+    owned = workspace.own()
+    if not workspace.read_only():
         st.text(f"This workspace: {owned[0]}")
         if st.toggle("Show a link that gives access to this workspace", key="show-access-link"):
             st.warning("Whoever opens this link can save and delete here as you do. Send it only to yourself.")
-            st.code(state.access_link(), language=None)
-    for other in owned[1:] if not state.read_only() else owned:
+            st.code(workspace.access_link(), language=None)
+    for other in owned[1:] if not workspace.read_only() else owned:
         if st.button(f"Work in {other}", key=f"switch-{other}"):
-            state.switch_workspace(other)
+            workspace.switch(other)
             st.rerun()
     with st.form("workspace"):
         other = st.text_input(
@@ -39,7 +39,7 @@ with st.expander("Your workspaces, and a link that gives access to one"):
         )
         if st.form_submit_button("Open"):
             try:
-                state.switch_workspace(other)
+                workspace.switch(other)
                 st.rerun()
             except LatentLabError as e:
                 st.error(str(e))
@@ -49,7 +49,7 @@ with st.expander("Upload a model bundle (.zip)"):
     if upload is not None and st.button("Add this model"):
         try:
             name = safe_name(upload.name.removesuffix(".zip"))
-            tm = import_zip(upload.getvalue(), state.writable_workspace() / name, source=upload.name)
+            tm = import_zip(upload.getvalue(), workspace.writable_folder() / name, source=upload.name)
             state.set_model(tm, name, saved=True)
             st.success(f"Added {name}; it is now the current model.")
         except OutputExistsError:
@@ -121,7 +121,7 @@ def card(entry: dict, bundled: str | None = None) -> None:
                 mime="application/zip",
                 key=f"dl-{entry['path']}",
             )
-        if not demo and not state.read_only() and c3.button("Delete", key=f"del-{entry['path']}"):
+        if not demo and not workspace.read_only() and c3.button("Delete", key=f"del-{entry['path']}"):
             st.session_state.confirm_delete = entry["path"]
         if st.session_state.get("confirm_delete") == entry["path"]:
             st.warning(f"Delete {entry['name']} for good?")
@@ -134,11 +134,11 @@ def card(entry: dict, bundled: str | None = None) -> None:
                     st.error(f"Could not delete it: {e}")
 
 
-entries = list_bundles(state.workspace())
+entries = list_bundles(workspace.folder())
 if not entries:
     st.info(
         "This shared workspace has no saved model."
-        if state.read_only()
+        if workspace.read_only()
         else "You have not saved a model yet: train one on the Train page."
     )
 for entry in entries:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import decoded, state
+from ui import decoded, state, workspace
 from vae_core.errors import LatentLabError
 from vae_core.explore import curate
 
@@ -38,7 +38,7 @@ def tag_controls(selected: list[int], scene: str) -> None:
             else:
                 st.session_state[f"tags-{scene}"] = changed
                 st.rerun()
-    if state.read_only():
+    if workspace.read_only():
         st.caption("This workspace is shared with you read-only, so your tags last for this session: download the map.")
     elif not state.keeps_tags():
         st.caption("This dataset is not kept in your workspace, so its tags last for this session: download the map.")

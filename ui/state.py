@@ -1,5 +1,5 @@
-"""Per-session state and shared server resources: the session's id, the user's workspace (kept in the URL), the
-current dataset and model, the job registry, the UMAP warm-up and the bundled demo.
+"""Per-session state and shared server resources: the session's id, the current dataset and model (reopened from
+the session's workspace, see `workspace`), the job registry, the UMAP warm-up and the bundled demo.
 
 State lives in `st.session_state` (one browser session each); shared objects live in `st.cache_resource`, and
 anything per-user in them is keyed by the session's own id.
@@ -21,19 +21,15 @@ import streamlit as st
 
 import vae_core  # torch-backed parts load on first use (see vae_core/__init__.py): a first map does not wait on them
 from vae_core.data.corpus import Corpus, CorpusOptions, load_corpus
-from vae_core.errors import LatentLabError, ReadOnlyError
+from vae_core.errors import LatentLabError
 from vae_core.store import workspace as workspaces
+
+from . import workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_CORPUS = ROOT / "assets" / "demo_corpus.tsv"
 DEMO_MODEL = ROOT / "assets" / "demo_model"
 DEMO_MAP = ROOT / "assets" / "demo_map.npz"
-MODELS_ROOT = Path(os.environ.get("LATENT_LAB_MODELS", ROOT / "models"))  # one folder a workspace
-WORKSPACE_PARAM = "ws"  # the URL parameter of an access link: the workspace's id, which writes to it
-VIEW_PARAM = "share"  # the URL parameter that shows a workspace read-only: its view token
-OWNER_COOKIE = "latent_lab_workspaces"  # the ids of the workspaces this browser owns, "."-joined, current first
-MAX_OWNED = 8  # workspaces a browser keeps in its cookie
-COOKIE_MAX_AGE = 400 * 24 * 3600  # seconds (the most browsers keep a cookie)
 IMPORTS_ROOT = Path(os.environ.get("LATENT_LAB_IMPORTS", ROOT / "imports"))  # maps made elsewhere, read-only
 
 
@@ -61,105 +57,6 @@ def session_id() -> str:
     if "session_id" not in st.session_state:
         st.session_state.session_id = uuid.uuid4().hex
     return st.session_state.session_id
-
-
-def own_workspaces() -> list[str]:
-    """The workspaces this browser owns, the current one first: decided on a session's first run from an access
-    link (`?ws=ID`: whoever has the id may write to it), else the browser's cookie, else a new random one."""
-    if "own_workspaces" not in st.session_state:
-        owned = [w for w in owner_cookie().split(".") if workspaces.is_id(w)][:MAX_OWNED]
-        if workspaces.is_id(given := st.query_params.get(WORKSPACE_PARAM, "")):
-            owned = [given, *(w for w in owned if w != given)][:MAX_OWNED]
-        st.session_state.own_workspaces = owned or [workspaces.new_id()]
-    return st.session_state.own_workspaces
-
-
-def owner_cookie() -> str:
-    """The cookie in which this browser keeps the ids of its workspaces ("" when it has none yet)."""
-    return st.context.cookies.get(OWNER_COOKIE, "")
-
-
-def viewed_workspace() -> str | None:
-    """The workspace a shared link shows read-only (`?share=TOKEN`), when it is not one of this browser's own;
-    decided on a session's first run. None: the session works in its own workspace."""
-    if "viewed_workspace" not in st.session_state:
-        owned = own_workspaces()
-        token = st.query_params.get(VIEW_PARAM, "")
-        found = None if WORKSPACE_PARAM in st.query_params else workspaces.find_view(MODELS_ROOT, token)
-        if found in owned:  # its owner's browser: work in it
-            owned[:] = [found, *(w for w in owned if w != found)]
-            found = None
-        st.session_state.viewed_workspace = found
-    return st.session_state.viewed_workspace
-
-
-def workspace_id() -> str:
-    """The workspace this session reads from: the shared one it views, else its own."""
-    return viewed_workspace() or own_workspaces()[0]
-
-
-def read_only() -> bool:
-    """Whether this session views someone's workspace through a shared link: it reads, and writes nothing there."""
-    return viewed_workspace() is not None
-
-
-def keep_workspace_in_url() -> None:
-    """Put the workspace's view token into the URL on every run (moving between pages clears the URL's
-    parameters): a reload comes back to it, and a link copied from the address bar shows it read-only. The id
-    that writes to it (an access link's `ws`) is taken out of the URL once read."""
-    token = workspaces.view_token(workspace_id())
-    st.query_params.pop(WORKSPACE_PARAM, None)
-    if st.query_params.get(VIEW_PARAM) != token:
-        st.query_params[VIEW_PARAM] = token
-
-
-COOKIE_JS = """
-export default function (component) {
-  const { name, value, max_age } = component.data;
-  const secure = location.protocol === "https:" ? "; Secure" : "";
-  document.cookie = `${name}=${value}; Path=/; Max-Age=${max_age}; SameSite=Lax${secure}`;
-}
-"""
-_cookie_writer = st.components.v2.component("latent_lab_owner_cookie", js=COOKIE_JS)
-
-
-def keep_owner_cookie() -> None:
-    """Keep this browser's workspaces in its cookie (a script in the page sets it), so that a reload, a bookmark or
-    a new tab knows them, and a shared link opened here by their owner opens writable."""
-    value = ".".join(own_workspaces())
-    _cookie_writer(data={"name": OWNER_COOKIE, "value": value, "max_age": COOKIE_MAX_AGE}, key="owner-cookie")
-
-
-def access_link() -> str:
-    """A link that gives the current own workspace to whoever opens it (its id in the URL): given on request only."""
-    return f"{st.context.url or ''}?{WORKSPACE_PARAM}={own_workspaces()[0]}"
-
-
-def switch_workspace(name: str) -> None:
-    """Work in the workspace `name` (one of this browser's, or any whose id the user typed; InputError for a
-    malformed one), as its owner. The current dataset and model stay open, no longer kept in the workspace left."""
-    chosen = workspaces.check_id(name)
-    owned = own_workspaces()
-    owned[:] = [chosen, *(w for w in owned if w != chosen)][:MAX_OWNED]
-    st.session_state.viewed_workspace = None
-    if (corpus := current_corpus()) is not None and corpus.kept:
-        st.session_state.corpus = dataclasses.replace(corpus, kept=None)
-    keep_workspace_in_url()
-
-
-def workspace() -> Path:
-    """The folder this session reads saved models and kept datasets from (see vae_core.store.workspace)."""
-    return workspaces.folder(MODELS_ROOT, workspace_id())
-
-
-def writable_workspace() -> Path:
-    """The folder to save into: the session's own workspace; ReadOnlyError while it views a shared one."""
-    if read_only():
-        raise ReadOnlyError(
-            "this is someone's workspace, shared read-only: nothing here can be saved or deleted. Open your own "
-            "workspace (sidebar) to save your work."
-        )
-    return workspace()
 
 
 @st.cache_resource
@@ -250,7 +147,7 @@ def init_session() -> None:
     """First visit: open what the workspace had open last (a reload, a bookmark, a restarted server), else the
     demo corpus and model, when bundled."""
     session_id()
-    keep_workspace_in_url()
+    workspace.keep_in_url()
     if "corpus" not in st.session_state:
         st.session_state.corpus = None
         st.session_state.model = None
@@ -266,7 +163,7 @@ def init_session() -> None:
 
 def reopen_the_workspace() -> None:
     """Open the dataset and the saved model this workspace had open last, where they are still there."""
-    folder, last = workspace(), workspaces.recall(workspace())
+    folder, last = workspace.folder(), workspaces.recall(workspace.folder())
     try:
         if (kept := last.get("dataset")) and workspaces.has_dataset(folder, kept):
             corpus = workspaces.load_dataset(folder, kept)
@@ -283,10 +180,10 @@ def open_kept_dataset(name: str) -> bool:
     if name == "demo corpus" and (corpus := demo_corpus()) is not None:
         set_corpus(corpus, name, demo=True)
         return True
-    entry = next((d for d in workspaces.list_datasets(workspace()) if d["name"] == name), None)
+    entry = next((d for d in workspaces.list_datasets(workspace.folder()) if d["name"] == name), None)
     if entry is None:
         return False
-    set_corpus(workspaces.load_dataset(workspace(), entry["kept"]), name, kept=entry["kept"])
+    set_corpus(workspaces.load_dataset(workspace.folder(), entry["kept"]), name, kept=entry["kept"])
     return True
 
 
@@ -298,7 +195,7 @@ def open_saved_model(name: str) -> bool:
     if name == BASE_NAME and base_model_available():
         open_the_base_model()
         return True
-    if (path := workspaces.saved_model(workspace(), name)) is None:
+    if (path := workspaces.saved_model(workspace.folder(), name)) is None:
         return False
     set_model(vae_core.load_bundle(path), name, saved=True)
     return True
@@ -308,8 +205,8 @@ def set_corpus(corpus: Corpus, name: str, demo: bool = False, kept: str | None =
     """Make `corpus` the current dataset; `kept`: its name among the workspace's kept datasets (reopened next
     time), None for one that is not kept (the demo, a map made elsewhere)."""
     st.session_state.corpus = Named(name, corpus, uuid.uuid4().hex, demo, kept=kept)
-    if remember and not read_only():
-        workspaces.remember(workspace(), dataset=kept)
+    if remember and not workspace.read_only():
+        workspaces.remember(workspace.folder(), dataset=kept)
     if not demo:  # its maps will be computed here
         umap_warm_up()
 
@@ -323,8 +220,8 @@ def set_model(
 ) -> None:
     """Make `model` the current model; `saved`: it is the workspace's saved model `name` (reopened next time)."""
     st.session_state.model = Named(name, model, uuid.uuid4().hex, demo)
-    if remember and not read_only():
-        workspaces.remember(workspace(), model=name if saved else None)
+    if remember and not workspace.read_only():
+        workspaces.remember(workspace.folder(), model=name if saved else None)
     if not demo:
         umap_warm_up()
 
@@ -338,7 +235,7 @@ def _has_tags_kept() -> bool:
 def keeps_tags() -> bool:
     """Whether tags given now are kept in the workspace: the current dataset's are (see _has_tags_kept), and the
     workspace is the user's own, not a shared one."""
-    return _has_tags_kept() and not read_only()
+    return _has_tags_kept() and not workspace.read_only()
 
 
 def kept_tags() -> dict[int, str]:
@@ -346,13 +243,13 @@ def kept_tags() -> dict[int, str]:
     corpus = current_corpus()
     if not _has_tags_kept():
         return {}
-    return workspaces.load_tags(workspace(), corpus.kept, len(corpus.value.texts))
+    return workspaces.load_tags(workspace.folder(), corpus.kept, len(corpus.value.texts))
 
 
 def keep_tags(tags: dict[int, str]) -> None:
     """Keep the current dataset's tags in the workspace, when it keeps them (see keeps_tags)."""
     if keeps_tags():
-        workspaces.save_tags(workspace(), current_corpus().kept, tags)
+        workspaces.save_tags(workspace.folder(), current_corpus().kept, tags)
 
 
 def current_corpus() -> Named | None:
@@ -396,17 +293,6 @@ def trained_on_another_corpus() -> str | None:
     return trained_on if trained_on and trained_on != corpus.value.report.source else None
 
 
-def shared_view_notice() -> None:
-    """On every page of a shared workspace: that it is read-only, and the way to one's own."""
-    if not read_only():
-        return
-    with st.sidebar:
-        st.info("You are viewing a workspace shared with you, read-only: open, explore and download, but not save.")
-        if st.button("Work in my own workspace", help="What is open now stays open; save it there."):
-            switch_workspace(own_workspaces()[0])
-            st.rerun()
-
-
 def sidebar() -> None:
     """The current dataset and model, on every page (as plain text: names are user input), and the cookie that
     keeps this browser's workspaces."""
@@ -417,7 +303,7 @@ def sidebar() -> None:
         job = job_registry().get(session_id())
         if job is not None and not job.finished:
             st.text("Training is running…")
-        keep_owner_cookie()
+        workspace.keep_cookie()
 
 
 def open_the_model_for_new_data() -> None:

@@ -10,7 +10,7 @@ import streamlit as st
 
 import vae_core  # its torch-backed modules load on first use (see vae_core/__init__.py)
 
-from . import state
+from . import state, workspace
 from .cache import per_session, session_store
 from .figures import tradeoff_figure
 from .replay_view import extent, replay_figure
@@ -120,7 +120,7 @@ def tradeoff_progress(job: TradeoffJob) -> None:
 def save_to_workspace(tm: vae_core.TrainedModel, name: str, overwrite: bool = False) -> None:
     """Save a trained model in the user's workspace under `name` and make it the current model. A name already
     taken by a saved model asks first (`confirm_replace`); anything else there is never replaced."""
-    path = state.writable_workspace() / name
+    path = workspace.writable_folder() / name
     try:
         vae_core.save_bundle(tm, path, overwrite=overwrite)
     except vae_core.errors.OutputExistsError:

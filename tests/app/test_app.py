@@ -14,7 +14,7 @@ os.environ["LATENT_LAB_WARMUP"] = "0"  # no background umap compile competing fo
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 import vae_core  # noqa: E402
-from ui import figures, selection, state  # noqa: E402
+from ui import figures, selection, state, workspace  # noqa: E402
 from vae_core.measure.compare import label_on_map, map_trust  # noqa: E402
 
 PAGES = ["learn", "lesson", "data", "train", "models", "explore", "interpolate", "generate", "compare"]
@@ -23,7 +23,7 @@ TIMEOUT = 120
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
+    monkeypatch.setattr(workspace, "MODELS_ROOT", tmp_path / "models")
     at = AppTest.from_file("../../app.py", default_timeout=TIMEOUT)
     at.run()
     assert not at.exception, at.exception
@@ -175,7 +175,7 @@ def test_the_data_page_suggests_the_text_and_label_columns(app):
 def test_the_explore_scene_lives_in_the_url(tmp_path, monkeypatch):
     """A bookmarked or sent link opens Explore as it was (view, seed, colouring, search); what the user changes goes
     back into the URL; a hand-edited value that makes no sense is ignored."""
-    monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
+    monkeypatch.setattr(workspace, "MODELS_ROOT", tmp_path / "models")
     at = AppTest.from_file("../../app.py", default_timeout=TIMEOUT)
     at.query_params.update({"view": "pca", "seed": "3", "colour": "sentiment", "search": "soup", "junk": "x"})
     at.run()
@@ -214,7 +214,7 @@ def test_explore_says_how_much_of_the_coloured_label_the_flat_map_keeps(app):
 def test_explore_decodes_a_spot_names_the_clusters_and_draws_a_typed_sentence(tmp_path, monkeypatch):
     """A spot sent in a link is decoded and starred; the clusters are named on the map; the decoder's grid and the
     density are drawn on request; a typed sentence lands with its posterior ellipse and its neighbours ringed."""
-    monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
+    monkeypatch.setattr(workspace, "MODELS_ROOT", tmp_path / "models")
     at = AppTest.from_file("../../app.py", default_timeout=TIMEOUT)
     at.query_params.update({"spot": "umap-2d,0,1.0,7.0", "grid": "3", "density": "on", "known": "on", "decode": "on"})
     at.run()
@@ -285,7 +285,7 @@ def test_the_learn_page_plays_the_demo_training_beside_a_collapse(app):
 
 
 def test_presenter_mode_folds_the_controls_and_enlarges_the_map(tmp_path, monkeypatch):
-    monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
+    monkeypatch.setattr(workspace, "MODELS_ROOT", tmp_path / "models")
     at = AppTest.from_file("../../app.py", default_timeout=TIMEOUT)
     at.query_params.update({"present": "on"})
     at.run()
@@ -496,7 +496,7 @@ def test_explore_places_new_sentences_and_decodes_the_corpus_gaps_on_the_map(app
 def test_explore_names_clusters_by_the_decoder_and_sub_clusters_where_there_is_room(tmp_path, monkeypatch):
     """From a link: the 8 clusters named by what their centres decode to (their words on hover), and smaller
     sub-cluster names beside them, never two on top of each other; the choice stays in the URL."""
-    monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
+    monkeypatch.setattr(workspace, "MODELS_ROOT", tmp_path / "models")
     at = AppTest.from_file("../../app.py", default_timeout=TIMEOUT)
     at.query_params.update({"naming": "decoder", "sub": "on"})
     at.run()

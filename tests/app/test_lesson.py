@@ -6,14 +6,14 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui import state
+from ui import workspace
 
 from .test_app import TIMEOUT, array_length, by_label, open_page
 
 
 @pytest.fixture
 def lesson(tmp_path, monkeypatch):
-    monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
+    monkeypatch.setattr(workspace, "MODELS_ROOT", tmp_path / "models")
     at = AppTest.from_file("../../app.py", default_timeout=TIMEOUT)
     at.run()
     return open_page(at, "lesson")

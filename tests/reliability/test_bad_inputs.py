@@ -124,9 +124,9 @@ def test_app(case, name, data, changes, error, expected, tmp_path, monkeypatch):
         pytest.skip("the uploader is made with type=[...]: Streamlit refuses other types before the page sees them")
     from streamlit.testing.v1 import AppTest
 
-    from ui import state
+    from ui import workspace
 
-    monkeypatch.setattr(state, "MODELS_ROOT", tmp_path)
+    monkeypatch.setattr(workspace, "MODELS_ROOT", tmp_path)
     at = AppTest.from_file("../../app.py", default_timeout=60)
     at.run()
     at.switch_page("pages/data.py").run()

@@ -49,7 +49,7 @@ def test_the_app_opens_it_and_explore_draws_the_shipped_coordinates(run_folder, 
     os.environ["LATENT_LAB_WARMUP"] = "0"
     from streamlit.testing.v1 import AppTest
 
-    from ui import state
+    from ui import state, workspace
 
     # a UMAP map "computed on the server": if Explore recomputed anything, these coordinates would not come back
     coords = np.random.default_rng(0).uniform(1000, 2000, size=(192, 2)).astype(np.float32)
@@ -58,7 +58,7 @@ def test_the_app_opens_it_and_explore_draws_the_shipped_coordinates(run_folder, 
     frame.attrs = {"method": "umap", "dims": 2, "seed": 0}
     frame.to_parquet(run_folder / "map.parquet")
     monkeypatch.setattr(state, "IMPORTS_ROOT", run_folder.parent)
-    monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
+    monkeypatch.setattr(workspace, "MODELS_ROOT", tmp_path / "models")
     at = AppTest.from_file("../../app.py", default_timeout=60).run()
     at.switch_page("pages/models.py").run()
     next(b for b in at.button if b.label == "Open server-run").click().run()

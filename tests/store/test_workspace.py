@@ -12,7 +12,7 @@ os.environ["LATENT_LAB_WARMUP"] = "0"
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 import vae_core  # noqa: E402
-from ui import selection, state  # noqa: E402
+from ui import selection, workspace  # noqa: E402
 from vae_core import CorpusOptions, save_bundle  # noqa: E402
 from vae_core.errors import CorpusError, InputError  # noqa: E402
 from vae_core.store import workspace as workspaces  # noqa: E402
@@ -66,7 +66,7 @@ def new_session(params: dict[str, str] | None = None) -> AppTest:
 def test_a_reload_or_a_new_tab_reopens_the_workspace(trained, tmp_path, monkeypatch):
     """What the user had open comes back in a new session with the link (a reload, a bookmark, a restart); a
     visitor without the link gets a workspace of their own and sees none of it."""
-    monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
+    monkeypatch.setattr(workspace, "MODELS_ROOT", tmp_path / "models")
     first = new_session({"ws": "alice-2026"})
     first.switch_page("pages/data.py").run()
     first.radio[0].set_value("Upload a file").run()
@@ -99,7 +99,7 @@ def test_a_reload_or_a_new_tab_reopens_the_workspace(trained, tmp_path, monkeypa
 
 
 def test_a_deleted_model_or_dataset_is_not_reopened(trained, tmp_path, monkeypatch):
-    monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
+    monkeypatch.setattr(workspace, "MODELS_ROOT", tmp_path / "models")
     folder = tmp_path / "models" / "bob-2026"
     workspaces.remember(folder, model="gone", dataset="gone.txt")
     at = new_session({"ws": "bob-2026"})
@@ -108,7 +108,7 @@ def test_a_deleted_model_or_dataset_is_not_reopened(trained, tmp_path, monkeypat
 
 
 def test_a_shared_explore_link_opens_its_model_or_says_it_is_missing(trained, tmp_path, monkeypatch):
-    monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
+    monkeypatch.setattr(workspace, "MODELS_ROOT", tmp_path / "models")
     save_bundle(trained, tmp_path / "models" / "carol-2026" / "mine")
     at = new_session({"ws": "carol-2026", "model": "mine", "data": "demo corpus", "view": "pca"})
     at.switch_page("pages/explore.py").run()
@@ -141,7 +141,7 @@ def test_a_datasets_tags_are_kept_beside_it_and_read_back_defensively(tmp_path):
 
 def test_tags_given_in_one_session_come_back_in_the_next(tmp_path, monkeypatch):
     """The Explore page's tags are the user's work: a reload of the workspace's link brings them back."""
-    monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
+    monkeypatch.setattr(workspace, "MODELS_ROOT", tmp_path / "models")
     monkeypatch.setattr(selection, "selected_rows", lambda event: [4, 5, 6])  # as if three points were lassoed
     first = new_session({"ws": "erin-2026"})
     first.switch_page("pages/explore.py").run()
@@ -170,7 +170,7 @@ def test_a_view_token_finds_its_workspace_and_never_gives_away_the_id(tmp_path):
 
 def alice_with_a_model(trained, tmp_path, monkeypatch):
     """alice-2026 with a saved model open and the demo's tags; the folder and a copy of its files as they are."""
-    monkeypatch.setattr(state, "MODELS_ROOT", tmp_path / "models")
+    monkeypatch.setattr(workspace, "MODELS_ROOT", tmp_path / "models")
     folder = tmp_path / "models" / "alice-2026"
     save_bundle(trained, folder / "mine")
     workspaces.remember(folder, model="mine")
@@ -213,7 +213,7 @@ def test_a_shared_link_shows_the_workspace_read_only(trained, tmp_path, monkeypa
 
 def test_the_owners_browser_opens_its_own_shared_link_writable(trained, tmp_path, monkeypatch):
     folder, _ = alice_with_a_model(trained, tmp_path, monkeypatch)
-    monkeypatch.setattr(state, "owner_cookie", lambda: "bob-2026.alice-2026")  # this browser owns both
+    monkeypatch.setattr(workspace, "owner_cookie", lambda: "bob-2026.alice-2026")  # this browser owns both
     at = new_session({"share": workspaces.view_token("alice-2026")})
     assert not at.sidebar.info and at.session_state["own_workspaces"][0] == "alice-2026"
     at.switch_page("pages/models.py").run()
