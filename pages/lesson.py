@@ -11,7 +11,7 @@ from ui.live_plane import live_chart
 from vae_core.errors import LatentLabError
 
 SPEEDS = {"slow motion": 2.0, "normal": 25.0, "fast": None}  # training steps a second (None: as fast as it goes)
-UPDATE_S = 0.2  # while it plays, the plane is drawn anew this often
+UPDATE_S = 0.15  # while it plays, the plane is drawn anew this often
 # Streamlit fades what a run has not yet redrawn; redrawn five times a second, the lesson would stay faded
 NOT_FADED = ".st-key-lesson-live [data-stale='true'] { opacity: 1 !important; transition: none !important; }"
 
@@ -173,7 +173,8 @@ def live() -> None:
             st.markdown(f"**At ({spot[0]:.2f}, {spot[1]:.2f})** the decoder writes:")
             st.text(sentences[-1])
         if lesson.history:
-            st.plotly_chart(lesson_view.curves_figure(curves), key="lesson-curves")
+            frame = lesson_view.curves_frame()  # drawn once: each update only hands the page its new curves
+            live_chart(frame, lesson_view.curves_figure(curves), "lesson-curves", config={"displaylogo": False})
 
 
 st.html(f"<style>{NOT_FADED}</style>")

@@ -230,19 +230,26 @@ def plane_figure(
     return fig
 
 
-def curves_figure(curves: dict[str, np.ndarray], height: int = 260) -> go.Figure:
-    """Reconstruction and KL (nats per sentence) over the steps, β on its own axis."""
+def curves_frame(height: int = 260) -> go.Figure:
+    """What of the curves' chart does not move: its axes (reconstruction and KL in nats, β on its own) and legend.
+    Drawn once; each update's curves are put on it in the page (`live_plane`)."""
     fig = go.Figure()
-    steps = curves["step"]
-    fig.add_trace(go.Scatter(x=steps, y=curves["rec"], name="reconstruction", line={"color": REC_COLOUR}))
-    fig.add_trace(go.Scatter(x=steps, y=curves["kl"], name="KL", line={"color": KL_COLOUR}))
-    fig.add_trace(go.Scatter(x=steps, y=curves["beta"], name="β", yaxis="y2", line={"color": "#555555", "dash": "dot"}))
     fig.update_layout(
         height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10}, uirevision="curves",
         xaxis={"title": "step"}, yaxis={"title": "nats per sentence", "rangemode": "tozero"},
         yaxis2={"title": "β", "overlaying": "y", "side": "right", "rangemode": "tozero", "showgrid": False},
         legend={"orientation": "h", "y": 1.15},
     )  # fmt: skip
+    return fig
+
+
+def curves_figure(curves: dict[str, np.ndarray], height: int = 260) -> go.Figure:
+    """Reconstruction and KL (nats per sentence) over the steps, β on its own axis, on the chart's `curves_frame`."""
+    fig = curves_frame(height)
+    steps = curves["step"]
+    fig.add_trace(go.Scatter(x=steps, y=curves["rec"], name="reconstruction", line={"color": REC_COLOUR}))
+    fig.add_trace(go.Scatter(x=steps, y=curves["kl"], name="KL", line={"color": KL_COLOUR}))
+    fig.add_trace(go.Scatter(x=steps, y=curves["beta"], name="β", yaxis="y2", line={"color": "#555555", "dash": "dot"}))
     return fig
 
 

@@ -22,8 +22,11 @@ def lesson(tmp_path, monkeypatch):
 def plane(at: AppTest) -> dict:
     """The plane as the browser shows it: the chart's frame, with the traces the live layer puts on it."""
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    (live,) = [e for e in at.get("bidi_component") if e.proto.component_name == "latent_lab_live_plane"]
-    return {**spec, "data": json.loads(live.proto.json)["traces"]}
+    lives = [
+        json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name == "latent_lab_live_plane"
+    ]
+    (live,) = [data for data in lives if "lesson-map" in data["chart"]]  # (the curves are a live chart too)
+    return {**spec, "data": live["traces"]}
 
 
 def traces(at: AppTest) -> list[str]:
@@ -37,6 +40,18 @@ def test_the_chart_keeps_its_frame_while_the_plane_moves(lesson):
     before = plane(lesson)["data"]
     lesson.button(key="lesson-step").click().run()
     assert lesson.get("plotly_chart")[0].proto.spec == frame and plane(lesson)["data"] != before
+    curves_frame, lines = lesson.get("plotly_chart")[1].proto.spec, curves(lesson)
+    lesson.button(key="lesson-step").click().run()  # the curves' chart too: its frame stays, its lines grow
+    assert lesson.get("plotly_chart")[1].proto.spec == curves_frame
+    assert [t["name"] for t in curves(lesson)] == ["reconstruction", "KL", "β"] and curves(lesson) != lines
+
+
+def curves(at: AppTest) -> list[dict]:
+    """The curves' traces, as the live layer puts them on their chart."""
+    lives = [
+        json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name == "latent_lab_live_plane"
+    ]
+    return next(data["traces"] for data in lives if "lesson-curves" in data["chart"])
 
 
 def metric(at: AppTest, label: str) -> str:
