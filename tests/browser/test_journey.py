@@ -402,3 +402,34 @@ def test_a_copied_link_shows_the_workspace_read_only_and_its_owner_keeps_it(new_
     alice.wait_for_selector("text=Dataset: alice.txt (40 sentences)")
     wait_idle(alice)
     assert alice.locator("text=/viewing a workspace shared/").count() == 0 and alice.url == link
+
+
+def test_the_lesson_plays_its_plane_and_curves_and_pauses(new_page):
+    """Play moves the sentences on the plane and draws the curves, on the same charts (never rebuilt); Pause stops
+    both where they are."""
+    page = new_page()
+    go(page, "Lesson")
+    plane, curves = ".st-key-lesson-map .js-plotly-plot", ".st-key-lesson-curves .js-plotly-plot"
+    moved = f"""() => {{ const g = document.querySelector('{plane}');
+        const t = g && g.data && g.data.find(d => d.meta === 'sentences');
+        return t ? JSON.stringify(t.x).slice(0, 80) : null }}"""
+    steps = f"""() => {{ const g = document.querySelector('{curves}');
+        return g && g._fullData && g._fullData.length ? g._fullData[0].x.length : 0 }}"""
+    start = page.evaluate(moved)
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function(f"() => ({moved})() !== {start!r} && ({steps})() > 20")
+    watch = f"""() => {{ window.seen = {{charts: new Set(), moves: 0, last: null}};
+        window.watcher = setInterval(() => {{ const v = ({moved})();
+        window.seen.charts.add(document.querySelector('{plane}'));
+        if (v !== window.seen.last) {{ window.seen.moves++; window.seen.last = v; }} }}, 20); }}"""
+    page.evaluate(watch)
+    page.wait_for_function("() => window.seen.moves >= 10")
+    charts = page.evaluate("() => { clearInterval(window.watcher); return window.seen.charts.size }")
+    assert charts <= 4, charts  # ten moves on the chart drawn: rebuilt only when its axes grow a unit
+    page.get_by_role("button", name="Pause").click()
+    wait_idle(page)
+    time.sleep(1)
+    paused_at = page.evaluate(steps)
+    time.sleep(1.5)
+    assert page.evaluate(steps) == paused_at and paused_at > 20
+    screenshot(page, "lesson")
