@@ -84,3 +84,32 @@ def test_a_machine_that_cannot_be_read_counts_as_quiet():
     assert OtherLoad(machine=lambda: None).busy_cores() == 0.0
     busy, total = machine_times() or (0.0, 1.0)
     assert 0 <= busy <= total and own_seconds() > 0
+
+
+def test_encoding_and_decoding_leave_the_cores_other_programs_keep_busy(monkeypatch):
+    """`device.FreeCores` (what a long encoding or decoding asks before each chunk) counts the cores other programs
+    kept busy since its last look, and gives them back when they stop."""
+    import os
+
+    from vae_core import device
+
+    monkeypatch.setattr(device, "STALE_S", 1e9)  # the first look stays the reference however slow the machine is
+    cores = os.cpu_count() or 1
+    clock = Clock(cores)
+    free = device.FreeCores(load=clock.load, cores=lambda: cores)
+    assert free.free() == cores  # nothing ran yet
+    clock.run(10, others=cores - 0.2, own=0)  # another program takes every core but a fifth of one
+    sleep_past_a_look()
+    assert free.free() == 1  # never fewer than one
+    clock.run(10, others=0, own=cores)  # this process alone: every core free for it
+    sleep_past_a_look()
+    assert free.free() == cores
+    assert device.free_threads(1) == 1  # and never more than asked for
+
+
+def sleep_past_a_look() -> None:
+    import time
+
+    from vae_core import device
+
+    time.sleep(device.SAMPLE_S * 1.5)

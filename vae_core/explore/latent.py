@@ -14,7 +14,7 @@ import torch
 
 from ..data.batching import iterate_batches, to_ids
 from ..data.tokenizer import TextTokenizer, as_written
-from ..device import torch_threads
+from ..device import free_threads, torch_threads
 from ..errors import InputError
 from ..model.decoding import DecodeConfig, decode
 from ..model.objective import kl_per_dim
@@ -32,8 +32,9 @@ FEW_ROWS = 16  # encoding or decoding this many rows or fewer runs torch on one 
 def _threads_for(rows: int) -> AbstractContextManager[None]:
     """One torch thread for a handful of rows (a click, a typed sentence): so little work gains nothing from more
     threads, and on a small server, where the same cores also run the browser, a training or another user, the
-    extra threads only wait their turn and make the click slower. Bigger batches keep the thread's setting."""
-    return torch_threads(1 if rows <= FEW_ROWS else torch.get_num_threads())
+    extra threads only wait their turn and make the click slower. Bigger batches take the thread setting, less the
+    cores other programs keep busy now (`device.free_threads`; each chunk of a long job asks again)."""
+    return torch_threads(1 if rows <= FEW_ROWS else free_threads(torch.get_num_threads()))
 
 
 def _check_texts(texts: list[str]) -> list[str]:
@@ -71,10 +72,10 @@ def encode(
     cleaned = _check_texts(texts)
 
     def work(part: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
-        return posterior(model, tokenizer, to_ids(tokenizer, part), batch_size, texts=part)
+        with _threads_for(len(part)):  # each chunk of a long list on the cores free now
+            return posterior(model, tokenizer, to_ids(tokenizer, part), batch_size, texts=part)
 
-    with _threads_for(len(cleaned)):
-        parts = in_chunks(work, cleaned, on_progress) or [work([])]
+    parts = in_chunks(work, cleaned, on_progress) or [work([])]
     mu, logvar = (torch.cat(halves) for halves in zip(*parts))
     return mu.numpy(), logvar.numpy()
 

@@ -3,8 +3,8 @@ process in a folder every process sees) and runs torch on cores // seats taken, 
 `python -m vae_core train` started at once split the cores instead of each taking every core's threads, which runs
 both many times slower than one after the other (bench/results/concurrent-training.json).
 
-Programs that are not Latent Lab's take no seat, so the cores they keep busy are measured too (`OtherLoad`: the
-machine's busy time less this process's own, between two looks) and left to them: torch's threads spin-wait for
+Programs that are not Latent Lab's take no seat, so the cores they keep busy are measured too (`device.OtherLoad`:
+the machine's busy time less this process's own, between two looks) and left to them: torch's threads spin-wait for
 one another, so a thread that shares its core with another program stalls all the others (bench/busy_machine.py)."""
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ import os
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 import torch
+
+from ..device import OtherLoad, machine_times, own_seconds  # noqa: F401  (the machine's load, read here too)
 
 FOLDER = Path(tempfile.gettempdir()) / "latent-lab-seats"
 
@@ -29,48 +30,6 @@ def _alive(pid: int) -> bool:
     except PermissionError:  # another user's process: alive
         return True
     return True
-
-
-def machine_times() -> tuple[float, float] | None:
-    """(busy, all) CPU seconds of every core since boot, from Linux's /proc/stat (steal counted as busy: another
-    machine's); None where there is no such file."""
-    try:
-        with open("/proc/stat") as f:
-            fields = [int(x) for x in f.readline().split()[1:9]]
-    except (OSError, ValueError):
-        return None
-    ticks = os.sysconf("SC_CLK_TCK")
-    idle = fields[3] + fields[4]  # idle, iowait
-    return (sum(fields) - idle) / ticks, sum(fields) / ticks
-
-
-def own_seconds() -> float:
-    """CPU seconds this process has used, every thread of it."""
-    t = os.times()
-    return t.user + t.system
-
-
-class OtherLoad:
-    """How many cores other processes kept busy since the last look: the machine's busy share of its CPU time less
-    this process's own, times the cores /proc/stat counts. 0 where the machine cannot be read (not Linux)."""
-
-    def __init__(
-        self,
-        machine: Callable[[], tuple[float, float] | None] = machine_times,
-        own: Callable[[], float] = own_seconds,
-    ):
-        self.machine, self.own = machine, own
-        self._last = (machine(), own())
-
-    def busy_cores(self) -> float:
-        (before, own_before), now, own_now = self._last, self.machine(), self.own()
-        self._last = (now, own_now)
-        if before is None or now is None or now[1] <= before[1]:
-            return 0.0
-        cores = max(os.cpu_count() or 1, 1)
-        wall = (now[1] - before[1]) / cores  # every core's time passes at once
-        others = (now[0] - before[0]) - (own_now - own_before)
-        return min(max(others / wall, 0.0), float(cores))
 
 
 class Seat:
