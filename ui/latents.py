@@ -81,9 +81,11 @@ def measured_latents() -> np.ndarray:
 def coordinates(view: MapView) -> np.ndarray:
     """Map coordinates of the current corpus (of the part of z that is measured)."""
     mu = measured_latents()
-    later = " (a first UMAP in a new server takes a little longer)" if view.method == "umap" else ""
-    with st.spinner(f"Computing the {view.label} map of {len(mu)} points{later}…"):
+    if view.method != "umap":  # instant
         return project(mu, view.method, view.dims, view.seed)
+    with st.spinner(f"Computing the {view.label} map of {len(mu):,} points…"):  # the neighbour graph, then:
+        with progress(f"Laying out the {view.label} map of {len(mu):,} points (epochs)") as follow:
+            return project(mu, view.method, view.dims, view.seed, on_progress=follow)
 
 
 @per_session()

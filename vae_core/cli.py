@@ -273,6 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dims", type=int, choices=DIMS, default=2)
     p.add_argument("--seed", type=_whole(0, 2**32 - 1), default=0)
     p.add_argument("--device", default="auto", help="where the exact nearest neighbours are found: auto, cpu, cuda")
+    quiet_arg(p)
 
     p = sub.add_parser("interpolate", help="decode the path between two sentences")
     p.add_argument("model", help=f"bundle folder, or {BASE} for the shipped base model")
@@ -481,7 +482,8 @@ def cmd_project(args) -> None:
         raise InputError(f"{source}: {bad} row(s) hold NaN or infinite z_ values; encode the corpus again.")
     start = time.perf_counter()
     view = MapView(args.method, args.dims, args.seed)
-    coords = project(latents, view.method, view.dims, view.seed, device=args.device)
+    follow = progress_bar(args, "laying out the map", "epochs")
+    coords = project(latents, view.method, view.dims, view.seed, device=args.device, on_progress=follow)
     result = frame[[c for c in ("text", "label") if c in frame.columns]].copy()
     for name, column in zip("xyz", coords.T):
         result[name] = column

@@ -44,6 +44,16 @@ def test_umap_map_same_seed_same_map(blobs):
     assert project(x, "umap", 3, seed=3).shape == (180, 3)
 
 
+def test_a_umap_map_reports_its_layout_epochs_and_is_the_same_map(blobs):
+    x, _ = blobs
+    seen = []
+    followed = project(x, "umap", 2, seed=3, on_progress=lambda done, total: seen.append((done, total)))
+    assert np.allclose(followed, project(x, "umap", 2, seed=3))
+    assert seen[0] == (0, 200) and seen[-1] == (200, 200) and {t for _, t in seen} == {200}
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    project(x, "pca", 2, on_progress=seen.append)  # PCA is instant: nothing to follow
+
+
 def test_bad_projection_requests(blobs):
     x, _ = blobs
     with pytest.raises(InputError):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -93,11 +94,13 @@ def project(
     seed: int = 0,
     n_neighbors: int = 15,
     device: str = "auto",
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> np.ndarray:
     """Coordinates (N, dims) of the latents. PCA projects them as they are (so a spot on its map inverts exactly);
     UMAP lays out their `neighbour_space`, the neighbours the app lists, from an exact kNN graph computed with torch
     (on the GPU when there is one), which is faster than its own approximate search and deterministic for a given
-    seed; on a CPU above EXACT_KNN_MAX_CPU points, exact search costs O(N²), so UMAP's own search is used instead."""
+    seed; on a CPU above EXACT_KNN_MAX_CPU points, exact search costs O(N²), so UMAP's own search is used instead.
+    `on_progress(done, total)` follows UMAP's layout epochs (the long part; PCA is instant)."""
     latents = np.asarray(latents, dtype=np.float32)
     if method not in METHODS:
         raise InputError(f"unknown projection {method!r}: use one of {', '.join(METHODS)}.")
@@ -127,10 +130,32 @@ def project(
         random_state=seed,
         precomputed_knn=knn or (None, None, None),
         n_jobs=1,
+        tqdm_kwds=_epochs_reported_to(on_progress),
     )
     with warnings.catch_warnings():  # "transform will be unavailable": we place new points ourselves
         warnings.simplefilter("ignore", UserWarning)
         return reducer.fit_transform(latents).astype(np.float32)
+
+
+class _EpochLine:
+    """A file for UMAP's tqdm bar, drawn as "done/total": each line it writes becomes `on_progress(done, total)`."""
+
+    def __init__(self, on_progress: Callable[[int, int], None]):
+        self.on_progress = on_progress
+
+    def write(self, text: str) -> None:
+        if found := re.search(r"(\d+)/(\d+)", text):
+            self.on_progress(int(found.group(1)), int(found.group(2)))
+
+    def flush(self) -> None:
+        pass
+
+
+def _epochs_reported_to(on_progress: Callable[[int, int], None] | None) -> dict | None:
+    """UMAP's tqdm settings that hand its layout's epochs to `on_progress` (None: no bar, as UMAP's default)."""
+    if on_progress is None:
+        return None
+    return {"disable": False, "file": _EpochLine(on_progress), "bar_format": "{n}/{total}", "mininterval": 0.25}
 
 
 @dataclass(frozen=True)
