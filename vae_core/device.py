@@ -122,6 +122,12 @@ def cpu_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def cores_left(cores: int, load: OtherLoad) -> int:
+    """`cores` less those other programs kept busy since `load`'s last look (a core at least half busy counts as
+    taken); may be 0 or less on a machine they fill."""
+    return cores - int(load.busy_cores() + 0.5)
+
+
 class FreeCores:
     """How many cores other programs leave free now: `free()` reads the load since the last look (at least SAMPLE_S
     ago; a look older than STALE_S is taken afresh, waiting SAMPLE_S), so jobs that ask often (each chunk of a long
@@ -138,7 +144,7 @@ class FreeCores:
                 self.load = self.make_load()
                 time.sleep(SAMPLE_S)
             if time.monotonic() - self.at >= SAMPLE_S:
-                self.answer = max(1, self.cores() - int(self.load.busy_cores() + 0.5))
+                self.answer = max(1, cores_left(self.cores(), self.load))
                 self.at = time.monotonic()
             return self.answer
 
@@ -148,5 +154,6 @@ FREE_CORES = FreeCores()
 
 def free_threads(most: int) -> int:
     """Threads for a job on the CPU: at most `most`, and no more than the cores other programs leave free, so torch's
-    spinning threads never share a core with another program (see train/seats.py). At least 1."""
-    return max(1, min(most, FREE_CORES.free()))
+    spinning threads never share a core with another program (see train/seats.py). At least 1; a job of one thread
+    does not look."""
+    return 1 if most <= 1 else min(most, FREE_CORES.free())

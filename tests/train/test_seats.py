@@ -6,7 +6,8 @@ import sys
 
 import torch
 
-from vae_core.train.seats import OtherLoad, Seat, machine_times, own_seconds
+from vae_core.device import OtherLoad, machine_times, own_seconds
+from vae_core.train.seats import Seat
 
 
 def quiet() -> OtherLoad:

@@ -17,13 +17,14 @@ import torch
 
 from ..data.corpus import Corpus
 from ..data.tokenizer import TokenizerConfig
+from ..device import OtherLoad
 from ..errors import LatentLabError
 from ..model.vae import ModelConfig
 from .fit import TrainedModel, check_trainable, fit
 from .loop import Progress, TrainConfig
 from .replay import Replay
 from .seats import FOLDER as SEATS
-from .seats import OtherLoad, Seat
+from .seats import Seat
 from .tradeoff import GAMMAS, TradeoffPoint, rate_distortion
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import torch
 
-from ..device import OtherLoad, machine_times, own_seconds  # noqa: F401  (the machine's load, read here too)
+from ..device import OtherLoad, cores_left, cpu_cores
 
 FOLDER = Path(tempfile.gettempdir()) / "latent-lab-seats"
 
@@ -39,7 +39,7 @@ class Seat:
     def __init__(
         self, folder: Path = FOLDER, cores: int | None = None, every_s: float = 2.0, load: OtherLoad | None = None
     ):
-        self.folder, self.cores, self.every_s = Path(folder), cores or len(os.sched_getaffinity(0)), every_s
+        self.folder, self.cores, self.every_s = Path(folder), cores or cpu_cores(), every_s
         self.load = load or OtherLoad()
         self.path = self.folder / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self._checked = -float("inf")
@@ -76,8 +76,7 @@ class Seat:
         now = time.monotonic()
         if self.held and (force or now - self._checked >= self.every_s):
             self._checked = now
-            free = self.cores - int(self.load.busy_cores() + 0.5)
-            threads = max(1, min(self.cores // max(self.taken(), 1), free))
+            threads = max(1, min(self.cores // max(self.taken(), 1), cores_left(self.cores, self.load)))
             if threads != torch.get_num_threads():
                 torch.set_num_threads(threads)
         return torch.get_num_threads()
