@@ -36,8 +36,22 @@ import pandas  # noqa: E402,F401
 
 from ui import state, workspace  # noqa: E402  (after the navigation is on screen: pages and the demo load below)
 
+
+def sidebar() -> None:
+    """The current dataset and model, on every page (as plain text: names are user input), and the cookie that
+    keeps this browser's workspaces."""
+    with st.sidebar:
+        corpus, model = state.current_corpus(), state.current_model()
+        st.text(f"Dataset: {corpus.name} ({len(corpus.value)} sentences)" if corpus else "Dataset: none")
+        st.text(f"Model: {model.name} (z: {model.value.latent_dim}-D)" if model else "Model: none")
+        job = state.job_registry().get(state.session_id())
+        if job is not None and not job.finished:
+            st.text("Training is running…")
+        workspace.keep_cookie()
+
+
 preload.empty()
 state.init_session()
 workspace.shared_view_notice()
 navigation.run()
-state.sidebar()  # after the page, so it shows what the page just changed
+sidebar()  # after the page, so it shows what the page just changed

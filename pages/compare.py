@@ -5,6 +5,7 @@ import numpy as np
 import streamlit as st
 
 from ui import figures, latents, selection, state
+from ui import frame as frame_table
 from vae_core import LatentLabError
 from vae_core.explore.projection import MapView
 from vae_core.measure.compare import loo_knn_accuracy, neighbour_agreement
@@ -26,7 +27,7 @@ VIEWS = ["UMAP 2-D", "PCA (instant)"]
 opens_on = 1 if latents.default_view().method == "pca" else 0  # as Explore: PCA for corpora too large for UMAP here
 view_name = c1.radio("Maps", VIEWS, index=opens_on, horizontal=True, key=f"compare_view_{opens_on}")
 seed = c2.number_input("Seed", 0, 10**6, 0, key="compare_seed")
-label_names = [latents.label_column(name) for name in corpus.label_sets]
+label_names = [frame_table.label_column(name) for name in corpus.label_sets]
 color_by = c3.selectbox("Colour by", label_names + [f"{K}-NN agreement"], key="compare_colour")
 view = MapView("umap" if view_name.startswith("UMAP") else "pca", 2, int(seed))
 if view.method == "umap":  # the pretrained map is never at hand for a big corpus: ask whatever the VAE map
@@ -42,7 +43,7 @@ except LatentLabError as e:
     st.stop()
 
 agreement = neighbour_agreement(vae_neighbours, pretrained_neighbours)
-frame = latents.sentence_frame()
+frame = frame_table.sentence_frame()
 frame[f"{K}-NN agreement"] = agreement
 summary = st.columns(1 + len(label_names))
 summary[0].metric(
@@ -71,7 +72,7 @@ for column, coords, title, key, space in (
     fig.update_layout(title={"text": title})
     column.plotly_chart(fig, key=key, on_select="rerun", selection_mode=("points", "box", "lasso"))
     if color_by in label_names:  # a flat map keeps less than its space: say how much, so the two are read fairly
-        kept = latents.label_kept_on_map(color_by, view, space)
+        kept = frame_table.label_kept_on_map(color_by, view, space)
         column.text(
             f"{color_by}: {kept.on_map:.0%} of sentences share it with most of their {K} nearest neighbours on this "
             f"map, {kept.in_space:.0%} in the space itself."

@@ -4,7 +4,21 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ui import cards, curation, decoded, figures, latents, layers, sections, selection, share, state, zoom_names
+from ui import (
+    cards,
+    curation,
+    decoded,
+    figures,
+    latents,
+    layers,
+    map_names,
+    sections,
+    selection,
+    share,
+    state,
+    zoom_names,
+)
+from ui import frame as frame_table
 from vae_core.errors import LatentLabError
 from vae_core.explore.curate import tag_column
 from vae_core.explore.facets import facet, passing
@@ -20,7 +34,7 @@ except LatentLabError as e:
 corpus = state.current_corpus().value
 
 scene = state.current_corpus().key + state.current_model().key  # a new dataset or model opens on its own defaults
-label_columns = [latents.label_column(name) for name in corpus.label_sets]
+label_columns = [frame_table.label_column(name) for name in corpus.label_sets]
 controls = sections.controls.section(scene, sections.controls.color_options(label_columns), sources)
 view, view_name, color_by, query, known = (
     controls.view,
@@ -40,7 +54,7 @@ try:
 except LatentLabError as e:
     st.error(str(e))
     st.stop()
-frame = latents.sentence_frame()
+frame = frame_table.sentence_frame()
 if color_by == "cluster":  # numbers that name groups: coloured as categories
     frame["cluster"] = pd.Categorical(latents.clusters(n_clusters)[0])
 matches = frame["text"].str.contains(query, case=False, regex=False) if query else pd.Series(False, index=frame.index)
@@ -59,22 +73,17 @@ shown_tags = st.sidebar.multiselect(
 shown = frame["tag"].isin(shown_tags).to_numpy() if shown_tags else np.ones(len(frame), dtype=bool)
 facet_list, facet_memory = [], st.session_state.setdefault(f"facet-choice-{scene}", {})
 if facets_on:  # the bars chosen last time filter the map drawn now
-    facet_columns = [*(latents.label_column(name) for name in corpus.label_sets), "length", "KL"]
+    facet_columns = [*(frame_table.label_column(name) for name in corpus.label_sets), "length", "KL"]
     facet_columns += ["tag"] if frame["tag"].nunique() > 1 else []  # once something is tagged
-    facet_columns += [c for c in ("map trust", "round trip chrF", "kept from the base model") if c in frame]
+    facet_columns += [c.name for c in frame_table.COLOURS if c.name in frame]
     facet_list = [facet(c, frame[c]) for c in facet_columns]
     chosen = {f.name: selection.chosen_bars(f"facet-{scene}-{f.name}", facet_memory) for f in facet_list}
     shown &= passing(facet_list, chosen)
-if color_by == "map trust":
-    frame["map trust"] = latents.map_trust(view)
-elif color_by == "round trip chrF":
-    frame["round trip chrF"] = latents.round_trip_chrf()
-elif color_by == "kept from the base model":
-    frame["kept from the base model"] = latents.kept_from_base()
-    st.text(
-        f"Adapting kept {np.nanmean(frame['kept from the base model']):.0%} of each sentence's 10 nearest "
-        "neighbours under the base model (mean); the darkest points moved most among the others."
-    )
+for colour in frame_table.COLOURS:  # the colours computed only when chosen
+    if color_by == colour.name:
+        frame[colour.name] = colour.values(view)
+        if colour.note:
+            st.text(colour.note(frame[colour.name]))
 
 typed_lines, added, placed = sections.added.wanted(scene, view)  # drawn on the map beside the corpus's own
 gaps = sections.gaps.wanted(scene, known)
@@ -106,14 +115,14 @@ fig = figures.map_figure(
     only=None if shown.all() else np.flatnonzero(shown),
 )
 reading = None
-map_names: list = []  # the clusters' names, when they are on
+names_on_map: list = []  # the clusters' names, when they are on
 if dims == 2:
     if controls.density_on:
         layers.add_density(fig, coords)
     if grid_n:
         layers.add_written_grid(fig, *decoded.written_grid(view, grid_n, known))
     if controls.names_on:  # written over the chart by the browser, placed anew at each zoom (ui/zoom_names)
-        map_names = latents.map_names(n_clusters, view, controls.naming, controls.sub_names)
+        names_on_map = map_names.map_names(n_clusters, view, controls.naming, controls.sub_names)
     if typed:
         _, centre, cloud, ellipse = decoded.typed_sentence(view, typed)
         layers.add_sentence_spread(fig, centre, cloud, ellipse, typed)
@@ -146,7 +155,7 @@ event = map_box.plotly_chart(
 drawn = selection.figure_digest(fig)  # a redraw drops the selection drawn on the map: the page keeps it
 if dims == 2 and controls.names_on:
     with map_box:
-        zoom_names.zoom_names(map_names, chart_key="map", key=f"map-names-{scene}")
+        zoom_names.zoom_names(names_on_map, chart_key="map", key=f"map-names-{scene}")
 for f in facet_list:
     facet_box.plotly_chart(
         figures.facet_figure(f, passing(facet_list, chosen, besides=f.name), chosen[f.name]),
@@ -164,7 +173,7 @@ selected, carried = selection.kept_selection(selection.selected_rows(event), hel
 clusters, cluster_words = latents.clusters(n_clusters)  # after the map is on its way: a first map never waits on it
 frame["cluster"] = pd.Categorical(clusters)
 if color_by in label_columns and len(frame) > 10:
-    kept = latents.label_kept_on_map(color_by, view)
+    kept = frame_table.label_kept_on_map(color_by, view)
     cards.label_kept_on_map(kept, color_by, mu.shape[1], len(frame))
 
 if reading is not None:
@@ -190,6 +199,6 @@ sections.selection.clusters(frame, cluster_words)
 
 sections.axes.section(scene, frame, label_columns, color_by, view)
 
-sections.export.section(frame, coords, mu, view, fig, f"{state.current_corpus().name}: {view_name}", map_names)
+sections.export.section(frame, coords, mu, view, fig, f"{state.current_corpus().name}: {view_name}", names_on_map)
 
 state.warm_up_the_current_encoder()  # the map is on screen: get ready for a typed sentence or a click

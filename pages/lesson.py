@@ -5,7 +5,7 @@ import numpy as np
 import streamlit as st
 
 import vae_core  # its torch-backed modules load on first use
-from ui import lesson_view, state
+from ui import lesson_tour, lesson_view, state
 from ui.layers import clicked_spot
 from ui.live_plane import live_chart
 from vae_core.errors import LatentLabError
@@ -53,9 +53,9 @@ def restart() -> None:
 
 def go_to(stop: int) -> None:
     """Show stop `stop` of the guided path and set the lesson's state to it."""
-    stop = min(max(stop, 0), len(lesson_view.TOUR) - 1)
+    stop = min(max(stop, 0), len(lesson_tour.TOUR) - 1)
     st.session_state["lesson-stop"] = stop
-    sets = dict(lesson_view.TOUR[stop].sets)
+    sets = dict(lesson_tour.TOUR[stop].sets)
     if sets.pop("lesson-restart", False):
         restart()
     st.session_state.update(sets)
@@ -84,10 +84,10 @@ if "lesson" not in st.session_state:
 stop = st.session_state.get("lesson-stop", 0)
 with st.container(border=True):
     words, back, forward = st.columns([10, 1, 1], vertical_alignment="center")
-    words.markdown(f"**Step {stop + 1} of {len(lesson_view.TOUR)}.** {lesson_view.TOUR[stop].text}")
+    words.markdown(f"**Step {stop + 1} of {len(lesson_tour.TOUR)}.** {lesson_tour.TOUR[stop].text}")
     back.button("Back", on_click=go_to, args=(stop - 1,), disabled=stop == 0, key="lesson-back")
     forward.button(
-        "Next", on_click=go_to, args=(stop + 1,), disabled=stop == len(lesson_view.TOUR) - 1, key="lesson-next"
+        "Next", on_click=go_to, args=(stop + 1,), disabled=stop == len(lesson_tour.TOUR) - 1, key="lesson-next"
     )
 controls = st.columns([1, 2, 2, 2])
 playing = st.session_state.setdefault("lesson-playing", False)  # not a widget's: a tick of the playing fragment

@@ -9,13 +9,14 @@ import streamlit as st
 from ui import decoded, state, workspace
 from vae_core.errors import LatentLabError
 from vae_core.explore import curate
+from vae_core.store import workspace as workspaces
 
 
 def tags(scene: str) -> dict[int, str]:
     """This map's tags, row → tag: read from the workspace, where the demo's and a kept dataset's tags are kept
     (the same for every model of that dataset); they leave with every export."""
     if f"tags-{scene}" not in st.session_state:
-        st.session_state[f"tags-{scene}"] = state.kept_tags()
+        st.session_state[f"tags-{scene}"] = kept_tags()
     return st.session_state[f"tags-{scene}"]
 
 
@@ -30,7 +31,7 @@ def tag_controls(selected: list[int], scene: str) -> None:
                 continue
             try:
                 changed = curate.add_tag(tags(scene), selected, tag)
-                state.keep_tags(changed)
+                keep_tags(changed)
             except LatentLabError as e:
                 st.error(str(e))
             except OSError as e:
@@ -40,7 +41,7 @@ def tag_controls(selected: list[int], scene: str) -> None:
                 st.rerun()
     if workspace.read_only():
         st.caption("This workspace is shared with you read-only, so your tags last for this session: download the map.")
-    elif not state.keeps_tags():
+    elif not keeps_tags():
         st.caption("This dataset is not kept in your workspace, so its tags last for this session: download the map.")
 
 
@@ -85,3 +86,29 @@ def variant_controls(frame: pd.DataFrame, group_columns: list[str], selected: li
     st.text(f"{len(rows)} sentences written from their own {column} toward {column} {target!r}, {steps} steps each.")
     st.dataframe(table, hide_index=True, height=260)
     st.download_button("Variants as CSV", table.to_csv(index=False), "variants.csv", "text/csv", key=f"v-csv-{scene}")
+
+
+def _has_tags_kept() -> bool:
+    """Whether the workspace keeps tags for the current dataset: the demo's and a kept upload's."""
+    corpus = state.current_corpus()
+    return bool(corpus and (corpus.demo or corpus.kept))
+
+
+def keeps_tags() -> bool:
+    """Whether tags given now are kept in the workspace: the current dataset's are (see _has_tags_kept), and the
+    workspace is the user's own, not a shared one."""
+    return _has_tags_kept() and not workspace.read_only()
+
+
+def kept_tags() -> dict[int, str]:
+    """The current dataset's tags as the workspace keeps them (row -> tag); a shared workspace's too."""
+    corpus = state.current_corpus()
+    if not _has_tags_kept():
+        return {}
+    return workspaces.load_tags(workspace.folder(), corpus.kept, len(corpus.value.texts))
+
+
+def keep_tags(tags: dict[int, str]) -> None:
+    """Keep the current dataset's tags in the workspace, when it keeps them (see keeps_tags)."""
+    if keeps_tags():
+        workspaces.save_tags(workspace.folder(), state.current_corpus().kept, tags)

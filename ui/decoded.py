@@ -11,7 +11,8 @@ import numpy as np
 import vae_core  # its torch-backed modules load on first use
 
 from .cache import per_session
-from .latents import coordinates, latents, measured, measured_latents, sentence_frame
+from .frame import sentence_frame
+from .latents import coordinates, latents, measured, measured_latents
 from .progress import progress
 from .state import current_corpus, current_model
 

@@ -1,7 +1,7 @@
 """What the maps are drawn from, computed once per session (see `cache`): the posterior means, map coordinates,
-the sentence table, clusters and neighbours of the current dataset under the current model. What was computed
-elsewhere (the demo's arrays shipped in assets/demo_map.npz, a map made on a server) is put into the same cache, so
-nothing below treats it as a special case."""
+clusters and neighbours of the current dataset under the current model (its sentence table: `frame`). What was
+computed elsewhere (the demo's arrays shipped in assets/demo_map.npz, a map made on a server) is put into the same
+cache, so nothing below treats it as a special case."""
 
 from __future__ import annotations
 
@@ -10,29 +10,23 @@ import re
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 import vae_core  # its torch-backed modules load on first use: the demo's first map is drawn from shipped arrays
-from vae_core.data.corpus import count_tokens
 from vae_core.explore.clusters import (
     centres,
     characteristic_words,
     kmeans,
-    label_spots,
     subclusters,
     words_from_table,
 )
-from vae_core.explore.labels import MapName, name_lines
 from vae_core.explore.projection import MapView, measured_space, neighbour_space, project
-from vae_core.measure.compare import LabelOnMap, label_kept, map_check_rows, neighbour_agreement, neighbour_sets
+from vae_core.measure.compare import map_check_rows, neighbour_sets
 
 from .cache import per_session, precomputed
 from .progress import progress
 from .state import (
     DEMO_MAP,
-    base_model,
-    base_model_available,
     current_corpus,
     current_model,
     set_corpus,
@@ -46,11 +40,6 @@ if TYPE_CHECKING:
 # the map draws at most this many points (the rest shaded beneath a sample); tables, search and neighbours use all
 MAX_MAP_POINTS = int(os.environ.get("LATENT_LAB_MAX_POINTS", 200_000))
 UMAP_IN_APP_MAX = 100_000  # above this, a UMAP computed in the app takes minutes on 2 cores: PCA opens instead
-BUILT_IN_COLUMNS = (
-    *("id", "text", "length", "kl", "KL", "cluster", "search match"),
-    *("map trust", "round trip chrF", "kept from the base model"),
-)
-ROUND_TRIP_COLOUR_MAX = 2_000  # sentences decoded back for the round-trip colour (a seeded sample above this)
 
 
 @per_session()
@@ -165,16 +154,7 @@ def neighbours(space: str, k: int = 10) -> np.ndarray:
 
 
 @per_session()
-def label_kept_on_map(column: str, view: MapView, space: str = "vae") -> LabelOnMap:
-    """How well the map of the "vae" latent space or of the "pretrained" embeddings keeps the neighbourhoods of a
-    label column that the space itself keeps."""
-    coords = coordinates(view) if space == "vae" else pretrained_coordinates(view)
-    rows, labels = map_check_rows(len(coords)), sentence_frame()[column].tolist()
-    return label_kept(neighbour_sets(coords[rows], 10), _checked_space_neighbours(space), [labels[i] for i in rows])
-
-
-@per_session()
-def _checked_space_neighbours(space: str) -> np.ndarray:
+def checked_space_neighbours(space: str) -> np.ndarray:
     """The space's 10 nearest neighbours among the sentences a map check measures: found once per space, whatever
     the map, seed or label checked (and, when every sentence is measured, the same as `neighbours`)."""
     points = measured_latents() if space == "vae" else pretrained_embeddings()
@@ -188,82 +168,6 @@ def clusters(k: int) -> tuple[np.ndarray, dict[int, list[str]]]:
     mu = measured_latents()
     labels = kmeans(mu, k) if len(mu) >= k else np.zeros(len(mu), dtype=int)
     return labels, characteristic_words(current_corpus().value.texts, labels)
-
-
-@per_session()
-def map_trust(view: MapView) -> np.ndarray:
-    """Each sentence's share of its 10 nearest latent neighbours that the map keeps among its 10 nearest (0-1),
-    NaN where not measured: above MAP_CHECK_MAX sentences, one seeded sample (as the label check)."""
-    mu, coords = latents()[0], coordinates(view)
-    trust = np.full(len(mu), np.nan, dtype=np.float32)
-    rows = map_check_rows(len(mu))
-    if len(rows) > 10:
-        trust[rows] = neighbour_agreement(neighbour_sets(coords[rows], 10), _checked_space_neighbours("vae"))
-    return trust
-
-
-def adapted_from_base() -> bool:
-    """Whether the current model was adapted from the base model (so what adapting moved can be shown). The
-    bundled demo never was: asking it would load the demo's weights (and torch) before its first map."""
-    named = current_model()
-    return not named.demo and bool(named.value.info.get("adapted_from")) and base_model_available()
-
-
-@per_session()
-def kept_from_base() -> np.ndarray:
-    """What adapting moved: each sentence's share of its 10 nearest latent neighbours under the base model that
-    are still among its 10 nearest under the current, adapted model (0-1: 1 kept its place, 0 moved among other
-    sentences), NaN where not measured (above MAP_CHECK_MAX sentences, the map check's seeded sample)."""
-    mu, texts = latents()[0], current_corpus().value.texts
-    kept = np.full(len(mu), np.nan, dtype=np.float32)
-    rows = map_check_rows(len(mu))
-    if len(rows) > 10:
-        base = vae_core.base.shipped.for_corpus(base_model(), texts)
-        with progress("Encoding the sentences with the base model, to show what adapting moved") as follow:
-            before, _ = vae_core.encode(base.model, base.tokenizer, [texts[i] for i in rows], on_progress=follow)
-        before = measured_space(before, base.model.config.meaning_dim)
-        kept[rows] = neighbour_agreement(neighbour_sets(neighbour_space(before), 10), _checked_space_neighbours("vae"))
-    return kept
-
-
-@per_session()
-def round_trip_chrf() -> np.ndarray:
-    """Each sentence's round trip (encoded to its posterior mean, decoded greedily) scored by chrF (0-100), NaN
-    where not measured: above ROUND_TRIP_COLOUR_MAX sentences, one seeded sample."""
-    texts, model = current_corpus().value.texts, current_model().value
-    rows = np.arange(len(texts))
-    if len(rows) > ROUND_TRIP_COLOUR_MAX:
-        rows = np.sort(np.random.default_rng(0).choice(len(texts), ROUND_TRIP_COLOUR_MAX, replace=False))
-    with progress("Writing back sentences to score each one's round trip") as follow:
-        trip = vae_core.measure.roundtrip.round_trip(
-            model.model, model.tokenizer, [texts[i] for i in rows], similarity=False, on_progress=follow
-        )
-    scores = np.full(len(texts), np.nan, dtype=np.float32)
-    scores[rows] = trip.chrf
-    return scores
-
-
-NAMERS = ("words", "decoder")  # a cluster named by its characteristic words, or by what its centre decodes to
-
-
-@per_session()
-def map_names(k: int, view: MapView, by: str = "words", sub: bool = False) -> list[MapName]:
-    """The names to write on a 2-D map, coarse first: the k clusters' and, with `sub`, their sub-clusters' and
-    theirs in turn (smaller; the browser writes each where it covers no other at the current zoom). Each is named
-    `by` its words (c-TF-IDF) or by the decoder (the sentence its centre decodes to); hovering shows the other."""
-    coords = coordinates(view)
-    labels, words = clusters(k)
-    levels = [(labels, words, cluster_sentences(k), 3, 30)]
-    if sub:
-        levels += [(*subcluster_words(k, 1), 2, 24), (*subcluster_words(k, 2), 2, 20)]
-    names = []
-    for level, (ids, level_words, sentences, n_words, width) in enumerate(levels):
-        for c, spot in sorted(label_spots(coords, ids).items()):
-            said = " · ".join(level_words.get(c, [])[:n_words]) or f"cluster {c}"
-            wrote = sentences.get(c, "")
-            text, other = (said, f"its centre decodes to: {wrote}") if by == "words" else (wrote, f"its words: {said}")
-            names.append(MapName(float(spot[0]), float(spot[1]), name_lines(text, width), other, level))
-    return names
 
 
 @per_session()
@@ -288,32 +192,10 @@ def _centre_sentences(ids: np.ndarray) -> dict[int, str]:
     return dict(zip(middle, map(str, written)))
 
 
-def sentence_frame() -> pd.DataFrame:
-    """One row per sentence: id, text, one column per label set, length, KL. Cached (counting the tokens of a
-    million sentences takes seconds); each call returns a copy that a page may add columns to."""
-    return _sentence_frame().copy(deep=False)
-
-
-@per_session()
-def _sentence_frame() -> pd.DataFrame:
-    corpus = current_corpus().value
-    frame = pd.DataFrame({"id": np.arange(len(corpus.texts)), "text": corpus.texts})
-    for name, values in corpus.label_sets.items():
-        frame[label_column(name)] = values
-    frame["length"] = [count_tokens(t) for t in corpus.texts]  # as the Data page's histogram counts them
-    frame["kl"] = sentence_kls()
-    return frame
-
-
 @per_session()
 def sentence_kls() -> np.ndarray:
     """KL(q(z|x) || p(z)) of each sentence of the current corpus: how much its code carries."""
     return vae_core.explore.latent.sentence_kl(*latents())
-
-
-def label_column(name: str) -> str:
-    """The table column for a label set, renamed if it would clash with a built-in column."""
-    return f"label: {name}" if name in BUILT_IN_COLUMNS else name
 
 
 @precomputed

@@ -1,11 +1,10 @@
 """The live lesson on screen: the 2-D latent plane (the prior's circles, each sentence at its mean with its 2σ ellipse,
-an invisible grid that says on hover what the decoder writes there), the curves, the ELBO with this step's numbers,
-and the guided path a teacher follows in front of a class."""
+an invisible grid that says on hover what the decoder writes there), the curves, and the ELBO with this step's numbers
+(the guided path a teacher follows is `lesson_tour`)."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,63 +25,6 @@ HOVER_EVERY = 3  # while it plays, the hover grid is decoded anew every third up
 # paused, at every update
 WRITTEN_GRID = 4  # spots a side of the grid written on the plane
 HALF_WIDTH = 3.5  # the plane shown: the prior's 3σ circle with a margin, wider if a sentence sits further out
-
-
-@dataclass
-class Stop:
-    """One step of the guided path: what to say, and the lesson's state it sets (widget keys -> values)."""
-
-    text: str
-    sets: dict = field(default_factory=dict)
-
-
-TOUR = [
-    Stop(
-        "Each dot is a sentence, placed at the mean of q(z|x) in a 2-D latent space: this plane *is* z, nothing is "
-        "projected. The circles are the prior N(0, I) at 1, 2 and 3 σ. Untrained, every sentence sits near the "
-        "centre. **Press Play.**",
-        {
-            "lesson-restart": True,
-            "lesson-playing": False,
-            "lesson-beta": 1.0,
-            "lesson-schedule": "warm-up",
-            "lesson-dropout": 0.0,
-            "lesson-free-bits": 0.0,
-            "lesson-ellipses": False,
-        },
-    ),
-    Stop(
-        "The dots spread out as the reconstruction falls: to write each sentence back, the decoder needs z to tell "
-        "them apart. Each ellipse is where q(z|x) puts that sentence (2σ): small ellipses, z is sure.",
-        {"lesson-playing": True, "lesson-ellipses": True},
-    ),
-    Stop(
-        "**Hover anywhere** on the plane: the decoder writes a sentence at every spot, even between the dots. "
-        "Click a spot to pin it; click a dot to follow that sentence in the formula below.",
-        {"lesson-playing": False, "lesson-written": True},
-    ),
-    Stop(
-        "Now **raise β to 4**: the KL costs four times as much. Watch the ellipses swell onto the prior's circles, "
-        "the dots fall to the centre and the KL drop to zero: *posterior collapse*. The decoder writes the same "
-        "sentence everywhere.",
-        {"lesson-playing": True, "lesson-beta": 4.0, "lesson-schedule": "constant"},
-    ),
-    Stop(
-        "Undo it with **free bits**: each dimension of z may now keep 1 nat without paying for it. β is still 4, "
-        "yet the dots come back out and the KL climbs to about 2 nats.",
-        {"lesson-playing": True, "lesson-free-bits": 1.0},
-    ),
-    Stop(
-        "Go the other way: **β = 0.1**, no free bits. The KL is almost free, so the dots scatter, the ellipses "
-        "shrink and holes open between them: spots no sentence taught the decoder. Hover a hole.",
-        {"lesson-playing": True, "lesson-beta": 0.1, "lesson-free-bits": 0.0},
-    ),
-    Stop(
-        "**Type a sentence** of your own below the plane: the encoder places it with its ellipse, and it moves as "
-        "the model keeps learning. Word dropout (hiding words from the decoder) is another way to make it lean on z.",
-        {"lesson-playing": True, "lesson-beta": 1.0},
-    ),
-]
 
 
 def hover_sentences(lesson: Lesson, spots: np.ndarray, playing: bool) -> list[str]:

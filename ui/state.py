@@ -1,5 +1,5 @@
 """Per-session state and shared server resources: the session's id, the current dataset and model (reopened from
-the session's workspace, see `workspace`), the job registry, the UMAP warm-up and the bundled demo.
+the session's workspace, see `workspace`), the job registry and the bundled demo.
 
 State lives in `st.session_state` (one browser session each); shared objects live in `st.cache_resource`, and
 anything per-user in them is keyed by the session's own id.
@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from vae_core.data.corpus import Corpus, CorpusOptions, load_corpus
 from vae_core.errors import LatentLabError
 from vae_core.store import workspace as workspaces
 
-from . import workspace
+from . import warm_up, workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_CORPUS = ROOT / "assets" / "demo_corpus.tsv"
@@ -66,36 +65,11 @@ def job_registry() -> vae_core.train.jobs.JobRegistry:
     return vae_core.train.jobs.JobRegistry(max_running=int(os.environ.get("LATENT_LAB_MAX_TRAINING", "2")))
 
 
-@st.cache_resource
-def umap_warm_up() -> threading.Thread | None:
-    """Compile umap in the background once per server process, so the first UMAP map of a user's own data does not
-    wait on it. Started when a user opens data or a model other than the demo (whose maps ship precomputed): at
-    server start it would take a core for ~13 s CPU while a newcomer's first map is drawn.
-    LATENT_LAB_WARMUP=0 turns it off (tests that never draw a UMAP map)."""
-    if os.environ.get("LATENT_LAB_WARMUP", "1") == "0":
-        return None
-    thread = threading.Thread(target=vae_core.explore.projection.warm_up, name="umap-warm-up", daemon=True)
-    thread.start()
-    return thread
-
-
-@st.cache_resource
-def encoder_warm_up(name: str) -> threading.Thread:
-    """Load the pretrained sentence encoder `name` in the background once per server process (~6 s, mostly
-    imports), so the first sentence a user types or clicks into being is not kept waiting on it. Started by a page
-    once its own content is on screen, for a model whose encoder uses it."""
-    thread = threading.Thread(
-        target=vae_core.model.pretrained.get_embedder, args=(name,), name="encoder-warm-up", daemon=True
-    )
-    thread.start()
-    return thread
-
-
 def warm_up_the_current_encoder() -> None:
     """Start `encoder_warm_up` when the current model encodes with a pretrained sentence encoder."""
     model = current_model()
     if model is not None and model.value.model.config.encoder in ("pretrained", "hybrid"):
-        encoder_warm_up(model.value.model.config.pretrained_name)
+        warm_up.encoder_warm_up(model.value.model.config.pretrained_name)
 
 
 BASE_NAME = "base model"  # how the app names the shipped base model
@@ -208,7 +182,7 @@ def set_corpus(corpus: Corpus, name: str, demo: bool = False, kept: str | None =
     if remember and not workspace.read_only():
         workspaces.remember(workspace.folder(), dataset=kept)
     if not demo:  # its maps will be computed here
-        umap_warm_up()
+        warm_up.umap_warm_up()
 
 
 def set_model(
@@ -223,33 +197,7 @@ def set_model(
     if remember and not workspace.read_only():
         workspaces.remember(workspace.folder(), model=name if saved else None)
     if not demo:
-        umap_warm_up()
-
-
-def _has_tags_kept() -> bool:
-    """Whether the workspace keeps tags for the current dataset: the demo's and a kept upload's."""
-    corpus = current_corpus()
-    return bool(corpus and (corpus.demo or corpus.kept))
-
-
-def keeps_tags() -> bool:
-    """Whether tags given now are kept in the workspace: the current dataset's are (see _has_tags_kept), and the
-    workspace is the user's own, not a shared one."""
-    return _has_tags_kept() and not workspace.read_only()
-
-
-def kept_tags() -> dict[int, str]:
-    """The current dataset's tags as the workspace keeps them (row -> tag); a shared workspace's too."""
-    corpus = current_corpus()
-    if not _has_tags_kept():
-        return {}
-    return workspaces.load_tags(workspace.folder(), corpus.kept, len(corpus.value.texts))
-
-
-def keep_tags(tags: dict[int, str]) -> None:
-    """Keep the current dataset's tags in the workspace, when it keeps them (see keeps_tags)."""
-    if keeps_tags():
-        workspaces.save_tags(workspace.folder(), current_corpus().kept, tags)
+        warm_up.umap_warm_up()
 
 
 def current_corpus() -> Named | None:
@@ -291,19 +239,6 @@ def trained_on_another_corpus() -> str | None:
         return None  # general English: made for any corpus
     trained_on = model.value.info.get("corpus")
     return trained_on if trained_on and trained_on != corpus.value.report.source else None
-
-
-def sidebar() -> None:
-    """The current dataset and model, on every page (as plain text: names are user input), and the cookie that
-    keeps this browser's workspaces."""
-    with st.sidebar:
-        corpus, model = current_corpus(), current_model()
-        st.text(f"Dataset: {corpus.name} ({len(corpus.value)} sentences)" if corpus else "Dataset: none")
-        st.text(f"Model: {model.name} (z: {model.value.latent_dim}-D)" if model else "Model: none")
-        job = job_registry().get(session_id())
-        if job is not None and not job.finished:
-            st.text("Training is running…")
-        workspace.keep_cookie()
 
 
 def open_the_model_for_new_data() -> None:

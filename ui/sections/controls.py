@@ -9,7 +9,7 @@ import streamlit as st
 
 from vae_core.explore.projection import MapView
 
-from .. import cards, latents, share
+from .. import cards, frame, latents, map_names, share
 
 VIEWS = {"UMAP 2-D": MapView("umap", 2), "UMAP 3-D": MapView("umap", 3), "PCA (instant)": MapView("pca", 2)}
 SLUGS = {v.slug: name for name, v in VIEWS.items()} | {"pca": "PCA (instant)"}  # and links made before "pca-2d"
@@ -43,9 +43,7 @@ class Controls:
 def color_options(label_columns: list[str]) -> list[str]:
     """What the map can be coloured by: the labels, then the page's own columns."""
     options = [*label_columns, "cluster", "search match", "tag", "length", "KL"]
-    options += ["map trust", "round trip chrF"]  # where the picture can be believed, point by point
-    if latents.adapted_from_base():
-        options.append("kept from the base model")  # what adapting moved
+    options += [colour.name for colour in frame.COLOURS if colour.offered()]
     return options
 
 
@@ -63,7 +61,7 @@ def restore_from_link(scene: str, colours: list[str]) -> None:
         ("grid", "grid", share.whole_number(0, 8), 0),
         ("known", "known", share.on_off, False),
         ("decode", "decode", share.on_off, False),
-        ("naming", "naming", share.choice(list(latents.NAMERS)), latents.NAMERS[0]),
+        ("naming", "naming", share.choice(list(map_names.NAMERS)), map_names.NAMERS[0]),
         ("sub", "sub", share.on_off, False),
         ("facets", "facets", share.on_off, False),
         ("spot", "spot", share.spot(SLUGS), None),
@@ -123,7 +121,7 @@ def section(scene: str, colours: list[str], sources: dict[str, str]) -> Controls
         present="on" if present else None,
     )
     n_clusters = st.sidebar.slider("k-means clusters", 2, 30, 8)
-    naming = st.sidebar.radio("Name clusters by", latents.NAMERS, key=f"naming-{scene}", format_func=NAMING.get,
+    naming = st.sidebar.radio("Name clusters by", map_names.NAMERS, key=f"naming-{scene}", format_func=NAMING.get,
                               help="Hover a name to read the other one.")  # fmt: skip
     sub_names = st.sidebar.toggle(
         "Sub-cluster names",
@@ -138,7 +136,7 @@ def section(scene: str, colours: list[str], sources: dict[str, str]) -> Controls
         "counts the sentences the others let through.",
     )
     share.publish(
-        naming=naming if naming != latents.NAMERS[0] else None,
+        naming=naming if naming != map_names.NAMERS[0] else None,
         sub="on" if sub_names else None,
         facets="on" if facets_on else None,
     )
