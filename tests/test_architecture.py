@@ -4,6 +4,8 @@ errors, device -> data -> model -> explore -> measure -> train -> store -> base 
 """
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -76,3 +78,16 @@ def test_the_architecture_table_lists_every_module():
     on_disk = {str(p.relative_to(PACKAGE.parent)) for p in modules}
     assert not on_disk - listed, f"modules missing from ARCHITECTURE.md: {sorted(on_disk - listed)}"
     assert not listed - on_disk, f"ARCHITECTURE.md lists modules that are not there: {sorted(listed - on_disk)}"
+
+
+def test_every_public_name_resolves_and_importing_the_package_loads_no_torch():
+    """`vae_core`'s names are written once (its _HOMES table) and imported on first use: `import vae_core` alone
+    must not pull torch in (the app's first map waits on nothing heavy)."""
+    code = (
+        "import sys, vae_core; assert 'torch' not in sys.modules, 'import vae_core loaded torch'; "
+        "assert vae_core.__all__ == sorted(set(vae_core.__all__)); "
+        "[getattr(vae_core, name) for name in vae_core.__all__]; print(len(vae_core.__all__))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PACKAGE.parent)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) >= 30

@@ -10,7 +10,6 @@ first map reads shipped arrays and never waits on importing torch, the slowest i
 """
 
 import importlib
-from typing import TYPE_CHECKING
 
 from ._lazy import submodules
 
@@ -57,64 +56,4 @@ def __dir__() -> list[str]:
     return sorted([*globals(), *_HOMES])
 
 
-if TYPE_CHECKING:  # what the names are, for type checkers and editors
-    from .data.corpus import Corpus, CorpusOptions, CorpusReport, load_corpus
-    from .data.tokenizer import TextTokenizer, TokenizerConfig
-    from .device import resolve_device
-    from .errors import BundleError, ConfigError, CorpusError, InputError, LatentLabError
-    from .explore.latent import (
-        apply_attribute,
-        attribute_vector,
-        decode_latents,
-        encode,
-        interpolate,
-        neighbourhood,
-        reconstruct,
-        sample_prior,
-    )
-    from .measure.metrics import evaluate
-    from .model.decoding import DecodeConfig, decode
-    from .model.objective import BetaSchedule
-    from .model.vae import ModelConfig, SentenceVAE
-    from .store.bundle import bundle_to_zip, import_zip, load_bundle, save_bundle
-    from .train.fit import TrainedModel, fit
-    from .train.loop import Progress, TrainConfig, TrainResult, train_vae
-
-__all__ = [
-    "BetaSchedule",
-    "BundleError",
-    "ConfigError",
-    "Corpus",
-    "CorpusError",
-    "CorpusOptions",
-    "CorpusReport",
-    "DecodeConfig",
-    "InputError",
-    "LatentLabError",
-    "ModelConfig",
-    "Progress",
-    "SentenceVAE",
-    "TextTokenizer",
-    "TokenizerConfig",
-    "TrainConfig",
-    "TrainResult",
-    "TrainedModel",
-    "apply_attribute",
-    "attribute_vector",
-    "bundle_to_zip",
-    "decode",
-    "decode_latents",
-    "encode",
-    "evaluate",
-    "fit",
-    "import_zip",
-    "interpolate",
-    "load_bundle",
-    "load_corpus",
-    "neighbourhood",
-    "reconstruct",
-    "resolve_device",
-    "sample_prior",
-    "save_bundle",
-    "train_vae",
-]
+__all__ = sorted(_HOMES)  # the names are written once, in _HOMES
