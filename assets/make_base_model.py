@@ -8,7 +8,8 @@
     python assets/make_base_model.py --export-only --last   # ... or its last weights (compare the cards)
 
 The run lives outside the project (default ../base-run, or --run): its tokenised corpus, checkpoints and curve.
-It resumes from its last checkpoint, so a run can span many sessions; each evaluation appends to its curve and the
+It resumes from its last checkpoint, so a run can span many sessions (`kill PID` stops it after the step it is on,
+with a checkpoint); each evaluation appends to its curve and the
 export copies that curve to bench/results/base-pretrain.jsonl. The shipped bundle keeps its weights in float16
 (half the size; decoding is unchanged to the figures in bench/). Skips cleanly when the corpus is not there.
 
@@ -26,7 +27,9 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import signal
 import sys
+import threading
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -170,6 +173,8 @@ def main() -> int:
         tokenizer = shipped.tokenizer if shipped is not None else tokenizer_for(args.run, train)
         if shipped is not None and CURVE.is_file() and not (args.run / "curve.jsonl").exists():
             shutil.copyfile(CURVE, args.run / "curve.jsonl")
+        stop = threading.Event()  # SIGTERM: stop after this step, checkpointed (a killed run loses nothing)
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
         pretrain(
             args.run,
             tokenizer,
@@ -181,6 +186,7 @@ def main() -> int:
             eval_every=args.eval_every,
             start_from=shipped,
             teacher=taught,
+            stop=stop,
             info=info,
             log=lambda line: print(line, flush=True),
         )

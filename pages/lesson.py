@@ -51,6 +51,18 @@ def restart() -> None:
     st.session_state.pop("lesson-follow", None)
 
 
+def knobs() -> dict:
+    """The knobs' values, kept outside their widgets: a tick of the playing fragment carries the widgets' values as
+    the browser last saw them, and would undo a guided step's setting (see `knob_key`)."""
+    return st.session_state.setdefault("lesson-knobs", dict(lesson_tour.KNOBS))
+
+
+def knob_key(name: str) -> str:
+    """A knob widget's key: renewed by each guided step, so that a widget value sent before the step is not
+    taken for one of the widgets the step drew."""
+    return f"lesson-{name}-{st.session_state.get('lesson-knobs-drawn', 0)}"
+
+
 def go_to(stop: int) -> None:
     """Show stop `stop` of the guided path and set the lesson's state to it."""
     stop = min(max(stop, 0), len(lesson_tour.TOUR) - 1)
@@ -58,6 +70,8 @@ def go_to(stop: int) -> None:
     sets = dict(lesson_tour.TOUR[stop].sets)
     if sets.pop("lesson-restart", False):
         restart()
+    knobs().update({name: sets.pop(name) for name in lesson_tour.KNOBS if name in sets})
+    st.session_state["lesson-knobs-drawn"] = st.session_state.get("lesson-knobs-drawn", 0) + 1
     st.session_state.update(sets)
 
 
@@ -107,24 +121,32 @@ else:
 @st.fragment(run_every=UPDATE_S if playing else None)
 def live() -> None:
     """The part of the page that moves: the knobs, the steps they act on, the plane, the formula and the curves."""
-    lesson = st.session_state.lesson
+    lesson, kept = st.session_state.lesson, knobs()
     plane, side = st.container(key="lesson-live").columns([3, 2])
     with side:
-        beta = st.slider("β, the KL's weight", 0.0, 6.0, 1.0, 0.1, key="lesson-beta")
-        schedule = st.segmented_control(
-            "β over time", vae_core.train.lesson.SCHEDULES, default="warm-up", key="lesson-schedule",
+        kept["beta"] = st.slider("β, the KL's weight", 0.0, 6.0, kept["beta"], 0.1, key=knob_key("beta"))
+        kept["schedule"] = st.segmented_control(
+            "β over time", vae_core.train.lesson.SCHEDULES, default=kept["schedule"], key=knob_key("schedule"),
             help="warm-up: from 0 up to β over 200 steps; cyclical: rising over 100 steps, held for 100, again.",
         ) or "constant"  # fmt: skip
-        dropout = st.slider("Word dropout", 0.0, 1.0, 0.0, 0.05, key="lesson-dropout")
-        free_bits = st.slider("Free bits (nats a dimension)", 0.0, 3.0, 0.0, 0.1, key="lesson-free-bits")
-        lesson.knobs = vae_core.train.lesson.Knobs(beta, schedule, 200, dropout, free_bits)
+        kept["dropout"] = st.slider("Word dropout", 0.0, 1.0, kept["dropout"], 0.05, key=knob_key("dropout"))
+        kept["free-bits"] = st.slider(
+            "Free bits (nats a dimension)", 0.0, 3.0, kept["free-bits"], 0.1, key=knob_key("free-bits")
+        )
+        lesson.knobs = vae_core.train.lesson.Knobs(
+            kept["beta"], kept["schedule"], 200, kept["dropout"], kept["free-bits"]
+        )
         buttons = st.columns(2)
         if buttons[0].button("One step", key="lesson-step", use_container_width=True):
             lesson.step(1)
         if buttons[1].button("One epoch", key="lesson-epoch", use_container_width=True):
             lesson.epoch()
-        ellipses = buttons[0].toggle("Ellipses (2σ)", key="lesson-ellipses", help="each sentence's q(z|x)")
-        written = buttons[1].toggle("Decoded grid", key="lesson-written", help="the decoder's sentences on a grid")
+        kept["ellipses"] = ellipses = buttons[0].toggle(
+            "Ellipses (2σ)", kept["ellipses"], key=knob_key("ellipses"), help="each sentence's q(z|x)"
+        )
+        kept["written"] = written = buttons[1].toggle(
+            "Decoded grid", kept["written"], key=knob_key("written"), help="the decoder's sentences on a grid"
+        )
 
     snapshot = lesson.snapshot()
     reach = lesson_view.half_width(snapshot)

@@ -433,3 +433,20 @@ def test_the_lesson_plays_its_plane_and_curves_and_pauses(new_page):
     time.sleep(1.5)
     assert page.evaluate(steps) == paused_at and paused_at > 20
     screenshot(page, "lesson")
+
+
+def test_a_guided_step_taken_while_the_lesson_plays_keeps_its_settings(new_page):
+    """Next, pressed while the plane moves several times a second, sets β and free bits and keeps them: a tick of
+    the playing fragment sent before the step carries the old values and must not undo them."""
+    page = new_page()
+    go(page, "Lesson")
+    for step in range(2, 7):  # 2 plays, 3 pauses, 4 plays with β = 4, 5 frees 1 nat, 6 sets β 0.1 and no free bits
+        page.get_by_role("button", name="Next").click()
+        page.wait_for_selector(f"text=Step {step} of")  # (never idle while it plays: no wait_idle here)
+        time.sleep(1.0)
+    time.sleep(2)  # a dozen ticks of the playing fragment
+    beta = page.locator("[data-testid='stMetric']", has_text="β now").inner_text()
+    shown = page.locator(".st-key-lesson-live [data-testid='stSliderThumbValue']").all_inner_texts()
+    page.get_by_role("button", name="Pause").click()
+    assert "0.10" in beta, beta
+    assert [float(v) for v in shown[:3]] == [0.1, 0.0, 0.0], shown  # β, word dropout, free bits
