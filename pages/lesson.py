@@ -5,7 +5,7 @@ import numpy as np
 import streamlit as st
 
 import vae_core  # its torch-backed modules load on first use
-from ui import lesson_tour, lesson_view, state
+from ui import lesson_tour, lesson_view, state, warm_up
 from ui.layers import clicked_spot
 from ui.live_plane import live_chart
 from vae_core.errors import LatentLabError
@@ -201,6 +201,7 @@ def live() -> None:
 
 st.html(f"<style>{NOT_FADED}</style>")
 live()
+warm_up.training_warm_up()  # the plane is on screen: get ready for the first Play
 with st.expander("Corpus and model (restarts the lesson)"):
     choices = corpus_choices()
     st.selectbox("Corpus", list(choices), key="lesson-corpus")

@@ -1,5 +1,5 @@
 """What a server loads in the background before a user asks for it: umap's compiled code, a pretrained sentence
-encoder. Each starts once per server process (`st.cache_resource`)."""
+encoder, what a first training step imports. Each starts once per server process (`st.cache_resource`)."""
 
 from __future__ import annotations
 
@@ -32,5 +32,14 @@ def encoder_warm_up(name: str) -> threading.Thread:
     thread = threading.Thread(
         target=vae_core.model.pretrained.get_embedder, args=(name,), name="encoder-warm-up", daemon=True
     )
+    thread.start()
+    return thread
+
+
+@st.cache_resource
+def training_warm_up() -> threading.Thread:
+    """Import what a first training step needs in the background once per server process
+    (`vae_core.train.lesson.warm_up_training`): started by the Lesson page once its plane is on screen."""
+    thread = threading.Thread(target=vae_core.train.lesson.warm_up_training, name="training-warm-up", daemon=True)
     thread.start()
     return thread

@@ -136,7 +136,7 @@ class Lesson:
             torch.manual_seed(s.seed)  # way, whatever else the server does meanwhile
             self.model = SentenceVAE(config, self.tokenizer.vocab_size, self.tokenizer.pad_id)
             self._random = torch.get_rng_state()
-        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=s.lr)
+        self._optimizer: torch.optim.Adam | None = None  # made at the first step (see `optimizer`)
         self.seqs = to_ids(self.tokenizer, self.texts, MAX_TOKENS)
         self.generator = torch.Generator().manual_seed(s.seed)
         self.history: list[dict] = []  # a row per step: step, rec, kl, beta
@@ -145,6 +145,14 @@ class Lesson:
         self.pace: float | None = None
         self._thread: threading.Thread | None = None
         self._watched = time.monotonic()
+
+    @property
+    def optimizer(self) -> torch.optim.Adam:
+        """Adam, made at the first step: the first optimiser a process builds imports torch._dynamo (about two
+        seconds of a core), which the untrained plane need not wait on (`warm_up_training` does it meanwhile)."""
+        if self._optimizer is None:
+            self._optimizer = torch.optim.Adam(self.model.parameters(), lr=self.setup.lr)
+        return self._optimizer
 
     @property
     def steps(self) -> int:
@@ -261,3 +269,9 @@ def grid(low: float, high: float, n: int) -> np.ndarray:
     """An n × n grid of spots over the square [low, high]², row by row: where the plane is decoded."""
     xs, ys = np.meshgrid(np.linspace(low, high, n), np.linspace(low, high, n))
     return np.stack([xs.ravel(), ys.ravel()], 1)
+
+
+def warm_up_training() -> None:
+    """Import what a first optimiser step needs (torch._dynamo, imported by torch's optimisers when the first is
+    built), so that a first Play does not wait on it."""
+    import torch._dynamo  # noqa: F401
