@@ -24,8 +24,8 @@ import time
 from pathlib import Path
 
 import torch
-from common import RESULTS, SPLITS, have, load_split, matmul_rate
 
+from bench.common import RESULTS, SPLITS, have, load_split, matmul_rate
 from vae_core import CorpusOptions, encode, load_corpus
 from vae_core.base.shipped import for_corpus, load_base
 from vae_core.explore.projection import measured_space, project

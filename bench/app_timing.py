@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from browser import (
+from bench.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     MAP_DRAWN,
@@ -31,7 +31,7 @@ from browser import (
     serve_app,
     wait_idle,
 )
-from common import RESULTS
+from bench.common import RESULTS
 
 BOTH_MAPS_DRAWN = f"""n => {{ const ps = document.querySelectorAll('.js-plotly-plot');
   return ps.length === 2 && [...ps].every(p => ({SENTENCES_DRAWN})(p) === n) }}"""

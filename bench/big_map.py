@@ -22,12 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from app_timing import timed
-from browser import CHROMIUM, CHROMIUM_ARGS, MAP_DRAWN, box_select, go, serve_app, wait_idle
-from common import RESULTS, ROOT, matmul_rate
-
-sys.path.insert(0, str(ROOT))
-from ui.latents import MAX_MAP_POINTS as MAX_DRAWN  # noqa: E402
+from bench.app_timing import timed
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, MAP_DRAWN, box_select, go, serve_app, wait_idle
+from bench.common import RESULTS, ROOT, matmul_rate
+from ui.latents import MAX_MAP_POINTS as MAX_DRAWN
 
 SELECTED_COUNT = "() => (document.body.innerText.match(/([0-9,]+) sentences selected/) || [null, null])[1]"
 NEIGHBOURS_FIELD = "Type a sentence, or leave empty to use the clicked / first selected point"

@@ -17,9 +17,9 @@ import time
 from datetime import date
 
 import torch
-from common import RESULTS, ROOT, matmul_rate, record
 
 import vae_core
+from bench.common import RESULTS, ROOT, matmul_rate, record
 from vae_core.base import shipped
 from vae_core.data.corpus import CorpusOptions, load_corpus
 from vae_core.explore import latent

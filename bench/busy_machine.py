@@ -23,7 +23,8 @@ from datetime import date
 from pathlib import Path
 
 import torch
-from common import DATA, RESULTS, ROOT, matmul_rate
+
+from bench.common import DATA, RESULTS, ROOT, matmul_rate
 
 OUT = RESULTS / "busy-machine.json"
 HOG = "while True: pass"  # a plain Python busy loop: one core, as long as it runs

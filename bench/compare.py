@@ -23,8 +23,8 @@ import time
 from datetime import date
 
 import torch
-from common import DATA, LABELLED, ROOT, knn_accuracy, load_split, tfidf_svd
 
+from bench.common import DATA, LABELLED, ROOT, knn_accuracy, load_split, tfidf_svd
 from vae_core import (
     Corpus,
     ModelConfig,

@@ -25,8 +25,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import torch
-from common import DATA, RESULTS, ROOT, matmul_rate
 
+from bench.common import DATA, RESULTS, ROOT, matmul_rate
 from vae_core import CorpusOptions, ModelConfig, TrainConfig, load_corpus
 from vae_core.train.jobs import JobRegistry, TrainingJob
 

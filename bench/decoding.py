@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from common import RESULTS, SPLITS, corpus_model, load_split, model_argument
 
+from bench.common import RESULTS, SPLITS, corpus_model, load_split, model_argument
 from vae_core import fit
 from vae_core.measure.roundtrip import GREEDY, REFINED, RERANK, LabelJudge, round_trip
 from vae_core.model.decoding import DecodeConfig

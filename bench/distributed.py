@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import DATA, RESULTS, ROOT
+from bench.common import DATA, RESULTS, ROOT
 
 
 def run(procs: int, device: str, epochs: int, cores: int) -> dict:

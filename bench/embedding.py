@@ -15,8 +15,8 @@ import time
 from datetime import date
 
 import torch
-from common import DATA, RESULTS
 
+from bench.common import DATA, RESULTS
 from vae_core import CorpusOptions, load_corpus
 from vae_core.model.pretrained import DEFAULT_ENCODER, get_embedder
 

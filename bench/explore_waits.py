@@ -15,9 +15,9 @@ from datetime import date
 
 import numpy as np
 import torch
-from common import RESULTS, ROOT, matmul_rate, record
 
 import vae_core
+from bench.common import RESULTS, ROOT, matmul_rate, record
 from vae_core.base import shipped
 from vae_core.data.corpus import CorpusOptions, load_corpus
 

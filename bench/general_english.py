@@ -21,8 +21,8 @@ from dataclasses import replace
 
 import pandas as pd
 import torch
-from common import DATA, RESULTS, SPLITS, have, load_split
 
+from bench.common import DATA, RESULTS, SPLITS, have, load_split
 from vae_core.base.shipped import for_corpus, load_base
 from vae_core.data.batching import to_ids
 from vae_core.measure import roundtrip

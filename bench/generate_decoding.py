@@ -17,9 +17,9 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from common import RESULTS
-from decoding import append_row, held_out_setup
 
+from bench.common import RESULTS
+from bench.decoding import append_row, held_out_setup
 from vae_core.explore.latent import attribute_vector, decode_latents, encode
 from vae_core.measure.roundtrip import meaning_similarity
 from vae_core.model.decoding import DecodeConfig

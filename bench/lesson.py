@@ -18,8 +18,9 @@ from datetime import date
 from pathlib import Path
 
 import torch
-from browser import CHROMIUM, CHROMIUM_ARGS, TO_PIXELS, serve_app, wait_idle
-from common import RESULTS, matmul_rate, record
+
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, TO_PIXELS, serve_app, wait_idle
+from bench.common import RESULTS, matmul_rate, record
 
 SENTENCES_X = """() => { const g = document.querySelector('.js-plotly-plot');
   const t = g && g.data && g.data.find(d => d.meta === 'sentences');

@@ -13,8 +13,8 @@ import time
 import warnings
 
 import numpy as np
-from common import ROOT
 
+from bench.common import ROOT
 from vae_core import CorpusOptions, load_corpus
 from vae_core.measure.compare import MAP_CHECK_MAX, label_kept, neighbour_sets
 

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from common import DATA, RESULTS, corpus_model, load_split, model_argument, record
 
+from bench.common import DATA, RESULTS, corpus_model, load_split, model_argument, record
 from vae_core.base.shipped import BASE
 from vae_core.explore.latent import decode_latents, encode
 from vae_core.explore.meaning import joined

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from common import DATA, RESULTS, knn_accuracy, knn_accuracy_by_angle, load_split, record, tfidf_svd
 
+from bench.common import DATA, RESULTS, knn_accuracy, knn_accuracy_by_angle, load_split, record, tfidf_svd
 from vae_core import encode, load_bundle
 from vae_core.base.shipped import BASE_MODEL, for_corpus
 from vae_core.explore.projection import measured_space, project

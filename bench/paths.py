@@ -22,9 +22,9 @@ import time
 
 import numpy as np
 import torch
-from common import RESULTS, SPLITS, corpus_model, load_split, model_argument, nll_per_token, reference_lm
-from roundtrip import SHORT_GREEDY, SHORT_RERANK, monotonicity
 
+from bench.common import RESULTS, SPLITS, corpus_model, load_split, model_argument, nll_per_token, reference_lm
+from bench.roundtrip import SHORT_GREEDY, SHORT_RERANK, monotonicity
 from vae_core.explore.latent import walk
 from vae_core.measure.roundtrip import REFINED, as_written
 from vae_core.model.decoding import DecodeConfig

@@ -32,11 +32,11 @@ import time
 from datetime import date
 
 import torch
-from common import DATA, RESULTS, matmul_rate
-from speed import bench_training
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from bench.common import DATA, RESULTS, matmul_rate
+from bench.speed import bench_training
 from vae_core import CorpusOptions, TextTokenizer, TokenizerConfig, load_corpus
 from vae_core.base.shipped import load_base
 from vae_core.train.fit import adapt_config, fit

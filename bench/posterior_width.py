@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 import torch
-from common import RESULTS, ROOT
 
+from bench.common import RESULTS, ROOT
 from vae_core import load_bundle
 from vae_core.base.pretraining import load_checkpoint
 from vae_core.data.batching import to_ids

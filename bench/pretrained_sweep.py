@@ -22,9 +22,8 @@ import time
 from dataclasses import fields, replace
 from datetime import date
 
-from common import DATA, LABELLED, RESULTS, ROOT, load_split
-from compare import measure
-
+from bench.common import DATA, LABELLED, RESULTS, ROOT, load_split
+from bench.compare import measure
 from vae_core import ModelConfig, TrainConfig, fit
 from vae_core.model.objective import BetaSchedule
 from vae_core.model.vae import suggested_config

@@ -25,7 +25,8 @@ from datetime import date
 from pathlib import Path
 
 import torch
-from common import (
+
+from bench.common import (
     DATA,
     RESULTS,
     ROOT,
@@ -37,7 +38,6 @@ from common import (
     tfidf_svd,
     train_language_model,
 )
-
 from vae_core import BetaSchedule, ModelConfig, TokenizerConfig, TrainConfig, encode, evaluate, fit
 from vae_core.data.batching import to_ids
 

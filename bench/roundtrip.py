@@ -38,8 +38,17 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from common import RESULTS, ROOT, SPLITS, knn_accuracy, knn_accuracy_by_angle, load_split, nll_per_token, reference_lm
 
+from bench.common import (
+    RESULTS,
+    ROOT,
+    SPLITS,
+    knn_accuracy,
+    knn_accuracy_by_angle,
+    load_split,
+    nll_per_token,
+    reference_lm,
+)
 from vae_core import (
     Corpus,
     ModelConfig,

@@ -22,8 +22,9 @@ import time
 from pathlib import Path
 
 import torch
-from browser import CHROMIUM, CHROMIUM_ARGS, HEADINGS, MAP_DRAWN, serve_app
-from common import RESULTS, matmul_rate
+
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, HEADINGS, MAP_DRAWN, serve_app
+from bench.common import RESULTS, matmul_rate
 
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 ANIMALS, VERBS, THINGS = ("cat", "dog", "bird", "fox", "horse"), ("sees", "likes", "finds"), ("ball", "tree", "river")

@@ -27,8 +27,8 @@ from datetime import date
 
 import numpy as np
 import torch
-from common import DATA, ROOT, matmul_rate
 
+from bench.common import DATA, ROOT, matmul_rate
 from vae_core import (
     CorpusOptions,
     DecodeConfig,
@@ -117,7 +117,7 @@ import json, resource, sys, time
 start = time.perf_counter()
 import numpy as np
 from vae_core.explore.projection import project
-from speed import synthetic_latents
+from bench.speed import synthetic_latents
 x = synthetic_latents(int(sys.argv[1]))
 ready = time.perf_counter()
 project(x, "umap", 2)

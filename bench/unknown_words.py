@@ -22,8 +22,8 @@ from datetime import date
 
 import numpy as np
 import torch
-from common import RESULTS, SPLITS, load_split, nll_per_token, reference_lm
 
+from bench.common import RESULTS, SPLITS, load_split, nll_per_token, reference_lm
 from vae_core import DecodeConfig, decode_latents, load_bundle
 from vae_core.data.tokenizer import UNKNOWN_SHOWN
 from vae_core.explore.latent import interpolation_path, sample_prior

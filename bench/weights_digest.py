@@ -17,8 +17,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import torch
-from common import ROOT
 
+from bench.common import ROOT
 from vae_core import CorpusOptions, ModelConfig, TokenizerConfig, TrainConfig, fit, load_corpus
 from vae_core.data.streaming import StreamedCorpus
 from vae_core.model.objective import BetaSchedule

@@ -91,3 +91,17 @@ def test_every_public_name_resolves_and_importing_the_package_loads_no_torch():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PACKAGE.parent)
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) >= 30
+
+
+def test_bench_modules_import_each_other_by_their_one_package_name():
+    """bench/ is a package: a script imports a sibling as `bench.common`, never by its bare name (which would load
+    the same file a second time under another name)."""
+    bench = PACKAGE.parent / "bench"
+    siblings = {p.stem for p in bench.glob("*.py")}
+    bare = []
+    for path in sorted(bench.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            names += [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else []
+            bare += [f"{path.name}: {n}" for n in names if n.split(".")[0] in siblings]
+    assert (bench / "__init__.py").is_file() and not bare, bare
