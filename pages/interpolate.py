@@ -8,7 +8,6 @@ from ui import cards, decoded, figures, latents, state
 from vae_core import LatentLabError
 from vae_core.explore.coverage import OFF_THE_DATA
 from vae_core.explore.latent import PATHS
-from vae_core.explore.projection import place_points
 from vae_core.model.decoding import STRATEGIES
 
 st.title("Interpolate")
@@ -76,14 +75,14 @@ if "interpolation" in st.session_state:
         view = latents.path_map()
         coords = latents.coordinates(view)
         st.caption(
-            f"The path on the dataset's {view.label} map: each step placed among its nearest latent neighbours; A and "
-            "B at their means, with their spread"
+            f"The path on the dataset's {view.label} map: each step placed as a typed sentence is; A and B at their "
+            "means, with their spread"
             + ("; the path's ends are the points refined within that spread." if asked[-1] else ".")
         )
         fig = figures.map_figure(
             coords,
             named_corpus.value.texts,
-            path=place_points(latents.measured(z_path), latents.measured_latents(), coords),
+            path=decoded.spots_of(view, z_path),
             path_labels=written,
             path_flags=[c.off_the_data for c in checks],
         )

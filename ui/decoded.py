@@ -12,7 +12,7 @@ import vae_core  # its torch-backed modules load on first use
 
 from .cache import per_session
 from .frame import sentence_frame
-from .latents import coordinates, latents, measured, measured_latents
+from .latents import coordinates, latents, measured, measures_z_as_it_is
 from .progress import progress
 from .state import current_corpus, current_model
 
@@ -52,8 +52,9 @@ def gaps(n: int, known_words_only: bool = False) -> vae_core.explore.gaps.Gaps:
 
 
 def spots_of(view: MapView, z: np.ndarray) -> np.ndarray:
-    """Latent vectors that are not the corpus's (e.g. its gaps) placed on the current map without refitting it."""
-    return vae_core.explore.projection.place_points(measured(z), measured_latents(), coordinates(view))
+    """Latent vectors that are not the corpus's (added sentences, gaps, a path) placed on the current map without
+    refitting it: where a typed sentence with the same vector lands (`latent_map(view).to_map`)."""
+    return latent_map(view).to_map(z)
 
 
 @per_session()
@@ -79,9 +80,10 @@ def concept_map(ends: tuple) -> tuple[np.ndarray, list[list[tuple[float, str]]],
 
 @per_session()
 def latent_map(view: MapView) -> LatentMap:
-    """A 2-D map of the current corpus, readable both ways: spot -> latent vector -> sentence, sentence -> spot."""
+    """A map of the current corpus, readable both ways: spot -> latent vector -> sentence, sentence -> spot."""
     mu, logvar = latents()
-    return vae_core.explore.inverse.LatentMap(mu, coordinates(view), view.method, logvar, measure=measured)
+    measure = None if measures_z_as_it_is() else measured  # z as it is: a PCA map inverts exactly
+    return vae_core.explore.inverse.LatentMap(mu, coordinates(view), view.method, logvar, measure=measure)
 
 
 @per_session()

@@ -50,14 +50,19 @@ def latents() -> tuple[np.ndarray, np.ndarray]:
         return vae_core.encode(model.model, model.tokenizer, corpus.texts, on_progress=follow)
 
 
-def measured(z: np.ndarray) -> np.ndarray:
-    """Latent vectors (N, D) of the current model as neighbours and maps measure them: for a model with a meaning
-    part, its form and its meaning each about the corpus's centre (`projection.measured_space`), else z as it is.
+def measures_z_as_it_is() -> bool:
+    """Whether neighbours and maps measure the current model's z as it is: every model but one with a meaning part.
     The demo has none, so asking loads nothing."""
     named = current_model()
-    if named.demo or not named.value.model.config.meaning_dim:
+    return named.demo or not named.value.model.config.meaning_dim
+
+
+def measured(z: np.ndarray) -> np.ndarray:
+    """Latent vectors (N, D) of the current model as neighbours and maps measure them: for a model with a meaning
+    part, its form and its meaning each about the corpus's centre (`projection.measured_space`), else z as it is."""
+    if measures_z_as_it_is():
         return z
-    return measured_space(z, named.value.model.config.meaning_dim, latents()[0].mean(0))
+    return measured_space(z, current_model().value.model.config.meaning_dim, latents()[0].mean(0))
 
 
 @per_session()

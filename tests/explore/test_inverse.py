@@ -97,7 +97,28 @@ def test_maps_too_small_or_misshapen_are_refused():
     with pytest.raises(InputError):
         LatentMap(np.zeros((2, 4)), np.zeros((2, 2)), "pca")
     with pytest.raises(InputError):
-        LatentMap(np.zeros((5, 4)), np.zeros((5, 3)), "umap")
+        LatentMap(np.zeros((5, 4)), np.zeros((5, 4)), "umap")
+    with pytest.raises(InputError):  # a 3-D map places points, but a grid of spots is drawn on a plane
+        LatentMap(np.random.default_rng(0).normal(size=(5, 4)), np.zeros((5, 3)), "umap").grid(3)
+
+
+def test_a_pca_map_places_new_vectors_by_its_own_projection_in_2_and_3_dimensions():
+    """Added sentences, gaps and paths land where the PCA that drew the map puts them, exactly as a typed sentence
+    does, on a 2-D and a 3-D map alike; a UMAP map places them among their nearest neighbours."""
+    from vae_core.explore.projection import place_points, project
+
+    rng = np.random.default_rng(0)
+    latents, new = rng.normal(size=(60, 8)).astype(np.float32), rng.normal(size=(5, 8)).astype(np.float32)
+    for dims in (2, 3):
+        coords = project(latents, "pca", dims)
+        lmap = LatentMap(latents, coords, "pca")
+        assert lmap.exact
+        np.testing.assert_allclose(lmap.to_map(latents), coords, atol=1e-4)
+        np.testing.assert_allclose(
+            lmap.to_latent(lmap.to_map(new)), lmap.pca.inverse_transform(lmap.pca.transform(new)), atol=1e-4
+        )
+        umap_like = LatentMap(latents, coords, "umap")  # (coordinates from elsewhere: no projection to invert)
+        np.testing.assert_allclose(umap_like.to_map(new), place_points(new, latents, coords), atol=1e-5)
 
 
 def test_cluster_names_are_words_that_set_the_cluster_apart_never_stop_words():

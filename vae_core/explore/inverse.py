@@ -28,16 +28,17 @@ def _matching_pca(latents: np.ndarray, coords: np.ndarray):
     (a map made some other way, e.g. one that came with the data)."""
     from sklearn.decomposition import PCA
 
-    if latents.shape[1] < 2:
+    if latents.shape[1] < coords.shape[1]:
         return None
-    pca = PCA(n_components=2).fit(latents)
+    pca = PCA(n_components=coords.shape[1]).fit(latents)
     scale = float(np.abs(coords).max()) or 1.0
     return pca if np.allclose(pca.transform(latents), coords, atol=1e-3 * scale) else None
 
 
 class LatentMap:
-    """A 2-D map of latent vectors, readable both ways: `to_map` places latent vectors on it, `to_latent` gives the
-    latent vector behind a spot. Distances on it are reported as fractions of the map's diagonal (`size`). A map
+    """A 2-D (or 3-D) map of latent vectors, readable both ways: `to_map` places latent vectors on it (every vector
+    that is not one of the map's own: a typed sentence, an added one, a gap, a path), `to_latent` gives the latent
+    vector behind a spot. Distances on it are reported as fractions of the map's diagonal (`size`). A map
     drawn from z as `measure` measures it (a model with a meaning part: projection.measured_space) places new
     vectors as measured so; behind a spot lies the whole z."""
 
@@ -51,8 +52,8 @@ class LatentMap:
         measure: Callable[[np.ndarray], np.ndarray] | None = None,
     ):
         latents, coords = np.asarray(latents, np.float32), np.asarray(coords, np.float32)
-        if coords.ndim != 2 or coords.shape[1] != 2 or len(coords) != len(latents):
-            raise InputError("a map to read needs one 2-D position for every latent vector.")
+        if coords.ndim != 2 or coords.shape[1] not in (2, 3) or len(coords) != len(latents):
+            raise InputError("a map to read needs one 2-D or 3-D position for every latent vector.")
         if len(latents) < 3:
             raise InputError(f"a map needs at least 3 sentences to read (got {len(latents)}).")
         self.latents, self.coords, self.k, self.measure = latents, coords, min(k, len(latents)), measure
@@ -60,7 +61,7 @@ class LatentMap:
         self.logvar = None if logvar is None or not np.isfinite(logvar).all() else np.asarray(logvar, np.float32)
         plain = measure is None  # a PCA of z measured another way has no inverse to z: read it as UMAP's is read
         self.pca = _matching_pca(latents, coords) if method == "pca" and plain else None
-        self.size = float(np.hypot(*(coords.max(0) - coords.min(0)))) or 1.0
+        self.size = float(np.linalg.norm(coords.max(0) - coords.min(0))) or 1.0
 
     @property
     def exact(self) -> bool:
@@ -100,7 +101,9 @@ class LatentMap:
         return self.latents[idx[0]].std(0)
 
     def grid(self, n: int, margin: float = 0.08) -> np.ndarray:
-        """An n x n grid of spots (n², 2) spanning the map, rows from top to bottom."""
+        """An n x n grid of spots (n², 2) spanning a 2-D map, rows from top to bottom."""
+        if self.coords.shape[1] != 2:
+            raise InputError("a grid of spots is drawn on a 2-D map.")
         if not 1 <= n <= 20:
             raise InputError(f"a grid is 1 to 20 spots a side (got {n}).")
         low, high = self.coords.min(0), self.coords.max(0)
