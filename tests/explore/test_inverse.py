@@ -177,3 +177,14 @@ def test_a_path_step_far_from_every_sentence_is_flagged_and_the_decoder_is_surer
     assert far_check.off_the_data and far_check.gap > OFF_THE_DATA
     assert 0 < far_check.confidence <= 1 and 0.5 < near_check.confidence <= 1
     assert typical_spacing(mu) > 0
+
+
+def test_the_kernel_behind_a_umap_spot_is_umaps_own():
+    """The weights `to_latent` gives a UMAP spot's neighbours are UMAP's output kernel at umap-learn's defaults
+    (spread 1, min_dist 0.1), written as two constants so that a click does not import umap."""
+    from umap.umap_ import find_ab_params
+
+    from vae_core.explore.inverse import UMAP_A, UMAP_B
+
+    a, b = find_ab_params(1.0, 0.1)
+    assert abs(a - UMAP_A) < 1e-3 and abs(b - UMAP_B) < 1e-3
