@@ -12,10 +12,9 @@ import sys
 import time
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import torch
 
@@ -35,6 +34,7 @@ from .model.refine import RefineConfig
 from .model.vae import CELLS, ENCODERS, PRETRAINED_SUGGESTED, ModelConfig
 from .store.bundle import check_bundle_target, save_bundle
 from .store.export import encode_file, latent_frame, table_path, write_table
+from .store.map_table import map_table, read_latents
 from .train import distributed, settings
 from .train.fit import ADAPT_MAX_EPOCHS, ADAPT_WORDS, adapt_config, adapt_epochs, check_trainable, fit
 from .train.loop import PRECISIONS, Progress, TrainConfig, format_duration
@@ -470,24 +470,12 @@ def cmd_project(args) -> None:
         frame = pd.read_parquet(source) if source.suffix.lower() == ".parquet" else pd.read_csv(source)
     except Exception as e:  # pyarrow and pandas raise several types for damaged files
         raise InputError(f"{source}: could not read it: {e}") from e
-    z_columns = [c for c in frame.columns if str(c).startswith("z_")]
-    if not z_columns:
-        raise InputError(f"{source}: there are no z_ columns; make the file with `python -m vae_core encode`.")
-    try:
-        latents = frame[z_columns].to_numpy(dtype="float32")
-    except (ValueError, TypeError) as e:
-        raise InputError(f"{source}: its z_ columns are not all numbers ({e}).") from e
-    if not np.isfinite(latents).all():
-        bad = int((~np.isfinite(latents)).any(axis=1).sum())
-        raise InputError(f"{source}: {bad} row(s) hold NaN or infinite z_ values; encode the corpus again.")
+    latents = read_latents(frame, str(source))
     start = time.perf_counter()
     view = MapView(args.method, args.dims, args.seed)
     follow = progress_bar(args, "laying out the map", "epochs")
     coords = project(latents, view.method, view.dims, view.seed, device=args.device, on_progress=follow)
-    result = frame[[c for c in ("text", "label") if c in frame.columns]].copy()
-    for name, column in zip("xyz", coords.T):
-        result[name] = column
-    result.attrs = asdict(view)  # kept in the Parquet metadata: `external` reads the view back
+    result = map_table(frame[[c for c in ("text", "label") if c in frame.columns]], coords, view)
     write_table(result, out)
     print(
         f"mapped {len(result)} points ({view.label}) in {time.perf_counter() - start:.1f} s -> {out}",

@@ -3,14 +3,13 @@ map as one HTML file that opens with no server."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from vae_core.explore.projection import MapView
+from vae_core.store.map_table import map_table
 
 from .. import downloads, standalone
 
@@ -23,12 +22,7 @@ def section(frame: pd.DataFrame, coords: np.ndarray, mu: np.ndarray, view: MapVi
     st.subheader("Download")
     if not st.toggle("Prepare downloads of every sentence's coordinates and latents"):
         return
-    export = frame[[c for c in frame.columns if c not in LEFT_OUT]].copy()
-    for name, column in zip("xyz", coords.T):  # the columns `project` writes, and its view in the Parquet metadata
-        export[name] = column
-    for i in range(mu.shape[1]):  # and those `encode` writes
-        export[f"z_{i}"] = mu[:, i]
-    export.attrs = asdict(view)
+    export = map_table(frame[[c for c in frame.columns if c not in LEFT_OUT]], coords, view, mu)  # as `project` does
     d1, d2, d3 = st.columns(3)
     d1.download_button("Coordinates and latents (CSV)", export.to_csv(index=False), "latents.csv", "text/csv")
     d2.download_button("Coordinates and latents (Parquet)", downloads.to_parquet_bytes(export), "latents.parquet")

@@ -17,6 +17,7 @@ from ..data.corpus import Corpus, CorpusOptions
 from ..data.streaming import iter_corpus_chunks
 from ..errors import InputError
 from .atomic import atomic_write_bytes, check_output_file
+from .map_table import latent_columns
 
 
 def table_path(path: str, overwrite: bool) -> Path:
@@ -81,4 +82,4 @@ def latent_frame(corpus: Corpus, mu: np.ndarray) -> pd.DataFrame:
     frame = pd.DataFrame({"text": corpus.texts})
     if corpus.labels is not None:
         frame["label"] = corpus.labels
-    return pd.concat([frame, pd.DataFrame(mu, columns=[f"z_{i}" for i in range(mu.shape[1])])], axis=1)
+    return pd.concat([frame, pd.DataFrame(mu, columns=latent_columns(mu.shape[1]))], axis=1)

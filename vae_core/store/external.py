@@ -20,6 +20,7 @@ from ..errors import InputError
 from ..explore.projection import MapView
 from ..train.fit import TrainedModel
 from .bundle import load_bundle
+from .map_table import read_latents, read_map
 
 FILES = ("model", "latents.parquet", "map.parquet")
 
@@ -49,17 +50,15 @@ def load_external(folder: str | Path, device: str = "auto") -> ExternalMap:
     model = load_bundle(folder / "model", device=device)
     latents_frame = _read(folder / "latents.parquet")
     map_frame = _read(folder / "map.parquet")
-    z_columns = [c for c in latents_frame.columns if str(c).startswith("z_")]
-    if "text" not in latents_frame.columns or not z_columns:
-        raise InputError(f"{folder.name}/latents.parquet has no text and z_ columns: write it with `encode`.")
-    if len(z_columns) != model.latent_dim:
+    if "text" not in latents_frame.columns:
+        raise InputError(f"{folder.name}/latents.parquet has no text column: write it with `encode`.")
+    latents = read_latents(latents_frame, f"{folder.name}/latents.parquet")
+    if latents.shape[1] != model.latent_dim:
         raise InputError(
-            f"{folder.name}: latents.parquet has {len(z_columns)} latent dimensions but the model has "
+            f"{folder.name}: latents.parquet has {latents.shape[1]} latent dimensions but the model has "
             f"{model.latent_dim}: encode with this model."
         )
-    axes = [c for c in ("x", "y", "z") if c in map_frame.columns]
-    if axes not in (["x", "y"], ["x", "y", "z"]):
-        raise InputError(f"{folder.name}/map.parquet has no x, y columns: write it with `project`.")
+    coords, view = read_map(map_frame, f"{folder.name}/map.parquet")
     if len(map_frame) != len(latents_frame) or (
         "text" in map_frame.columns and not map_frame["text"].equals(latents_frame["text"])
     ):
@@ -73,18 +72,10 @@ def load_external(folder: str | Path, device: str = "auto") -> ExternalMap:
     return ExternalMap(
         model=model,
         corpus=corpus,
-        latents=latents_frame[z_columns].to_numpy(dtype=np.float32),
-        coords=map_frame[axes].to_numpy(dtype=np.float32),
-        view=_view(map_frame.attrs, len(axes), folder.name),
+        latents=latents,
+        coords=coords,
+        view=view,
     )
-
-
-def _view(attrs: dict, dims: int, name: str) -> MapView:
-    """The view `project` recorded in the map's Parquet metadata (UMAP, seed 0 where it says nothing)."""
-    try:
-        return MapView(str(attrs.get("method", "umap")), dims, int(attrs.get("seed", 0)))
-    except (InputError, TypeError, ValueError) as e:
-        raise InputError(f"{name}/map.parquet: its metadata names no map `project` makes ({e}).") from None
 
 
 def _read(path: Path) -> pd.DataFrame:
