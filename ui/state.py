@@ -88,8 +88,7 @@ def base_model_available() -> bool:
 def open_the_base_model() -> None:
     """Make the base model, writing back in the current dataset's style, the current model: a dataset is mapped
     and decoded at once, with no training."""
-    corpus = current_corpus()
-    texts = corpus.value.texts if corpus is not None else []
+    texts = current_corpus().value.texts if current_corpus() is not None else []
     set_model(vae_core.base.shipped.for_corpus(base_model(), texts), BASE_NAME)
 
 
@@ -110,7 +109,9 @@ def current_model_settings() -> dict:
     return dataclasses.asdict(named.value.model.config)
 
 
+@st.cache_resource
 def demo_corpus() -> Corpus | None:
+    """The bundled demo corpus, read once per server and shared read-only (a page may ask for it on every run)."""
     if not DEMO_CORPUS.is_file():
         return None
     options = CorpusOptions(label_column="topic", extra_label_columns=("sentiment", "tense"), max_tokens=None)
