@@ -76,43 +76,74 @@ def _whole(low: int, high: int):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    m, t, k, c, d = ModelConfig(), TrainConfig(), TokenizerConfig(), CorpusOptions(), DecodeConfig()
-    a = adapt_config()
-    b = t.beta
     parser = _Parser(prog="python -m vae_core", description="Sentence VAE: train, encode, evaluate, sample.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    p = _train_parser(sub)
+    _model_args(p)
+    _objective_args(p)
+    _tokenizer_args(p)
+    _measure_parsers(sub)
+    _latent_parsers(sub)
+    return parser
 
-    def data_args(p: argparse.ArgumentParser) -> None:
-        p.add_argument("data", help="corpus: .txt, .csv, .tsv, .jsonl or .parquet")
-        p.add_argument("--text-column", help="text column of a table (default: 'text' or the likeliest)")
-        p.add_argument("--label-column", help="optional label column of a table")
-        p.add_argument("--device", default="auto", help="auto (CUDA if present), cpu or cuda")
 
-    def refine_arg(p: argparse.ArgumentParser, zero: str, app: str) -> None:
-        p.add_argument(
-            "--refine",
-            type=_whole(0, 500),
-            default=0,
-            metavar="STEPS",
-            help="first move each sentence's mean this many gradient steps to a point the decoder writes the "
-            f"sentence back from, within the posterior's reach (0: {zero}; the app's {app}: {roundtrip.REFINED.steps})",
-        )
+def _data_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("data", help="corpus: .txt, .csv, .tsv, .jsonl or .parquet")
+    p.add_argument("--text-column", help="text column of a table (default: 'text' or the likeliest)")
+    p.add_argument("--label-column", help="optional label column of a table")
+    p.add_argument("--device", default="auto", help="auto (CUDA if present), cpu or cuda")
 
-    def overwrite_arg(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--overwrite", action="store_true", help="replace an existing output that Latent Lab wrote (else refused)"
-        )
 
-    def chunk_arg(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--chunk-rows",
-            type=_whole(1, 10**8),
-            help=f"stream the corpus in chunks of this many rows (automatic, {CHUNK_ROWS:,}, above {MAX_FILE_MB} MB; "
-            "de-duplication then works within a chunk)",
-        )
+def _refine_arg(p: argparse.ArgumentParser, zero: str, app: str) -> None:
+    p.add_argument(
+        "--refine",
+        type=_whole(0, 500),
+        default=0,
+        metavar="STEPS",
+        help="first move each sentence's mean this many gradient steps to a point the decoder writes the "
+        f"sentence back from, within the posterior's reach (0: {zero}; the app's {app}: {roundtrip.REFINED.steps})",
+    )
 
+
+def _overwrite_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--overwrite", action="store_true", help="replace an existing output that Latent Lab wrote (else refused)"
+    )
+
+
+def _chunk_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--chunk-rows",
+        type=_whole(1, 10**8),
+        help=f"stream the corpus in chunks of this many rows (automatic, {CHUNK_ROWS:,}, above {MAX_FILE_MB} MB; "
+        "de-duplication then works within a chunk)",
+    )
+
+
+def _decode_args(p: argparse.ArgumentParser, strategy: str) -> None:
+    d = DecodeConfig()
+    p.add_argument("--strategy", choices=STRATEGIES, default=strategy)
+    p.add_argument("--temperature", type=_finite, default=d.temperature)
+    p.add_argument("--top-k", type=int, default=d.top_k)
+    p.add_argument("--top-p", type=_finite, default=d.top_p)
+    p.add_argument(
+        "--beam", type=int, help="beam width (beam), or candidates (rerank); alone it implies --strategy beam"
+    )
+    p.add_argument("--max-len", type=int, default=d.max_len)
+    p.add_argument("--seed", type=_whole(0, 2**32 - 1), default=d.seed)
+    p.add_argument(
+        "--known-words-only",
+        action="store_true",
+        help="never write ▢ (a word outside the vocabulary): the likeliest known word instead",
+    )
+    p.add_argument("--device", default="auto")
+
+
+def _train_parser(sub) -> argparse.ArgumentParser:
+    """`train`: the corpus, where to start from, the output and the loop's length."""
+    t, a = TrainConfig(), adapt_config()
     p = sub.add_parser("train", help="train a model on a corpus and save it as a bundle folder")
-    data_args(p)
+    _data_args(p)
     p.add_argument(
         "--from",
         dest="start",
@@ -122,8 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
         "model that learns English from the corpus alone",
     )
     p.add_argument("--out", required=True, help="bundle folder to write (a new one, or a bundle with --overwrite)")
-    overwrite_arg(p)
-    chunk_arg(p)
+    _overwrite_arg(p)
+    _chunk_arg(p)
     p.add_argument(
         "--epochs",
         type=int,
@@ -131,6 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--batch-size", type=int, default=t.batch_size)
     p.add_argument("--lr", type=_finite, help=f"default {t.lr}; {a.lr} with --from base")
+    return p
+
+
+def _model_args(p: argparse.ArgumentParser) -> None:
+    """`train`'s network: sizes, encoder, precision and threads."""
+    m, t = ModelConfig(), TrainConfig()
     p.add_argument(
         "--latent-dim",
         type=int,
@@ -175,6 +212,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=t.precision,
         help="of the training steps' matrix multiplies; auto: bf16 on a CPU with native bfloat16, else fp32",
     )
+
+
+def _objective_args(p: argparse.ArgumentParser) -> None:
+    """`train`'s objective: β and its schedule, free bits, word dropout, early stopping, the anchor, the replay."""
+    t, a = TrainConfig(), adapt_config()
+    b = t.beta
     p.add_argument("--beta-schedule", choices=SCHEDULES, help=f"default {b.kind}; constant with --from base")
     p.add_argument("--beta-max", type=_finite, help=f"default {b.beta_max}")
     p.add_argument("--beta-cycles", type=int, default=b.cycles)
@@ -193,6 +236,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--replay-size", type=int, default=t.replay_size, help="sentences recorded for a replay of training (0: none)"
     )
     p.add_argument("--seed", type=_whole(0, 2**32 - 1), default=t.seed)
+
+
+def _tokenizer_args(p: argparse.ArgumentParser) -> None:
+    """`train`'s tokenizer and corpus cleaning, and the closing measurement."""
+    k, c = TokenizerConfig(), CorpusOptions()
     p.add_argument("--min-frequency", type=int, help=f"default {k.min_frequency}")
     p.add_argument("--max-vocab", type=int, help=f"word vocabulary size at most (default {k.max_vocab})")
     p.add_argument(
@@ -211,17 +259,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     quiet_arg(p)
 
+
+def _measure_parsers(sub) -> None:
+    """`encode`, `evaluate` and `reconstruct`: a model read on a corpus."""
     p = sub.add_parser("encode", help="write each sentence's posterior mean to .parquet or .csv")
     p.add_argument("model", help=f"bundle folder, or {BASE} for the shipped base model")
-    data_args(p)
+    _data_args(p)
     p.add_argument("--out", required=True, help="output file: .parquet or .csv")
-    overwrite_arg(p)
-    chunk_arg(p)
+    _overwrite_arg(p)
+    _chunk_arg(p)
     quiet_arg(p)
 
     p = sub.add_parser("evaluate", help="print the standard metrics on a corpus as one JSON object")
     p.add_argument("model", help=f"bundle folder, or {BASE} for the shipped base model")
-    data_args(p)
+    _data_args(p)
     p.add_argument("--iw-samples", type=_whole(1, 10000), default=100, help="importance samples for the IW-NLL")
     p.add_argument("--seed", type=_whole(0, 2**32 - 1), default=0)
 
@@ -229,9 +280,9 @@ def build_parser() -> argparse.ArgumentParser:
         "reconstruct", help="encode each sentence and decode it back: a table of input, output, exact, similarity"
     )
     p.add_argument("model", help=f"bundle folder, or {BASE} for the shipped base model")
-    data_args(p)
+    _data_args(p)
     p.add_argument("--out", required=True, help="output file: .parquet or .csv, one row per sentence")
-    overwrite_arg(p)
+    _overwrite_arg(p)
     p.add_argument("--judge-data", help="labelled corpus to fit the label judge on (default: DATA itself)")
     p.add_argument(
         "--strategy",
@@ -239,36 +290,22 @@ def build_parser() -> argparse.ArgumentParser:
         default="greedy",
         help="how to decode each posterior mean (greedy: the model card's measure; rerank: as Generate does)",
     )
-    refine_arg(p, "decode the mean itself", "Generate -> Reconstruct")
+    _refine_arg(p, "decode the mean itself", "Generate -> Reconstruct")
     p.add_argument("--seed", type=_whole(0, 2**32 - 1), default=0)
     quiet_arg(p)
 
-    def decode_args(p: argparse.ArgumentParser, strategy: str) -> None:
-        p.add_argument("--strategy", choices=STRATEGIES, default=strategy)
-        p.add_argument("--temperature", type=_finite, default=d.temperature)
-        p.add_argument("--top-k", type=int, default=d.top_k)
-        p.add_argument("--top-p", type=_finite, default=d.top_p)
-        p.add_argument(
-            "--beam", type=int, help="beam width (beam), or candidates (rerank); alone it implies --strategy beam"
-        )
-        p.add_argument("--max-len", type=int, default=d.max_len)
-        p.add_argument("--seed", type=_whole(0, 2**32 - 1), default=d.seed)
-        p.add_argument(
-            "--known-words-only",
-            action="store_true",
-            help="never write ▢ (a word outside the vocabulary): the likeliest known word instead",
-        )
-        p.add_argument("--device", default="auto")
 
+def _latent_parsers(sub) -> None:
+    """`sample`, `project` and `interpolate`: the latent space itself."""
     p = sub.add_parser("sample", help="decode sentences drawn from the prior")
     p.add_argument("model", help=f"bundle folder, or {BASE} for the shipped base model")
     p.add_argument("-n", type=_whole(1, 100000), default=10, help="how many sentences")
-    decode_args(p, "sample")
+    _decode_args(p, "sample")
 
     p = sub.add_parser("project", help="compute a 2-D/3-D map of an encoded file's z_ columns")
     p.add_argument("latents", help="a .parquet or .csv written by `encode`")
     p.add_argument("--out", required=True, help="output: .parquet or .csv with x, y (, z) beside text and label")
-    overwrite_arg(p)
+    _overwrite_arg(p)
     p.add_argument("--method", choices=METHODS, default="umap")
     p.add_argument("--dims", type=int, choices=DIMS, default=2)
     p.add_argument("--seed", type=_whole(0, 2**32 - 1), default=0)
@@ -281,9 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sentence_b")
     p.add_argument("--steps", type=_whole(2, 1000), default=8)
     p.add_argument("--method", choices=PATHS, default="slerp")
-    refine_arg(p, "walk between the two means", "the path's ends")
-    decode_args(p, "greedy")
-    return parser
+    _refine_arg(p, "walk between the two means", "the path's ends")
+    _decode_args(p, "greedy")
 
 
 def _corpus_options(args, **overrides) -> CorpusOptions:
