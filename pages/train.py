@@ -5,10 +5,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import cards, replay_view, state, training
+from ui import cards, replay_view, state, train_form, training
 from vae_core import LatentLabError, ModelConfig, TokenizerConfig, TrainConfig
-from vae_core.model.objective import SCHEDULES
-from vae_core.model.vae import CELLS, suggested_config
+from vae_core.model.vae import suggested_config
 from vae_core.store.bundle import safe_name
 from vae_core.train import settings
 from vae_core.train.fit import ADAPT_WORDS, adapt_config, undefended_configs
@@ -81,93 +80,18 @@ def scratch_form() -> tuple[bool, bool, TrainingJob | None]:
     encoder, finetune = encoders[encoder_choice]
     m = suggested_config(encoder)  # a pretrained encoder suggests a wider latent space
 
+    defaults = settings.flat(m, t, k)
     with st.form("settings"):
         st.text(f"Dataset: {named.name} ({len(named.value.train_idx):,} training sentences)")
-        c1, c2, c3, c4 = st.columns(4)
-        latent_dim = c1.number_input("Latent dimensions", 2, 256, m.latent_dim, help="Size of z, the sentence code.")
-        hidden_dim = c2.number_input("Hidden size", 16, 1024, m.hidden_dim, help="Width of the encoder and decoder.")
-        embed_dim = c3.number_input("Word embedding size", 16, 1024, m.embed_dim, help="Width of each word vector.")
-        cell = c4.selectbox("Cell", CELLS, index=CELLS.index(m.cell), help="Recurrent unit of the encoder and decoder.")
-        c1, c2, c3, c4 = st.columns(4)
-        epochs = c1.number_input("Epochs", 1, 200, t.epochs, help="Passes over the training sentences.")
-        batch_size = c2.number_input("Batch size", 4, 1024, t.batch_size, help="Sentences per step.")
-        lr = c3.number_input("Learning rate", 1e-5, 0.1, t.lr, format="%.4f", help="Adam's step size.")
-        seed = c4.number_input("Seed", 0, 10**6, t.seed, help="The same seed gives the same run.")
-        c1, c2, c3, c4 = st.columns(4)
-        schedule = c1.selectbox(
-            "β schedule",
-            SCHEDULES,
-            index=SCHEDULES.index(t.beta.kind),
-            help="How the KL weight rises: cyclical repeats the warm-up (Fu et al. 2019).",
-        )
-        beta_max = c2.number_input("β max", 0.0, 5.0, t.beta.beta_max, help="Final KL weight (1 = the true ELBO).")
-        free_bits = c3.number_input(
-            "Free bits (nats / dim)",
-            0.0,
-            2.0,
-            t.free_bits,
-            step=0.05,
-            help="KL below this per dimension is free: keeps z in use.",
-        )
-        word_dropout = c4.slider(
-            "Word dropout",
-            0.0,
-            0.9,
-            t.word_dropout,
-            0.05,
-            help="Share of decoder input words hidden, so it must rely on z.",
-        )
-        c1, c2, c3, c4 = st.columns(4)
-        bn_gamma = c1.number_input(
-            "BN-VAE γ",
-            0.0,
-            2.0,
-            m.bn_gamma,
-            step=0.1,
-            help="Batch-normalise the posterior means to this spread, which keeps the KL from collapsing (0: off).",
-        )
-        pretrain_epochs = c2.number_input(
-            "Autoencoder pre-training epochs",
-            0,
-            50,
-            t.pretrain_epochs,
-            help="Train the encoder as a plain autoencoder first, then restart the decoder (Li et al. 2019).",
-        )
-        min_frequency = c3.number_input(
-            "Minimum word frequency", 1, 100, k.min_frequency, help="Rarer words become <unk>."
-        )
-        patience = c4.number_input(
-            "Early-stopping patience",
-            0,
-            100,
-            t.patience,
-            help="Stop after this many epochs without improvement (0: never).",
-        )
+        chosen = {"encoder": encoder, "finetune_encoder": finetune}
+        for row in range(0, len(train_form.SCRATCH_FIELDS), 4):
+            for field, column in zip(train_form.SCRATCH_FIELDS[row : row + 4], st.columns(4)):
+                chosen[field.name] = field.ask(column, defaults[field.name])
         c1, c2 = st.columns([1, 4])
         start = c1.form_submit_button("Start training", type="primary", disabled=running)
         estimate = c2.form_submit_button("Estimate the time", disabled=running)
     if not (start or estimate):
         return start, estimate, None
-    chosen = {
-        "embed_dim": int(embed_dim),
-        "hidden_dim": int(hidden_dim),
-        "latent_dim": int(latent_dim),
-        "cell": cell,
-        "bn_gamma": float(bn_gamma),
-        "encoder": encoder,
-        "finetune_encoder": finetune,
-        "epochs": int(epochs),
-        "batch_size": int(batch_size),
-        "lr": float(lr),
-        "seed": int(seed),
-        "beta_schedule": schedule,
-        "beta_max": float(beta_max),
-        "free_bits": float(free_bits),
-        "word_dropout": float(word_dropout),
-        "patience": int(patience),
-        "pretrain_epochs": int(pretrain_epochs),
-        "min_frequency": int(min_frequency),
-    }
     model_config, train_config, tokenizer_config = settings.configs(chosen, from_base=False)
     job = TrainingJob(
         corpus=named.value,

@@ -68,3 +68,20 @@ def test_the_cli_train_options_are_the_settings():
         {"num_layers": 2, "kind": "bpe", "beta_max": 0.5, "epochs": 3, "beta_cycles": 4}, from_base=False
     )
     assert cli._train_configs(args) == expected
+
+
+def test_the_flat_settings_of_three_configs_build_the_same_configs_again():
+    """`flat` is `configs`' inverse: the Train form shows a config's values and gets the same config back."""
+    model = suggested_config("pretrained", latent_dim=48, hidden_dim=128)
+    train = TrainConfig(epochs=7, lr=2e-3, free_bits=0.25)
+    tokenizer = TokenizerConfig(min_frequency=3)
+    flat = settings.flat(model, train, tokenizer)
+    assert set(flat) == set(settings.FIELDS)
+    assert settings.configs(flat, from_base=False) == (model, train, tokenizer)
+
+
+def test_every_setting_on_the_train_form_is_a_training_setting():
+    from ui.train_form import SCRATCH_FIELDS
+
+    names = [f.name for f in SCRATCH_FIELDS]
+    assert len(set(names)) == len(names) and set(names) <= set(settings.FIELDS)

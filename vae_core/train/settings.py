@@ -47,3 +47,11 @@ def configs(
     model_config = suggested_config(sizes.pop("encoder", ModelConfig.encoder), **sizes)
     tokenizer_config = TokenizerConfig(**{name: shape[name] for name in TOKENIZER_FIELDS if name in shape})
     return model_config, train_config, tokenizer_config
+
+
+def flat(model: ModelConfig, train: TrainConfig, tokenizer: TokenizerConfig) -> dict[str, object]:
+    """The flat settings three configs hold (the inverse of `configs`): e.g. the defaults a form shows."""
+    found = {name: getattr(model, name) for name in MODEL_FIELDS}
+    found |= {name: getattr(tokenizer, name) for name in TOKENIZER_FIELDS}
+    found |= {name: getattr(train.beta, field) for name, field in BETA_FIELDS.items()}
+    return found | {name: getattr(train, name) for name in TRAIN_FIELDS}
