@@ -22,6 +22,11 @@ if TYPE_CHECKING:
 # two blues before the seventh, pale yellow last: it fades on white), then Paul Tol's "safe" colours.
 CATEGORY_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#000000", "#D55E00", "#56B4E9", "#F0E442"]
 CATEGORY_COLOURS += ["#882255", "#117733", "#332288", "#DDCC77", "#AA4499", "#44AA99", "#999933", "#661100"]
+# Streamlit draws a changed figure afresh (a click that adds a star is one), so what costs most is a first drawing:
+# SVG starts at once where WebGL first builds its drawing contexts (slow without a GPU, as in a headless browser),
+# but it draws each point as an element, so a big map keeps WebGL. A clickable map's margins are fixed (room that
+# plotly had to find for the legend cost a second drawing on every click); other maps, drawn once, let plotly fit
+# their longer legends.
 SVG_MAX_POINTS = 5_000  # a 2-D map of this many points or fewer is drawn as SVG, a bigger one with WebGL
 HOVER_CHARS = 200  # a sentence's hover text is cut here, at half of it on a map of over BIG_MAP points drawn
 BIG_MAP = 50_000  # above this many points drawn, hover text is cut shorter and the points drawn smaller
@@ -59,13 +64,7 @@ def map_figure(
     In `decode_mode` the sentences neither hover nor take clicks (plotly's hoverinfo "skip"), so a click inside a dense
     blob reaches the grid beneath and decodes that spot instead of picking the nearest sentence. With `only`, just
     those rows are drawn (a filter); the click grid still spans every point, so the map keeps its frame. Beyond
-    `max_points`, a seeded sample is drawn over a grey shade of every point (`layers.add_density_shade`).
-
-    Streamlit draws a changed figure afresh (a click that adds a star is one), so what costs most is a first
-    drawing: SVG starts at once where WebGL first builds its drawing contexts (slow without a GPU, as in a
-    headless browser), but it draws each point as an element, so a big map keeps WebGL. A clickable map's margins
-    are fixed (room that plotly had to find for the legend cost a second drawing on every click); other maps, drawn
-    once, let plotly fit their longer legends."""
+    `max_points`, a seeded sample is drawn over a grey shade of every point (`layers.add_density_shade`)."""
     n = len(coords)
     rows = np.arange(n) if only is None else np.asarray(only, dtype=int)  # `only`: the rows a filter keeps
     every = rows
@@ -74,48 +73,19 @@ def map_figure(
     dims = coords.shape[1]
     scatter = go.Scatter if len(rows) <= SVG_MAX_POINTS else go.Scattergl
     coords = np.asarray(coords, dtype=np.float32)  # half the bytes to the browser of float64, the same picture
-    hover = np.empty(n, dtype=object)
-    big = len(rows) > BIG_MAP
-    chars = HOVER_CHARS // 2 if big else HOVER_CHARS  # hover text: most of a big map's bytes
-    size = BIG_MAP_MARKER if big else 4 if dims == 2 else 2.5
-    hover[rows] = [html.escape(texts[i][:chars]) for i in rows]  # only the points drawn
+    points = _Points(coords, texts, rows, scatter, opacity, decode_mode, dim_unselected)
     numeric = color is not None and _holds_numbers(color)
     values = np.asarray(color if color is not None else ["all"] * n, dtype=object)
-
-    def trace(index: np.ndarray, name: str, meta: str = "sentences", **marker) -> go.BaseTraceType:
-        hoverinfo = "skip" if decode_mode else "text"
-        common = dict(
-            mode="markers", name=name, customdata=index.astype(np.int32), hovertext=hover[index], hoverinfo=hoverinfo,
-            meta=meta,
-        )  # fmt: skip
-        marker = {"size": size, "opacity": opacity, **marker}
-        if not dim_unselected:
-            common["unselected"] = {"marker": {"opacity": opacity}}
-        if dims == 3:
-            return go.Scatter3d(x=coords[index, 0], y=coords[index, 1], z=coords[index, 2], marker=marker, **common)
-        return scatter(x=coords[index, 0], y=coords[index, 1], marker=marker, **common)
 
     fig = go.Figure()
     if clickable and dims == 2:
         add_click_grid(fig, coords, scatter)
     if len(every) > len(rows) and dims == 2:  # more points than are drawn: all of them as a shade beneath
         add_density_shade(fig, coords[every])
-    if numeric:
-        measured = np.isfinite(values[rows].astype(float))  # a score measured on a sample: the rest drawn grey
-        if not measured.all():
-            fig.add_trace(trace(rows[~measured], "not measured", color="#BBBBBB"))
-        shown = rows[measured]
-        scale = {"color": values[shown].astype(float), "colorscale": "Viridis", "showscale": True}
-        fig.add_trace(trace(shown, color_name, **scale, colorbar={"title": {"text": color_name}}))
-        # the colour bar takes the right-hand side: the legend (layers, "not measured") goes in a row above the map
-        fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"})
-    else:
-        for i, value in enumerate(sorted({str(v) for v in values[rows]})):
-            colour = CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)]
-            fig.add_trace(trace(rows[values[rows].astype(str) == value], value, color=colour))
+    _add_colours(fig, points, rows, values, numeric, color_name)
     if highlight:
         ring = {"size": 9 if dims == 2 else 5, "color": "rgba(0,0,0,0)", "line": {"color": "black", "width": 2}}
-        fig.add_trace(trace(np.asarray(highlight, dtype=int), highlight_name, meta="ring", **ring))
+        fig.add_trace(points.trace(np.asarray(highlight, dtype=int), highlight_name, meta="ring", **ring))
     if path is not None:
         _add_path(fig, path, path_labels, path_flags)
     top = 60 if numeric else 30
@@ -128,6 +98,52 @@ def map_figure(
         hoverdistance=CLICK_REACH,
     )
     return fig
+
+
+class _Points:
+    """The sentences of a map drawn as plotly traces: one `trace` a group of rows, with the hover text (HTML-escaped,
+    shorter on a big map), marker size and click behaviour of `map_figure`."""
+
+    def __init__(self, coords, texts, rows, scatter, opacity: float, decode_mode: bool, dim_unselected: bool):
+        self.coords, self.scatter, self.opacity = coords, scatter, opacity
+        self.decode_mode, self.dim_unselected = decode_mode, dim_unselected
+        big = len(rows) > BIG_MAP
+        chars = HOVER_CHARS // 2 if big else HOVER_CHARS  # hover text: most of a big map's bytes
+        self.size = BIG_MAP_MARKER if big else 4 if coords.shape[1] == 2 else 2.5
+        self.hover = np.empty(len(coords), dtype=object)
+        self.hover[rows] = [html.escape(texts[i][:chars]) for i in rows]  # only the points drawn
+
+    def trace(self, index: np.ndarray, name: str, meta: str = "sentences", **marker) -> go.BaseTraceType:
+        hoverinfo = "skip" if self.decode_mode else "text"
+        common = dict(
+            mode="markers", name=name, customdata=index.astype(np.int32), hovertext=self.hover[index],
+            hoverinfo=hoverinfo, meta=meta,
+        )  # fmt: skip
+        marker = {"size": self.size, "opacity": self.opacity, **marker}
+        if not self.dim_unselected:
+            common["unselected"] = {"marker": {"opacity": self.opacity}}
+        x, y = self.coords[index, 0], self.coords[index, 1]
+        if self.coords.shape[1] == 3:
+            return go.Scatter3d(x=x, y=y, z=self.coords[index, 2], marker=marker, **common)
+        return self.scatter(x=x, y=y, marker=marker, **common)
+
+
+def _add_colours(fig: go.Figure, points: _Points, rows: np.ndarray, values: np.ndarray, numeric: bool, name: str):
+    """The sentences coloured by `values`: numbers on a scale with a colour bar (unmeasured ones grey), anything else
+    one trace a value in colour-blind-safe hues."""
+    if numeric:
+        measured = np.isfinite(values[rows].astype(float))  # a score measured on a sample: the rest drawn grey
+        if not measured.all():
+            fig.add_trace(points.trace(rows[~measured], "not measured", color="#BBBBBB"))
+        shown = rows[measured]
+        scale = {"color": values[shown].astype(float), "colorscale": "Viridis", "showscale": True}
+        fig.add_trace(points.trace(shown, name, **scale, colorbar={"title": {"text": name}}))
+        # the colour bar takes the right-hand side: the legend (layers, "not measured") goes in a row above the map
+        fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"})
+        return
+    for i, value in enumerate(sorted({str(v) for v in values[rows]})):
+        colour = CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)]
+        fig.add_trace(points.trace(rows[values[rows].astype(str) == value], value, color=colour))
 
 
 def chart_config(fig: go.Figure) -> dict:
