@@ -5,20 +5,19 @@
     python assets/make_readme_screenshots.py --round-trip-only   # only Generate's round trip on the map
     python assets/make_readme_screenshots.py --explorer-only     # only the trust layer, gaps, axes, curation
     python assets/make_readme_screenshots.py --names-only        # only the names of a zoomed map
+    python assets/make_readme_screenshots.py --lesson-only       # only the Lesson's two shots and its animation
 
 Each view is opened from a link, as a teacher would send it (the scene is in the URL)."""
 
 from __future__ import annotations
 
+import io
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from bench.browser import (  # noqa: E402
+from bench.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     DENSEST_SPOT,
@@ -29,6 +28,8 @@ from bench.browser import (  # noqa: E402
     wait_idle,
     zoom_on_first_name,
 )
+
+ROOT = Path(__file__).resolve().parents[1]
 
 YOUR_SENTENCE_DRAWN = "() => document.querySelector('.js-plotly-plot')._fullData.some(t => t.name === 'your sentence')"
 VIEWS = {  # file -> (the URL's query, a sentence to type or None, whether to show what is below the map)
@@ -197,6 +198,40 @@ def lesson_views(browser, url: str) -> None:
     page.close()
 
 
+def lesson_animation(browser, url: str, seconds: float = 14.0, every: float = 0.35, width: int = 560) -> None:
+    """assets/readme_lesson.gif: the Lesson's plane as a class sees it, from pressing Play (the guided path's second
+    stop, ellipses on) until the sentences have spread out, then β raised to 4 (its fourth stop) and the collapse;
+    a frame every `every` seconds of the plane alone, `width` pixels wide."""
+    from PIL import Image
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.set_default_timeout(120_000)
+    page.goto(f"{url}/lesson")
+    page.wait_for_selector(".st-key-lesson-map .js-plotly-plot")
+    wait_idle(page)
+    frames, plane = [], page.locator(".st-key-lesson-map .js-plotly-plot").bounding_box()
+
+    def film(length: float) -> None:
+        end = time.perf_counter() + length
+        while time.perf_counter() < end:  # (a clip of the page: an element's own shot waits for it to stand still)
+            shot = Image.open(io.BytesIO(page.screenshot(clip=plane)))
+            frames.append(shot.resize((width, round(shot.height * width / shot.width)), Image.LANCZOS))
+            time.sleep(every)
+
+    page.get_by_role("button", name="Next").click()  # stop 2: it plays, with the ellipses
+    film(seconds)
+    for _ in range(2):  # stop 3 pauses, stop 4 plays with β = 4
+        page.get_by_role("button", name="Next").click()
+        time.sleep(0.5)
+    film(seconds * 0.6)
+    page.get_by_role("button", name="Pause").click()
+    paletted = [f.convert("P", palette=Image.ADAPTIVE, colors=128) for f in frames]
+    out = ROOT / "assets" / "readme_lesson.gif"
+    paletted[0].save(out, save_all=True, append_images=paletted[1:], duration=int(every * 1000), loop=0, optimize=True)
+    print(f"wrote assets/readme_lesson.gif ({len(frames)} frames, {out.stat().st_size / 1e6:.1f} MB)")
+    page.close()
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -205,8 +240,10 @@ def main() -> None:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             if "--lesson-only" in sys.argv:
                 lesson_views(browser, url)
+                lesson_animation(browser, url)
                 return
             lesson_views(browser, url)
+            lesson_animation(browser, url)
             if "--names-only" in sys.argv:
                 zoomed_names_view(browser, url)
                 return
