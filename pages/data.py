@@ -52,7 +52,10 @@ else:
     if upload is not None:
         data = upload.getvalue()
         try:
-            choices = column_choices(data, upload.name)
+            read = f"columns-{upload.file_id}"  # the upload's columns read once, not again on every rerun of the page
+            if read not in st.session_state:
+                st.session_state[read] = column_choices(data, upload.name)
+            choices = st.session_state[read]
         except LatentLabError as e:
             st.error(str(e))
             choices = None
