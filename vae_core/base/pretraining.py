@@ -316,21 +316,8 @@ def pretrain(
     run.mkdir(parents=True, exist_ok=True)
     device = resolve_device(config.device)
     low_precision = resolve_precision(config.precision, device) == torch.bfloat16
-    if resume and (run / "checkpoint" / "state.json").is_file():
-        model, optimizer, tokenizer, state, _ = load_checkpoint(run / "checkpoint", device)
-        for group in optimizer.param_groups:
-            group["lr"] = config.lr  # this call's rate rules (a run may go on at a lower one)
-        log(f"resumed at step {state.step:,} (epoch {state.epoch}, batch {state.position:,}), lr {config.lr:g}")
-    else:
-        torch.manual_seed(config.seed)
-        model = SentenceVAE(model_config, tokenizer.vocab_size, pad_id=tokenizer.pad_id).to(device)
-        state = RunState()
-        if start_from is not None:
-            model.load_state_dict(grown(start_from.model.state_dict(), model.state_dict()))
-            tokenizer = start_from.tokenizer
-            state = exported_state(start_from, len(train_texts) // config.batch_size)
-            log(f"started from the exported weights of step {state.step:,} (a fresh optimizer)")
-        optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    opened = _open_run(run, tokenizer, len(train_texts), model_config, config, device, resume, start_from, log)
+    model, optimizer, tokenizer, state = opened
     corpus = TokenisedCorpus.cached(run / "ids.npz", tokenizer, train_texts, config)
     projection, valid_targets, teacher_train = meaning_targets(run, model, train_texts, teacher, config)
     log(
@@ -344,76 +331,44 @@ def pretrain(
     def checkpoint(evaluate: bool) -> None:
         if evaluate:
             found = evaluate_run(model, tokenizer, valid_texts, config, valid_targets)
-            row = {"step": state.step, "epoch": state.epoch, "tokens": state.tokens, "seconds": round(state.seconds)}
-            row["beta"] = config.beta  # the KL's weight it trained with (the ELBO below is always β = 1's)
-            row.update(found)
-            with open(run / "curve.jsonl", "a") as f:
-                f.write(json.dumps(row) + "\n")
-            log(
-                f"step {state.step:,}: held-out -ELBO {-found['val_elbo']:.2f} (rec {found['val_rec']:.2f}, "
-                f"KL {found['val_kl']:.2f}), round trip exact {found['roundtrip_exact']:.1%}, "
-                f"chrF {found['roundtrip_chrf']:.1f}"
-                + (f", meaning {found['val_meaning']:.2f}" if "val_meaning" in found else "")
-            )
-            if found["val_elbo"] > state.best_elbo:
-                state.best_elbo = found["val_elbo"]
-                best = TrainedModel(
-                    model=model,
-                    tokenizer=tokenizer,
-                    metrics={**found, **asdict(state)},
-                    info={**(info or {}), "pretraining_step": state.step, "tokens": state.tokens},
-                )
-                save_bundle(best, run / "best", overwrite=True)
-                model.train()
+            _record(run, TrainedModel(model=model, tokenizer=tokenizer, info=info or {}), found, state, config, log)
         save_checkpoint(run / "checkpoint", model, optimizer, tokenizer, state, config)
 
     model.train()
     started, seconds_before, first_step = time.perf_counter(), state.seconds, state.step
 
-    def rate(now: float) -> float:
-        """This call's learning rate: constant, or falling linearly to `final_lr` over the call's length."""
-        if config.final_lr is None:
-            return config.lr
+    def done(now: float) -> float:
+        """The share of this call's length gone by: of its seconds, else of its steps."""
         if max_seconds is not None:
-            done = (now - started) / max_seconds
-        else:
-            done = (state.step - first_step) / max((max_steps or first_step) - first_step, 1)
-        return config.lr + (config.final_lr - config.lr) * min(max(done, 0.0), 1.0)
+            return (now - started) / max_seconds
+        return (state.step - first_step) / max((max_steps or first_step) - first_step, 1)
 
     last_checkpoint = tokens_since_at = started
     tokens_since = 0
     while True:
         batches = corpus.epoch_batches(state.epoch, config.batch_size, config.seed)
         while state.position < len(batches):
-            done = (max_steps is not None and state.step >= max_steps) or (stop is not None and stop.is_set())
-            if done or (max_seconds is not None and time.perf_counter() - started >= max_seconds):
+            over = (max_steps is not None and state.step >= max_steps) or (stop is not None and stop.is_set())
+            if over or (max_seconds is not None and time.perf_counter() - started >= max_seconds):
                 checkpoint(evaluate=state.step % eval_every != 0)  # (a step on the evaluation grid was just measured)
                 return state
             batch = _batch(corpus, batches[state.position], tokenizer).to(device)
             for group in optimizer.param_groups:
-                group["lr"] = rate(time.perf_counter())
+                group["lr"] = _rate(config, done(time.perf_counter()))
             target = None
             if projection is not None:
                 target = torch.as_tensor(projection(teacher_train[batches[state.position]])).to(device)
-            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=low_precision):
-                terms = batch_loss(model, batch, config.beta, 0.0, corrupt, target, config.meaning_weight)
-            optimizer.zero_grad(set_to_none=True)
-            terms.loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
-            optimizer.step()
+            terms = _step(model, optimizer, batch, target, config, corrupt, low_precision)
             now = time.perf_counter()
             state.step, state.position = state.step + 1, state.position + 1
             state.tokens += batch.n_tokens
             state.seconds = seconds_before + now - started
             tokens_since += batch.n_tokens
             if state.step % 100 == 0:
-                log(
-                    f"step {state.step:,} epoch {state.epoch} ({state.position / len(batches):.1%}): rec "
-                    f"{terms.rec.item():.2f} KL {terms.kl.item():.2f} "
-                    + (f"meaning {terms.meaning.item():.2f} " if terms.meaning is not None else "")
-                    + f"{tokens_since / (now - tokens_since_at):,.0f} tokens/s, "
-                    f"lr {optimizer.param_groups[0]['lr']:.2e}"
+                pace = (
+                    f"{tokens_since / (now - tokens_since_at):,.0f} tokens/s, lr {optimizer.param_groups[0]['lr']:.2e}"
                 )
+                log(f"step {state.step:,} epoch {state.epoch} ({state.position / len(batches):.1%}): {terms}{pace}")
                 tokens_since, tokens_since_at = 0, now
             if state.step % eval_every == 0:
                 checkpoint(evaluate=True)
@@ -422,3 +377,79 @@ def pretrain(
                 checkpoint(evaluate=False)
                 last_checkpoint = time.perf_counter()
         state.epoch, state.position = state.epoch + 1, 0
+
+
+def _open_run(
+    run: Path, tokenizer: TextTokenizer, n_train: int, model_config: ModelConfig, config: PretrainConfig,
+    device: torch.device, resume: bool, start_from: TrainedModel | None, log: Callable[[str], None],
+) -> tuple[SentenceVAE, torch.optim.Adam, TextTokenizer, RunState]:  # fmt: skip
+    """The run's network, optimiser, tokenizer and state: from its checkpoint (at this call's rate), else new, or
+    grown from `start_from`'s weights with a fresh optimiser."""
+    if resume and (run / "checkpoint" / "state.json").is_file():
+        model, optimizer, tokenizer, state, _ = load_checkpoint(run / "checkpoint", device)
+        for group in optimizer.param_groups:
+            group["lr"] = config.lr  # this call's rate rules (a run may go on at a lower one)
+        log(f"resumed at step {state.step:,} (epoch {state.epoch}, batch {state.position:,}), lr {config.lr:g}")
+        return model, optimizer, tokenizer, state
+    torch.manual_seed(config.seed)
+    model = SentenceVAE(model_config, tokenizer.vocab_size, pad_id=tokenizer.pad_id).to(device)
+    state = RunState()
+    if start_from is not None:
+        model.load_state_dict(grown(start_from.model.state_dict(), model.state_dict()))
+        tokenizer = start_from.tokenizer
+        state = exported_state(start_from, n_train // config.batch_size)
+        log(f"started from the exported weights of step {state.step:,} (a fresh optimizer)")
+    return model, torch.optim.Adam(model.parameters(), lr=config.lr), tokenizer, state
+
+
+def _rate(config: PretrainConfig, done: float) -> float:
+    """The learning rate when `done` of this call has gone by: constant, or falling linearly to `final_lr`."""
+    if config.final_lr is None:
+        return config.lr
+    return config.lr + (config.final_lr - config.lr) * min(max(done, 0.0), 1.0)
+
+
+class _Terms:
+    """One step's loss terms, as the log prints them."""
+
+    def __init__(self, terms):
+        self.rec, self.kl, self.meaning = terms.rec.item(), terms.kl.item(), terms.meaning
+
+    def __str__(self) -> str:
+        meaning = f"meaning {self.meaning.item():.2f} " if self.meaning is not None else ""
+        return f"rec {self.rec:.2f} KL {self.kl:.2f} {meaning}"
+
+
+def _step(model, optimizer, batch: Batch, target, config: PretrainConfig, corrupt, low_precision: bool) -> _Terms:
+    """One optimiser step on the ELBO (β = config.beta) and, with a target, the meaning term."""
+    with torch.autocast(model.device.type, dtype=torch.bfloat16, enabled=low_precision):
+        terms = batch_loss(model, batch, config.beta, 0.0, corrupt, target, config.meaning_weight)
+    optimizer.zero_grad(set_to_none=True)
+    terms.loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
+    optimizer.step()
+    return _Terms(terms)
+
+
+def _record(
+    run: Path, trained: TrainedModel, found: dict, state: RunState, config: PretrainConfig, log: Callable[[str], None]
+) -> None:
+    """A held-out evaluation's row in the run's curve and its line in the log; the best bundle kept when it is the
+    best by held-out ELBO so far."""
+    row = {"step": state.step, "epoch": state.epoch, "tokens": state.tokens, "seconds": round(state.seconds)}
+    row["beta"] = config.beta  # the KL's weight it trained with (the ELBO below is always β = 1's)
+    row.update(found)
+    with open(run / "curve.jsonl", "a") as f:
+        f.write(json.dumps(row) + "\n")
+    log(
+        f"step {state.step:,}: held-out -ELBO {-found['val_elbo']:.2f} (rec {found['val_rec']:.2f}, "
+        f"KL {found['val_kl']:.2f}), round trip exact {found['roundtrip_exact']:.1%}, "
+        f"chrF {found['roundtrip_chrf']:.1f}"
+        + (f", meaning {found['val_meaning']:.2f}" if "val_meaning" in found else "")
+    )
+    if found["val_elbo"] > state.best_elbo:
+        state.best_elbo = found["val_elbo"]
+        trained.metrics = {**found, **asdict(state)}
+        trained.info = {**trained.info, "pretraining_step": state.step, "tokens": state.tokens}
+        save_bundle(trained, run / "best", overwrite=True)
+        trained.model.train()
