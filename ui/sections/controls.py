@@ -78,34 +78,8 @@ def section(scene: str, colours: list[str], sources: dict[str, str]) -> Controls
         "Presenter mode", key=f"present-{scene}", help="A larger map and text, the controls folded away: for a class."
     )
     with st.expander("Map controls") if present else st.container():
-        c1, c2, c3, c4 = st.columns([2, 1, 2, 2])
-        view_help = "PCA is a linear view; UMAP keeps neighbourhoods and shows clusters better."
-        view_name = c1.radio("Map", list(VIEWS), key=f"view-{scene}", horizontal=True, help=view_help)
-        seed = c2.number_input("Seed", 0, 10**6, key=f"seed-{scene}", help="The same seed gives the same map.")
-        color_by = c3.selectbox("Colour by", colours, key=f"colour-{scene}")
-        query = c4.text_input("Search sentences", key=f"search-{scene}", placeholder="a word or phrase")
-        l1, l2, l3, l5 = st.columns(4)
-        names_on = l1.toggle(
-            "Cluster names", key=f"names-{scene}", help="Characteristic words (c-TF-IDF) of each k-means cluster."
-        )
-        density_on = l2.toggle(
-            "Density contours",
-            key=f"density-{scene}",
-            help="Where the encoded sentences lie thick; between the lines the decoder has seen little.",
-        )
-        known = l3.toggle("Known words only", key=f"known-{scene}", help=cards.KNOWN_WORDS_HELP)
-        decode_mode = l5.toggle(
-            "Decode mode",
-            key=f"decode-{scene}",
-            help="Every click decodes the spot under the pointer, inside dense clusters too; sentences do not hover "
-            "or take clicks until it is off (a box or lasso still selects them).",
-        )
-        grid_n = st.columns([1, 1])[0].select_slider(
-            "Write the decoder's sentences on the map",
-            [0, 3, 4, 5, 6, 7, 8],
-            key=f"grid-{scene}",
-            format_func=lambda n: "off" if n == 0 else f"{n} x {n} grid",
-            help="Decode the whole map, for teaching.",
+        view_name, seed, color_by, query, names_on, density_on, known, decode_mode, grid_n = _above_the_map(
+            scene, colours
         )
     share.publish(
         **sources,
@@ -120,6 +94,47 @@ def section(scene: str, colours: list[str], sources: dict[str, str]) -> Controls
         decode="on" if decode_mode else None,
         present="on" if present else None,
     )
+    n_clusters, naming, sub_names, facets_on = _in_the_sidebar(scene)
+    return Controls(view_name, int(seed), color_by, query, names_on, density_on, known, decode_mode, grid_n, present,
+                    n_clusters, naming, sub_names, facets_on)  # fmt: skip
+
+
+def _above_the_map(scene: str, colours: list[str]) -> tuple:
+    """The map's own controls: view, seed, colour, search, the layers and the decoded grid."""
+    c1, c2, c3, c4 = st.columns([2, 1, 2, 2])
+    view_help = "PCA is a linear view; UMAP keeps neighbourhoods and shows clusters better."
+    view_name = c1.radio("Map", list(VIEWS), key=f"view-{scene}", horizontal=True, help=view_help)
+    seed = c2.number_input("Seed", 0, 10**6, key=f"seed-{scene}", help="The same seed gives the same map.")
+    color_by = c3.selectbox("Colour by", colours, key=f"colour-{scene}")
+    query = c4.text_input("Search sentences", key=f"search-{scene}", placeholder="a word or phrase")
+    l1, l2, l3, l5 = st.columns(4)
+    names_on = l1.toggle(
+        "Cluster names", key=f"names-{scene}", help="Characteristic words (c-TF-IDF) of each k-means cluster."
+    )
+    density_on = l2.toggle(
+        "Density contours",
+        key=f"density-{scene}",
+        help="Where the encoded sentences lie thick; between the lines the decoder has seen little.",
+    )
+    known = l3.toggle("Known words only", key=f"known-{scene}", help=cards.KNOWN_WORDS_HELP)
+    decode_mode = l5.toggle(
+        "Decode mode",
+        key=f"decode-{scene}",
+        help="Every click decodes the spot under the pointer, inside dense clusters too; sentences do not hover "
+        "or take clicks until it is off (a box or lasso still selects them).",
+    )
+    grid_n = st.columns([1, 1])[0].select_slider(
+        "Write the decoder's sentences on the map",
+        [0, 3, 4, 5, 6, 7, 8],
+        key=f"grid-{scene}",
+        format_func=lambda n: "off" if n == 0 else f"{n} x {n} grid",
+        help="Decode the whole map, for teaching.",
+    )
+    return view_name, seed, color_by, query, names_on, density_on, known, decode_mode, grid_n
+
+
+def _in_the_sidebar(scene: str) -> tuple[int, str, bool, bool]:
+    """The clusters' controls and the facets' switch, in the sidebar, published into the link."""
     n_clusters = st.sidebar.slider("k-means clusters", 2, 30, 8)
     naming = st.sidebar.radio("Name clusters by", map_names.NAMERS, key=f"naming-{scene}", format_func=NAMING.get,
                               help="Hover a name to read the other one.")  # fmt: skip
@@ -140,5 +155,4 @@ def section(scene: str, colours: list[str], sources: dict[str, str]) -> Controls
         sub="on" if sub_names else None,
         facets="on" if facets_on else None,
     )
-    return Controls(view_name, int(seed), color_by, query, names_on, density_on, known, decode_mode, grid_n, present,
-                    n_clusters, naming, sub_names, facets_on)  # fmt: skip
+    return n_clusters, naming, sub_names, facets_on
