@@ -410,14 +410,16 @@ def _rate(config: PretrainConfig, done: float) -> float:
 
 
 class _Terms:
-    """One step's loss terms, as the log prints them."""
+    """One step's loss terms, as the log prints them: read off the device only when printed (every 100 steps), so a
+    step on a GPU does not wait for its numbers."""
 
     def __init__(self, terms):
-        self.rec, self.kl, self.meaning = terms.rec.item(), terms.kl.item(), terms.meaning
+        self.rec, self.kl = terms.rec.detach(), terms.kl.detach()
+        self.meaning = terms.meaning.detach() if terms.meaning is not None else None
 
     def __str__(self) -> str:
         meaning = f"meaning {self.meaning.item():.2f} " if self.meaning is not None else ""
-        return f"rec {self.rec:.2f} KL {self.kl:.2f} {meaning}"
+        return f"rec {self.rec.item():.2f} KL {self.kl.item():.2f} {meaning}"
 
 
 def _step(model, optimizer, batch: Batch, target, config: PretrainConfig, corrupt, low_precision: bool) -> _Terms:
